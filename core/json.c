@@ -1,0 +1,155 @@
+/* A streaming JSON writer for reports: output readable by people and by jq alike. */
+#include "json.h"
+
+static void indent(struct json_writer *w)
+{
+	sink_puts(w->out, "\n");
+	for (int i = 0; i < w->depth; i++)
+		sink_puts(w->out, "  ");
+}
+
+/* Separator, indentation and key for the next member of the current container. */
+static void member(struct json_writer *w, const char *key)
+{
+	bool inline_here = w->inline_container[w->depth];
+	if (w->has_members[w->depth])
+		sink_puts(w->out, inline_here ? ", " : ",");
+	if (!inline_here)
+		indent(w);
+	w->has_members[w->depth] = true;
+	if (key)
+		sink_printf(w->out, "\"%s\": ", key);
+}
+
+static void open_container(struct json_writer *w, const char *key, char bracket, bool inline_container)
+{
+	member(w, key);
+	sink_printf(w->out, "%c", bracket);
+	if (w->depth + 1 >= JSON_MAX_DEPTH) {
+		w->overflow++;
+		return;
+	}
+	w->depth++;
+	w->has_members[w->depth] = false;
+	w->inline_container[w->depth] = inline_container || w->inline_container[w->depth - 1];
+	w->closer[w->depth] = bracket == '{' ? '}' : ']';
+}
+
+void json_begin(struct json_writer *w, struct sink *out)
+{
+	*w = (struct json_writer){.out = out, .depth = 1, .closer = {0, '}'}};
+	sink_puts(out, "{");
+}
+
+void json_end(struct json_writer *w)
+{
+	json_close(w);
+	sink_puts(w->out, "\n");
+}
+
+void json_object(struct json_writer *w, const char *key)
+{
+	open_container(w, key, '{', false);
+}
+
+void json_object_inline(struct json_writer *w, const char *key)
+{
+	open_container(w, key, '{', true);
+}
+
+void json_array(struct json_writer *w, const char *key)
+{
+	open_container(w, key, '[', false);
+}
+
+void json_array_inline(struct json_writer *w, const char *key)
+{
+	open_container(w, key, '[', true);
+}
+
+void json_close(struct json_writer *w)
+{
+	if (w->overflow) {
+		w->overflow--;
+		sink_puts(w->out, "}");
+		return;
+	}
+	if (w->depth == 0)
+		return;
+	char closer = w->closer[w->depth];
+	bool multiline = w->has_members[w->depth] && !w->inline_container[w->depth];
+	w->depth--;
+	if (multiline)
+		indent(w);
+	sink_printf(w->out, "%c", closer);
+}
+
+/* JSON string escaping (RFC 8259 section 7): quote, backslash and control characters. */
+static void write_escaped(struct sink *out, const char *text)
+{
+	sink_puts(out, "\"");
+	for (const char *p = text; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"' || c == '\\')
+			sink_printf(out, "\\%c", c);
+		else if (c == '\n')
+			sink_puts(out, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			sink_printf(out, "\\u%04x", c);
+		else
+			out->write(out, p, 1);
+	}
+	sink_puts(out, "\"");
+}
+
+void json_string(struct json_writer *w, const char *key, const char *value)
+{
+	member(w, key);
+	write_escaped(w->out, value);
+}
+
+void json_uint(struct json_writer *w, const char *key, uint64_t value)
+{
+	member(w, key);
+	sink_printf(w->out, "%llu", (unsigned long long)value);
+}
+
+void json_int(struct json_writer *w, const char *key, int64_t value)
+{
+	member(w, key);
+	sink_printf(w->out, "%lld", (long long)value);
+}
+
+void json_bool(struct json_writer *w, const char *key, bool value)
+{
+	member(w, key);
+	sink_puts(w->out, value ? "true" : "false");
+}
+
+void json_null(struct json_writer *w, const char *key)
+{
+	member(w, key);
+	sink_puts(w->out, "null");
+}
+
+void json_hex32(struct json_writer *w, const char *key, uint32_t value)
+{
+	member(w, key);
+	sink_printf(w->out, "\"0x%08x\"", value);
+}
+
+void json_hex64(struct json_writer *w, const char *key, uint64_t value)
+{
+	member(w, key);
+	sink_printf(w->out, "\"0x%llx\"", (unsigned long long)value);
+}
+
+void json_double(struct json_writer *w, const char *key, double value, int decimals)
+{
+	member(w, key);
+	/* JSON has no NaN or infinity: an unknown figure is null. */
+	if (value != value || value > 1e18 || value < -1e18)
+		sink_puts(w->out, "null");
+	else
+		sink_printf(w->out, "%.*f", decimals, value);
+}

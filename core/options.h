@@ -1,0 +1,35 @@
+/* The app's command-line options, parsed from the UEFI shell's load options or \tscprobe\options.txt. */
+#ifndef TSCPROBE_OPTIONS_H
+#define TSCPROBE_OPTIONS_H
+
+#include "sink.h"
+
+enum finish_action {
+	FINISH_POWER_OFF, /* countdown (any key cancels), then power off: automated runs end by themselves */
+	FINISH_WAIT_KEY,  /* wait for a key, then return to the firmware or shell */
+	FINISH_RETURN     /* return to the firmware or shell at once */
+};
+
+#define OPTIONS_DEFAULT_COUNTDOWN_S 5
+#define OPTIONS_MAX_COUNTDOWN_S 3600
+
+struct options {
+	bool help;
+	enum finish_action finish;
+	unsigned countdown_s;
+	bool write_files;
+	char error[96]; /* why parsing failed; empty when it did not */
+};
+
+void options_defaults(struct options *o);
+
+/*
+ * Parse whitespace-separated arguments into *o (which holds defaults or earlier options).
+ * A first word not starting with '-' is the program's name and skipped. False on a bad option.
+ */
+bool options_parse(const char *args, struct options *o);
+
+/* The --help text. */
+void options_usage(struct sink *out);
+
+#endif

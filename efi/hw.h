@@ -1,0 +1,73 @@
+/* Every raw hardware access of the app: port I/O, TSC, MSRs, CPUID, interrupts, halt. The only file with asm. */
+#ifndef TSCPROBE_HW_H
+#define TSCPROBE_HW_H
+
+#include <stdint.h>
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint64_t rdtsc(void)
+{
+	return __builtin_ia32_rdtsc();
+}
+
+static inline void cpuid_count(uint32_t leaf, uint32_t subleaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(subleaf));
+}
+
+static inline uint64_t mmio_read64(uint64_t phys)
+{
+	return *(volatile uint64_t *)(uintptr_t)phys;
+}
+
+static inline uint32_t mmio_read32(uint64_t phys)
+{
+	return *(volatile uint32_t *)(uintptr_t)phys;
+}
+
+static inline void mmio_write64(uint64_t phys, uint64_t v)
+{
+	*(volatile uint64_t *)(uintptr_t)phys = v;
+}
+
+static inline void mmio_write32(uint64_t phys, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)phys = v;
+}
+
+#endif

@@ -1,0 +1,119 @@
+/* The real machine: the core's machine interface on hardware, under UEFI boot services. */
+#include <efi.h>
+#include <efilib.h>
+
+#include "hw.h"
+#include "uefi.h"
+
+static void hw_cpuid(struct machine *m, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
+{
+	(void)m;
+	cpuid_count(leaf, subleaf, &out->eax, &out->ebx, &out->ecx, &out->edx);
+}
+
+/* MSR access waits for the exception guard: until then the core is told it cannot be done. */
+static enum access_status hw_rdmsr(struct machine *m, uint32_t msr, uint64_t *value)
+{
+	(void)m, (void)msr;
+	*value = 0;
+	return ACCESS_UNSUPPORTED;
+}
+
+static enum access_status hw_wrmsr(struct machine *m, uint32_t msr, uint64_t value)
+{
+	(void)m, (void)msr, (void)value;
+	return ACCESS_UNSUPPORTED;
+}
+
+static uint64_t hw_rdtsc(struct machine *m)
+{
+	(void)m;
+	return rdtsc();
+}
+
+static uint32_t hw_io_read(struct machine *m, uint16_t port, unsigned width)
+{
+	(void)m;
+	return width == 1 ? inb(port) : width == 2 ? inw(port) : inl(port);
+}
+
+static void hw_io_write(struct machine *m, uint16_t port, unsigned width, uint32_t value)
+{
+	(void)m;
+	if (width == 1)
+		outb(port, (uint8_t)value);
+	else if (width == 2)
+		outw(port, (uint16_t)value);
+	else
+		outl(port, value);
+}
+
+static uint64_t hw_mmio_read(struct machine *m, uint64_t phys, unsigned width)
+{
+	(void)m;
+	return width == 8 ? mmio_read64(phys) : mmio_read32(phys);
+}
+
+static void hw_mmio_write(struct machine *m, uint64_t phys, unsigned width, uint64_t value)
+{
+	(void)m;
+	if (width == 8)
+		mmio_write64(phys, value);
+	else
+		mmio_write32(phys, (uint32_t)value);
+}
+
+/* UEFI identity-maps all memory during boot services (UEFI spec 2.3.4, x64 platforms). */
+static const void *hw_phys_map(struct machine *m, uint64_t phys, uint64_t len)
+{
+	(void)m, (void)len;
+	return phys ? (const void *)(uintptr_t)phys : NULL;
+}
+
+static enum access_status hw_firmware_time(struct machine *m, struct calendar_time *out)
+{
+	EFI_TIME t;
+	(void)m;
+	if (EFI_ERROR(RT->GetTime(&t, NULL)))
+		return ACCESS_UNSUPPORTED;
+	*out = (struct calendar_time){t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, t.Nanosecond};
+	return ACCESS_OK;
+}
+
+static void hw_stall(struct machine *m, uint32_t us)
+{
+	(void)m;
+	BS->Stall(us);
+}
+
+/* The RSDP from the configuration table: ACPI 2.0 first, 1.0 as fallback (UEFI spec 4.6). */
+static uint64_t find_rsdp(void)
+{
+	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
+	EFI_GUID *wanted[] = {&acpi20, &acpi10};
+
+	for (unsigned w = 0; w < 2; w++)
+		for (UINTN i = 0; i < ST->NumberOfTableEntries; i++)
+			if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, wanted[w]))
+				return (uint64_t)(uintptr_t)ST->ConfigurationTable[i].VendorTable;
+	return 0;
+}
+
+void uefi_machine_init(struct machine *m)
+{
+	*m = (struct machine){
+		.kind = "uefi",
+		.cpuid = hw_cpuid,
+		.rdmsr = hw_rdmsr,
+		.wrmsr = hw_wrmsr,
+		.rdtsc = hw_rdtsc,
+		.io_read = hw_io_read,
+		.io_write = hw_io_write,
+		.mmio_read = hw_mmio_read,
+		.mmio_write = hw_mmio_write,
+		.phys_map = hw_phys_map,
+		.firmware_time = hw_firmware_time,
+		.stall = hw_stall,
+		.acpi_rsdp = find_rsdp(),
+	};
+}

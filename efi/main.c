@@ -1,0 +1,170 @@
+/* tscprobe.efi: inventory, measure, report, end. This file reads as the table of contents. */
+#include <efi.h>
+#include <efilib.h>
+
+#include "hw.h"
+#include "options.h"
+#include "report.h"
+#include "uefi.h"
+
+/* QEMU's isa-debug-exit device (`-device isa-debug-exit,iobase=0xf4`): QEMU exits with (value << 1) | 1. */
+#define QEMU_DEBUG_EXIT_PORT 0xf4
+enum run_outcome { OUTCOME_OK = 0, OUTCOME_NO_FILES = 1, OUTCOME_PROBE_ERROR = 2 };
+
+#define OPTIONS_TEXT_BYTES 512
+#define KEY_POLL_US 100000
+
+static struct report report; /* large: kept out of the firmware's small stack */
+
+/* Load options are UCS-2 text from the shell; boot managers may pass binary data, which is ignored. */
+static BOOLEAN load_options_text(EFI_HANDLE image, char *buf, UINTN capacity)
+{
+	EFI_LOADED_IMAGE *loaded;
+	buf[0] = '\0';
+	if (EFI_ERROR(BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&loaded)) || !loaded->LoadOptions ||
+	    loaded->LoadOptionsSize < sizeof(CHAR16) || loaded->LoadOptionsSize % sizeof(CHAR16))
+		return FALSE;
+
+	const CHAR16 *text = loaded->LoadOptions;
+	UINTN chars = loaded->LoadOptionsSize / sizeof(CHAR16), i = 0;
+	for (; i < chars && text[i] && i + 1 < capacity; i++) {
+		if (text[i] < 0x20 || text[i] > 0x7e) {
+			buf[0] = '\0';
+			return FALSE;
+		}
+		buf[i] = (char)text[i];
+	}
+	buf[i] = '\0';
+	return TRUE;
+}
+
+/* Options from \tscprobe\options.txt first, then the command line, which wins. */
+static BOOLEAN load_options(EFI_HANDLE image, struct options *o, struct sink *log)
+{
+	char text[OPTIONS_TEXT_BYTES];
+
+	options_defaults(o);
+	if (files_read_options(image, text, sizeof(text)) && !options_parse(text, o)) {
+		sink_printf(log, "options.txt: %s\n", o->error);
+		return FALSE;
+	}
+	if (load_options_text(image, text, sizeof(text)) && !options_parse(text, o)) {
+		sink_printf(log, "command line: %s\n", o->error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static BOOLEAN key_pressed(void)
+{
+	EFI_INPUT_KEY key;
+	return !EFI_ERROR(ST->ConIn->ReadKeyStroke(ST->ConIn, &key));
+}
+
+static void wait_for_key(void)
+{
+	UINTN index;
+	BS->WaitForEvent(1, &ST->ConIn->WaitForKey, &index);
+	key_pressed();
+}
+
+/* True when the countdown ran out; false when a key cancelled it. */
+static BOOLEAN countdown(unsigned seconds, struct sink *log)
+{
+	while (key_pressed())
+		; /* drop keys typed before the countdown */
+	for (unsigned left = seconds; left > 0; left--) {
+		sink_printf(log, "\rPowering off in %u s; press any key to stay.  ", left);
+		for (unsigned t = 0; t < 1000000 / KEY_POLL_US; t++) {
+			if (key_pressed()) {
+				sink_puts(log, "\nCancelled.\n");
+				return FALSE;
+			}
+			BS->Stall(KEY_POLL_US);
+		}
+	}
+	sink_puts(log, "\n");
+	return TRUE;
+}
+
+/* Only QEMU has the device; elsewhere port 0xf4 is left alone. A missing device reads as all ones. */
+static BOOLEAN qemu_debug_exit(const struct report *r, enum run_outcome outcome)
+{
+	BOOLEAN qemu = FALSE;
+	for (uint32_t i = 0; i < r->hv.count; i++) {
+		const char *name = hv_name(r->hv.bases[i].signature);
+		qemu |= name && (text_equal(name, "QEMU TCG") || text_equal(name, "KVM"));
+	}
+	if (!qemu || inb(QEMU_DEBUG_EXIT_PORT) == 0xff)
+		return FALSE;
+	outb(QEMU_DEBUG_EXIT_PORT, (uint8_t)outcome);
+	return TRUE; /* not reached when the device exists */
+}
+
+static EFI_STATUS finish(const struct options *o, enum run_outcome outcome, struct sink *log)
+{
+	switch (o->finish) {
+	case FINISH_RETURN:
+		return EFI_SUCCESS;
+	case FINISH_WAIT_KEY:
+		sink_puts(log, "Press any key to return to the firmware.\n");
+		wait_for_key();
+		return EFI_SUCCESS;
+	default:
+		if (!countdown(o->countdown_s, log)) {
+			sink_puts(log, "Press any key to return to the firmware.\n");
+			wait_for_key();
+			return EFI_SUCCESS;
+		}
+		qemu_debug_exit(&report, outcome);
+		RT->ResetSystem(EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+		return EFI_SUCCESS; /* not reached */
+	}
+}
+
+static void emit_serial_json(const struct memory_sink *json)
+{
+	struct sink *serial = output_serial();
+	sink_puts(serial, "\n" REPORT_BEGIN_MARKER "\n");
+	serial->write(serial, json->data, json->length);
+	sink_puts(serial, REPORT_END_MARKER "\n");
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
+{
+	struct options opts;
+	struct machine machine;
+	struct memory_sink json, text;
+	struct sink *log;
+	enum run_outcome outcome = OUTCOME_OK;
+
+	InitializeLib(image, system_table);
+	BS->SetWatchdogTimer(0, 0, 0, NULL); /* the firmware's 5-minute watchdog would cut long runs */
+	output_init();
+	log = output_text();
+	sink_printf(log, "tscprobe %s: how well does this hypervisor keep time?\n", TSCPROBE_VERSION);
+	sink_printf(log, "Serial: %s.\n\n", output_serial_route());
+
+	if (!load_options(image, &opts, log) || opts.help) {
+		options_usage(log);
+		return opts.help ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
+	}
+
+	uefi_machine_init(&machine);
+	probe_run(&machine, TSCPROBE_VERSION, &report);
+
+	memory_sink_init(&json);
+	memory_sink_init(&text);
+	report_write_json(&report, &json.sink);
+	report_write_text(&report, &text.sink);
+	log->write(log, text.data, text.length);
+	emit_serial_json(&json);
+	sink_puts(log, "\n");
+	if (opts.write_files && EFI_ERROR(files_save_report(image, &json, &text, log)))
+		outcome = OUTCOME_NO_FILES;
+	if (json.failed || text.failed)
+		outcome = OUTCOME_PROBE_ERROR;
+	memory_sink_free(&json);
+	memory_sink_free(&text);
+	return finish(&opts, outcome, log);
+}

@@ -1,0 +1,40 @@
+/* The app's firmware side: the real machine, output sinks, report files. */
+#ifndef TSCPROBE_UEFI_H
+#define TSCPROBE_UEFI_H
+
+#include <efi.h>
+
+#include "machine.h"
+#include "sink.h"
+
+/* The core's machine interface on this hardware. */
+void uefi_machine_init(struct machine *m);
+
+/* Find the serial port and learn whether firmware already mirrors the console to it. */
+void output_init(void);
+/* Human text: the console, plus serial when firmware does not mirror the console there. */
+struct sink *output_text(void);
+/* Serial only (for the JSON between markers); discards when there is no serial port. */
+struct sink *output_serial(void);
+/* One line saying how serial output is reached. */
+const char *output_serial_route(void);
+
+/* A sink that grows a pool buffer; for rendering reports before writing files. */
+struct memory_sink {
+	struct sink sink;
+	char *data;
+	UINTN length, capacity;
+	BOOLEAN failed; /* an allocation failed: the content is incomplete */
+};
+void memory_sink_init(struct memory_sink *s);
+void memory_sink_free(struct memory_sink *s);
+
+/* Read \tscprobe\options.txt from the boot volume into buf (NUL-terminated); false when absent. */
+BOOLEAN files_read_options(EFI_HANDLE image, char *buf, UINTN capacity);
+
+/* Write the report files (numbered copy and latest.*) to the boot volume or another writable FAT volume.
+ * Tells on `log` where they went, or why they could not be written; returns EFI_SUCCESS when written. */
+EFI_STATUS files_save_report(EFI_HANDLE image, const struct memory_sink *json, const struct memory_sink *text,
+			     struct sink *log);
+
+#endif
