@@ -28,15 +28,20 @@ EFI_CFLAGS += -DTSCPROBE_VERSION='"$(VERSION)"'
 EFI_LDFLAGS := -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic -L$(EFI_LIB)
 EFI_OBJ := $(patsubst %.c,$(BUILD)/efi/%.o,$(CORE_SRC) $(EFI_SRC))
 
+# Quiet by default; `make V=1` shows the commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/efi/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC efi   $<")
+	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
 
 $(BUILD)/efi/tscprobe.so: $(EFI_OBJ)
-	$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $^ -o $@ -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $^ -o $@ -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
 
 $(BUILD)/tscprobe.efi: $(BUILD)/efi/tscprobe.so
-	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .reloc \
+	@$(if $(Q),echo "  EFI      $@")
+	$(Q)objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .reloc \
 		--target=efi-app-x86_64 $< $@
 
 # The version lives in one object per build; rebuild it when git describe changes.
@@ -56,21 +61,25 @@ HOST_OBJ := $(patsubst %.c,$(BUILD)/host/%.o,$(CORE_SRC) $(TOOLS_SRC))
 
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC host  $<")
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(BUILD)/tscprobe: $(BUILD)/host/tools/main.o $(HOST_OBJ)
-	$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS)
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS)
 
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/host/tests/%,$(TEST_SRC))
 $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(HOST_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS) -lcmocka
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS) -lcmocka
 
 # ---- image ---------------------------------------------------------------------
 IMAGE := $(BUILD)/tscprobe.img
 IMAGE_MIB := 32
 $(IMAGE): $(BUILD)/tscprobe.efi boot/make-esp
-	boot/make-esp $< $@ $(IMAGE_MIB)
+	@$(if $(Q),echo "  IMAGE    $@")
+	$(Q)boot/make-esp $< $@ $(IMAGE_MIB)
 
 # ---- targets ----------------------------------------------------------------------
 .PHONY: all image run test unit check-core deps clean

@@ -13,7 +13,7 @@
 /* A table that failed validation or a field that makes no sense: reported, never trusted. */
 struct acpi_problem {
 	char table[5];      /* signature as text, e.g. "FACP", "XSDT", "RSDP" */
-	const char *reason; /* static string, e.g. "checksum mismatch" */
+	char reason[80];    /* e.g. "checksum mismatch"; a copy, so that a report read back from JSON holds it too */
 };
 
 enum acpi_root {

@@ -1,9 +1,17 @@
 /* The app's command-line options: one table of words, parsed the same from the shell and from options.txt. */
 #include "options.h"
 
+#include "report.h"
+
 void options_defaults(struct options *o)
 {
-	*o = (struct options){.finish = FINISH_POWER_OFF, .countdown_s = OPTIONS_DEFAULT_COUNTDOWN_S, .write_files = true};
+	*o = (struct options){
+		.finish = FINISH_POWER_OFF,
+		.countdown_s = OPTIONS_DEFAULT_COUNTDOWN_S,
+		.write_files = true,
+		.window_s = PROBE_DEFAULT_WINDOW_S,
+		.edge_window_s = (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S,
+	};
 }
 
 static bool is_space(char c)
@@ -29,26 +37,49 @@ static bool next_word(const char **cursor, char *word, size_t capacity)
 	return true;
 }
 
-static bool parse_seconds(const char *word, unsigned *out)
+/* A decimal number of seconds ("2", "0.25") within [min, max]. */
+static bool parse_seconds(const char *word, double min, double max, double *out)
 {
-	unsigned v = 0;
+	double v = 0, scale = 0;
 	if (!*word)
 		return false;
 	for (; *word; word++) {
-		if (*word < '0' || *word > '9' || v > OPTIONS_MAX_COUNTDOWN_S)
+		if (*word == '.' && scale == 0) {
+			scale = 1;
+			continue;
+		}
+		if (*word < '0' || *word > '9' || v > max * 10)
 			return false;
-		v = v * 10 + (unsigned)(*word - '0');
+		if (scale > 0)
+			v += (*word - '0') * (scale /= 10);
+		else
+			v = v * 10 + (*word - '0');
 	}
-	if (v > OPTIONS_MAX_COUNTDOWN_S)
+	if (v < min || v > max)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* The word after an option, as seconds; false with the message set when it is missing or out of range. */
+static bool option_seconds(const char **args, const char *option, double min, double max, bool whole,
+			   struct options *o, double *out)
+{
+	char word[32];
+	if (next_word(args, word, sizeof(word)) && parse_seconds(word, min, max, out) &&
+	    (!whole || *out == (double)(unsigned)*out))
+		return true;
+	int decimals = whole ? 0 : 2;
+	format_string(o->error, sizeof(o->error), "%s takes %sseconds from %.*f to %.*f", option,
+		      whole ? "whole " : "", decimals, min, decimals, max);
+	return false;
 }
 
 bool options_parse(const char *args, struct options *o)
 {
 	char word[64];
 	bool first = true;
+	double seconds;
 
 	o->error[0] = '\0';
 	while (next_word(&args, word, sizeof(word))) {
@@ -65,11 +96,17 @@ bool options_parse(const char *args, struct options *o)
 		} else if (text_equal(word, "--no-files")) {
 			o->write_files = false;
 		} else if (text_equal(word, "--countdown")) {
-			if (!next_word(&args, word, sizeof(word)) || !parse_seconds(word, &o->countdown_s)) {
-				format_string(o->error, sizeof(o->error), "--countdown takes seconds from 0 to %u",
-					      OPTIONS_MAX_COUNTDOWN_S);
+			if (!option_seconds(&args, word, 0, OPTIONS_MAX_COUNTDOWN_S, true, o, &seconds))
 				return false;
-			}
+			o->countdown_s = (unsigned)seconds;
+		} else if (text_equal(word, "--window")) {
+			if (!option_seconds(&args, word, OPTIONS_MIN_WINDOW_S, OPTIONS_MAX_WINDOW_S, false, o, &o->window_s))
+				return false;
+		} else if (text_equal(word, "--edge-window")) {
+			if (!option_seconds(&args, word, OPTIONS_MIN_EDGE_WINDOW_S, OPTIONS_MAX_EDGE_WINDOW_S, true, o,
+					    &seconds))
+				return false;
+			o->edge_window_s = (unsigned)seconds;
 		} else if (!(was_first && word[0] != '-')) {
 			format_string(o->error, sizeof(o->error), "unknown option '%s' (see --help)", word);
 			return false;
@@ -87,7 +124,9 @@ void options_usage(struct sink *out)
 		    "  --countdown SEC   length of that countdown (default %u s, 0 = none)\n"
 		    "  --wait-key        at the end, wait for a key, then return to the firmware or shell\n"
 		    "  --return          at the end, return to the firmware or shell at once\n"
+		    "  --window SEC      measuring window per counter reference (default %.2f s)\n"
+		    "  --edge-window SEC window for the RTC and UEFI time, timed at second edges (default %u s)\n"
 		    "  --no-files        do not write \\tscprobe\\ report files\n"
 		    "Options are also read from \\tscprobe\\options.txt on the boot volume (command line wins).\n",
-		    OPTIONS_DEFAULT_COUNTDOWN_S);
+		    OPTIONS_DEFAULT_COUNTDOWN_S, PROBE_DEFAULT_WINDOW_S, (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S);
 }

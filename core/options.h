@@ -13,8 +13,15 @@ enum finish_action {
 #define OPTIONS_DEFAULT_COUNTDOWN_S 5
 #define OPTIONS_MAX_COUNTDOWN_S 3600
 
+#define OPTIONS_MIN_WINDOW_S 0.05
+#define OPTIONS_MAX_WINDOW_S 60.0
+#define OPTIONS_MIN_EDGE_WINDOW_S 2u /* a line through fewer than 3 edges has no residual */
+#define OPTIONS_MAX_EDGE_WINDOW_S 600u
+
 struct options {
 	bool help;
+	double window_s;        /* per counter reference */
+	unsigned edge_window_s; /* RTC and UEFI time */
 	enum finish_action finish;
 	unsigned countdown_s;
 	bool write_files;

@@ -1,23 +1,168 @@
 /* The probe flow: one table of contents for every machine the probe runs on. */
+#include "calib.h"
 #include "report.h"
 
-static void copy_text(char *dst, size_t capacity, const char *src)
+/* The report lists references in this order; they are measured counters first, so that the
+ * edge-timed clocks and the LAPIC (no nominal rate) can use the first estimate. */
+static const struct time_source_driver *const drivers[] = {
+	&pmtimer_driver, &hpet_driver, &rtc_driver, &pit_driver, &lapic_driver, &uefi_time_driver,
+};
+#define DRIVER_COUNT (sizeof(drivers) / sizeof(drivers[0]))
+
+void probe_defaults(struct probe_settings *settings, const char *version)
 {
-	size_t i = 0;
-	for (; src && src[i] && i + 1 < capacity; i++)
-		dst[i] = src[i];
-	dst[i] = '\0';
+	*settings = (struct probe_settings){
+		.version = version,
+		.window_s = PROBE_DEFAULT_WINDOW_S,
+		.edge_window_s = PROBE_DEFAULT_EDGE_WINDOW_S,
+		.target_samples = PROBE_DEFAULT_SAMPLES,
+	};
 }
 
-void probe_run(struct machine *m, const char *version, struct report *r)
+void probe_inventory(struct machine *m, const char *version, struct report *r)
 {
 	struct cpuid_regs echo;
 
 	*r = (struct report){0};
-	copy_text(r->tool_version, sizeof(r->tool_version), version);
-	copy_text(r->machine_kind, sizeof(r->machine_kind), m->kind);
-
+	text_copy(r->tool_version, sizeof(r->tool_version), version);
+	text_copy(r->machine_kind, sizeof(r->machine_kind), m->kind);
 	cpuid_inventory(m, &r->cpu);
 	m->cpuid(m, r->cpu.max_basic_leaf, 0, &echo);
 	hv_scan(m, &echo, &r->hv);
+}
+
+/* Seconds a reference's measurement takes, for the progress line. */
+static double expected_seconds(const struct time_source *s, const struct probe_settings *settings)
+{
+	if (!s->available)
+		return 0;
+	return s->sampling == SAMPLING_EDGES ? settings->edge_window_s + 1.5 : settings->window_s;
+}
+
+static void record_source(struct reference_report *out, const struct time_source *s)
+{
+	text_copy(out->name, sizeof(out->name), s->driver->name);
+	text_copy(out->label, sizeof(out->label), s->driver->label);
+	out->available = s->available;
+	text_copy(out->reason, sizeof(out->reason), s->reason);
+	text_copy(out->detail, sizeof(out->detail), s->detail);
+	out->nominal_hz = s->nominal_hz;
+	out->width_bits = s->width_bits;
+	out->edges = s->sampling == SAMPLING_EDGES;
+	out->finding_count = s->finding_count;
+	for (unsigned i = 0; i < s->finding_count; i++)
+		text_copy(out->findings[i], sizeof(out->findings[i]), s->findings[i]);
+}
+
+static void record_calibration(struct reference_report *out, const struct calib_result *c)
+{
+	out->measured = c->valid;
+	if (!c->valid)
+		text_copy(out->reason, sizeof(out->reason), c->reason);
+	out->tsc_hz = c->tsc_hz;
+	out->uncertainty_ppm = c->uncertainty_ppm;
+	out->window_s = c->window_s;
+	out->samples = c->samples;
+	out->rejected = c->rejected;
+	out->backward_steps = c->backward_steps;
+	out->gaps_bridged = c->gaps_bridged;
+}
+
+/* The best estimate so far, to pace later measurements; 0 when there is none. */
+static double best_hint(const struct report *r)
+{
+	double best_hz = 0, best_ppm = 0;
+	for (unsigned i = 0; i < r->reference_count; i++) {
+		const struct reference_report *ref = &r->references[i];
+		if (ref->measured && ref->tsc_hz > 0 && (best_hz == 0 || ref->uncertainty_ppm < best_ppm)) {
+			best_hz = ref->tsc_hz;
+			best_ppm = ref->uncertainty_ppm;
+		}
+	}
+	return best_hz;
+}
+
+static void measure_all(struct machine *m, const struct probe_settings *settings, struct report *r,
+			struct time_source *sources, struct calib_result *results)
+{
+	static struct calib_sample workspace[CALIB_MAX_SAMPLES];
+	double left = 0;
+
+	for (unsigned i = 0; i < DRIVER_COUNT; i++)
+		left += expected_seconds(&sources[i], settings);
+	/* Counters with a nominal rate first; then what needs an estimate: edge clocks and the LAPIC. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < DRIVER_COUNT; i++) {
+			struct time_source *s = &sources[i];
+			bool first_pass = s->sampling == SAMPLING_COUNTER && s->nominal_hz > 0;
+			if (!s->available || first_pass != (pass == 0))
+				continue;
+			struct calib_config config = {
+				.window_s = settings->window_s,
+				.edge_window_s = settings->edge_window_s,
+				.target_samples = settings->target_samples,
+				.tsc_hz_hint = best_hint(r),
+			};
+			if (settings->progress)
+				settings->progress(settings->progress_ctx, s->driver->label, left);
+			calib_measure(m, s, &config, workspace, &results[i]);
+			/* Findings made while reading (a stuck UIP flag, an impossible value) join the probe's. */
+			record_source(&r->references[i], s);
+			record_calibration(&r->references[i], &results[i]);
+			left -= expected_seconds(s, settings);
+		}
+	}
+}
+
+/* With the best TSC estimate known: read costs in ns, and the rate of references that have no nominal one. */
+static void derive_from_estimate(struct report *r, const struct calib_result *results)
+{
+	if (!r->tsc.valid)
+		return;
+	for (unsigned i = 0; i < DRIVER_COUNT; i++) {
+		struct reference_report *ref = &r->references[i];
+		if (!ref->measured)
+			continue;
+		ref->read_cost_ns = results[i].read_cost_ticks / r->tsc.hz * 1e9;
+		if (ref->nominal_hz == 0) {
+			ref->rate_hz = r->tsc.hz / results[i].ratio;
+			ref->rate_uncertainty_ppm = __builtin_sqrt(ref->uncertainty_ppm * ref->uncertainty_ppm +
+								   r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm);
+		}
+	}
+}
+
+void probe_run(struct machine *m, const struct probe_settings *settings, struct report *r)
+{
+	struct time_source sources[DRIVER_COUNT];
+	struct calib_result results[DRIVER_COUNT] = {0};
+
+	probe_inventory(m, settings->version, r);
+	acpi_discover(m, &r->acpi);
+
+	r->reference_count = DRIVER_COUNT;
+	for (unsigned i = 0; i < DRIVER_COUNT; i++) {
+		struct time_source *s = &sources[i];
+		*s = (struct time_source){.driver = drivers[i]};
+		s->reason = s->driver->probe(s, m, &r->acpi);
+		s->available = s->reason == NULL;
+		record_source(&r->references[i], s);
+	}
+	measure_all(m, settings, r, sources, results);
+	/* Leave the machine as found, in the reverse order of setting it up. */
+	for (unsigned i = DRIVER_COUNT; i-- > 0;)
+		if (sources[i].available && sources[i].driver->restore)
+			sources[i].driver->restore(&sources[i], m);
+	if (settings->progress)
+		settings->progress(settings->progress_ctx, NULL, 0);
+	crosscheck_run(r);
+	derive_from_estimate(r, results);
+}
+
+const struct reference_report *report_reference(const struct report *r, const char *name)
+{
+	for (unsigned i = 0; i < r->reference_count; i++)
+		if (text_equal(r->references[i].name, name))
+			return &r->references[i];
+	return NULL;
 }

@@ -6,6 +6,13 @@ static void write_findings(const struct report *r, struct sink *out)
 	const struct cpu_info *cpu = &r->cpu;
 
 	sink_puts(out, "Findings\n");
+	if (r->tsc.valid)
+		sink_printf(out, "  - The TSC runs at %.6f MHz +/- %.3f ppm (measured against the %s).\n", r->tsc.hz / 1e6,
+			    r->tsc.uncertainty_ppm, report_reference(r, r->tsc.reference)->label);
+	for (unsigned i = 0; i < r->reference_count; i++)
+		if (r->references[i].disagrees)
+			sink_printf(out, "  - The %s disagrees with the other references (see Cross-checks).\n",
+				    r->references[i].label);
 	if (r->hv.count == 0)
 		sink_printf(out, "  - No hypervisor CPUID base answers (hypervisor bit %s).\n",
 			    cpu->features[CPU_FEATURE_HYPERVISOR] ? "set" : "clear");
@@ -91,6 +98,70 @@ static void write_hypervisor(const struct hv_base *b, struct sink *out)
 	}
 }
 
+static void write_acpi(const struct acpi_info *a, struct sink *out)
+{
+	sink_puts(out, "\nACPI\n");
+	if (!a->rsdp_found) {
+		sink_puts(out, "  no RSDP: the firmware gave no ACPI tables\n");
+	} else {
+		sink_printf(out, "  %-18s revision %u, OEM \"%s\", via the %s\n", "RSDP", a->rsdp_revision, a->oem_id,
+			    a->root == ACPI_ROOT_XSDT ? "XSDT" : a->root == ACPI_ROOT_RSDT ? "RSDT" : "(no root table)");
+		if (a->pm_timer.present)
+			sink_printf(out, "  %-18s port 0x%x, %u-bit\n", "PM timer", a->pm_timer.port, a->pm_timer.width_bits);
+		else
+			sink_printf(out, "  %-18s none\n", "PM timer");
+		if (a->hpet.present)
+			sink_printf(out, "  %-18s base 0x%llx\n", "HPET", (unsigned long long)a->hpet.base);
+		else
+			sink_printf(out, "  %-18s none\n", "HPET");
+		if (a->madt.present)
+			sink_printf(out, "  %-18s LAPIC base 0x%llx, %u processor entries\n", "MADT",
+				    (unsigned long long)a->madt.lapic_base, a->madt.lapic_entries);
+		sink_printf(out, "  %-18s 0x%02x%s\n", "RTC century index", a->rtc_century_index,
+			    a->rtc_century_index ? "" : " (none)");
+	}
+	for (unsigned i = 0; i < a->problem_count; i++)
+		sink_printf(out, "  problem: %s: %s\n", a->problems[i].table, a->problems[i].reason);
+	if (a->problems_dropped)
+		sink_printf(out, "  ... and %u more problems\n", a->problems_dropped);
+}
+
+static void write_references(const struct report *r, struct sink *out)
+{
+	sink_puts(out, "\nReferences: the TSC measured against each clock\n");
+	sink_printf(out, "  %-15s %16s %11s %8s %5s %9s\n", "reference", "TSC", "+/-", "window", "n", "read cost");
+	for (unsigned i = 0; i < r->reference_count; i++) {
+		const struct reference_report *ref = &r->references[i];
+		if (!ref->available || !ref->measured) {
+			sink_printf(out, "  %-15s %s: %s\n", ref->label, ref->available ? "not measured" : "unavailable",
+				    ref->reason);
+			continue;
+		}
+		if (ref->tsc_hz > 0)
+			sink_printf(out, "  %-15s %12.6f MHz %7.3f ppm %6.2f s %5u %6.0f ns%s\n", ref->label, ref->tsc_hz / 1e6,
+				    ref->uncertainty_ppm, ref->window_s, ref->samples, ref->read_cost_ns,
+				    ref->disagrees ? "  DISAGREES" : "");
+		else
+			sink_printf(out, "  %-15s runs at %.6f MHz +/- %.3f ppm (by the TSC), %u samples, %.0f ns\n", ref->label,
+				    ref->rate_hz / 1e6, ref->rate_uncertainty_ppm, ref->samples, ref->read_cost_ns);
+	}
+	for (unsigned i = 0; i < r->reference_count; i++) {
+		const struct reference_report *ref = &r->references[i];
+		if (ref->available)
+			sink_printf(out, "  %-15s %s\n", ref->label, ref->detail);
+		for (unsigned f = 0; f < ref->finding_count; f++)
+			sink_printf(out, "  %-15s note: %s\n", ref->label, ref->findings[f]);
+	}
+	if (r->cross_check_count) {
+		sink_puts(out, "\nCross-checks: TSC rate by one reference against another\n");
+		for (unsigned i = 0; i < r->cross_check_count; i++) {
+			const struct cross_check *c = &r->cross_checks[i];
+			sink_printf(out, "  %-10s vs %-10s %+12.3f ppm (+/- %.3f) %s\n", c->a, c->b, c->ppm, c->combined_ppm,
+				    c->agree ? "agree" : "DISAGREE");
+		}
+	}
+}
+
 void report_write_text(const struct report *r, struct sink *out)
 {
 	sink_printf(out, "tscprobe %s report (machine: %s, schema %s)\n\n", r->tool_version, r->machine_kind,
@@ -102,4 +173,6 @@ void report_write_text(const struct report *r, struct sink *out)
 		sink_puts(out, "  none\n");
 	for (uint32_t i = 0; i < r->hv.count; i++)
 		write_hypervisor(&r->hv.bases[i], out);
+	write_acpi(&r->acpi, out);
+	write_references(r, out);
 }

@@ -18,13 +18,23 @@ bool text_equal(const char *a, const char *b)
 	return *a == *b;
 }
 
+void text_copy(char *dst, size_t capacity, const char *src)
+{
+	size_t i = 0;
+	if (!capacity)
+		return;
+	for (; src && src[i] && i + 1 < capacity; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
 void sink_puts(struct sink *s, const char *text)
 {
 	s->write(s, text, text_length(text));
 }
 
 struct spec {
-	bool left, zero;
+	bool left, zero, plus;
 	int width, precision; /* precision -1: not given */
 };
 
@@ -33,8 +43,8 @@ static void emit_padded(struct sink *s, const struct spec *sp, const char *body,
 	size_t pad = sp->width > 0 && (size_t)sp->width > len ? (size_t)sp->width - len : 0;
 	char fill = sp->zero && !sp->left && numeric ? '0' : ' ';
 
-	/* A zero-padded negative number keeps its sign in front of the zeros. */
-	if (fill == '0' && len && body[0] == '-') {
+	/* A zero-padded signed number keeps its sign in front of the zeros. */
+	if (fill == '0' && len && (body[0] == '-' || body[0] == '+')) {
 		s->write(s, body, 1);
 		body++, len--;
 	}
@@ -64,6 +74,8 @@ static void emit_integer(struct sink *s, const struct spec *sp, uint64_t magnitu
 	char *p = unsigned_digits(end, magnitude, base, upper);
 	if (negative)
 		*--p = '-';
+	else if (sp->plus)
+		*--p = '+';
 	emit_padded(s, sp, p, (size_t)(end - p), true);
 }
 
@@ -108,6 +120,8 @@ static void emit_double(struct sink *s, const struct spec *sp, double v)
 	p = unsigned_digits(p, whole, 10, false);
 	if (negative && shows_nonzero)
 		*--p = '-';
+	else if (sp->plus)
+		*--p = '+';
 	emit_padded(s, sp, p, (size_t)(end - p), true);
 }
 
@@ -128,6 +142,8 @@ void sink_vprintf(struct sink *s, const char *format, va_list args)
 		for (;; f++) {
 			if (*f == '-')
 				sp.left = true;
+			else if (*f == '+')
+				sp.plus = true;
 			else if (*f == '0')
 				sp.zero = true;
 			else

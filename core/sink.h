@@ -10,7 +10,7 @@ struct sink {
 	void (*write)(struct sink *s, const char *text, size_t len);
 };
 
-/* printf subset: %s %c %d %u %x %X with l/ll, width, '-', '0', '.precision' (%.Ns, %.Nf) and %%. */
+/* printf subset: %s %c %d %u %x %X %f with l/ll/z, width, '-', '+', '0', '.precision' (%.Ns, %.Nf), '*' and %%. */
 void sink_printf(struct sink *s, const char *format, ...) __attribute__((format(printf, 2, 3)));
 void sink_vprintf(struct sink *s, const char *format, va_list args);
 void sink_puts(struct sink *s, const char *text);
@@ -30,5 +30,7 @@ size_t format_string(char *buf, size_t capacity, const char *format, ...) __attr
 /* Length of a NUL-terminated string (core is libc-free). */
 size_t text_length(const char *text);
 bool text_equal(const char *a, const char *b);
+/* Copy src (NULL as "") into dst of capacity bytes, truncating; always NUL-terminated. */
+void text_copy(char *dst, size_t capacity, const char *src);
 
 #endif

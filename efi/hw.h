@@ -50,6 +50,21 @@ static inline void cpuid_count(uint32_t leaf, uint32_t subleaf, uint32_t *a, uin
 	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(subleaf));
 }
 
+/* Exactly two bytes each (0F 32, 0F 30): the exception guard skips a faulting one by that length. */
+#define MSR_INSTRUCTION_BYTES 2
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo = 0, hi = 0;
+	__asm__ volatile("rdmsr" : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
 static inline uint64_t mmio_read64(uint64_t phys)
 {
 	return *(volatile uint64_t *)(uintptr_t)phys;

@@ -11,18 +11,16 @@ static void hw_cpuid(struct machine *m, uint32_t leaf, uint32_t subleaf, struct 
 	cpuid_count(leaf, subleaf, &out->eax, &out->ebx, &out->ecx, &out->edx);
 }
 
-/* MSR access waits for the exception guard: until then the core is told it cannot be done. */
 static enum access_status hw_rdmsr(struct machine *m, uint32_t msr, uint64_t *value)
 {
-	(void)m, (void)msr;
-	*value = 0;
-	return ACCESS_UNSUPPORTED;
+	(void)m;
+	return guard_rdmsr(msr, value);
 }
 
 static enum access_status hw_wrmsr(struct machine *m, uint32_t msr, uint64_t value)
 {
-	(void)m, (void)msr, (void)value;
-	return ACCESS_UNSUPPORTED;
+	(void)m;
+	return guard_wrmsr(msr, value);
 }
 
 static uint64_t hw_rdtsc(struct machine *m)
@@ -101,6 +99,7 @@ static uint64_t find_rsdp(void)
 
 void uefi_machine_init(struct machine *m)
 {
+	guard_init();
 	*m = (struct machine){
 		.kind = "uefi",
 		.cpuid = hw_cpuid,

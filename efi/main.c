@@ -122,6 +122,16 @@ static EFI_STATUS finish(const struct options *o, enum run_outcome outcome, stru
 	}
 }
 
+/* One line per step, so that a serial capture stays a clean log. */
+static void show_progress(void *ctx, const char *what, double seconds_left)
+{
+	struct sink *log = ctx;
+	if (what)
+		sink_printf(log, "Measuring the TSC against the %s (about %.0f s left)\n", what, seconds_left);
+	else
+		sink_puts(log, "Measurements done.\n\n");
+}
+
 static void emit_serial_json(const struct memory_sink *json)
 {
 	struct sink *serial = output_serial();
@@ -133,6 +143,7 @@ static void emit_serial_json(const struct memory_sink *json)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 {
 	struct options opts;
+	struct probe_settings settings;
 	struct machine machine;
 	struct memory_sink json, text;
 	struct sink *log;
@@ -151,7 +162,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	}
 
 	uefi_machine_init(&machine);
-	probe_run(&machine, TSCPROBE_VERSION, &report);
+	probe_defaults(&settings, TSCPROBE_VERSION);
+	settings.window_s = opts.window_s;
+	settings.edge_window_s = opts.edge_window_s;
+	settings.progress = show_progress;
+	settings.progress_ctx = log;
+	probe_run(&machine, &settings, &report);
 
 	memory_sink_init(&json);
 	memory_sink_init(&text);

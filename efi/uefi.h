@@ -10,6 +10,12 @@
 /* The core's machine interface on this hardware. */
 void uefi_machine_init(struct machine *m);
 
+/* Find the CPU Architecture Protocol; without it every guarded access reports ACCESS_UNSUPPORTED. */
+BOOLEAN guard_init(void);
+/* MSR access that turns #GP/#UD into a status. */
+enum access_status guard_rdmsr(uint32_t msr, uint64_t *value);
+enum access_status guard_wrmsr(uint32_t msr, uint64_t value);
+
 /* Find the serial port and learn whether firmware already mirrors the console to it. */
 void output_init(void);
 /* Human text: the console, plus serial when firmware does not mirror the console there. */

@@ -1,0 +1,501 @@
+/* ACPI discovery: walks RSDP -> XSDT/RSDT -> FADT, HPET, MADT, WAET through phys_map, validating before trusting. */
+#include "acpi.h"
+
+#include <stddef.h>
+
+/*
+ * Specifications cited:
+ *   ACPI 6.5 (UEFI Forum, 2022), chapter 5.2 "ACPI System Description Tables";
+ *   IA-PC HPET Specification 1.0a (Intel, 2004), section 3.2.4;
+ *   Windows ACPI Emulated Devices Table 1.0 (Microsoft, 2009).
+ * The structs below declare only the fields this file reads; "unread_N" pads over the rest, N being
+ * the byte offset where the padding starts. They are read in place, hence packed and little-endian.
+ */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ACPI tables are little-endian and read in place");
+
+#define PACKED __attribute__((packed))
+#define ASSERT_OFFSET(type, member, offset) \
+	_Static_assert(offsetof(struct type, member) == (offset), #type "." #member " is at byte " #offset)
+/* First byte after a field: the table must be at least this long before the field is read. */
+#define FIELD_END(type, member) (offsetof(struct type, member) + sizeof(((struct type *)0)->member))
+
+/* No FADT, MADT, HPET, WAET or root table comes near 1 MiB (a 4096-CPU MADT of 16-byte x2APIC entries
+ * is 64 KiB); a longer length is a corrupt header, and checksumming it could walk gigabytes. */
+#define ACPI_MAX_TABLE_BYTES (1024u * 1024u)
+/* Real roots list a few dozen tables; past this the root is corrupt and the rest is not worth a walk. */
+#define ACPI_MAX_ROOT_ENTRIES 256u
+/* PM_TMR_BLK and X_PM_TMR_BLK name an x86 I/O port, and the I/O space is 64 KiB. */
+#define ACPI_IO_PORT_MAX 0xFFFFu
+
+/* Generic Address Structure, ACPI 6.5 §5.2.3.2. */
+struct acpi_gas {
+	uint8_t space_id;
+	uint8_t unread_1[3]; /* register bit width, bit offset, access size */
+	uint64_t address;
+} PACKED;
+ASSERT_OFFSET(acpi_gas, space_id, 0);
+ASSERT_OFFSET(acpi_gas, address, 4);
+_Static_assert(sizeof(struct acpi_gas) == 12, "a GAS is 12 bytes");
+#define ACPI_GAS_SYSTEM_MEMORY 0
+#define ACPI_GAS_SYSTEM_IO 1
+
+/* Root System Description Pointer, ACPI 6.5 §5.2.5.3. */
+struct acpi_rsdp {
+	char signature[8]; /* "RSD PTR " */
+	uint8_t unread_8;  /* checksum: the first 20 bytes sum to zero */
+	char oem_id[6];
+	uint8_t revision; /* 0 for ACPI 1.0, whose RSDP ends after rsdt_address; 2 since ACPI 2.0 */
+	uint32_t rsdt_address;
+	uint32_t length; /* revision >= 2: whole structure, covered by the extended checksum */
+	uint64_t xsdt_address;
+} PACKED;
+ASSERT_OFFSET(acpi_rsdp, signature, 0);
+ASSERT_OFFSET(acpi_rsdp, oem_id, 9);
+ASSERT_OFFSET(acpi_rsdp, revision, 15);
+ASSERT_OFFSET(acpi_rsdp, rsdt_address, 16);
+ASSERT_OFFSET(acpi_rsdp, length, 20);
+ASSERT_OFFSET(acpi_rsdp, xsdt_address, 24);
+#define ACPI_RSDP_V1_BYTES 20u /* what the ACPI 1.0 checksum covers */
+#define ACPI_RSDP_V2_BYTES 36u /* through the extended checksum and 3 reserved bytes */
+#define ACPI_RSDP_FIRST_V2_REVISION 2
+
+/* System Description Table header, ACPI 6.5 §5.2.6: every table starts with it, and sums to zero. */
+struct acpi_sdt_header {
+	char signature[4];
+	uint32_t length; /* whole table, header included */
+	uint8_t unread_8[28];
+} PACKED;
+ASSERT_OFFSET(acpi_sdt_header, signature, 0);
+ASSERT_OFFSET(acpi_sdt_header, length, 4);
+_Static_assert(sizeof(struct acpi_sdt_header) == 36, "the SDT header is 36 bytes");
+
+/* Fixed ACPI Description Table, ACPI 6.5 §5.2.9. It grew with every revision (ACPI 1.0: 116 bytes,
+ * QEMU's revision 3: 244, ACPI 6.5: 276), so each field is read only when the table reaches it. */
+struct acpi_fadt {
+	struct acpi_sdt_header header;
+	uint8_t unread_36[40];
+	uint32_t pm_tmr_blk; /* system I/O port of the PM timer */
+	uint8_t unread_80[11];
+	uint8_t pm_tmr_len; /* "If the PM Timer is supported, this field's value must be 4" */
+	uint8_t unread_92[16];
+	uint8_t century; /* RTC CMOS RAM index of the century; 0 = not supported */
+	uint8_t unread_109[3];
+	uint32_t flags; /* Fixed Feature Flags */
+	uint8_t unread_116[92];
+	struct acpi_gas x_pm_tmr_blk; /* ACPI 2.0+: takes precedence over pm_tmr_blk when nonzero */
+} PACKED;
+ASSERT_OFFSET(acpi_fadt, pm_tmr_blk, 76);
+ASSERT_OFFSET(acpi_fadt, pm_tmr_len, 91);
+ASSERT_OFFSET(acpi_fadt, century, 108);
+ASSERT_OFFSET(acpi_fadt, flags, 112);
+ASSERT_OFFSET(acpi_fadt, x_pm_tmr_blk, 208);
+#define ACPI_PM_TMR_LEN_BYTES 4
+/* Fixed Feature Flags bit 8, TMR_VAL_EXT: the PM timer is 32 bits wide; clear means 24 bits. */
+#define ACPI_FADT_TMR_VAL_EXT (1u << 8)
+
+/* HPET Description Table, IA-PC HPET 1.0a §3.2.4. */
+struct acpi_hpet {
+	struct acpi_sdt_header header;
+	uint32_t event_timer_block_id;
+	struct acpi_gas base_address; /* must be system memory */
+	uint8_t hpet_number;
+	uint16_t min_tick;
+} PACKED;
+ASSERT_OFFSET(acpi_hpet, event_timer_block_id, 36);
+ASSERT_OFFSET(acpi_hpet, base_address, 40);
+ASSERT_OFFSET(acpi_hpet, hpet_number, 52);
+ASSERT_OFFSET(acpi_hpet, min_tick, 53);
+#define HPET_ID_HARDWARE_REV(id) ((uint8_t)((id) & 0xFFu))
+#define HPET_ID_COMPARATORS(id) ((uint8_t)(((id) >> 8) & 0x1Fu))
+#define HPET_ID_COUNTER_64BIT (1u << 13)
+#define HPET_ID_LEGACY_REPLACEMENT (1u << 15)
+#define HPET_ID_PCI_VENDOR(id) ((uint16_t)((id) >> 16))
+
+/* Multiple APIC Description Table, ACPI 6.5 §5.2.12; its entries follow the fixed part. */
+struct acpi_madt {
+	struct acpi_sdt_header header;
+	uint32_t local_apic_address; /* 32-bit physical base, unless an override entry says otherwise */
+	uint8_t unread_40[4];        /* flags */
+} PACKED;
+ASSERT_OFFSET(acpi_madt, local_apic_address, 36);
+_Static_assert(sizeof(struct acpi_madt) == 44, "MADT entries start at byte 44");
+
+struct acpi_madt_entry {
+	uint8_t type;
+	uint8_t length; /* whole entry, these two bytes included */
+} PACKED;
+ASSERT_OFFSET(acpi_madt_entry, type, 0);
+ASSERT_OFFSET(acpi_madt_entry, length, 1);
+
+/* Processor Local APIC Structure, ACPI 6.5 §5.2.12.2. */
+#define ACPI_MADT_LOCAL_APIC 0
+struct acpi_madt_local_apic {
+	struct acpi_madt_entry entry;
+	uint8_t unread_2[2]; /* processor UID, APIC ID */
+	uint32_t flags;
+} PACKED;
+ASSERT_OFFSET(acpi_madt_local_apic, flags, 4);
+#define ACPI_MADT_LAPIC_ENABLED (1u << 0)
+
+/* Local APIC Address Override Structure, ACPI 6.5 §5.2.12.8: at most one, 64-bit base. */
+#define ACPI_MADT_LOCAL_APIC_OVERRIDE 5
+struct acpi_madt_lapic_override {
+	struct acpi_madt_entry entry;
+	uint8_t unread_2[2]; /* reserved */
+	uint64_t address;
+} PACKED;
+ASSERT_OFFSET(acpi_madt_lapic_override, address, 4);
+
+/* Windows ACPI Emulated Devices Table 1.0: hypervisors state which emulated-device errata they lack. */
+struct acpi_waet {
+	struct acpi_sdt_header header;
+	uint32_t emulated_device_flags;
+} PACKED;
+ASSERT_OFFSET(acpi_waet, emulated_device_flags, 36);
+#define ACPI_WAET_RTC_GOOD (1u << 0)
+#define ACPI_WAET_PM_TIMER_GOOD (1u << 1)
+
+/* A mapped table whose signature, length and checksum passed. */
+struct sdt {
+	const uint8_t *bytes;
+	uint32_t length;
+};
+
+static void report(struct acpi_info *out, const char *table, const char *reason)
+{
+	if (out->problem_count == ACPI_MAX_PROBLEMS) {
+		out->problems_dropped++;
+		return;
+	}
+	struct acpi_problem *p = &out->problems[out->problem_count++];
+	for (unsigned i = 0; i < 4; i++)
+		p->table[i] = table[i];
+	p->table[4] = '\0';
+	unsigned n = 0;
+	for (; reason[n] && n + 1 < sizeof(p->reason); n++)
+		p->reason[n] = reason[n];
+	p->reason[n] = '\0';
+}
+
+/* report() for error paths that give up: `return reject(...)`. */
+static bool reject(struct acpi_info *out, const char *table, const char *reason)
+{
+	report(out, table, reason);
+	return false;
+}
+
+static bool same_bytes(const char *a, const char *b, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* ACPI checksums: all bytes of the structure, checksum byte included, sum to zero modulo 256. */
+static bool sums_to_zero(const uint8_t *bytes, uint32_t length)
+{
+	uint8_t sum = 0;
+	for (uint32_t i = 0; i < length; i++)
+		sum = (uint8_t)(sum + bytes[i]);
+	return sum == 0;
+}
+
+static uint64_t read_le(const uint8_t *bytes, unsigned width)
+{
+	uint64_t value = 0;
+	for (unsigned i = width; i-- > 0;)
+		value = value << 8 | bytes[i];
+	return value;
+}
+
+/* A view of [phys, phys + length), or NULL when that range is unmapped or wraps the address space. */
+static const void *map(struct machine *m, uint64_t phys, uint64_t length)
+{
+	if (phys == 0 || length > UINT64_MAX - phys)
+		return NULL;
+	return m->phys_map(m, phys, length);
+}
+
+/* Maps the table at phys and checks its signature, length and checksum; reports why when it fails. */
+static bool sdt_load(struct machine *m, uint64_t phys, const char *signature, struct acpi_info *out, struct sdt *t)
+{
+	const struct acpi_sdt_header *h = map(m, phys, sizeof *h);
+	if (!h)
+		return reject(out, signature, "table unmapped");
+	if (!same_bytes(h->signature, signature, 4))
+		return reject(out, signature, "signature mismatch");
+	uint32_t length = h->length;
+	if (length < sizeof *h)
+		return reject(out, signature, "length shorter than header");
+	if (length > ACPI_MAX_TABLE_BYTES)
+		return reject(out, signature, "length beyond sanity limit");
+	t->bytes = map(m, phys, length);
+	if (!t->bytes)
+		return reject(out, signature, "length past mapped memory");
+	if (!sums_to_zero(t->bytes, length))
+		return reject(out, signature, "checksum mismatch");
+	t->length = length;
+	return true;
+}
+
+/* Validates the ACPI 1.0 part of the RSDP and records what it says; false when it cannot be trusted. */
+static bool rsdp_load(struct machine *m, struct acpi_info *out, uint64_t *rsdt)
+{
+	if (m->acpi_rsdp == 0)
+		return reject(out, "RSDP", "table absent");
+	const struct acpi_rsdp *r = map(m, m->acpi_rsdp, ACPI_RSDP_V1_BYTES);
+	if (!r)
+		return reject(out, "RSDP", "table unmapped");
+	if (!same_bytes(r->signature, "RSD PTR ", sizeof r->signature))
+		return reject(out, "RSDP", "signature mismatch");
+	if (!sums_to_zero((const uint8_t *)r, ACPI_RSDP_V1_BYTES))
+		return reject(out, "RSDP", "checksum mismatch");
+	out->rsdp_found = true;
+	out->rsdp_address = m->acpi_rsdp;
+	out->rsdp_revision = r->revision;
+	for (unsigned i = 0; i < sizeof r->oem_id; i++)
+		out->oem_id[i] = (r->oem_id[i] >= ' ' && r->oem_id[i] <= '~') ? r->oem_id[i] : '?';
+	*rsdt = r->rsdt_address;
+	return true;
+}
+
+/* The XSDT address of an ACPI 2.0+ RSDP, trusted only if the extended checksum over `length` bytes holds. */
+static bool rsdp_xsdt_address(struct machine *m, struct acpi_info *out, uint64_t *xsdt)
+{
+	const struct acpi_rsdp *r = map(m, m->acpi_rsdp, ACPI_RSDP_V2_BYTES);
+	if (!r)
+		return reject(out, "RSDP", "extended part unmapped");
+	uint32_t length = r->length;
+	if (length < ACPI_RSDP_V2_BYTES)
+		return reject(out, "RSDP", "length shorter than ACPI 2.0 RSDP");
+	if (length > ACPI_MAX_TABLE_BYTES)
+		return reject(out, "RSDP", "length beyond sanity limit");
+	const uint8_t *whole = map(m, m->acpi_rsdp, length);
+	if (!whole)
+		return reject(out, "RSDP", "length past mapped memory");
+	if (!sums_to_zero(whole, length))
+		return reject(out, "RSDP", "extended checksum mismatch");
+	if (r->xsdt_address == 0)
+		return reject(out, "XSDT", "table absent");
+	*xsdt = r->xsdt_address;
+	return true;
+}
+
+/* Fills out->pm_timer from the FADT; false, with the reason reported, when it names no usable timer. */
+static bool fadt_pm_timer(const struct acpi_fadt *f, uint32_t length, struct acpi_info *out)
+{
+	if (FIELD_END(acpi_fadt, pm_tmr_blk) > length)
+		return reject(out, "FACP", "too short for PM_TMR_BLK");
+	uint64_t port = f->pm_tmr_blk;
+	enum acpi_pm_port_field field = ACPI_PM_PORT_PM_TMR_BLK;
+
+	if (FIELD_END(acpi_fadt, x_pm_tmr_blk) <= length && f->x_pm_tmr_blk.address != 0) {
+		uint64_t x_port = f->x_pm_tmr_blk.address;
+		if (f->x_pm_tmr_blk.space_id != ACPI_GAS_SYSTEM_IO) {
+			report(out, "FACP", "X_PM_TMR_BLK not in system I/O space");
+		} else if (x_port > ACPI_IO_PORT_MAX) {
+			report(out, "FACP", "X_PM_TMR_BLK port above 0xFFFF");
+		} else {
+			if (port != 0 && port != x_port)
+				report(out, "FACP", "X_PM_TMR_BLK and PM_TMR_BLK disagree");
+			port = x_port;
+			field = ACPI_PM_PORT_X_PM_TMR_BLK;
+		}
+	}
+	if (port == 0)
+		return reject(out, "FACP", "PM timer port is zero");
+	if (port > ACPI_IO_PORT_MAX)
+		return reject(out, "FACP", "PM_TMR_BLK port above 0xFFFF");
+	/* Spec-wise a PM_TMR_LEN other than 4 means "no PM timer"; with a port given, that is a finding for
+	 * the report, and the PM timer probe still decides by reading the counter. */
+	if (FIELD_END(acpi_fadt, pm_tmr_len) > length || f->pm_tmr_len != ACPI_PM_TMR_LEN_BYTES)
+		report(out, "FACP", "PM_TMR_LEN is not 4");
+
+	out->pm_timer.present = true;
+	out->pm_timer.port = (uint16_t)port;
+	out->pm_timer.port_field = field;
+	out->pm_timer.width_bits = 24;
+	if (FIELD_END(acpi_fadt, flags) > length)
+		report(out, "FACP", "too short for Flags, assuming a 24-bit timer");
+	else if (f->flags & ACPI_FADT_TMR_VAL_EXT)
+		out->pm_timer.width_bits = 32;
+	return true;
+}
+
+static void fadt_parse(const struct sdt *t, struct acpi_info *out)
+{
+	const struct acpi_fadt *f = (const void *)t->bytes;
+	if (FIELD_END(acpi_fadt, century) <= t->length)
+		out->rtc_century_index = f->century;
+	else
+		report(out, "FACP", "too short for CENTURY");
+	fadt_pm_timer(f, t->length, out);
+}
+
+static void hpet_parse(const struct sdt *t, struct acpi_info *out)
+{
+	const struct acpi_hpet *h = (const void *)t->bytes;
+	if (h->base_address.space_id != ACPI_GAS_SYSTEM_MEMORY) {
+		report(out, "HPET", "HPET base not in system memory");
+		return;
+	}
+	if (h->base_address.address == 0) {
+		report(out, "HPET", "HPET base address is zero");
+		return;
+	}
+	uint32_t id = h->event_timer_block_id;
+	out->hpet.present = true;
+	out->hpet.base = h->base_address.address;
+	out->hpet.event_timer_block_id = id;
+	out->hpet.hardware_rev_id = HPET_ID_HARDWARE_REV(id);
+	out->hpet.comparators_field = HPET_ID_COMPARATORS(id);
+	out->hpet.counter_64bit = (id & HPET_ID_COUNTER_64BIT) != 0;
+	out->hpet.legacy_replacement = (id & HPET_ID_LEGACY_REPLACEMENT) != 0;
+	out->hpet.pci_vendor_id = HPET_ID_PCI_VENDOR(id);
+	out->hpet.hpet_number = h->hpet_number;
+	out->hpet.min_tick = h->min_tick;
+}
+
+static void madt_parse(const struct sdt *t, struct acpi_info *out)
+{
+	const struct acpi_madt *madt = (const void *)t->bytes;
+	out->madt.present = true;
+	out->madt.lapic_base = madt->local_apic_address;
+
+	/* Every entry is at least 2 bytes long, so the walk ends within length / 2 steps. */
+	uint32_t offset = sizeof *madt;
+	while (t->length - offset >= sizeof(struct acpi_madt_entry)) {
+		const struct acpi_madt_entry *e = (const void *)(t->bytes + offset);
+		if (e->length < sizeof *e) {
+			report(out, "APIC", "entry length below 2");
+			return;
+		}
+		if (e->length > t->length - offset) {
+			report(out, "APIC", "entry past table end");
+			return;
+		}
+		if (e->type == ACPI_MADT_LOCAL_APIC) {
+			const struct acpi_madt_local_apic *lapic = (const void *)e;
+			if (e->length < sizeof *lapic) {
+				report(out, "APIC", "Processor Local APIC entry too short");
+			} else {
+				out->madt.lapic_entries++;
+				if (lapic->flags & ACPI_MADT_LAPIC_ENABLED)
+					out->madt.lapic_enabled++;
+			}
+		} else if (e->type == ACPI_MADT_LOCAL_APIC_OVERRIDE && !out->madt.lapic_base_overridden) {
+			const struct acpi_madt_lapic_override *o = (const void *)e;
+			if (e->length < sizeof *o) {
+				report(out, "APIC", "Local APIC Address Override entry too short");
+			} else {
+				out->madt.lapic_base = o->address;
+				out->madt.lapic_base_overridden = true;
+			}
+		}
+		offset += e->length;
+	}
+}
+
+static void waet_parse(const struct sdt *t, struct acpi_info *out)
+{
+	const struct acpi_waet *w = (const void *)t->bytes;
+	out->waet.present = true;
+	out->waet.rtc_good = (w->emulated_device_flags & ACPI_WAET_RTC_GOOD) != 0;
+	out->waet.pm_timer_good = (w->emulated_device_flags & ACPI_WAET_PM_TIMER_GOOD) != 0;
+}
+
+/* The tables read here; the first valid one of each signature wins. */
+static const struct table_parser {
+	const char *signature;
+	uint32_t min_length;   /* fixed fields the parser reads without further length checks */
+	bool absence_reported; /* WAET is optional: most hypervisors other than QEMU and Hyper-V omit it */
+	void (*parse)(const struct sdt *t, struct acpi_info *out);
+} TABLE_PARSERS[] = {
+	/* The FADT checks each field against its length: it differs between revisions. */
+	{ "FACP", sizeof(struct acpi_sdt_header), true, fadt_parse },
+	{ "HPET", FIELD_END(acpi_hpet, min_tick), true, hpet_parse },
+	{ "APIC", sizeof(struct acpi_madt), true, madt_parse },
+	{ "WAET", sizeof(struct acpi_waet), false, waet_parse },
+};
+#define TABLE_PARSER_COUNT (sizeof TABLE_PARSERS / sizeof TABLE_PARSERS[0])
+
+/* What happened to each parser's table during the walk. */
+enum table_outcome { TABLE_NOT_SEEN = 0, TABLE_REJECTED, TABLE_PARSED };
+
+/* Validates the table a root entry points to and hands it to its parser. */
+static enum table_outcome table_take(struct machine *m, uint64_t phys, const struct table_parser *parser,
+				     struct acpi_info *out)
+{
+	struct sdt t;
+	if (!sdt_load(m, phys, parser->signature, out, &t))
+		return TABLE_REJECTED;
+	if (t.length < parser->min_length) {
+		report(out, parser->signature, "too short for its fixed fields");
+		return TABLE_REJECTED;
+	}
+	parser->parse(&t, out);
+	return TABLE_PARSED;
+}
+
+static void root_walk(struct machine *m, const struct sdt *root, const char *root_signature, unsigned entry_bytes,
+		      struct acpi_info *out)
+{
+	enum table_outcome outcome[TABLE_PARSER_COUNT] = { TABLE_NOT_SEEN };
+	uint32_t entry_space = root->length - (uint32_t)sizeof(struct acpi_sdt_header);
+	uint32_t entries = entry_space / entry_bytes;
+
+	if (entry_space % entry_bytes != 0)
+		report(out, root_signature, "length not a whole number of entries");
+	if (entries > ACPI_MAX_ROOT_ENTRIES) {
+		report(out, root_signature, "too many entries, rest ignored");
+		entries = ACPI_MAX_ROOT_ENTRIES;
+	}
+	for (uint32_t i = 0; i < entries; i++) {
+		uint64_t phys = read_le(root->bytes + sizeof(struct acpi_sdt_header) + i * entry_bytes, entry_bytes);
+		if (phys == 0) {
+			report(out, root_signature, "null entry");
+			continue;
+		}
+		const struct acpi_sdt_header *h = map(m, phys, sizeof *h);
+		if (!h) {
+			report(out, root_signature, "entry points to unmapped memory");
+			continue;
+		}
+		for (unsigned p = 0; p < TABLE_PARSER_COUNT; p++) {
+			const struct table_parser *parser = &TABLE_PARSERS[p];
+			if (!same_bytes(h->signature, parser->signature, 4))
+				continue;
+			if (outcome[p] == TABLE_PARSED)
+				report(out, parser->signature, "duplicate table ignored");
+			else
+				outcome[p] = table_take(m, phys, parser, out);
+		}
+	}
+	for (unsigned p = 0; p < TABLE_PARSER_COUNT; p++)
+		if (outcome[p] == TABLE_NOT_SEEN && TABLE_PARSERS[p].absence_reported)
+			report(out, TABLE_PARSERS[p].signature, "table absent");
+}
+
+void acpi_discover(struct machine *m, struct acpi_info *out)
+{
+	*out = (struct acpi_info){ 0 };
+	uint64_t rsdt_address, xsdt_address = 0;
+	if (!rsdp_load(m, out, &rsdt_address))
+		return;
+	bool xsdt_given = out->rsdp_revision >= ACPI_RSDP_FIRST_V2_REVISION && rsdp_xsdt_address(m, out, &xsdt_address);
+
+	/* ACPI 6.5 §5.2.5.3, §5.2.8: an ACPI 2.0+ OS uses the XSDT when present; the RSDT is the fallback. */
+	struct sdt root;
+	if (xsdt_given && sdt_load(m, xsdt_address, "XSDT", out, &root)) {
+		out->root = ACPI_ROOT_XSDT;
+		out->root_address = xsdt_address;
+		root_walk(m, &root, "XSDT", sizeof(uint64_t), out);
+	} else if (rsdt_address == 0) {
+		report(out, "RSDT", "table absent");
+	} else if (sdt_load(m, rsdt_address, "RSDT", out, &root)) {
+		out->root = ACPI_ROOT_RSDT;
+		out->root_address = rsdt_address;
+		root_walk(m, &root, "RSDT", sizeof(uint32_t), out);
+	}
+}

@@ -1,0 +1,301 @@
+/* The calibration engine: read a reference between two TSC reads, keep the narrow brackets, fit a line. */
+#include "calib.h"
+
+#include "counter.h"
+
+/*
+ * Reads slower than this multiple of the fastest warm-up read were interrupted by something
+ * (a VM exit, an SMI, a descheduled vCPU): their bracket says little about when the reference
+ * was read. Linux's tsc.c retries reads for the same reason (SMI_TRESHOLD, MAX_RETRIES).
+ */
+#define WIDE_BRACKET_FACTOR 4
+/* Very fast reads (tens of ticks) vary by more than 4x with cache effects alone: allow this much. */
+#define WIDE_BRACKET_SLACK_TICKS 256
+#define WARMUP_READS 16
+#define RETRIES_PER_SAMPLE 8
+/* No x86 TSC runs faster than this: the deadline when no estimate exists yet. */
+#define TSC_CEILING_HZ 10e9
+/* A window may take this many times its nominal length (by any clock) before it is abandoned. */
+#define DEADLINE_FACTOR 3.0
+/* Edge polls per second of window at most: bounds the spin when no estimate paces the wait. */
+#define EDGE_POLLS_PER_S_MAX 5000000.0
+/* After an edge, wake this long before the next is due and spin for it. */
+#define EDGE_WAKE_EARLY_S 0.02
+/*
+ * An edge bracket up to this long is kept even when wider than the fastest reads: a read that
+ * sees the new second may have waited out the RTC's update (up to ~2 ms after a 244 us lead, as
+ * OVMF's GetTime does), yet it is still far shorter than a tick. Its width enters the uncertainty.
+ */
+#define EDGE_MAX_BRACKET_S 0.005
+/* Three standard errors: a stated uncertainty that the truth falls inside 99.7 % of the time. */
+#define COVERAGE_FACTOR 3.0
+
+static double square_root(double x)
+{
+	return x > 0 ? __builtin_sqrt(x) : 0;
+}
+
+static void sort_ticks(uint64_t *v, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		uint64_t key = v[i];
+		uint32_t j = i;
+		for (; j > 0 && v[j - 1] > key; j--)
+			v[j] = v[j - 1];
+		v[j] = key;
+	}
+}
+
+void calib_fit(const struct calib_sample *samples, uint32_t count, double nominal_hz, double quantisation_ticks,
+	       bool edges, struct calib_result *out)
+{
+	uint64_t brackets[CALIB_MAX_SAMPLES];
+	double mean_x = 0, mean_y = 0, sxx = 0, sxy = 0, ssr = 0;
+	uint32_t n = count < CALIB_MAX_SAMPLES ? count : CALIB_MAX_SAMPLES;
+
+	out->samples = n;
+	if (n < 3) {
+		out->valid = false;
+		out->reason = "fewer than 3 usable samples";
+		return;
+	}
+	/* Work relative to the first sample: doubles then hold every value exactly. */
+	uint64_t x0 = samples[0].ref_ticks, y0 = samples[0].tsc_lo;
+	for (uint32_t i = 0; i < n; i++) {
+		mean_x += (double)(samples[i].ref_ticks - x0);
+		mean_y += (double)(samples[i].tsc_lo - y0) + (double)(samples[i].tsc_hi - samples[i].tsc_lo) / 2;
+		brackets[i] = samples[i].tsc_hi - samples[i].tsc_lo;
+	}
+	mean_x /= n;
+	mean_y /= n;
+	for (uint32_t i = 0; i < n; i++) {
+		double dx = (double)(samples[i].ref_ticks - x0) - mean_x;
+		double dy = (double)(samples[i].tsc_lo - y0) + (double)brackets[i] / 2 - mean_y;
+		sxx += dx * dx;
+		sxy += dx * dy;
+	}
+	if (sxx <= 0) {
+		out->valid = false;
+		out->reason = "the reference did not move during the window";
+		return;
+	}
+	double slope = sxy / sxx, intercept = mean_y - slope * mean_x;
+	if (slope <= 0) {
+		out->valid = false;
+		out->reason = "the TSC did not advance with the reference";
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		double x = (double)(samples[i].ref_ticks - x0);
+		double r = (double)(samples[i].tsc_lo - y0) + (double)brackets[i] / 2 - (intercept + slope * x);
+		ssr += r * r;
+	}
+
+	double x_span = (double)(samples[n - 1].ref_ticks - x0);
+	double y_span = x_span * slope;
+	sort_ticks(brackets, n);
+
+	out->ratio = slope;
+	out->tsc_hz = nominal_hz ? slope * (double)nominal_hz : 0;
+	out->window_s = nominal_hz ? x_span / (double)nominal_hz : 0;
+	out->read_cost_ticks = (double)brackets[n / 2];
+	out->fit_ppm = 1e6 * COVERAGE_FACTOR * square_root(ssr / (n - 2) / sxx) / slope;
+	/* A counter reads up to one tick late at every sample; averaged over n samples by the fit. */
+	out->quantisation_ppm = 1e6 * quantisation_ticks / (x_span * square_root(n));
+	/* Where inside its bracket a read happened: averaged for counters, worst case at the ends for edges. */
+	out->bracket_ppm = edges ? 1e6 * (double)brackets[n - 1] / y_span
+				 : 1e6 * (double)brackets[n / 2] / 2 / (y_span * square_root(n));
+	out->uncertainty_ppm = square_root(out->fit_ppm * out->fit_ppm + out->quantisation_ppm * out->quantisation_ppm +
+					   out->bracket_ppm * out->bracket_ppm);
+	out->valid = true;
+	out->reason = NULL;
+}
+
+/* One bracketed read. */
+struct reading {
+	uint64_t lo, raw, hi;
+};
+
+static struct reading read_bracketed(struct machine *m, struct time_source *s)
+{
+	struct reading r;
+	r.lo = m->rdtsc(m);
+	r.raw = s->driver->read(s, m);
+	r.hi = m->rdtsc(m);
+	return r;
+}
+
+/* Bounds shared by both sampling loops: an iteration cap, a TSC deadline and a firmware-stall deadline. */
+struct limits {
+	uint64_t tsc_start, tsc_deadline_ticks;
+	double stalled_us, stall_deadline_us;
+	uint64_t iterations, iteration_cap;
+};
+
+static void limits_init(struct limits *l, struct machine *m, const struct calib_config *c, double window_s,
+			uint64_t iteration_cap)
+{
+	double tsc_hz = c->tsc_hz_hint > 0 ? c->tsc_hz_hint : TSC_CEILING_HZ;
+	*l = (struct limits){
+		.tsc_start = m->rdtsc(m),
+		.tsc_deadline_ticks = (uint64_t)(tsc_hz * window_s * DEADLINE_FACTOR),
+		.stall_deadline_us = window_s * 1e6 * DEADLINE_FACTOR,
+		.iteration_cap = iteration_cap,
+	};
+}
+
+static bool limits_passed(struct limits *l, uint64_t tsc_now)
+{
+	return ++l->iterations > l->iteration_cap || tsc_now - l->tsc_start > l->tsc_deadline_ticks ||
+	       l->stalled_us > l->stall_deadline_us;
+}
+
+static void paced_stall(struct machine *m, struct limits *l, double us)
+{
+	if (us >= 1) {
+		m->stall(m, (uint32_t)us);
+		l->stalled_us += us;
+	}
+}
+
+/* The fastest of a few reads sets what counts as an interrupted (wide) read. */
+static uint64_t wide_bracket_threshold(struct machine *m, struct time_source *s, struct counter_unwrap *u)
+{
+	uint64_t fastest = UINT64_MAX;
+	for (int i = 0; i < WARMUP_READS; i++) {
+		struct reading r = read_bracketed(m, s);
+		counter_unwrap(u, r.raw);
+		if (r.hi - r.lo < fastest)
+			fastest = r.hi - r.lo;
+	}
+	uint64_t by_factor = fastest * WIDE_BRACKET_FACTOR, by_slack = fastest + WIDE_BRACKET_SLACK_TICKS;
+	return by_factor > by_slack ? by_factor : by_slack;
+}
+
+static void measure_counter(struct machine *m, struct time_source *s, const struct calib_config *c,
+			    struct calib_sample *samples, struct calib_result *out)
+{
+	struct counter_unwrap u;
+	struct limits l;
+	uint32_t n = 0, target = c->target_samples < CALIB_MAX_SAMPLES ? c->target_samples : CALIB_MAX_SAMPLES;
+	double spacing_us = c->window_s * 1e6 / target;
+	/* Sample at least eight times per counter period: wraps are seen directly, with margin for jitter. */
+	if (s->nominal_hz > 0 && s->modulus) {
+		double eighth_period_us = (double)s->modulus / s->nominal_hz * 1e6 / 8;
+		if (spacing_us > eighth_period_us)
+			spacing_us = eighth_period_us;
+	}
+	uint64_t window_ticks = (uint64_t)(c->window_s * s->nominal_hz);
+	double tsc_window = c->window_s * c->tsc_hz_hint;
+
+	counter_unwrap_init(&u, s->modulus);
+	struct reading first_read = read_bracketed(m, s);
+	counter_unwrap(&u, first_read.raw);
+	uint64_t threshold = wide_bracket_threshold(m, s, &u);
+	struct reading last = read_bracketed(m, s);
+	uint64_t first = counter_unwrap(&u, last.raw);
+	/* TSC ticks per reference tick, roughly: from the warm-up, then from the samples so far. */
+	double rough_ratio = first ? (double)(last.lo - first_read.lo) / (double)first : 0;
+	limits_init(&l, m, c, c->window_s, (uint64_t)(c->window_s * 1e6 / spacing_us + 1) * (RETRIES_PER_SAMPLE + 1) * 4);
+
+	for (;;) {
+		struct reading r;
+		uint64_t ticks = 0;
+		bool narrow = false;
+		for (int retry = 0; retry <= RETRIES_PER_SAMPLE && !narrow; retry++) {
+			r = read_bracketed(m, s);
+			double expected = rough_ratio > 0 ? (double)(r.lo - last.lo) / rough_ratio : 0;
+			ticks = counter_unwrap_expecting(&u, r.raw, expected) - first;
+			last = r;
+			narrow = r.hi - r.lo <= threshold;
+			out->rejected += !narrow;
+		}
+		if (narrow && n < CALIB_MAX_SAMPLES) {
+			samples[n++] = (struct calib_sample){ticks, r.lo, r.hi};
+			if (ticks > samples[0].ref_ticks)
+				rough_ratio = (double)(r.lo - samples[0].tsc_lo) / (double)(ticks - samples[0].ref_ticks);
+		}
+
+		bool window_done = s->nominal_hz > 0 ? ticks >= window_ticks
+				   : tsc_window > 0 ? (double)(r.hi - l.tsc_start) >= tsc_window
+						    : l.stalled_us >= c->window_s * 1e6;
+		if (window_done)
+			break;
+		if (limits_passed(&l, r.hi)) {
+			out->reason = ticks == 0 ? "the counter did not move (stuck or absent)"
+						 : "the window did not complete in time (the reference runs far too slow)";
+			out->backward_steps = u.backward_steps;
+			return;
+		}
+		paced_stall(m, &l, spacing_us);
+	}
+	out->backward_steps = u.backward_steps;
+	out->gaps_bridged = u.gaps_bridged;
+	if (u.total - first == 0) {
+		out->reason = "the counter did not move (stuck or absent)";
+		return;
+	}
+	uint32_t rejected = out->rejected;
+	calib_fit(samples, n, s->nominal_hz, 1.0, false, out);
+	out->rejected = rejected;
+}
+
+static void measure_edges(struct machine *m, struct time_source *s, const struct calib_config *c,
+			  struct calib_sample *samples, struct calib_result *out)
+{
+	struct counter_unwrap u;
+	struct limits l;
+	uint32_t edges_wanted = (uint32_t)(c->edge_window_s + 0.5) + 1, n = 0;
+	double window_s = edges_wanted + 1; /* the first edge may be up to a second away */
+	double rest_s = 1.0 / (double)s->nominal_hz - EDGE_WAKE_EARLY_S;
+
+	counter_unwrap_init(&u, s->modulus);
+	uint64_t threshold = 2 * wide_bracket_threshold(m, s, &u);
+	uint64_t slow_edge = (uint64_t)(EDGE_MAX_BRACKET_S * c->tsc_hz_hint);
+	if (slow_edge > threshold)
+		threshold = slow_edge;
+	limits_init(&l, m, c, window_s, (uint64_t)(window_s * EDGE_POLLS_PER_S_MAX));
+
+	struct reading before = read_bracketed(m, s);
+	uint64_t before_ticks = counter_unwrap(&u, before.raw);
+	while (n < edges_wanted && n < CALIB_MAX_SAMPLES) {
+		struct reading now = read_bracketed(m, s);
+		uint64_t ticks = counter_unwrap(&u, now.raw);
+		if (limits_passed(&l, now.hi)) {
+			out->reason = n > 0 ? "the clock stopped ticking during the window"
+				      : out->rejected ? "every tick was seen only through a slow read: none could be timed"
+						      : "the clock never ticked (frozen, or its update flag never cleared)";
+			out->backward_steps = u.backward_steps;
+			return;
+		}
+		if (ticks == before_ticks) {
+			before = now;
+			continue;
+		}
+		/* The edge fell between the start of the last unchanged read and the end of this one. */
+		if (now.hi - before.lo <= threshold) {
+			samples[n++] = (struct calib_sample){ticks, before.lo, now.hi};
+		} else {
+			/* Most likely the edge came while resting: the clock runs fast against the firmware's. */
+			out->rejected++;
+			rest_s /= 2;
+		}
+		before = now;
+		before_ticks = ticks;
+		paced_stall(m, &l, rest_s * 1e6); /* sleep through most of the tick, then spin for the edge */
+	}
+	out->backward_steps = u.backward_steps;
+	uint32_t rejected = out->rejected;
+	calib_fit(samples, n, s->nominal_hz, 0.0, true, out);
+	out->rejected = rejected;
+}
+
+void calib_measure(struct machine *m, struct time_source *s, const struct calib_config *config,
+		   struct calib_sample *workspace, struct calib_result *out)
+{
+	*out = (struct calib_result){.reason = "not measured"};
+	if (s->sampling == SAMPLING_EDGES)
+		measure_edges(m, s, config, workspace, out);
+	else
+		measure_counter(m, s, config, workspace, out);
+}

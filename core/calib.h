@@ -1,0 +1,47 @@
+/* The calibration engine: TSC against one reference, bracketed samples, a least-squares fit, an honest uncertainty. */
+#ifndef TSCPROBE_CALIB_H
+#define TSCPROBE_CALIB_H
+
+#include "timesource.h"
+
+#define CALIB_MAX_SAMPLES 512
+
+/* One reference reading between two TSC reads: the reference held ref_ticks somewhere in [tsc_lo, tsc_hi]. */
+struct calib_sample {
+	uint64_t ref_ticks; /* unwrapped, counting from the first sample */
+	uint64_t tsc_lo, tsc_hi;
+};
+
+struct calib_config {
+	double window_s;         /* counter sources: reference time to measure over */
+	double edge_window_s;    /* edge sources (RTC, UEFI time): at least this long, whole seconds */
+	uint32_t target_samples; /* samples to spread over the window */
+	double tsc_hz_hint;      /* best TSC estimate so far, for deadlines and paced waits; 0 = none yet */
+};
+
+struct calib_result {
+	bool valid;
+	const char *reason; /* why not valid */
+	double ratio;       /* TSC ticks per reference tick */
+	double tsc_hz;      /* ratio x nominal; 0 when the reference has no nominal rate */
+	double uncertainty_ppm;
+	double fit_ppm, quantisation_ppm, bracket_ppm; /* the parts of the uncertainty */
+	double window_s;
+	uint32_t samples, rejected;
+	double read_cost_ticks; /* median bracket width, TSC ticks */
+	uint32_t backward_steps;
+	uint32_t gaps_bridged; /* reads more than half a counter period apart, completed using the TSC */
+};
+
+/* Measure the TSC against s (probed and available). Bounded: deadlines on two clocks and an iteration cap. */
+void calib_measure(struct machine *m, struct time_source *s, const struct calib_config *config,
+		   struct calib_sample *workspace, struct calib_result *out);
+
+/*
+ * Fit TSC against reference ticks (pure). quantisation_ticks is the reference's reading error
+ * (1 tick for a counter, 0 for an edge); edges makes the bracket term worst-case, not averaged.
+ */
+void calib_fit(const struct calib_sample *samples, uint32_t count, double nominal_hz, double quantisation_ticks,
+	       bool edges, struct calib_result *out);
+
+#endif

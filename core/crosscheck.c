@@ -1,0 +1,57 @@
+/* Cross-checking the references against each other, and choosing the best estimate of the TSC rate. */
+#include "report.h"
+
+static double root(double x)
+{
+	return x > 0 ? __builtin_sqrt(x) : 0;
+}
+
+static bool comparable(const struct reference_report *ref)
+{
+	return ref->measured && ref->tsc_hz > 0;
+}
+
+void crosscheck_run(struct report *r)
+{
+	unsigned agreements[REPORT_MAX_REFERENCES] = {0}, disagreements[REPORT_MAX_REFERENCES] = {0};
+
+	r->cross_check_count = 0;
+	for (unsigned a = 0; a < r->reference_count; a++) {
+		for (unsigned b = a + 1; b < r->reference_count; b++) {
+			const struct reference_report *ra = &r->references[a], *rb = &r->references[b];
+			if (!comparable(ra) || !comparable(rb) || r->cross_check_count == REPORT_MAX_CROSS_CHECKS)
+				continue;
+			struct cross_check *c = &r->cross_checks[r->cross_check_count++];
+			text_copy(c->a, sizeof(c->a), ra->name);
+			text_copy(c->b, sizeof(c->b), rb->name);
+			c->ppm = (ra->tsc_hz / rb->tsc_hz - 1) * 1e6;
+			c->combined_ppm = root(ra->uncertainty_ppm * ra->uncertainty_ppm + rb->uncertainty_ppm * rb->uncertainty_ppm);
+			c->agree = c->ppm <= c->combined_ppm && -c->ppm <= c->combined_ppm;
+			(c->agree ? agreements : disagreements)[a]++;
+			(c->agree ? agreements : disagreements)[b]++;
+		}
+	}
+
+	/* An odd one out disagrees with more references than it agrees with. */
+	const struct reference_report *best = NULL;
+	for (unsigned i = 0; i < r->reference_count; i++) {
+		struct reference_report *ref = &r->references[i];
+		ref->disagrees = disagreements[i] > agreements[i];
+		if (comparable(ref) && !ref->disagrees && (!best || ref->uncertainty_ppm < best->uncertainty_ppm))
+			best = ref;
+	}
+	/* When every reference is at odds with another, the most precise still gives the figure. */
+	if (!best)
+		for (unsigned i = 0; i < r->reference_count; i++)
+			if (comparable(&r->references[i]) &&
+			    (!best || r->references[i].uncertainty_ppm < best->uncertainty_ppm))
+				best = &r->references[i];
+
+	r->tsc = (struct tsc_estimate){0};
+	if (best) {
+		r->tsc.valid = true;
+		r->tsc.hz = best->tsc_hz;
+		r->tsc.uncertainty_ppm = best->uncertainty_ppm;
+		text_copy(r->tsc.reference, sizeof(r->tsc.reference), best->name);
+	}
+}

@@ -1,0 +1,84 @@
+/* The app's options: the same words from the UEFI shell and from options.txt. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "options.h"
+
+static void test_defaults_power_off_after_a_countdown_and_write_files(void **state)
+{
+	struct options o;
+	(void)state;
+	options_defaults(&o);
+	assert_true(options_parse("", &o));
+	assert_int_equal(o.finish, FINISH_POWER_OFF);
+	assert_int_equal(o.countdown_s, OPTIONS_DEFAULT_COUNTDOWN_S);
+	assert_true(o.write_files);
+	assert_false(o.help);
+}
+
+static void test_shell_command_line_skips_the_program_name(void **state)
+{
+	struct options o;
+	(void)state;
+	options_defaults(&o);
+	assert_true(options_parse("fs0:\\EFI\\BOOT\\tscprobe.efi --wait-key --no-files", &o));
+	assert_int_equal(o.finish, FINISH_WAIT_KEY);
+	assert_false(o.write_files);
+}
+
+static void test_countdown_takes_seconds_and_options_txt_lines(void **state)
+{
+	struct options o;
+	(void)state;
+	options_defaults(&o);
+	assert_true(options_parse("--countdown 0\r\n--return\n", &o));
+	assert_int_equal(o.countdown_s, 0);
+	assert_int_equal(o.finish, FINISH_RETURN);
+}
+
+static void test_later_options_override_earlier_ones(void **state)
+{
+	struct options o;
+	(void)state;
+	options_defaults(&o);
+	assert_true(options_parse("--countdown 9 --return", &o)); /* options.txt */
+	assert_true(options_parse("tscprobe.efi --countdown 2 --power-off", &o)); /* command line */
+	assert_int_equal(o.countdown_s, 2);
+	assert_int_equal(o.finish, FINISH_POWER_OFF);
+}
+
+static void test_bad_options_are_refused_with_a_reason(void **state)
+{
+	static const struct {
+		const char *args, *reason;
+	} bad[] = {
+		{"--frobnicate", "unknown option '--frobnicate' (see --help)"},
+		{"--countdown", "--countdown takes whole seconds from 0 to 3600"},
+		{"--countdown soon", "--countdown takes whole seconds from 0 to 3600"},
+		{"--countdown 99999999999", "--countdown takes whole seconds from 0 to 3600"},
+		{"--countdown 3601", "--countdown takes whole seconds from 0 to 3600"},
+		{"--help stray", "unknown option 'stray' (see --help)"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct options o;
+		options_defaults(&o);
+		assert_false(options_parse(bad[i].args, &o));
+		assert_string_equal(o.error, bad[i].reason);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_power_off_after_a_countdown_and_write_files),
+		cmocka_unit_test(test_shell_command_line_skips_the_program_name),
+		cmocka_unit_test(test_countdown_takes_seconds_and_options_txt_lines),
+		cmocka_unit_test(test_later_options_override_earlier_ones),
+		cmocka_unit_test(test_bad_options_are_refused_with_a_reason),
+	};
+	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+}

@@ -1,0 +1,17 @@
+/* Scenario files (docs/scenario-format.md): a machine described in JSON, loaded into a sim_config. */
+#ifndef TSCPROBE_SCENARIO_H
+#define TSCPROBE_SCENARIO_H
+
+#include <stddef.h>
+
+#include "sim.h"
+
+#define SCENARIO_SCHEMA "tscprobe-scenario/1"
+
+/* Load path into *out (defaults first); false with a one-line reason naming the field otherwise. */
+bool scenario_load_file(const char *path, struct sim_config *out, char *error, size_t error_size);
+
+/* The same from a JSON text, for tests. */
+bool scenario_load_string(const char *json, struct sim_config *out, char *error, size_t error_size);
+
+#endif

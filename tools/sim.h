@@ -1,0 +1,262 @@
+/* The simulated machine: deterministic virtual time, a CPUID table, a TSC and PC clocks, behind the machine interface. */
+#ifndef TSCPROBE_SIM_H
+#define TSCPROBE_SIM_H
+
+#include "machine.h"
+
+#define SIM_MAX_CPUID 512
+
+struct sim_cpuid_entry {
+	uint32_t leaf, subleaf;
+	struct cpuid_regs regs;
+};
+
+/* What a CPU returns for a leaf above its range's maximum (Intel SDM: the max basic leaf; AMD: zeros). */
+enum sim_out_of_range { SIM_OUT_OF_RANGE_INTEL, SIM_OUT_OF_RANGE_AMD };
+
+/* What one access to a device costs in virtual time: a VM exit, and sometimes more (an SMI, a preempted vCPU). */
+struct sim_access_cost {
+	uint64_t cost_ps;            /* every access */
+	uint32_t jitter_per_million; /* chance per access of an extra delay, in parts per million */
+	uint64_t jitter_max_ps;      /* that delay is uniform in [0, jitter_max_ps] */
+};
+
+enum sim_pm_timer_fault {
+	SIM_PM_TIMER_OK = 0,
+	SIM_PM_TIMER_STUCK,     /* every read returns the same value */
+	SIM_PM_TIMER_BACKWARDS, /* steps back by backwards_ticks once, at fault_at_ps */
+};
+
+struct sim_pm_timer_config {
+	bool present;
+	uint16_t port;
+	uint8_t bits; /* 24, or 32 (FADT TMR_VAL_EXT) */
+	double rate_ppm; /* runs at nominal * (1 + rate_ppm / 1e6) of virtual time */
+	struct sim_access_cost access;
+	enum sim_pm_timer_fault fault;
+	uint64_t fault_at_ps;
+	uint32_t backwards_ticks;
+};
+
+enum sim_hpet_fault {
+	SIM_HPET_OK = 0,
+	SIM_HPET_ALL_ONES, /* every register reads all ones: the table names a device that is not there */
+	SIM_HPET_STUCK,    /* the main counter never moves, even when enabled */
+};
+
+struct sim_hpet_config {
+	bool present;
+	uint64_t base;
+	uint32_t period_fs;            /* the period the counter really runs at */
+	uint32_t advertised_period_fs; /* GCAP_ID.COUNTER_CLK_PERIOD: period_fs, unless a fault says otherwise */
+	uint8_t counter_bits;          /* 64 (COUNT_SIZE_CAP) or 32 */
+	uint8_t timers;                /* comparators; GCAP_ID.NUM_TIM_CAP holds timers - 1 */
+	bool legacy_replacement;       /* LEG_RT_CAP */
+	uint16_t vendor;
+	bool enabled; /* ENABLE_CNF as firmware left it */
+	double rate_ppm; /* runs at nominal * (1 + rate_ppm / 1e6) of virtual time */
+	struct sim_access_cost access;
+	enum sim_hpet_fault fault;
+};
+
+enum sim_rtc_fault {
+	SIM_RTC_OK = 0,
+	SIM_RTC_UIP_STUCK, /* status A's update-in-progress flag never clears */
+	SIM_RTC_FROZEN,    /* the time registers never change */
+};
+
+struct sim_rtc_config {
+	bool present; /* the CMOS ports; the calendar clock behind them (and behind GetTime) always runs */
+	double rate_ppm; /* its clock domain: 0 for the guest's virtual time, else the host's rate against it */
+	struct calendar_time start; /* the date and time at power-on */
+	bool binary;                /* status B DM: binary instead of BCD */
+	bool hour_12;               /* status B bit 1 clear: 12-hour, bit 7 of the hours register = PM */
+	uint8_t century_index;      /* CMOS index of the century byte, also the FADT CENTURY field; 0 = none */
+	struct sim_access_cost access;
+	enum sim_rtc_fault fault;
+};
+
+struct sim_pit_config {
+	bool present;
+	double rate_ppm; /* runs at nominal * (1 + rate_ppm / 1e6) of virtual time */
+	struct sim_access_cost access;
+	uint8_t port61; /* the writable bits 3:0 of port 0x61 as firmware left them */
+};
+
+/* The firmware's use of the LAPIC timer before the probe starts: the probe must leave it running as found. */
+struct sim_lapic_tick {
+	bool present;
+	uint8_t mode; /* LVT timer mode: 0 one-shot, 1 periodic */
+	uint32_t initial_count;
+	uint8_t divide; /* 1, 2, 4, ... 128 */
+	uint8_t vector;
+	bool masked;
+};
+
+struct sim_lapic_config {
+	bool present;
+	uint64_t base;
+	uint64_t bus_hz; /* the timer counts bus_hz / divide */
+	double rate_ppm; /* runs at nominal * (1 + rate_ppm / 1e6) of virtual time */
+	struct sim_access_cost access;
+	struct sim_lapic_tick firmware_tick;
+};
+
+struct sim_uefi_time_config {
+	bool present; /* GetTime() works; false gives ACCESS_UNSUPPORTED */
+	uint64_t cost_ps;
+};
+
+struct sim_clocks_config {
+	struct sim_pm_timer_config pm_timer;
+	struct sim_hpet_config hpet;
+	struct sim_rtc_config rtc;
+	struct sim_pit_config pit;
+	struct sim_lapic_config lapic;
+	struct sim_uefi_time_config uefi_time;
+};
+
+/* ACPI table faults, as bits of sim_acpi_config.faults. */
+enum sim_acpi_fault {
+	SIM_ACPI_FADT_BAD_CHECKSUM = 1u << 0,
+	SIM_ACPI_NO_FADT = 1u << 1,      /* the root tables list no FADT */
+	SIM_ACPI_ZERO_PM_PORT = 1u << 2, /* PM_TMR_BLK and X_PM_TMR_BLK are 0 */
+	SIM_ACPI_NO_RSDP = 1u << 3,      /* firmware gives no RSDP at all */
+};
+
+#define SIM_ACPI_MAX_TABLES 16
+#define SIM_ACPI_MAX_BYTES 16384
+
+/* One table in simulated physical memory: `length` bytes at `phys`, kept at `offset` in a byte pool. */
+struct sim_acpi_table {
+	uint64_t phys;
+	uint32_t offset, length;
+};
+
+/* Tables captured from a real machine (tests/data/acpi/NAME), loaded with the scenario. */
+struct sim_acpi_fixture {
+	char name[32];
+	uint64_t rsdp; /* the RSDP's address */
+	uint32_t table_count;
+	struct sim_acpi_table tables[SIM_ACPI_MAX_TABLES];
+	uint32_t used;
+	uint8_t bytes[SIM_ACPI_MAX_BYTES];
+};
+
+struct sim_acpi_config {
+	bool use_fixture; /* false: tables synthesized from the clocks */
+	struct sim_acpi_fixture fixture;
+	uint32_t faults; /* enum sim_acpi_fault bits */
+};
+
+struct sim_config {
+	char name[96];
+	enum sim_out_of_range out_of_range;
+	uint32_t cpuid_count;
+	struct sim_cpuid_entry cpuid[SIM_MAX_CPUID];
+	uint64_t tsc_hz;        /* the truth the probe should find */
+	uint64_t rdtsc_cost_ps; /* virtual time one RDTSC takes */
+	uint64_t cpuid_cost_ps;
+	uint64_t seed; /* of the jitter generator: the same seed gives the same run */
+	struct sim_clocks_config clocks;
+	struct sim_acpi_config acpi;
+};
+
+/* What the simulated machine saw, for tests to assert on. */
+struct sim_trace {
+	uint64_t cpuid_calls;
+	uint64_t cpuid_beyond_max; /* reads of a hypervisor leaf above its live base's max leaf */
+	uint32_t first_beyond_max_leaf;
+	uint64_t io_reads, io_writes, mmio_reads, mmio_writes;
+	uint64_t unclaimed_accesses; /* port or MMIO accesses no device decodes */
+	uint64_t jitter_events;      /* accesses that drew an extra delay */
+	uint64_t hpet_counter_writes_refused; /* main-counter writes while ENABLE_CNF was set (spec: halt first) */
+};
+
+/* Each device's registers, for tests that check the probe left the machine as it found it. */
+struct sim_hpet_state {
+	uint64_t gen_conf;
+	uint64_t counter_at_anchor; /* the main counter's value at anchor_ps; it runs from there while enabled */
+	uint64_t anchor_ps;
+};
+
+struct sim_rtc_state {
+	uint8_t index; /* the last register selected through port 0x70 */
+	bool nmi_disabled;
+	uint8_t status_a, status_b;
+};
+
+/* One 8254 counter. Counting is kept as CLK pulses since the count was loaded: pulses_before plus those since anchor_ps. */
+struct sim_pit_channel {
+	uint8_t mode;   /* 0..5 */
+	uint8_t access; /* 1 lobyte, 2 hibyte, 3 lobyte then hibyte */
+	bool bcd;
+	uint32_t reload;    /* the count register; 0 means the full modulus */
+	bool null_count;    /* programmed, count not yet loaded */
+	bool gate;          /* channels 0 and 1: always high; channel 2: port 0x61 bit 0 */
+	bool write_high_next, read_high_next;
+	uint8_t write_low; /* the first byte of a lobyte-then-hibyte count */
+	bool count_latched, status_latched;
+	uint16_t latched_count;
+	uint8_t latched_status;
+	uint64_t pulses_before;
+	uint64_t anchor_ps;
+};
+
+struct sim_pit_state {
+	struct sim_pit_channel channel[3];
+	uint8_t port61; /* writable bits 3:0 */
+};
+
+struct sim_lapic_state {
+	uint32_t lvt_timer, initial_count, divide_config;
+	uint64_t elapsed_before; /* timer ticks counted before anchor_ps since the initial count was written */
+	uint64_t anchor_ps;
+};
+
+/* Simulated physical memory: the ACPI tables, each its own region. */
+struct sim_phys {
+	uint32_t table_count;
+	struct sim_acpi_table tables[SIM_ACPI_MAX_TABLES];
+	uint32_t used;
+	uint8_t bytes[SIM_ACPI_MAX_BYTES];
+};
+
+/* Each clock's true rate against virtual time (nominal * (1 + ppm/1e6)), what a perfect probe would measure. */
+struct sim_truth {
+	double tsc_hz, pm_timer_hz, hpet_hz, rtc_hz, pit_hz, lapic_bus_hz;
+};
+
+struct sim {
+	struct machine machine;
+	const struct sim_config *config;
+	uint64_t now_ps; /* virtual time since power-on, picoseconds */
+	uint64_t prng;   /* xorshift64* state */
+	struct sim_trace trace;
+	struct sim_truth truth;
+	struct sim_hpet_state hpet;
+	struct sim_rtc_state rtc;
+	struct sim_pit_state pit;
+	struct sim_lapic_state lapic;
+	struct sim_phys phys;
+};
+
+/* Defaults shared by every scenario: costs of the basic operations, and a q35-like set of clocks. */
+void sim_config_defaults(struct sim_config *c);
+
+/* A machine over config (which must outlive it), at virtual time zero. */
+void sim_init(struct sim *s, const struct sim_config *config);
+
+/* Add or replace a CPUID entry; false when the table is full. */
+bool sim_config_set_cpuid(struct sim_config *c, uint32_t leaf, uint32_t subleaf, const struct cpuid_regs *regs);
+
+/* Virtual time since power-on, in seconds. */
+double sim_now_seconds(const struct sim *s);
+
+/* The RTC's calendar time at virtual time at_ps, as its registers and GetTime() show it. */
+void sim_rtc_calendar(const struct sim *s, uint64_t at_ps, struct calendar_time *out);
+
+/* Load tests/data/acpi-style fixture tables from dir (a "layout" file plus one .bin per table) into c. */
+bool sim_acpi_load_fixture(struct sim_config *c, const char *dir, char *error, size_t error_size);
+
+#endif
