@@ -90,9 +90,11 @@ deps:
 	@ci/install-deps
 
 # Installs what is missing first, so a fresh machine needs no manual step.
+# APP_ARGS go to the app (\tscprobe\options.txt); RUN_ARGS to ci/qemu-run (--machine pc, --no-hpet, ...).
+APP_ARGS ?= --countdown 0
 run: deps
 	@$(MAKE) --no-print-directory all image
-	ci/qemu-run $(RUN_ARGS)
+	ci/qemu-run --app-args "$(APP_ARGS)" $(RUN_ARGS)
 
 check-core:
 	@tests/check-core-purity

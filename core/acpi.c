@@ -409,12 +409,13 @@ static void waet_parse(const struct sdt *t, struct acpi_info *out)
 static const struct table_parser {
 	const char *signature;
 	uint32_t min_length;   /* fixed fields the parser reads without further length checks */
-	bool absence_reported; /* WAET is optional: most hypervisors other than QEMU and Hyper-V omit it */
+	bool absence_reported; /* only for tables a PC must have; HPET and WAET are optional */
 	void (*parse)(const struct sdt *t, struct acpi_info *out);
 } TABLE_PARSERS[] = {
 	/* The FADT checks each field against its length: it differs between revisions. */
 	{ "FACP", sizeof(struct acpi_sdt_header), true, fadt_parse },
-	{ "HPET", FIELD_END(acpi_hpet, min_tick), true, hpet_parse },
+	/* Many platforms have no HPET (Hyper-V Gen2, QEMU hpet=off): its absence is no fault of the tables. */
+	{ "HPET", FIELD_END(acpi_hpet, min_tick), false, hpet_parse },
 	{ "APIC", sizeof(struct acpi_madt), true, madt_parse },
 	{ "WAET", sizeof(struct acpi_waet), false, waet_parse },
 };

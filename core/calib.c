@@ -19,8 +19,6 @@
 #define DEADLINE_FACTOR 3.0
 /* Edge polls per second of window at most: bounds the spin when no estimate paces the wait. */
 #define EDGE_POLLS_PER_S_MAX 5000000.0
-/* After an edge, wake this long before the next is due and spin for it. */
-#define EDGE_WAKE_EARLY_S 0.02
 /*
  * An edge bracket up to this long is kept even when wider than the fastest reads: a read that
  * sees the new second may have waited out the RTC's update (up to ~2 ms after a 244 us lead, as
@@ -44,6 +42,17 @@ static void sort_ticks(uint64_t *v, uint32_t n)
 			v[j] = v[j - 1];
 		v[j] = key;
 	}
+}
+
+/* Median bracket width of samples[from..to), in TSC ticks. */
+static double median_bracket(const struct calib_sample *samples, uint32_t from, uint32_t to)
+{
+	uint64_t widths[CALIB_MAX_SAMPLES];
+	uint32_t n = 0;
+	for (uint32_t i = from; i < to; i++)
+		widths[n++] = samples[i].tsc_hi - samples[i].tsc_lo;
+	sort_ticks(widths, n);
+	return n ? (double)widths[n / 2] : 0;
 }
 
 void calib_fit(const struct calib_sample *samples, uint32_t count, double nominal_hz, double quantisation_ticks,
@@ -102,9 +111,19 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 	out->fit_ppm = 1e6 * COVERAGE_FACTOR * square_root(ssr / (n - 2) / sxx) / slope;
 	/* A counter reads up to one tick late at every sample; averaged over n samples by the fit. */
 	out->quantisation_ppm = 1e6 * quantisation_ticks / (x_span * square_root(n));
-	/* Where inside its bracket a read happened: averaged for counters, worst case at the ends for edges. */
-	out->bracket_ppm = edges ? 1e6 * (double)brackets[n - 1] / y_span
-				 : 1e6 * (double)brackets[n / 2] / 2 / (y_span * square_root(n));
+	/*
+	 * Where inside its bracket a read happened: averaged for counters, worst case at the ends for
+	 * edges. For counters also a systematic part: when the brackets grow or shrink over the window
+	 * (VM exits getting slower, QEMU's -icount shift=auto changing its time per instruction), the
+	 * read's place in its bracket moves with them and tilts the line by up to the change in width.
+	 */
+	if (edges) {
+		out->bracket_ppm = 1e6 * (double)brackets[n - 1] / y_span;
+	} else {
+		double random = (double)brackets[n / 2] / 2 / square_root(n);
+		double drift = median_bracket(samples, 0, n / 3) - median_bracket(samples, n - n / 3, n);
+		out->bracket_ppm = 1e6 * square_root(random * random + drift * drift) / y_span;
+	}
 	out->uncertainty_ppm = square_root(out->fit_ppm * out->fit_ppm + out->quantisation_ppm * out->quantisation_ppm +
 					   out->bracket_ppm * out->bracket_ppm);
 	out->valid = true;
@@ -247,7 +266,6 @@ static void measure_edges(struct machine *m, struct time_source *s, const struct
 	struct limits l;
 	uint32_t edges_wanted = (uint32_t)(c->edge_window_s + 0.5) + 1, n = 0;
 	double window_s = edges_wanted + 1; /* the first edge may be up to a second away */
-	double rest_s = 1.0 / (double)s->nominal_hz - EDGE_WAKE_EARLY_S;
 
 	counter_unwrap_init(&u, s->modulus);
 	uint64_t threshold = 2 * wide_bracket_threshold(m, s, &u);
@@ -273,16 +291,16 @@ static void measure_edges(struct machine *m, struct time_source *s, const struct
 			continue;
 		}
 		/* The edge fell between the start of the last unchanged read and the end of this one. */
-		if (now.hi - before.lo <= threshold) {
+		/*
+		 * No sleeping between edges: the firmware's Stall runs on its own clock, which under
+		 * -icount or a descheduled vCPU can be far from this one's, and an edge slept through is lost.
+		 */
+		if (now.hi - before.lo <= threshold)
 			samples[n++] = (struct calib_sample){ticks, before.lo, now.hi};
-		} else {
-			/* Most likely the edge came while resting: the clock runs fast against the firmware's. */
+		else
 			out->rejected++;
-			rest_s /= 2;
-		}
 		before = now;
 		before_ticks = ticks;
-		paced_stall(m, &l, rest_s * 1e6); /* sleep through most of the tick, then spin for the edge */
 	}
 	out->backward_steps = u.backward_steps;
 	uint32_t rejected = out->rejected;

@@ -35,39 +35,39 @@ static void open_container(struct json_writer *w, const char *key, char bracket,
 	w->closer[w->depth] = bracket == '{' ? '}' : ']';
 }
 
-void json_begin(struct json_writer *w, struct sink *out)
+void jw_begin(struct json_writer *w, struct sink *out)
 {
 	*w = (struct json_writer){.out = out, .depth = 1, .closer = {0, '}'}};
 	sink_puts(out, "{");
 }
 
-void json_end(struct json_writer *w)
+void jw_end(struct json_writer *w)
 {
-	json_close(w);
+	jw_close(w);
 	sink_puts(w->out, "\n");
 }
 
-void json_object(struct json_writer *w, const char *key)
+void jw_object(struct json_writer *w, const char *key)
 {
 	open_container(w, key, '{', false);
 }
 
-void json_object_inline(struct json_writer *w, const char *key)
+void jw_object_inline(struct json_writer *w, const char *key)
 {
 	open_container(w, key, '{', true);
 }
 
-void json_array(struct json_writer *w, const char *key)
+void jw_array(struct json_writer *w, const char *key)
 {
 	open_container(w, key, '[', false);
 }
 
-void json_array_inline(struct json_writer *w, const char *key)
+void jw_array_inline(struct json_writer *w, const char *key)
 {
 	open_container(w, key, '[', true);
 }
 
-void json_close(struct json_writer *w)
+void jw_close(struct json_writer *w)
 {
 	if (w->overflow) {
 		w->overflow--;
@@ -102,49 +102,49 @@ static void write_escaped(struct sink *out, const char *text)
 	sink_puts(out, "\"");
 }
 
-void json_string(struct json_writer *w, const char *key, const char *value)
+void jw_string(struct json_writer *w, const char *key, const char *value)
 {
 	member(w, key);
 	write_escaped(w->out, value);
 }
 
-void json_uint(struct json_writer *w, const char *key, uint64_t value)
+void jw_uint(struct json_writer *w, const char *key, uint64_t value)
 {
 	member(w, key);
 	sink_printf(w->out, "%llu", (unsigned long long)value);
 }
 
-void json_int(struct json_writer *w, const char *key, int64_t value)
+void jw_int(struct json_writer *w, const char *key, int64_t value)
 {
 	member(w, key);
 	sink_printf(w->out, "%lld", (long long)value);
 }
 
-void json_bool(struct json_writer *w, const char *key, bool value)
+void jw_bool(struct json_writer *w, const char *key, bool value)
 {
 	member(w, key);
 	sink_puts(w->out, value ? "true" : "false");
 }
 
-void json_null(struct json_writer *w, const char *key)
+void jw_null(struct json_writer *w, const char *key)
 {
 	member(w, key);
 	sink_puts(w->out, "null");
 }
 
-void json_hex32(struct json_writer *w, const char *key, uint32_t value)
+void jw_hex32(struct json_writer *w, const char *key, uint32_t value)
 {
 	member(w, key);
 	sink_printf(w->out, "\"0x%08x\"", value);
 }
 
-void json_hex64(struct json_writer *w, const char *key, uint64_t value)
+void jw_hex64(struct json_writer *w, const char *key, uint64_t value)
 {
 	member(w, key);
 	sink_printf(w->out, "\"0x%llx\"", (unsigned long long)value);
 }
 
-void json_double(struct json_writer *w, const char *key, double value, int decimals)
+void jw_double(struct json_writer *w, const char *key, double value, int decimals)
 {
 	member(w, key);
 	/* JSON has no NaN or infinity: an unknown figure is null. */

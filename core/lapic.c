@@ -53,8 +53,9 @@ static const char *lapic_probe(struct time_source *s, struct machine *m, const s
 	s->sampling = SAMPLING_COUNTER;
 
 	if (!(lvt & LVT_MASKED) && (lvt & LVT_MODE_MASK) == LVT_MODE_PERIODIC && initial > 1) {
-		/* The firmware's periodic tick: read its count as it is, change nothing. */
-		s->modulus = initial;
+		/* The firmware's periodic tick: read its count as it is, change nothing. It counts down to 0
+		 * and reloads on the next tick (SDM 11.5.4): a period of initial + 1 ticks. */
+		s->modulus = (uint64_t)initial + 1;
 		format_string(s->detail, sizeof(s->detail),
 			      "base 0x%llx; firmware's periodic tick (initial count %u, divide 0x%x) read untouched",
 			      (unsigned long long)s->address, initial, divide);
@@ -68,7 +69,7 @@ static const char *lapic_probe(struct time_source *s, struct machine *m, const s
 	lapic_set(s, m, LAPIC_DIVIDE_CONFIG, DIVIDE_BY_1);
 	lapic_set(s, m, LAPIC_LVT_TIMER, LVT_MASKED | LVT_MODE_PERIODIC | (lvt & LVT_VECTOR_MASK));
 	lapic_set(s, m, LAPIC_INITIAL_COUNT, 0xffffffffu);
-	s->modulus = 0xffffffffu;
+	s->modulus = 0x100000000ull;
 	format_string(s->detail, sizeof(s->detail),
 		      "base 0x%llx; timer idle, programmed masked periodic /1, configuration restored after",
 		      (unsigned long long)s->address);
@@ -77,10 +78,10 @@ static const char *lapic_probe(struct time_source *s, struct machine *m, const s
 	return NULL;
 }
 
-/* Counts down; returned as ticks elapsed within the period so that the value counts up. */
+/* Counts down from modulus - 1 to 0; returned as ticks elapsed within the period so that the value counts up. */
 static uint64_t lapic_read(struct time_source *s, struct machine *m)
 {
-	return s->modulus - lapic_reg(s, m, LAPIC_CURRENT_COUNT);
+	return s->modulus - 1 - lapic_reg(s, m, LAPIC_CURRENT_COUNT);
 }
 
 /* The divide and LVT first, the initial count last: writing it (re)starts or, with 0, stops the timer. */

@@ -11,6 +11,8 @@
 #define PORT_61_SPEAKER 0x02
 #define PIT_CMD_CH2_LOHI_MODE2 0xb4 /* channel 2, lobyte/hibyte, mode 2 (rate generator), binary */
 #define PIT_CMD_CH2_LATCH 0x80      /* channel 2, counter latch */
+#define PIT_CMD_CH2_READ_STATUS 0xe8 /* 8254 read-back: latch channel 2's status only */
+#define PIT_STATUS_MODE(status) (((status) >> 1) & 7)
 #define PIT_RELOAD 0xffff
 /* The probe's check that the counter moves waits this long: 120 PIT ticks. */
 #define PIT_PROBE_WAIT_US 100
@@ -27,6 +29,8 @@ static const char *pit_probe(struct time_source *s, struct machine *m, const str
 {
 	(void)acpi;
 	s->saved[0] = m->io_read(m, PORT_61, 1);
+	m->io_write(m, PIT_COMMAND_PORT, 1, PIT_CMD_CH2_READ_STATUS);
+	uint8_t status = (uint8_t)m->io_read(m, PIT_CHANNEL2_PORT, 1);
 	/* Gate on, speaker off, then a full-range rate generator counting down from 0xffff. */
 	m->io_write(m, PORT_61, 1, (uint8_t)((s->saved[0] & ~PORT_61_SPEAKER) | PORT_61_GATE2));
 	m->io_write(m, PIT_COMMAND_PORT, 1, PIT_CMD_CH2_LOHI_MODE2);
@@ -43,9 +47,10 @@ static const char *pit_probe(struct time_source *s, struct machine *m, const str
 	s->modulus = PIT_RELOAD; /* mode 2 counts N..1: a period of N ticks */
 	s->width_bits = 16;
 	s->sampling = SAMPLING_COUNTER;
-	format_string(s->detail, sizeof(s->detail), "channel 2, mode 2, gate via port 0x61 (was 0x%02llx)",
-		      (unsigned long long)s->saved[0]);
-	time_source_note(s, "channel 2 is left in mode 2 (the 8254 cannot report its previous mode); gate restored");
+	format_string(s->detail, sizeof(s->detail), "channel 2 in mode 2 (was mode %u), gate via port 0x61 (was 0x%02llx)",
+		      PIT_STATUS_MODE(status), (unsigned long long)s->saved[0]);
+	/* The read-back status gives the mode but no 8254 can give back a reload value: only the gate is restored. */
+	time_source_note(s, "channel 2 keeps mode 2 and reload 0xffff afterwards; port 0x61 (gate, speaker) restored");
 	return NULL;
 }
 

@@ -136,6 +136,7 @@ void probe_run(struct machine *m, const struct probe_settings *settings, struct 
 {
 	struct time_source sources[DRIVER_COUNT];
 	struct calib_result results[DRIVER_COUNT] = {0};
+	uint64_t tsc_start = m->rdtsc(m);
 
 	probe_inventory(m, settings->version, r);
 	acpi_discover(m, &r->acpi);
@@ -157,6 +158,8 @@ void probe_run(struct machine *m, const struct probe_settings *settings, struct 
 		settings->progress(settings->progress_ctx, NULL, 0);
 	crosscheck_run(r);
 	derive_from_estimate(r, results);
+	if (r->tsc.valid)
+		r->duration_s = (double)(m->rdtsc(m) - tsc_start) / r->tsc.hz;
 }
 
 const struct reference_report *report_reference(const struct report *r, const char *name)

@@ -64,6 +64,7 @@ struct report {
 	struct tsc_estimate tsc;
 	unsigned cross_check_count;
 	struct cross_check cross_checks[REPORT_MAX_CROSS_CHECKS];
+	double duration_s; /* the probe's own run time, by the TSC and its best estimate; 0 when unknown */
 };
 
 /* How a run measures; probe_defaults() gives the documented defaults. */

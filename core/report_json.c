@@ -28,56 +28,56 @@ const char *hv_timing_name(enum hv_timing_status timing)
 
 static void write_cpu(struct json_writer *w, const struct cpu_info *cpu)
 {
-	json_object(w, "cpu");
-	json_string(w, "vendor", cpu->vendor);
-	json_string(w, "brand", cpu->brand);
-	json_uint(w, "family", cpu->family);
-	json_uint(w, "model", cpu->model);
-	json_uint(w, "stepping", cpu->stepping);
-	json_hex32(w, "max_basic_leaf", cpu->max_basic_leaf);
-	json_hex32(w, "max_extended_leaf", cpu->max_extended_leaf);
+	jw_object(w, "cpu");
+	jw_string(w, "vendor", cpu->vendor);
+	jw_string(w, "brand", cpu->brand);
+	jw_uint(w, "family", cpu->family);
+	jw_uint(w, "model", cpu->model);
+	jw_uint(w, "stepping", cpu->stepping);
+	jw_hex32(w, "max_basic_leaf", cpu->max_basic_leaf);
+	jw_hex32(w, "max_extended_leaf", cpu->max_extended_leaf);
 
-	json_object(w, "features");
+	jw_object(w, "features");
 	for (int f = 0; f < CPU_FEATURE_COUNT; f++)
-		json_bool(w, cpu_feature_defs[f].name, cpu->features[f]);
-	json_close(w);
+		jw_bool(w, cpu_feature_defs[f].name, cpu->features[f]);
+	jw_close(w);
 
 	if (cpu->mwait.present) {
-		json_object(w, "mwait");
-		json_uint(w, "min_line_bytes", cpu->mwait.min_line_bytes);
-		json_uint(w, "max_line_bytes", cpu->mwait.max_line_bytes);
-		json_bool(w, "extensions", cpu->mwait.extensions);
-		json_bool(w, "interrupt_break", cpu->mwait.interrupt_break);
-		json_array_inline(w, "substates");
+		jw_object(w, "mwait");
+		jw_uint(w, "min_line_bytes", cpu->mwait.min_line_bytes);
+		jw_uint(w, "max_line_bytes", cpu->mwait.max_line_bytes);
+		jw_bool(w, "extensions", cpu->mwait.extensions);
+		jw_bool(w, "interrupt_break", cpu->mwait.interrupt_break);
+		jw_array_inline(w, "substates");
 		for (int n = 0; n < MWAIT_CSTATE_SLOTS; n++)
-			json_uint(w, NULL, cpu->mwait.substates[n]);
-		json_close(w);
-		json_close(w);
+			jw_uint(w, NULL, cpu->mwait.substates[n]);
+		jw_close(w);
+		jw_close(w);
 	} else {
-		json_null(w, "mwait");
+		jw_null(w, "mwait");
 	}
 
 	if (cpu->leaf15.present) {
-		json_object_inline(w, "leaf15");
-		json_uint(w, "denominator", cpu->leaf15.denominator);
-		json_uint(w, "numerator", cpu->leaf15.numerator);
-		json_uint(w, "crystal_hz", cpu->leaf15.crystal_hz);
-		json_uint(w, "tsc_hz", cpu->leaf15.tsc_hz);
-		json_close(w);
+		jw_object_inline(w, "leaf15");
+		jw_uint(w, "denominator", cpu->leaf15.denominator);
+		jw_uint(w, "numerator", cpu->leaf15.numerator);
+		jw_uint(w, "crystal_hz", cpu->leaf15.crystal_hz);
+		jw_uint(w, "tsc_hz", cpu->leaf15.tsc_hz);
+		jw_close(w);
 	} else {
-		json_null(w, "leaf15");
+		jw_null(w, "leaf15");
 	}
 
 	if (cpu->leaf16.present) {
-		json_object_inline(w, "leaf16");
-		json_uint(w, "base_mhz", cpu->leaf16.base_mhz);
-		json_uint(w, "max_mhz", cpu->leaf16.max_mhz);
-		json_uint(w, "bus_mhz", cpu->leaf16.bus_mhz);
-		json_close(w);
+		jw_object_inline(w, "leaf16");
+		jw_uint(w, "base_mhz", cpu->leaf16.base_mhz);
+		jw_uint(w, "max_mhz", cpu->leaf16.max_mhz);
+		jw_uint(w, "bus_mhz", cpu->leaf16.bus_mhz);
+		jw_close(w);
 	} else {
-		json_null(w, "leaf16");
+		jw_null(w, "leaf16");
 	}
-	json_close(w);
+	jw_close(w);
 }
 
 static void write_hypervisor(struct json_writer *w, const struct hv_base *b)
@@ -86,39 +86,39 @@ static void write_hypervisor(struct json_writer *w, const struct hv_base *b)
 	const char *name = hv_name(b->signature);
 
 	hv_signature_text(b->signature, signature);
-	json_object(w, NULL);
-	json_hex32(w, "base", b->base);
-	json_string(w, "signature", signature);
+	jw_object(w, NULL);
+	jw_hex32(w, "base", b->base);
+	jw_string(w, "signature", signature);
 	if (name)
-		json_string(w, "name", name);
+		jw_string(w, "name", name);
 	else
-		json_null(w, "name");
-	json_hex32(w, "max_leaf", b->max_leaf);
-	json_string(w, "max_leaf_status", hv_range_name(b->range));
+		jw_null(w, "name");
+	jw_hex32(w, "max_leaf", b->max_leaf);
+	jw_string(w, "max_leaf_status", hv_range_name(b->range));
 
-	json_array(w, "leaves");
+	jw_array(w, "leaves");
 	for (uint32_t i = 0; i < b->leaf_count; i++) {
 		const struct hv_leaf *l = &b->leaves[i];
-		json_object_inline(w, NULL);
-		json_hex32(w, "leaf", l->leaf);
-		json_hex32(w, "eax", l->regs.eax);
-		json_hex32(w, "ebx", l->regs.ebx);
-		json_hex32(w, "ecx", l->regs.ecx);
-		json_hex32(w, "edx", l->regs.edx);
-		json_close(w);
+		jw_object_inline(w, NULL);
+		jw_hex32(w, "leaf", l->leaf);
+		jw_hex32(w, "eax", l->regs.eax);
+		jw_hex32(w, "ebx", l->regs.ebx);
+		jw_hex32(w, "ecx", l->regs.ecx);
+		jw_hex32(w, "edx", l->regs.edx);
+		jw_close(w);
 	}
-	json_close(w);
+	jw_close(w);
 
-	json_string(w, "timing_leaf_status", hv_timing_name(b->timing));
+	jw_string(w, "timing_leaf_status", hv_timing_name(b->timing));
 	if (b->timing == HV_TIMING_PRESENT) {
-		json_object_inline(w, "timing_leaf");
-		json_uint(w, "tsc_khz", b->timing_tsc_khz);
-		json_uint(w, "apic_bus_khz", b->timing_apic_bus_khz);
-		json_close(w);
+		jw_object_inline(w, "timing_leaf");
+		jw_uint(w, "tsc_khz", b->timing_tsc_khz);
+		jw_uint(w, "apic_bus_khz", b->timing_apic_bus_khz);
+		jw_close(w);
 	} else {
-		json_null(w, "timing_leaf");
+		jw_null(w, "timing_leaf");
 	}
-	json_close(w);
+	jw_close(w);
 }
 
 static void write_acpi(struct json_writer *w, const struct acpi_info *a)
@@ -130,153 +130,154 @@ static void write_acpi(struct json_writer *w, const struct acpi_info *a)
 		[ACPI_PM_PORT_PM_TMR_BLK] = "PM_TMR_BLK",
 	};
 
-	json_object(w, "acpi");
-	json_bool(w, "rsdp_found", a->rsdp_found);
-	json_hex64(w, "rsdp_address", a->rsdp_address);
-	json_uint(w, "rsdp_revision", a->rsdp_revision);
-	json_string(w, "oem_id", a->oem_id);
-	json_string(w, "root", roots[a->root]);
+	jw_object(w, "acpi");
+	jw_bool(w, "rsdp_found", a->rsdp_found);
+	jw_hex64(w, "rsdp_address", a->rsdp_address);
+	jw_uint(w, "rsdp_revision", a->rsdp_revision);
+	jw_string(w, "oem_id", a->oem_id);
+	jw_string(w, "root", roots[a->root]);
 	if (a->pm_timer.present) {
-		json_object_inline(w, "pm_timer");
-		json_hex32(w, "port", a->pm_timer.port);
-		json_uint(w, "width_bits", a->pm_timer.width_bits);
-		json_string(w, "field", pm_fields[a->pm_timer.port_field]);
-		json_close(w);
+		jw_object_inline(w, "pm_timer");
+		jw_hex32(w, "port", a->pm_timer.port);
+		jw_uint(w, "width_bits", a->pm_timer.width_bits);
+		jw_string(w, "field", pm_fields[a->pm_timer.port_field]);
+		jw_close(w);
 	} else {
-		json_null(w, "pm_timer");
+		jw_null(w, "pm_timer");
 	}
-	json_hex32(w, "rtc_century_index", a->rtc_century_index);
+	jw_hex32(w, "rtc_century_index", a->rtc_century_index);
 	if (a->hpet.present) {
-		json_object_inline(w, "hpet");
-		json_hex64(w, "base", a->hpet.base);
-		json_hex32(w, "event_timer_block_id", a->hpet.event_timer_block_id);
-		json_bool(w, "counter_64bit", a->hpet.counter_64bit);
-		json_uint(w, "min_tick", a->hpet.min_tick);
-		json_close(w);
+		jw_object_inline(w, "hpet");
+		jw_hex64(w, "base", a->hpet.base);
+		jw_hex32(w, "event_timer_block_id", a->hpet.event_timer_block_id);
+		jw_bool(w, "counter_64bit", a->hpet.counter_64bit);
+		jw_uint(w, "min_tick", a->hpet.min_tick);
+		jw_close(w);
 	} else {
-		json_null(w, "hpet");
+		jw_null(w, "hpet");
 	}
 	if (a->madt.present) {
-		json_object_inline(w, "madt");
-		json_hex64(w, "lapic_base", a->madt.lapic_base);
-		json_uint(w, "lapic_entries", a->madt.lapic_entries);
-		json_uint(w, "lapic_enabled", a->madt.lapic_enabled);
-		json_close(w);
+		jw_object_inline(w, "madt");
+		jw_hex64(w, "lapic_base", a->madt.lapic_base);
+		jw_uint(w, "lapic_entries", a->madt.lapic_entries);
+		jw_uint(w, "lapic_enabled", a->madt.lapic_enabled);
+		jw_close(w);
 	} else {
-		json_null(w, "madt");
+		jw_null(w, "madt");
 	}
 	if (a->waet.present) {
-		json_object_inline(w, "waet");
-		json_bool(w, "rtc_good", a->waet.rtc_good);
-		json_bool(w, "pm_timer_good", a->waet.pm_timer_good);
-		json_close(w);
+		jw_object_inline(w, "waet");
+		jw_bool(w, "rtc_good", a->waet.rtc_good);
+		jw_bool(w, "pm_timer_good", a->waet.pm_timer_good);
+		jw_close(w);
 	} else {
-		json_null(w, "waet");
+		jw_null(w, "waet");
 	}
-	json_array(w, "problems");
+	jw_array(w, "problems");
 	for (unsigned i = 0; i < a->problem_count; i++) {
-		json_object_inline(w, NULL);
-		json_string(w, "table", a->problems[i].table);
-		json_string(w, "reason", a->problems[i].reason);
-		json_close(w);
+		jw_object_inline(w, NULL);
+		jw_string(w, "table", a->problems[i].table);
+		jw_string(w, "reason", a->problems[i].reason);
+		jw_close(w);
 	}
-	json_close(w);
-	json_uint(w, "problems_dropped", a->problems_dropped);
-	json_close(w);
+	jw_close(w);
+	jw_uint(w, "problems_dropped", a->problems_dropped);
+	jw_close(w);
 }
 
 /* A figure that only a measurement gives: null when there was none. */
-static void json_measured(struct json_writer *w, const char *key, bool measured, double value, int decimals)
+static void write_measured(struct json_writer *w, const char *key, bool measured, double value, int decimals)
 {
 	if (measured)
-		json_double(w, key, value, decimals);
+		jw_double(w, key, value, decimals);
 	else
-		json_null(w, key);
+		jw_null(w, key);
 }
 
 static void write_reference(struct json_writer *w, const struct reference_report *ref)
 {
-	json_object(w, NULL);
-	json_string(w, "name", ref->name);
-	json_string(w, "label", ref->label);
-	json_bool(w, "available", ref->available);
-	json_bool(w, "measured", ref->measured);
+	jw_object(w, NULL);
+	jw_string(w, "name", ref->name);
+	jw_string(w, "label", ref->label);
+	jw_bool(w, "available", ref->available);
+	jw_bool(w, "measured", ref->measured);
 	if (ref->reason[0])
-		json_string(w, "reason", ref->reason);
+		jw_string(w, "reason", ref->reason);
 	else
-		json_null(w, "reason");
-	json_string(w, "detail", ref->detail);
-	json_measured(w, "nominal_hz", ref->nominal_hz > 0, ref->nominal_hz, 3);
-	json_uint(w, "width_bits", ref->width_bits);
-	json_string(w, "sampling", ref->edges ? "edges" : "counter");
-	json_measured(w, "tsc_hz", ref->measured && ref->tsc_hz > 0, ref->tsc_hz, 1);
-	json_measured(w, "uncertainty_ppm", ref->measured, ref->uncertainty_ppm, 4);
-	json_measured(w, "rate_hz", ref->measured && ref->rate_hz > 0, ref->rate_hz, 1);
-	json_measured(w, "rate_uncertainty_ppm", ref->measured && ref->rate_hz > 0, ref->rate_uncertainty_ppm, 4);
-	json_measured(w, "window_s", ref->measured, ref->window_s, 6);
-	json_uint(w, "samples", ref->samples);
-	json_uint(w, "rejected", ref->rejected);
-	json_measured(w, "read_cost_ns", ref->measured && ref->read_cost_ns > 0, ref->read_cost_ns, 1);
-	json_uint(w, "backward_steps", ref->backward_steps);
-	json_uint(w, "gaps_bridged", ref->gaps_bridged);
-	json_bool(w, "disagrees", ref->disagrees);
-	json_array(w, "findings");
+		jw_null(w, "reason");
+	jw_string(w, "detail", ref->detail);
+	write_measured(w, "nominal_hz", ref->nominal_hz > 0, ref->nominal_hz, 3);
+	jw_uint(w, "width_bits", ref->width_bits);
+	jw_string(w, "sampling", ref->edges ? "edges" : "counter");
+	write_measured(w, "tsc_hz", ref->measured && ref->tsc_hz > 0, ref->tsc_hz, 3);
+	write_measured(w, "uncertainty_ppm", ref->measured, ref->uncertainty_ppm, 6);
+	write_measured(w, "rate_hz", ref->measured && ref->rate_hz > 0, ref->rate_hz, 3);
+	write_measured(w, "rate_uncertainty_ppm", ref->measured && ref->rate_hz > 0, ref->rate_uncertainty_ppm, 6);
+	write_measured(w, "window_s", ref->measured, ref->window_s, 6);
+	jw_uint(w, "samples", ref->samples);
+	jw_uint(w, "rejected", ref->rejected);
+	write_measured(w, "read_cost_ns", ref->measured && ref->read_cost_ns > 0, ref->read_cost_ns, 1);
+	jw_uint(w, "backward_steps", ref->backward_steps);
+	jw_uint(w, "gaps_bridged", ref->gaps_bridged);
+	jw_bool(w, "disagrees", ref->disagrees);
+	jw_array(w, "findings");
 	for (unsigned i = 0; i < ref->finding_count; i++)
-		json_string(w, NULL, ref->findings[i]);
-	json_close(w);
-	json_close(w);
+		jw_string(w, NULL, ref->findings[i]);
+	jw_close(w);
+	jw_close(w);
 }
 
 static void write_measurements(struct json_writer *w, const struct report *r)
 {
-	json_array(w, "references");
+	jw_array(w, "references");
 	for (unsigned i = 0; i < r->reference_count; i++)
 		write_reference(w, &r->references[i]);
-	json_close(w);
+	jw_close(w);
 
-	json_object(w, "tsc");
-	json_measured(w, "measured_hz", r->tsc.valid, r->tsc.hz, 1);
-	json_measured(w, "uncertainty_ppm", r->tsc.valid, r->tsc.uncertainty_ppm, 4);
+	jw_object(w, "tsc");
+	write_measured(w, "measured_hz", r->tsc.valid, r->tsc.hz, 3);
+	write_measured(w, "uncertainty_ppm", r->tsc.valid, r->tsc.uncertainty_ppm, 6);
 	if (r->tsc.valid)
-		json_string(w, "reference", r->tsc.reference);
+		jw_string(w, "reference", r->tsc.reference);
 	else
-		json_null(w, "reference");
-	json_close(w);
+		jw_null(w, "reference");
+	jw_close(w);
 
-	json_array(w, "cross_checks");
+	jw_array(w, "cross_checks");
 	for (unsigned i = 0; i < r->cross_check_count; i++) {
 		const struct cross_check *c = &r->cross_checks[i];
-		json_object_inline(w, NULL);
-		json_string(w, "a", c->a);
-		json_string(w, "b", c->b);
-		json_double(w, "ppm", c->ppm, 4);
-		json_double(w, "combined_uncertainty_ppm", c->combined_ppm, 4);
-		json_bool(w, "agree", c->agree);
-		json_close(w);
+		jw_object_inline(w, NULL);
+		jw_string(w, "a", c->a);
+		jw_string(w, "b", c->b);
+		jw_double(w, "ppm", c->ppm, 6);
+		jw_double(w, "combined_uncertainty_ppm", c->combined_ppm, 6);
+		jw_bool(w, "agree", c->agree);
+		jw_close(w);
 	}
-	json_close(w);
+	jw_close(w);
 }
 
 void report_write_json(const struct report *r, struct sink *out)
 {
 	struct json_writer w;
 
-	json_begin(&w, out);
-	json_string(&w, "schema", REPORT_SCHEMA);
-	json_object(&w, "tool");
-	json_string(&w, "name", "tscprobe");
-	json_string(&w, "version", r->tool_version);
-	json_string(&w, "machine", r->machine_kind);
-	json_close(&w);
+	jw_begin(&w, out);
+	jw_string(&w, "schema", REPORT_SCHEMA);
+	jw_object(&w, "tool");
+	jw_string(&w, "name", "tscprobe");
+	jw_string(&w, "version", r->tool_version);
+	jw_string(&w, "machine", r->machine_kind);
+	write_measured(&w, "duration_s", r->duration_s > 0, r->duration_s, 3);
+	jw_close(&w);
 
 	write_cpu(&w, &r->cpu);
 
-	json_array(&w, "hypervisors");
+	jw_array(&w, "hypervisors");
 	for (uint32_t i = 0; i < r->hv.count; i++)
 		write_hypervisor(&w, &r->hv.bases[i]);
-	json_close(&w);
-	json_uint(&w, "hypervisor_bases_dropped", r->hv.dropped);
+	jw_close(&w);
+	jw_uint(&w, "hypervisor_bases_dropped", r->hv.dropped);
 	write_acpi(&w, &r->acpi);
 	write_measurements(&w, r);
-	json_end(&w);
+	jw_end(&w);
 }

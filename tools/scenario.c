@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 struct loader {
 	struct sim_config *config;
+	const char *acpi_root; /* the folder holding the ACPI fixtures, tests/data/acpi */
 	char *error;
 	size_t error_size;
 };
@@ -60,16 +62,51 @@ static bool read_u32(struct loader *l, const json_t *value, const char *where, u
 	return true;
 }
 
-/* An optional member: absent keeps *out. */
-static bool member_u32(struct loader *l, const json_t *object, const char *key, const char *where, uint32_t *out)
+static bool member_u64(struct loader *l, const json_t *object, const char *key, const char *where, uint64_t min,
+		       uint64_t max, uint64_t *out)
 {
 	const json_t *value = json_object_get(object, key);
 	char path[160];
+	uint64_t v;
 	if (!value)
 		return true;
 	snprintf(path, sizeof(path), "%s.%s", where, key);
-	return read_u32(l, value, path, out);
+	if (!read_u64(l, value, path, max, &v))
+		return false;
+	if (v < min)
+		return fail(l, "%s: %llu is below the minimum %llu", path, (unsigned long long)v,
+			    (unsigned long long)min);
+	*out = v;
+	return true;
 }
+
+/* An unsigned field of any width, through member_u64: MEMBER_UINT(l, object, "key", where, min, max, c->field). */
+static bool member_uint(struct loader *l, const json_t *object, const char *key, const char *where, uint64_t min,
+			uint64_t max, void *field, size_t size)
+{
+	uint64_t value = 0;
+	if (!json_object_get(object, key))
+		return true;
+	if (!member_u64(l, object, key, where, min, max, &value))
+		return false;
+	switch (size) {
+	case 1:
+		*(uint8_t *)field = (uint8_t)value;
+		break;
+	case 2:
+		*(uint16_t *)field = (uint16_t)value;
+		break;
+	case 4:
+		*(uint32_t *)field = (uint32_t)value;
+		break;
+	default:
+		*(uint64_t *)field = value;
+		break;
+	}
+	return true;
+}
+#define MEMBER_UINT(l, object, key, where, min, max, field) \
+	member_uint((l), (object), (key), (where), (min), (max), &(field), sizeof(field))
 
 static struct cpuid_regs *entry_regs(struct loader *l, uint32_t leaf, uint32_t subleaf)
 {
@@ -138,9 +175,8 @@ static bool load_cpu(struct loader *l, const json_t *cpu)
 	const json_t *value;
 	struct cpuid_regs *r;
 
-	if (!cpu)
-		cpu = json_object();
-	if (!json_is_object(cpu))
+	/* An absent block reads as an empty one: json_object_get(NULL, key) is NULL. */
+	if (cpu && !json_is_object(cpu))
 		return fail(l, "cpu: expected an object");
 	if ((value = json_object_get(cpu, "vendor"))) {
 		if (!json_is_string(value) || strlen(json_string_value(value)) != 12)
@@ -154,8 +190,8 @@ static bool load_cpu(struct loader *l, const json_t *cpu)
 		else if (strcmp(semantics, "intel"))
 			return fail(l, "cpu.out_of_range: expected \"intel\" or \"amd\"");
 	}
-	if (!member_u32(l, cpu, "max_basic_leaf", "cpu", &max_basic) ||
-	    !member_u32(l, cpu, "max_extended_leaf", "cpu", &max_extended))
+	if (!MEMBER_UINT(l, cpu, "max_basic_leaf", "cpu", 0, UINT32_MAX, max_basic) ||
+	    !MEMBER_UINT(l, cpu, "max_extended_leaf", "cpu", 0, UINT32_MAX, max_extended))
 		return false;
 
 	if (!(r = entry_regs(l, 0, 0)))
@@ -197,9 +233,11 @@ static bool load_raw_leaf(struct loader *l, const json_t *item, const char *wher
 	if (!json_is_object(item) || !leaf_value)
 		return fail(l, "%s: expected an object with \"leaf\"", where);
 	snprintf(path, sizeof(path), "%s.leaf", where);
-	if (!read_u32(l, leaf_value, path, &leaf) || !member_u32(l, item, "subleaf", where, &subleaf) ||
-	    !member_u32(l, item, "eax", where, &regs.eax) || !member_u32(l, item, "ebx", where, &regs.ebx) ||
-	    !member_u32(l, item, "ecx", where, &regs.ecx) || !member_u32(l, item, "edx", where, &regs.edx))
+	if (!read_u32(l, leaf_value, path, &leaf) || !MEMBER_UINT(l, item, "subleaf", where, 0, UINT32_MAX, subleaf) ||
+	    !MEMBER_UINT(l, item, "eax", where, 0, UINT32_MAX, regs.eax) ||
+	    !MEMBER_UINT(l, item, "ebx", where, 0, UINT32_MAX, regs.ebx) ||
+	    !MEMBER_UINT(l, item, "ecx", where, 0, UINT32_MAX, regs.ecx) ||
+	    !MEMBER_UINT(l, item, "edx", where, 0, UINT32_MAX, regs.edx))
 		return false;
 	if (!sim_config_set_cpuid(l->config, leaf, subleaf, &regs))
 		return fail(l, "%s: CPUID table full (%d entries)", where, SIM_MAX_CPUID);
@@ -252,6 +290,394 @@ static bool load_hypervisor(struct loader *l, const json_t *hv, const char *wher
 	return (leaves = json_object_get(hv, "leaves")) ? load_raw_leaves(l, leaves, path) : true;
 }
 
+
+/* ---- clocks ---------------------------------------------------------------------------------------- */
+
+#define PS_PER_US 1e6
+#define PS_PER_S 1e12
+/* A clock may be off by -50 % to +100 %: VirtualBox guests have been seen running 25 % slow (reference E). */
+#define MIN_RATE_PPM -500000.0
+#define MAX_RATE_PPM 1000000.0
+/* Costs up to 1 s per access and delays up to 10 s (a long-descheduled vCPU) are simulated; more is a typo. */
+#define MAX_COST_US 1e6
+#define MAX_JITTER_US 1e7
+#define MAX_FAULT_AT_S 1e6
+/* IA-PC HPET 1.0a §2.3.4: COUNTER_CLK_PERIOD is non-zero and at most 10^8 fs; a block has 3 to 32 timers. */
+#define HPET_MAX_PERIOD_FS 100000000u
+#define HPET_MIN_TIMERS 3
+#define HPET_MAX_TIMERS 32
+/* The host clock domain of the RTC: QEMU's -rtc clock=host under -icount, where the guest's virtual time
+ * runs slower than the host's. The default rate is illustrative, a scenario states its own. */
+#define RTC_HOST_DOMAIN_DEFAULT_PPM 2000.0
+/* CMOS RAM past the 14 clock registers: where a century byte can live. */
+#define CMOS_FIRST_RAM_INDEX 0x0E
+#define CMOS_LAST_INDEX 0x7F
+#define RTC_MIN_YEAR 1970
+#define RTC_MAX_YEAR 2199
+#define LAPIC_MAX_DIVIDE 128
+/* The PM timer sits 8 bytes into the PM I/O block (PM1a event, PM1a control, timer), which the FADT also names. */
+#define PM_TIMER_MIN_PORT 0x08
+#define LAPIC_DEFAULT_TICK_VECTOR 0x20 /* OVMF's timer vector, as read under QEMU q35 */
+
+/* Every member must be one of known (a NULL-terminated list): a typo is an error, not a silent default. */
+static bool check_members(struct loader *l, const json_t *object, const char *where, const char *const known[])
+{
+	const char *key;
+	const json_t *value;
+
+	if (!json_is_object(object))
+		return fail(l, "%s: expected an object", where);
+	json_object_foreach ((json_t *)object, key, value) {
+		unsigned i = 0;
+		while (known[i] && strcmp(known[i], key))
+			i++;
+		if (!known[i])
+			return fail(l, "%s.%s: unknown member", where, key);
+	}
+	return true;
+}
+
+static bool member_number(struct loader *l, const json_t *object, const char *key, const char *where, double min,
+			  double max, double *out)
+{
+	const json_t *value = json_object_get(object, key);
+	if (!value)
+		return true;
+	if (!json_is_number(value))
+		return fail(l, "%s.%s: expected a number", where, key);
+	double v = json_number_value(value);
+	if (!(v >= min && v <= max))
+		return fail(l, "%s.%s: %g is out of range [%g, %g]", where, key, v, min, max);
+	*out = v;
+	return true;
+}
+
+/* A number in a unit (us, s) stored as picoseconds. */
+static bool member_ps(struct loader *l, const json_t *object, const char *key, const char *where, double max,
+		      double ps_per_unit, uint64_t *out_ps)
+{
+	double v = (double)*out_ps / ps_per_unit;
+	if (!member_number(l, object, key, where, 0, max, &v))
+		return false;
+	*out_ps = (uint64_t)llround(v * ps_per_unit);
+	return true;
+}
+
+static bool member_bool(struct loader *l, const json_t *object, const char *key, const char *where, bool *out)
+{
+	const json_t *value = json_object_get(object, key);
+	if (!value)
+		return true;
+	if (!json_is_boolean(value))
+		return fail(l, "%s.%s: expected true or false", where, key);
+	*out = json_is_true(value);
+	return true;
+}
+
+/* One of a NULL-terminated list of names; *out is its index. */
+static bool choose(struct loader *l, const json_t *value, const char *path, const char *const names[], unsigned *out)
+{
+	char known[160] = "";
+	for (unsigned i = 0; names[i]; i++) {
+		if (json_is_string(value) && !strcmp(json_string_value(value), names[i])) {
+			*out = i;
+			return true;
+		}
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s\"%s\"", i ? ", " : "", names[i]);
+	}
+	return fail(l, "%s: expected one of %s", path, known);
+}
+
+static bool member_choice(struct loader *l, const json_t *object, const char *key, const char *where,
+			  const char *const names[], unsigned *out)
+{
+	const json_t *value = json_object_get(object, key);
+	char path[160];
+	snprintf(path, sizeof(path), "%s.%s", where, key);
+	return !value || choose(l, value, path, names, out);
+}
+
+/* "read_cost_us" and "jitter": {"probability", "max_us"}, shared by every device. */
+static bool load_access(struct loader *l, const json_t *device, const char *where, struct sim_access_cost *a)
+{
+	static const char *const jitter_members[] = {"probability", "max_us", NULL};
+	const json_t *jitter = json_object_get(device, "jitter");
+	char path[96];
+
+	if (!member_ps(l, device, "read_cost_us", where, MAX_COST_US, PS_PER_US, &a->cost_ps))
+		return false;
+	if (!jitter)
+		return true;
+	snprintf(path, sizeof(path), "%s.jitter", where);
+	double probability = a->jitter_per_million / 1e6;
+	if (!check_members(l, jitter, path, jitter_members) ||
+	    !member_number(l, jitter, "probability", path, 0, 1, &probability) ||
+	    !member_ps(l, jitter, "max_us", path, MAX_JITTER_US, PS_PER_US, &a->jitter_max_ps))
+		return false;
+	a->jitter_per_million = (uint32_t)llround(probability * 1e6);
+	return true;
+}
+
+static bool member_rate(struct loader *l, const json_t *device, const char *where, double *rate_ppm)
+{
+	return member_number(l, device, "rate_ppm", where, MIN_RATE_PPM, MAX_RATE_PPM, rate_ppm);
+}
+
+static bool load_pm_timer(struct loader *l, const json_t *device, const char *where)
+{
+	static const char *const members[] = {"port", "bits", "rate_ppm", "read_cost_us", "jitter", "fault",
+					      "fault_at_s", "backwards_ticks", NULL};
+	static const char *const faults[] = {"none", "stuck", "backwards", NULL};
+	struct sim_pm_timer_config *c = &l->config->clocks.pm_timer;
+	unsigned fault = c->fault;
+
+	if (!check_members(l, device, where, members) ||
+	    !MEMBER_UINT(l, device, "port", where, PM_TIMER_MIN_PORT, 0xFFFC, c->port) ||
+	    !MEMBER_UINT(l, device, "bits", where, 24, 32, c->bits) || !member_rate(l, device, where, &c->rate_ppm) ||
+	    !load_access(l, device, where, &c->access) || !member_choice(l, device, "fault", where, faults, &fault))
+		return false;
+	if (c->bits != 24 && c->bits != 32)
+		return fail(l, "%s.bits: expected 24 or 32", where);
+	c->fault = (enum sim_pm_timer_fault)fault;
+	if (!member_ps(l, device, "fault_at_s", where, MAX_FAULT_AT_S, PS_PER_S, &c->fault_at_ps) ||
+	    !MEMBER_UINT(l, device, "backwards_ticks", where, 1, 0xFFFFFF, c->backwards_ticks))
+		return false;
+	/* A step back at power-on would only offset the counter: nothing would ever be seen going backwards. */
+	if (c->fault == SIM_PM_TIMER_BACKWARDS && c->fault_at_ps == 0)
+		return fail(l, "%s.fault_at_s: \"backwards\" needs the time of the step, above 0", where);
+	return true;
+}
+
+static bool load_hpet(struct loader *l, const json_t *device, const char *where)
+{
+	static const char *const members[] = {"base", "period_fs", "advertised_period_fs", "counter_bits", "timers",
+					      "legacy_replacement", "vendor", "enabled", "rate_ppm", "read_cost_us",
+					      "jitter", "fault", NULL};
+	static const char *const faults[] = {"none", "all_ones", "stuck", NULL};
+	struct sim_hpet_config *c = &l->config->clocks.hpet;
+	unsigned fault = c->fault;
+
+	if (!check_members(l, device, where, members) ||
+	    !MEMBER_UINT(l, device, "base", where, 1, UINT64_MAX, c->base) ||
+	    !MEMBER_UINT(l, device, "period_fs", where, 1, HPET_MAX_PERIOD_FS, c->period_fs))
+		return false;
+	c->advertised_period_fs = c->period_fs;
+	if (!MEMBER_UINT(l, device, "advertised_period_fs", where, 0, UINT32_MAX, c->advertised_period_fs) ||
+	    !MEMBER_UINT(l, device, "counter_bits", where, 32, 64, c->counter_bits) ||
+	    !MEMBER_UINT(l, device, "timers", where, HPET_MIN_TIMERS, HPET_MAX_TIMERS, c->timers) ||
+	    !member_bool(l, device, "legacy_replacement", where, &c->legacy_replacement) ||
+	    !MEMBER_UINT(l, device, "vendor", where, 0, UINT16_MAX, c->vendor) ||
+	    !member_bool(l, device, "enabled", where, &c->enabled) || !member_rate(l, device, where, &c->rate_ppm) ||
+	    !load_access(l, device, where, &c->access) || !member_choice(l, device, "fault", where, faults, &fault))
+		return false;
+	if (c->counter_bits != 32 && c->counter_bits != 64)
+		return fail(l, "%s.counter_bits: expected 32 or 64", where);
+	c->fault = (enum sim_hpet_fault)fault;
+	return true;
+}
+
+static bool is_leap_year(unsigned year)
+{
+	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+/* "YYYY-MM-DD HH:MM:SS" (or with a 'T'), a real date between RTC_MIN_YEAR and RTC_MAX_YEAR. */
+static bool member_date_time(struct loader *l, const json_t *device, const char *key, const char *where,
+			     struct calendar_time *out)
+{
+	static const unsigned days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	const json_t *value = json_object_get(device, key);
+	unsigned year, month, day, hour, minute, second;
+	char separator, end;
+
+	if (!value)
+		return true;
+	if (!json_is_string(value) || sscanf(json_string_value(value), "%4u-%2u-%2u%c%2u:%2u:%2u%c", &year, &month,
+					     &day, &separator, &hour, &minute, &second, &end) != 7 ||
+	    (separator != ' ' && separator != 'T'))
+		return fail(l, "%s.%s: expected a date and time like \"2026-11-21 12:00:00\"", where, key);
+	if (year < RTC_MIN_YEAR || year > RTC_MAX_YEAR || month < 1 || month > 12 || day < 1 ||
+	    day > days_in_month[month - 1] + (month == 2 && is_leap_year(year)) || hour > 23 || minute > 59 ||
+	    second > 59)
+		return fail(l, "%s.%s: not a date and time between %d and %d", where, key, RTC_MIN_YEAR, RTC_MAX_YEAR);
+	*out = (struct calendar_time){(uint16_t)year, (uint8_t)month, (uint8_t)day, (uint8_t)hour, (uint8_t)minute,
+				      (uint8_t)second, 0};
+	return true;
+}
+
+static bool load_rtc(struct loader *l, const json_t *device, const char *where)
+{
+	static const char *const members[] = {"domain", "rate_ppm", "start", "binary", "hour_12", "century_index",
+					      "read_cost_us", "jitter", "fault", NULL};
+	static const char *const domains[] = {"guest", "host", NULL};
+	static const char *const faults[] = {"none", "uip_stuck", "frozen", NULL};
+	struct sim_rtc_config *c = &l->config->clocks.rtc;
+	unsigned domain = 0, fault = c->fault;
+
+	if (!check_members(l, device, where, members) || !member_choice(l, device, "domain", where, domains, &domain))
+		return false;
+	c->rate_ppm = domain ? RTC_HOST_DOMAIN_DEFAULT_PPM : 0;
+	if (!member_rate(l, device, where, &c->rate_ppm) || !member_date_time(l, device, "start", where, &c->start) ||
+	    !member_bool(l, device, "binary", where, &c->binary) ||
+	    !member_bool(l, device, "hour_12", where, &c->hour_12) ||
+	    !MEMBER_UINT(l, device, "century_index", where, 0, CMOS_LAST_INDEX, c->century_index) ||
+	    !load_access(l, device, where, &c->access) || !member_choice(l, device, "fault", where, faults, &fault))
+		return false;
+	if (c->century_index && c->century_index < CMOS_FIRST_RAM_INDEX)
+		return fail(l, "%s.century_index: 0x%02x is a clock register (use 0, or 0x0e to 0x7f)", where,
+			    c->century_index);
+	c->fault = (enum sim_rtc_fault)fault;
+	return true;
+}
+
+static bool load_pit(struct loader *l, const json_t *device, const char *where)
+{
+	static const char *const members[] = {"rate_ppm", "read_cost_us", "jitter", "port61", NULL};
+	struct sim_pit_config *c = &l->config->clocks.pit;
+
+	return check_members(l, device, where, members) && member_rate(l, device, where, &c->rate_ppm) &&
+	       load_access(l, device, where, &c->access) && MEMBER_UINT(l, device, "port61", where, 0, 0x0F, c->port61);
+}
+
+static bool load_firmware_tick(struct loader *l, const json_t *tick, const char *where, struct sim_lapic_tick *t)
+{
+	static const char *const members[] = {"mode", "initial_count", "divide", "vector", "masked", NULL};
+	static const char *const modes[] = {"one_shot", "periodic", NULL};
+	unsigned mode = 1;
+
+	*t = (struct sim_lapic_tick){.present = true, .mode = 1, .divide = 1, .vector = LAPIC_DEFAULT_TICK_VECTOR};
+	if (!check_members(l, tick, where, members) || !member_choice(l, tick, "mode", where, modes, &mode) ||
+	    !MEMBER_UINT(l, tick, "initial_count", where, 1, UINT32_MAX, t->initial_count) ||
+	    !MEMBER_UINT(l, tick, "divide", where, 1, LAPIC_MAX_DIVIDE, t->divide) ||
+	    !MEMBER_UINT(l, tick, "vector", where, 0, 0xFF, t->vector) ||
+	    !member_bool(l, tick, "masked", where, &t->masked))
+		return false;
+	if (!json_object_get(tick, "initial_count"))
+		return fail(l, "%s.initial_count: required", where);
+	if (t->divide & (t->divide - 1))
+		return fail(l, "%s.divide: expected 1, 2, 4, 8, 16, 32, 64 or 128", where);
+	t->mode = (uint8_t)mode;
+	return true;
+}
+
+static bool load_lapic(struct loader *l, const json_t *device, const char *where)
+{
+	static const char *const members[] = {"base", "bus_hz", "rate_ppm", "read_cost_us", "jitter", "firmware_tick",
+					      NULL};
+	struct sim_lapic_config *c = &l->config->clocks.lapic;
+	const json_t *tick = json_object_get(device, "firmware_tick");
+	char path[96];
+
+	if (!check_members(l, device, where, members) ||
+	    !MEMBER_UINT(l, device, "base", where, 1, UINT32_MAX, c->base) ||
+	    !MEMBER_UINT(l, device, "bus_hz", where, 1, 10000000000ull, c->bus_hz) ||
+	    !member_rate(l, device, where, &c->rate_ppm) || !load_access(l, device, where, &c->access))
+		return false;
+	if (c->base % 4096)
+		return fail(l, "%s.base: must be 4 KiB aligned", where);
+	snprintf(path, sizeof(path), "%s.firmware_tick", where);
+	c->firmware_tick.present = false;
+	return !tick || json_is_null(tick) || load_firmware_tick(l, tick, path, &c->firmware_tick);
+}
+
+/* true, false, or {"cost_us"}. */
+static bool load_uefi_time(struct loader *l, const json_t *value, const char *where)
+{
+	static const char *const members[] = {"cost_us", NULL};
+	struct sim_uefi_time_config *c = &l->config->clocks.uefi_time;
+
+	if (json_is_boolean(value)) {
+		c->present = json_is_true(value);
+		return true;
+	}
+	return check_members(l, value, where, members) &&
+	       member_ps(l, value, "cost_us", where, MAX_COST_US, PS_PER_US, &c->cost_ps);
+}
+
+/* One member of "clocks" per device: absent keeps the default, null removes the device. */
+static const struct device_loader {
+	const char *key;
+	size_t present_offset;
+	bool (*load)(struct loader *l, const json_t *device, const char *where);
+} DEVICE_LOADERS[] = {
+	{"pm_timer", offsetof(struct sim_config, clocks.pm_timer.present), load_pm_timer},
+	{"hpet", offsetof(struct sim_config, clocks.hpet.present), load_hpet},
+	{"rtc", offsetof(struct sim_config, clocks.rtc.present), load_rtc},
+	{"pit", offsetof(struct sim_config, clocks.pit.present), load_pit},
+	{"lapic", offsetof(struct sim_config, clocks.lapic.present), load_lapic},
+	{"uefi_time", offsetof(struct sim_config, clocks.uefi_time.present), load_uefi_time},
+};
+#define DEVICE_LOADER_COUNT (sizeof(DEVICE_LOADERS) / sizeof(DEVICE_LOADERS[0]))
+
+static bool load_clocks(struct loader *l, const json_t *clocks)
+{
+	static const char *const members[] = {"pm_timer", "hpet", "rtc", "pit", "lapic", "uefi_time", NULL};
+	char where[48];
+
+	if (!check_members(l, clocks, "clocks", members))
+		return false;
+	for (size_t i = 0; i < DEVICE_LOADER_COUNT; i++) {
+		const struct device_loader *d = &DEVICE_LOADERS[i];
+		const json_t *device = json_object_get(clocks, d->key);
+		bool *present = (bool *)((char *)l->config + d->present_offset);
+		snprintf(where, sizeof(where), "clocks.%s", d->key);
+		if (!device)
+			continue;
+		*present = !json_is_null(device);
+		if (*present && !d->load(l, device, where))
+			return false;
+	}
+	return true;
+}
+
+/* ---- ACPI ------------------------------------------------------------------------------------------- */
+
+/* "acpi": the name of a fixture folder under the ACPI fixture root; "synthesize" (the default) builds tables. */
+static bool load_acpi_source(struct loader *l, const json_t *value)
+{
+	char dir[512], why[256];
+	const char *name = json_is_string(value) ? json_string_value(value) : "";
+
+	if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(name))
+		return fail(l, "acpi: expected \"synthesize\" or a fixture name like \"q35\"");
+	if (!strcmp(name, "synthesize"))
+		return true;
+	snprintf(dir, sizeof(dir), "%s/%s", l->acpi_root, name);
+	if (!sim_acpi_load_fixture(l->config, dir, why, sizeof(why)))
+		return fail(l, "acpi: %s", why);
+	snprintf(l->config->acpi.fixture.name, sizeof(l->config->acpi.fixture.name), "%s", name);
+	return true;
+}
+
+static bool load_acpi_faults(struct loader *l, const json_t *list)
+{
+	static const char *const names[] = {"fadt_bad_checksum", "no_fadt", "zero_pm_port", "no_rsdp", NULL};
+	const json_t *item;
+	size_t i;
+	char where[48];
+
+	if (!json_is_array(list))
+		return fail(l, "acpi_faults: expected an array of fault names");
+	json_array_foreach (list, i, item) {
+		unsigned fault;
+		snprintf(where, sizeof(where), "acpi_faults[%zu]", i);
+		if (!choose(l, item, where, names, &fault))
+			return false;
+		l->config->acpi.faults |= 1u << fault;
+	}
+	return true;
+}
+
+static bool load_acpi_oem_id(struct loader *l, const json_t *value)
+{
+	if (!json_is_string(value) || strlen(json_string_value(value)) > 6)
+		return fail(l, "acpi_oem_id: expected at most 6 characters, like \"VRTUAL\"");
+	snprintf(l->config->acpi.oem_id, sizeof(l->config->acpi.oem_id), "%-6s", json_string_value(value));
+	return true;
+}
+
+/* ---- the scenario ----------------------------------------------------------------------------------- */
+
 static bool load_root(struct loader *l, const json_t *root)
 {
 	const json_t *value;
@@ -269,6 +695,16 @@ static bool load_root(struct loader *l, const json_t *root)
 		return false;
 	if (l->config->tsc_hz == 0)
 		return fail(l, "tsc_hz: must be positive");
+	if ((value = json_object_get(root, "seed")) && !read_u64(l, value, "seed", UINT64_MAX, &l->config->seed))
+		return false;
+	if ((value = json_object_get(root, "clocks")) && !load_clocks(l, value))
+		return false;
+	if ((value = json_object_get(root, "acpi_oem_id")) && !load_acpi_oem_id(l, value))
+		return false;
+	if ((value = json_object_get(root, "acpi")) && !load_acpi_source(l, value))
+		return false;
+	if ((value = json_object_get(root, "acpi_faults")) && !load_acpi_faults(l, value))
+		return false;
 	if (!load_cpu(l, json_object_get(root, "cpu")))
 		return false;
 	if ((value = json_object_get(root, "hypervisors"))) {
@@ -286,10 +722,10 @@ static bool load_root(struct loader *l, const json_t *root)
 	return (value = json_object_get(root, "cpuid")) ? load_raw_leaves(l, value, "cpuid") : true;
 }
 
-static bool load(json_t *root, const json_error_t *parse_error, struct sim_config *out, char *error,
-		 size_t error_size)
+static bool load(json_t *root, const json_error_t *parse_error, const char *acpi_root, struct sim_config *out,
+		 char *error, size_t error_size)
 {
-	struct loader l = {out, error, error_size};
+	struct loader l = {out, acpi_root, error, error_size};
 	bool ok;
 
 	sim_config_defaults(out);
@@ -300,14 +736,26 @@ static bool load(json_t *root, const json_error_t *parse_error, struct sim_confi
 	return ok;
 }
 
+/* Fixtures sit beside the scenarios: tests/data/scenarios/x.json names tests/data/acpi/NAME. */
 bool scenario_load_file(const char *path, struct sim_config *out, char *error, size_t error_size)
 {
 	json_error_t parse_error;
-	return load(json_load_file(path, 0, &parse_error), &parse_error, out, error, error_size);
+	char acpi_root[512];
+	const char *slash = strrchr(path, '/');
+
+	if (slash)
+		snprintf(acpi_root, sizeof(acpi_root), "%.*s/../acpi", (int)(slash - path), path);
+	else
+		snprintf(acpi_root, sizeof(acpi_root), "../acpi");
+	return load(json_load_file(path, 0, &parse_error), &parse_error, acpi_root, out, error, error_size);
 }
 
 bool scenario_load_string(const char *json, struct sim_config *out, char *error, size_t error_size)
 {
 	json_error_t parse_error;
-	return load(json_loads(json, 0, &parse_error), &parse_error, out, error, error_size);
+	char acpi_root[512];
+	const char *data = getenv("TSCPROBE_TESTDATA");
+
+	snprintf(acpi_root, sizeof(acpi_root), "%s/acpi", data ? data : "tests/data");
+	return load(json_loads(json, 0, &parse_error), &parse_error, acpi_root, out, error, error_size);
 }

@@ -16,6 +16,8 @@
 /* ACPI 6.5 §4.8.3.3: PM timer at 3.579545 MHz; QEMU q35 (ICH9 LPC) puts the PM block at 0x600, the timer at +8. */
 #define SIM_DEFAULT_PM_TIMER_PORT 0x608
 #define SIM_DEFAULT_PM_TIMER_BITS 24
+/* A "backwards" PM timer steps back a few thousand ticks (about a millisecond), as buggy chipsets' latches did. */
+#define SIM_DEFAULT_PM_TIMER_BACKWARDS_TICKS 3000u
 /* IA-PC HPET 1.0a: the conventional base; QEMU's HPET: 100 MHz (10 ns period), 64-bit, 3 timers, LEG_RT_CAP, Intel. */
 #define SIM_DEFAULT_HPET_BASE 0xFED00000ull
 #define SIM_DEFAULT_HPET_PERIOD_FS 10000000u
@@ -52,12 +54,14 @@ void sim_config_defaults(struct sim_config *c)
 		.cpuid_cost_ps = SIM_DEFAULT_CPUID_COST_PS,
 		.seed = 1,
 		.clocks = {
-			.pm_timer = {.present = true, .port = SIM_DEFAULT_PM_TIMER_PORT, .bits = SIM_DEFAULT_PM_TIMER_BITS,
-				     .access = port},
-			.hpet = {.present = true, .base = SIM_DEFAULT_HPET_BASE, .period_fs = SIM_DEFAULT_HPET_PERIOD_FS,
-				 .advertised_period_fs = SIM_DEFAULT_HPET_PERIOD_FS, .counter_bits = 64,
-				 .timers = SIM_DEFAULT_HPET_TIMERS, .legacy_replacement = true, .vendor = PCI_VENDOR_INTEL,
-				 .enabled = true, .access = mmio},
+			.pm_timer = {.present = true, .port = SIM_DEFAULT_PM_TIMER_PORT,
+				     .bits = SIM_DEFAULT_PM_TIMER_BITS, .access = port,
+				     .backwards_ticks = SIM_DEFAULT_PM_TIMER_BACKWARDS_TICKS},
+			.hpet = {.present = true, .base = SIM_DEFAULT_HPET_BASE,
+				 .period_fs = SIM_DEFAULT_HPET_PERIOD_FS,
+				 .advertised_period_fs = SIM_DEFAULT_HPET_PERIOD_FS,
+				 .counter_bits = 64, .timers = SIM_DEFAULT_HPET_TIMERS, .legacy_replacement = true,
+				 .vendor = PCI_VENDOR_INTEL, .enabled = true, .access = mmio},
 			.rtc = {.present = true, .start = {.year = 2026, .month = 11, .day = 21, .hour = 12},
 				.century_index = SIM_DEFAULT_RTC_CENTURY_INDEX, .access = port},
 			.pit = {.present = true, .access = port},
@@ -65,6 +69,7 @@ void sim_config_defaults(struct sim_config *c)
 				  .access = mmio},
 			.uefi_time = {.present = true, .cost_ps = SIM_DEFAULT_GETTIME_COST_PS},
 		},
+		.acpi = {.oem_id = "BOCHS "},
 	};
 }
 
@@ -132,8 +137,8 @@ static int64_t rate_ppb(const struct sim_clock *c)
 uint64_t sim_clock_ticks(const struct sim_clock *c, uint64_t from_ps, uint64_t to_ps)
 {
 	const unsigned __int128 billion = 1000000000u;
-	unsigned __int128 scaled = (unsigned __int128)(to_ps - from_ps) * c->numerator * (uint64_t)(1000000000 + rate_ppb(c));
-	return (uint64_t)(scaled / (c->denominator * billion));
+	unsigned __int128 scaled = (unsigned __int128)(to_ps - from_ps) * c->numerator;
+	return (uint64_t)(scaled * (uint64_t)(1000000000 + rate_ppb(c)) / (c->denominator * billion));
 }
 
 double sim_clock_true_hz(const struct sim_clock *c)

@@ -1,4 +1,4 @@
-/* The simulated machine: deterministic virtual time, a CPUID table, a TSC and PC clocks, behind the machine interface. */
+/* The simulated machine: deterministic virtual time, CPUID, a TSC and the PC's clocks, behind the machine interface. */
 #ifndef TSCPROBE_SIM_H
 #define TSCPROBE_SIM_H
 
@@ -23,7 +23,7 @@ struct sim_access_cost {
 
 enum sim_pm_timer_fault {
 	SIM_PM_TIMER_OK = 0,
-	SIM_PM_TIMER_STUCK,     /* every read returns the same value */
+	SIM_PM_TIMER_STUCK,     /* from fault_at_ps on, every read returns the value it had then */
 	SIM_PM_TIMER_BACKWARDS, /* steps back by backwards_ticks once, at fault_at_ps */
 };
 
@@ -144,6 +144,7 @@ struct sim_acpi_fixture {
 };
 
 struct sim_acpi_config {
+	char oem_id[7];   /* of the synthesized tables, e.g. "BOCHS ", "VRTUAL": what the report shows */
 	bool use_fixture; /* false: tables synthesized from the clocks */
 	struct sim_acpi_fixture fixture;
 	uint32_t faults; /* enum sim_acpi_fault bits */
@@ -186,7 +187,7 @@ struct sim_rtc_state {
 	uint8_t status_a, status_b;
 };
 
-/* One 8254 counter. Counting is kept as CLK pulses since the count was loaded: pulses_before plus those since anchor_ps. */
+/* One 8254 counter. Its progress: CLK pulses since its count was written, pulses_before + those since anchor_ps. */
 struct sim_pit_channel {
 	uint8_t mode;   /* 0..5 */
 	uint8_t access; /* 1 lobyte, 2 hibyte, 3 lobyte then hibyte */

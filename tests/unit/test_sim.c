@@ -1,0 +1,1190 @@
+/* The simulated machine's devices against their datasheets, read through the machine interface alone. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "acpi.h"
+#include "counter.h"
+#include "scenario.h"
+#include "testdata.h"
+
+/* Facts from the specifications, restated here so that the tests do not trust the simulator's own constants. */
+#define PS_PER_S 1000000000000ull
+#define PS_PER_MS 1000000000ull
+#define PS_PER_US 1000000ull
+#define ACPI_PM_HZ 3579545ull  /* ACPI 6.5 §4.8.3.3 */
+#define PIT_HZ 1193182ull      /* Intel 8254, PC/AT: 14.31818 MHz / 12 */
+#define FS_PER_S 1000000000000000ull
+#define HPET_GCAP_ID 0x000      /* IA-PC HPET 1.0a §2.3 */
+#define HPET_GEN_CONF 0x010
+#define HPET_MAIN_COUNTER 0x0F0
+#define HPET_ENABLE_CNF 1u
+#define HPET_COUNT_SIZE_CAP (1ull << 13)
+#define HPET_LEG_RT_CAP (1ull << 15)
+#define CMOS_INDEX 0x70         /* MC146818 */
+#define CMOS_DATA 0x71
+#define RTC_SECONDS 0x00
+#define RTC_MINUTES 0x02
+#define RTC_HOURS 0x04
+#define RTC_WEEKDAY 0x06
+#define RTC_DAY 0x07
+#define RTC_MONTH 0x08
+#define RTC_YEAR 0x09
+#define RTC_STATUS_A 0x0A
+#define RTC_STATUS_B 0x0B
+#define RTC_UIP 0x80u
+#define RTC_UIP_BEFORE_UPDATE_PS (244 * PS_PER_US)
+#define RTC_UPDATE_CYCLE_PS (1984 * PS_PER_US)
+#define PIT_CHANNEL2 0x42       /* Intel 8254 */
+#define PIT_CONTROL 0x43
+#define PORT_61 0x61
+#define PORT_61_GATE2 0x01u
+#define PORT_61_OUT2 0x20u
+#define PORT_61_REFRESH 0x10u
+#define LAPIC_VERSION 0x030     /* Intel SDM Vol. 3A §11.4, §11.5.4 */
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_INITIAL_COUNT 0x380
+#define LAPIC_CURRENT_COUNT 0x390
+#define LAPIC_DIVIDE_CONFIG 0x3E0
+#define LVT_MASKED (1u << 16)
+#define LVT_PERIODIC (1u << 17)
+#define LVT_TSC_DEADLINE (2u << 17)
+#define MSR_IA32_APIC_BASE 0x1b
+
+static struct sim_config config;
+static struct sim sim;
+static struct machine *m;
+
+/* Every test starts from the defaults with free accesses, so that virtual time is exactly what the test says. */
+static int reset_config(void **state)
+{
+	(void)state;
+	sim_config_defaults(&config);
+	struct sim_access_cost *costs[] = {&config.clocks.pm_timer.access, &config.clocks.hpet.access,
+					   &config.clocks.rtc.access, &config.clocks.pit.access,
+					   &config.clocks.lapic.access};
+	for (size_t i = 0; i < sizeof(costs) / sizeof(costs[0]); i++)
+		*costs[i] = (struct sim_access_cost){0};
+	return 0;
+}
+
+static void start(void)
+{
+	sim_init(&sim, &config);
+	m = &sim.machine;
+}
+
+static void advance(uint64_t ps)
+{
+	sim.now_ps += ps;
+}
+
+static uint8_t cmos(uint8_t index)
+{
+	m->io_write(m, CMOS_INDEX, 1, index);
+	return (uint8_t)m->io_read(m, CMOS_DATA, 1);
+}
+
+static void pit_program(unsigned mode, uint16_t count)
+{
+	m->io_write(m, PIT_CONTROL, 1, 0x80u | 0x30u | mode << 1); /* channel 2, lobyte then hibyte, binary */
+	m->io_write(m, PIT_CHANNEL2, 1, count & 0xFFu);
+	m->io_write(m, PIT_CHANNEL2, 1, count >> 8);
+}
+
+static uint16_t pit_latched(void)
+{
+	m->io_write(m, PIT_CONTROL, 1, 0x80u); /* channel 2, counter latch command */
+	uint8_t low = (uint8_t)m->io_read(m, PIT_CHANNEL2, 1);
+	return (uint16_t)(low | m->io_read(m, PIT_CHANNEL2, 1) << 8);
+}
+
+static uint32_t lapic(uint32_t offset)
+{
+	return (uint32_t)m->mmio_read(m, config.clocks.lapic.base + offset, 4);
+}
+
+static void lapic_set(uint32_t offset, uint32_t value)
+{
+	m->mmio_write(m, config.clocks.lapic.base + offset, 4, value);
+}
+
+static uint64_t hpet(uint32_t offset, unsigned width)
+{
+	return m->mmio_read(m, config.clocks.hpet.base + offset, width);
+}
+
+static void hpet_set(uint32_t offset, unsigned width, uint64_t value)
+{
+	m->mmio_write(m, config.clocks.hpet.base + offset, width, value);
+}
+
+/* ---- ACPI PM timer ------------------------------------------------------------------------------- */
+
+static const unsigned pm_widths[] = {24, 32};
+
+static void test_pm_timer_advances_3579545_ticks_per_virtual_second(void **state)
+{
+	(void)state;
+	for (size_t w = 0; w < 2; w++) {
+		reset_config(NULL);
+		config.clocks.pm_timer.bits = (uint8_t)pm_widths[w];
+		start();
+		uint64_t modulus = counter_modulus(pm_widths[w]);
+		for (unsigned second = 0; second < 10; second++) {
+			uint32_t before = m->io_read(m, config.clocks.pm_timer.port, 4);
+			advance(PS_PER_S);
+			uint32_t after = m->io_read(m, config.clocks.pm_timer.port, 4);
+			uint64_t ticks = counter_delta(before, after, modulus);
+			if (ticks + 1 < ACPI_PM_HZ || ticks > ACPI_PM_HZ + 1)
+				fail_msg("%u-bit PM timer: %llu ticks in second %u, expected 3579545 +/- 1",
+					 pm_widths[w], (unsigned long long)ticks, second);
+			if (after >= modulus)
+				fail_msg("%u-bit PM timer read 0x%x: bits above the width must read 0", pm_widths[w],
+					 after);
+		}
+	}
+}
+
+static void test_pm_timer_wraps_at_its_width(void **state)
+{
+	(void)state;
+	for (size_t w = 0; w < 2; w++) {
+		reset_config(NULL);
+		config.clocks.pm_timer.bits = (uint8_t)pm_widths[w];
+		start();
+		uint64_t modulus = counter_modulus(pm_widths[w]);
+		/* 100 ticks before the wrap, then 200 ticks on */
+		advance((uint64_t)((unsigned __int128)(modulus - 100) * PS_PER_S / ACPI_PM_HZ) + 1);
+		uint32_t before = m->io_read(m, config.clocks.pm_timer.port, 4);
+		advance(200 * PS_PER_S / ACPI_PM_HZ);
+		uint32_t after = m->io_read(m, config.clocks.pm_timer.port, 4);
+		assert_in_range(before, modulus - 101, modulus - 99);
+		assert_in_range(after, 98, 101);
+	}
+}
+
+static void test_pm_timer_byte_reads_return_bytes_of_the_register(void **state)
+{
+	(void)state;
+	start();
+	advance(PS_PER_S);
+	uint32_t whole = m->io_read(m, config.clocks.pm_timer.port, 4);
+	assert_int_equal(m->io_read(m, config.clocks.pm_timer.port + 1, 1), (whole >> 8) & 0xFF);
+	assert_int_equal(m->io_read(m, config.clocks.pm_timer.port, 2), whole & 0xFFFF);
+}
+
+static void test_pm_timer_faults(void **state)
+{
+	(void)state;
+	config.clocks.pm_timer.fault = SIM_PM_TIMER_STUCK;
+	start();
+	uint32_t first = m->io_read(m, config.clocks.pm_timer.port, 4);
+	advance(3 * PS_PER_S);
+	assert_int_equal(m->io_read(m, config.clocks.pm_timer.port, 4), first);
+
+	reset_config(NULL);
+	config.clocks.pm_timer.fault = SIM_PM_TIMER_BACKWARDS;
+	config.clocks.pm_timer.fault_at_ps = PS_PER_S;
+	start();
+	advance(PS_PER_S - PS_PER_MS);
+	uint32_t before = m->io_read(m, config.clocks.pm_timer.port, 4);
+	advance(2 * PS_PER_MS);
+	uint32_t after = m->io_read(m, config.clocks.pm_timer.port, 4);
+	/* 2 ms is 7159 ticks forward, the step 3000 back */
+	assert_int_equal(counter_delta(before, after, counter_modulus(24)), 7159 - 3000);
+	advance(PS_PER_MS);
+	assert_true(m->io_read(m, config.clocks.pm_timer.port, 4) > after); /* once only */
+}
+
+/* ---- HPET ---------------------------------------------------------------------------------------- */
+
+static const uint32_t hpet_periods_fs[] = {
+	10000000, /* QEMU: 100 MHz */
+	69841279, /* 14.31818 MHz, the ICH rate */
+	59604644, /* bhyve: 2^24 Hz */
+	16000000, /* Xen: 62.5 MHz */
+};
+
+static void test_hpet_counter_is_frozen_until_enable_cnf_then_runs_at_1e15_over_period(void **state)
+{
+	(void)state;
+	for (size_t p = 0; p < sizeof(hpet_periods_fs) / sizeof(hpet_periods_fs[0]); p++) {
+		reset_config(NULL);
+		config.clocks.hpet.enabled = false;
+		config.clocks.hpet.period_fs = config.clocks.hpet.advertised_period_fs = hpet_periods_fs[p];
+		start();
+		uint64_t halted = hpet(HPET_MAIN_COUNTER, 8);
+		advance(PS_PER_S);
+		assert_int_equal(hpet(HPET_MAIN_COUNTER, 8), halted);
+		assert_int_equal(hpet(HPET_GEN_CONF, 8) & HPET_ENABLE_CNF, 0);
+
+		hpet_set(HPET_GEN_CONF, 8, HPET_ENABLE_CNF);
+		uint64_t before = hpet(HPET_MAIN_COUNTER, 8);
+		advance(PS_PER_S);
+		uint64_t ticks = hpet(HPET_MAIN_COUNTER, 8) - before;
+		uint64_t expected = FS_PER_S / hpet_periods_fs[p];
+		if (ticks + 1 < expected || ticks > expected + 1)
+			fail_msg("period %u fs: %llu ticks per second, expected %llu +/- 1", hpet_periods_fs[p],
+				 (unsigned long long)ticks, (unsigned long long)expected);
+		assert_int_equal(sim.hpet.gen_conf, HPET_ENABLE_CNF);
+	}
+}
+
+static void test_hpet_gcap_id_describes_the_configured_block(void **state)
+{
+	(void)state;
+	start();
+	uint64_t gcap = hpet(HPET_GCAP_ID, 8);
+	assert_int_equal(gcap >> 32, 10000000);               /* COUNTER_CLK_PERIOD */
+	assert_int_equal((gcap >> 16) & 0xFFFF, 0x8086);      /* VENDOR_ID */
+	assert_int_equal((gcap >> 8) & 0x1F, 2);              /* NUM_TIM_CAP: the last timer's number */
+	assert_true(gcap & HPET_COUNT_SIZE_CAP);
+	assert_true(gcap & HPET_LEG_RT_CAP);
+	assert_int_equal(gcap & 0xFF, 1);                     /* REV_ID */
+	assert_int_equal(hpet(HPET_GCAP_ID, 4), gcap & 0xFFFFFFFF);
+	assert_int_equal(hpet(HPET_GCAP_ID + 4, 4), gcap >> 32);
+}
+
+static void test_hpet_32bit_counter_wraps_at_2_pow_32_and_is_written_only_while_halted(void **state)
+{
+	(void)state;
+	config.clocks.hpet.counter_bits = 32;
+	config.clocks.hpet.enabled = false;
+	start();
+	assert_false(hpet(HPET_GCAP_ID, 8) & HPET_COUNT_SIZE_CAP);
+	hpet_set(HPET_MAIN_COUNTER, 4, 0xFFFFFF00u);
+	hpet_set(HPET_GEN_CONF, 4, HPET_ENABLE_CNF);
+	advance(0x200 * 10000); /* 0x200 ticks of 10 ns */
+	assert_int_equal(hpet(HPET_MAIN_COUNTER, 4), 0x100);
+	assert_int_equal(hpet(HPET_MAIN_COUNTER + 4, 4), 0); /* no upper half in a 32-bit counter */
+	assert_int_equal(hpet(HPET_MAIN_COUNTER, 8), 0x100);
+
+	hpet_set(HPET_MAIN_COUNTER, 4, 0);
+	assert_int_equal(sim.trace.hpet_counter_writes_refused, 1);
+	assert_int_equal(hpet(HPET_MAIN_COUNTER, 4), 0x100);
+}
+
+static void test_hpet_faults(void **state)
+{
+	(void)state;
+	config.clocks.hpet.fault = SIM_HPET_ALL_ONES;
+	start();
+	assert_int_equal(hpet(HPET_GCAP_ID, 8), ~0ull);
+	assert_int_equal(hpet(HPET_MAIN_COUNTER, 4), 0xFFFFFFFFu);
+
+	reset_config(NULL);
+	config.clocks.hpet.fault = SIM_HPET_STUCK;
+	start();
+	uint64_t first = hpet(HPET_MAIN_COUNTER, 8);
+	advance(PS_PER_S);
+	assert_int_equal(hpet(HPET_MAIN_COUNTER, 8), first);
+
+	reset_config(NULL);
+	config.clocks.hpet.advertised_period_fs = 0; /* out of specification: the register lies, the counter runs */
+	start();
+	assert_int_equal(hpet(HPET_GCAP_ID, 8) >> 32, 0);
+	advance(PS_PER_US);
+	assert_int_equal(hpet(HPET_MAIN_COUNTER, 8), 100);
+}
+
+/* ---- RTC ----------------------------------------------------------------------------------------- */
+
+/* The next instant, at 10 us resolution, where the seconds register changes; 0 if none within 2 s. */
+static uint64_t next_seconds_edge(void)
+{
+	uint8_t first = cmos(RTC_SECONDS);
+	for (unsigned step = 0; step < 200000; step++) {
+		advance(10 * PS_PER_US);
+		if (cmos(RTC_SECONDS) != first)
+			return sim.now_ps;
+	}
+	return 0;
+}
+
+static void test_rtc_seconds_advance_once_per_virtual_second(void **state)
+{
+	(void)state;
+	start();
+	uint64_t edge = next_seconds_edge();
+	for (unsigned i = 0; i < 5; i++) {
+		uint64_t next = next_seconds_edge();
+		assert_in_range(next - edge, PS_PER_S - 20 * PS_PER_US, PS_PER_S + 20 * PS_PER_US);
+		edge = next;
+	}
+}
+
+static bool uip_at(uint64_t at_ps)
+{
+	sim.now_ps = at_ps;
+	return cmos(RTC_STATUS_A) & RTC_UIP;
+}
+
+/* MC146818A: UIP rises 244 us before the update cycle and falls when it ends 1984 us later, with the new time. */
+static void test_rtc_uip_is_set_from_244us_before_the_update_until_it_completes(void **state)
+{
+	(void)state;
+	const uint64_t margin = 20 * PS_PER_US;
+	start();
+	uint64_t edge = next_seconds_edge(), rise = edge - RTC_UPDATE_CYCLE_PS - RTC_UIP_BEFORE_UPDATE_PS;
+	assert_false(uip_at(rise - margin));
+	assert_true(uip_at(rise + margin));
+	assert_true(uip_at(edge - 2 * margin));
+	assert_false(uip_at(edge + margin));
+	assert_false(uip_at(edge + PS_PER_S / 2));
+}
+
+struct rtc_format_case {
+	const char *what;
+	bool binary, hour_12;
+	struct calendar_time start;
+	uint8_t seconds, minutes, hours, weekday, day, month, year, century, status_b;
+};
+
+static const struct rtc_format_case rtc_formats[] = {
+	{"BCD, 24-hour (the PC default)", false, false, {2026, 11, 21, 15, 4, 5, 0},
+	 0x05, 0x04, 0x15, 7, 0x21, 0x11, 0x26, 0x20, 0x02},
+	{"binary, 24-hour", true, false, {2026, 11, 21, 15, 4, 5, 0}, 5, 4, 15, 7, 21, 11, 26, 20, 0x06},
+	{"BCD, 12-hour: 3 PM", false, true, {2026, 11, 21, 15, 4, 5, 0},
+	 0x05, 0x04, 0x83, 7, 0x21, 0x11, 0x26, 0x20, 0x00},
+	{"binary, 12-hour: 3 PM", true, true, {2026, 11, 21, 15, 4, 5, 0}, 5, 4, 0x83, 7, 21, 11, 26, 20, 0x04},
+	{"12-hour midnight reads 12 AM", false, true, {2027, 1, 3, 0, 30, 0, 0},
+	 0x00, 0x30, 0x12, 1, 0x03, 0x01, 0x27, 0x20, 0x00},
+	{"12-hour noon reads 12 PM", false, true, {2027, 1, 3, 12, 0, 59, 0},
+	 0x59, 0x00, 0x92, 1, 0x03, 0x01, 0x27, 0x20, 0x00},
+	{"next century, binary", true, false, {2101, 3, 1, 8, 0, 0, 0}, 0, 0, 8, 3, 1, 3, 1, 21, 0x06},
+};
+
+static void test_rtc_registers_in_bcd_binary_12_and_24_hour_with_century(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rtc_formats) / sizeof(rtc_formats[0]); i++) {
+		const struct rtc_format_case *c = &rtc_formats[i];
+		reset_config(NULL);
+		config.clocks.rtc.binary = c->binary;
+		config.clocks.rtc.hour_12 = c->hour_12;
+		config.clocks.rtc.start = c->start;
+		start();
+		const uint8_t got[] = {cmos(RTC_SECONDS), cmos(RTC_MINUTES), cmos(RTC_HOURS), cmos(RTC_WEEKDAY),
+				       cmos(RTC_DAY), cmos(RTC_MONTH), cmos(RTC_YEAR), cmos(0x32), cmos(RTC_STATUS_B)};
+		const uint8_t want[] = {c->seconds, c->minutes, c->hours, c->weekday, c->day,
+					c->month, c->year, c->century, c->status_b};
+		for (size_t r = 0; r < sizeof(got); r++)
+			if (got[r] != want[r])
+				fail_msg("%s: register %zu of (sec, min, hour, weekday, day, month, year, century, B) "
+					 "reads 0x%02x, expected 0x%02x", c->what, r, got[r], want[r]);
+	}
+}
+
+static void test_rtc_calendar_rolls_over_leap_day_and_new_century(void **state)
+{
+	(void)state;
+	struct calendar_time t;
+	config.clocks.rtc.start = (struct calendar_time){2028, 2, 28, 23, 59, 58, 0};
+	start();
+	sim_rtc_calendar(&sim, 2 * PS_PER_S + RTC_UPDATE_CYCLE_PS, &t);
+	assert_int_equal(t.year, 2028);
+	assert_int_equal(t.month, 2);
+	assert_int_equal(t.day, 29);
+	assert_int_equal(t.hour, 0);
+	assert_int_equal(t.second, 0);
+
+	config.clocks.rtc.start = (struct calendar_time){2099, 12, 31, 23, 59, 59, 0};
+	start();
+	advance(PS_PER_S + RTC_UPDATE_CYCLE_PS);
+	assert_int_equal(cmos(RTC_YEAR), 0x00);
+	assert_int_equal(cmos(0x32), 0x21);
+	assert_int_equal(cmos(RTC_MONTH), 0x01);
+	assert_int_equal(cmos(RTC_DAY), 0x01);
+}
+
+static void test_rtc_faults(void **state)
+{
+	(void)state;
+	config.clocks.rtc.fault = SIM_RTC_UIP_STUCK;
+	start();
+	for (unsigned i = 0; i < 30; i++) {
+		assert_true(cmos(RTC_STATUS_A) & RTC_UIP);
+		advance(PS_PER_S / 10);
+	}
+
+	reset_config(NULL);
+	config.clocks.rtc.fault = SIM_RTC_FROZEN;
+	start();
+	assert_int_equal(next_seconds_edge(), 0);
+	assert_int_equal(cmos(RTC_SECONDS), 0x00);
+}
+
+static void test_rtc_index_port_keeps_the_nmi_disable_bit(void **state)
+{
+	(void)state;
+	start();
+	m->io_write(m, CMOS_INDEX, 1, 0x80 | RTC_STATUS_B);
+	assert_int_equal(m->io_read(m, CMOS_DATA, 1), 0x02);
+	assert_true(sim.rtc.nmi_disabled);
+	assert_int_equal(sim.rtc.index, RTC_STATUS_B);
+	assert_int_equal(m->io_read(m, CMOS_INDEX, 1), 0xFF); /* write-only */
+}
+
+/* ---- PIT ----------------------------------------------------------------------------------------- */
+
+/* Virtual time for `pulses` CLK pulses, landing half way between two. */
+static uint64_t pit_pulses_ps(uint64_t pulses)
+{
+	return (2 * pulses + 1) * PS_PER_S / (2 * PIT_HZ);
+}
+
+static void test_pit_channel2_counts_only_while_its_gate_is_high(void **state)
+{
+	(void)state;
+	start();
+	pit_program(0, 0xFFFF);
+	uint16_t gated_off = pit_latched();
+	advance(PS_PER_MS);
+	assert_int_equal(pit_latched(), gated_off);
+
+	m->io_write(m, PORT_61, 1, PORT_61_GATE2);
+	uint16_t before = pit_latched();
+	advance(PS_PER_MS);
+	uint16_t after = pit_latched();
+	assert_in_range((uint16_t)(before - after), 1192, 1194); /* 1193.182 pulses in 1 ms */
+
+	m->io_write(m, PORT_61, 1, 0);
+	uint16_t held = pit_latched();
+	advance(PS_PER_MS);
+	assert_int_equal(pit_latched(), held); /* mode 0: a low gate suspends counting */
+}
+
+static void test_pit_latch_holds_the_count_until_read(void **state)
+{
+	(void)state;
+	config.clocks.pit.port61 = PORT_61_GATE2;
+	start();
+	pit_program(2, 0);
+	advance(pit_pulses_ps(1000));
+	m->io_write(m, PIT_CONTROL, 1, 0x80);
+	advance(10 * PS_PER_MS); /* the counter runs on; the latch does not */
+	uint8_t low = (uint8_t)m->io_read(m, PIT_CHANNEL2, 1);
+	uint16_t latched = (uint16_t)(low | m->io_read(m, PIT_CHANNEL2, 1) << 8);
+	assert_int_equal(latched, 65536 - 999);
+	assert_int_equal(pit_latched(), (uint16_t)(65536 - 999 - 11932));
+}
+
+struct pit_mode_case {
+	unsigned mode;
+	uint16_t count;
+	uint64_t pulses; /* CLK pulses since the count was written; the first loads it */
+	uint16_t value;
+	bool out_high;
+};
+
+static const struct pit_mode_case pit_modes[] = {
+	{0, 1000, 1, 1000, false},   {0, 1000, 500, 501, false},   {0, 1000, 1001, 0, true},
+	{0, 1000, 1003, 65534, true}, /* mode 0 counts on through 0 and wraps; OUT stays high */
+	{2, 1000, 1000, 1, false},   {2, 1000, 1001, 1000, true},  {2, 1000, 1500, 501, true},
+	{2, 0, 2, 65535, true},       /* a count of 0 is 65536 */
+	{3, 1000, 1, 1000, true},    {3, 1000, 500, 2, true},      {3, 1000, 501, 1000, false},
+	{3, 1000, 1001, 1000, true}, {3, 1001, 501, 0, true},      {3, 1001, 502, 1000, false},
+};
+
+static void test_pit_modes_0_2_3_count_and_drive_out2_as_the_8254_does(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(pit_modes) / sizeof(pit_modes[0]); i++) {
+		const struct pit_mode_case *c = &pit_modes[i];
+		reset_config(NULL);
+		config.clocks.pit.port61 = PORT_61_GATE2;
+		start();
+		pit_program(c->mode, c->count);
+		advance(pit_pulses_ps(c->pulses));
+		uint16_t value = pit_latched();
+		bool out_high = m->io_read(m, PORT_61, 1) & PORT_61_OUT2;
+		if (value != c->value || out_high != c->out_high)
+			fail_msg("mode %u, count %u, after %llu pulses: count %u OUT %d, expected %u OUT %d", c->mode,
+				 c->count, (unsigned long long)c->pulses, value, out_high, c->value, c->out_high);
+	}
+}
+
+static void test_pit_read_back_reports_status_and_count(void **state)
+{
+	(void)state;
+	config.clocks.pit.port61 = PORT_61_GATE2;
+	start();
+	pit_program(2, 5000);
+	advance(pit_pulses_ps(100));
+	m->io_write(m, PIT_CONTROL, 1, 0xC0 | 0x08); /* read-back: count and status of channel 2 */
+	uint8_t status = (uint8_t)m->io_read(m, PIT_CHANNEL2, 1);
+	assert_int_equal(status, 0x80 | 0x30 | 2 << 1); /* OUT high, not null, lobyte/hibyte, mode 2, binary */
+	uint8_t low = (uint8_t)m->io_read(m, PIT_CHANNEL2, 1);
+	assert_int_equal(low | m->io_read(m, PIT_CHANNEL2, 1) << 8, 5000 - 99);
+}
+
+static void test_port_61_keeps_its_written_bits_and_shows_out2_and_refresh(void **state)
+{
+	(void)state;
+	start();
+	assert_int_equal(sim.pit.port61, 0);
+	assert_true(m->io_read(m, PORT_61, 1) & PORT_61_OUT2); /* as OVMF leaves it: 0x30 under QEMU */
+	m->io_write(m, PORT_61, 1, 0x03);
+	assert_int_equal(sim.pit.port61, 0x03);
+	assert_int_equal(m->io_read(m, PORT_61, 1) & 0x0F, 0x03);
+	uint8_t a = (uint8_t)m->io_read(m, PORT_61, 1);
+	advance(15085 * 1000);
+	uint8_t b = (uint8_t)m->io_read(m, PORT_61, 1);
+	assert_int_not_equal(a & PORT_61_REFRESH, b & PORT_61_REFRESH);
+}
+
+static void test_absent_pit_floats_high_and_never_counts(void **state)
+{
+	(void)state;
+	config.clocks.pit.present = false;
+	start();
+	m->io_write(m, PORT_61, 1, PORT_61_GATE2);
+	pit_program(2, 1000);
+	assert_int_equal(pit_latched(), 0xFFFF);
+	advance(PS_PER_MS);
+	assert_int_equal(pit_latched(), 0xFFFF);
+	assert_int_equal(m->io_read(m, PORT_61, 1), 0xFF);
+}
+
+/* ---- LAPIC timer --------------------------------------------------------------------------------- */
+
+static const struct lapic_divide_case {
+	unsigned divide;
+	uint32_t bits; /* SDM 11.5.4 divide configuration */
+} lapic_divides[] = {{1, 0xB}, {2, 0x0}, {4, 0x1}, {16, 0x3}, {32, 0x8}, {128, 0xA}};
+
+static void test_lapic_current_count_falls_at_bus_clock_over_divide(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(lapic_divides) / sizeof(lapic_divides[0]); i++) {
+		reset_config(NULL);
+		start();
+		lapic_set(LAPIC_DIVIDE_CONFIG, lapic_divides[i].bits);
+		lapic_set(LAPIC_LVT_TIMER, LVT_MASKED);
+		lapic_set(LAPIC_INITIAL_COUNT, 0xFFFFFFFFu);
+		advance(PS_PER_MS);
+		uint32_t fallen = 0xFFFFFFFFu - lapic(LAPIC_CURRENT_COUNT);
+		uint32_t expected = 1000000 / lapic_divides[i].divide; /* 1 ms of a 1 GHz bus */
+		if (fallen + 1 < expected || fallen > expected)
+			fail_msg("divide by %u: fell %u in 1 ms, expected %u", lapic_divides[i].divide, fallen,
+				 expected);
+	}
+}
+
+static void test_lapic_periodic_reloads_and_one_shot_stops_at_zero(void **state)
+{
+	(void)state;
+	start();
+	lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
+	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC);
+	lapic_set(LAPIC_INITIAL_COUNT, 1000000);
+	advance(2500 * PS_PER_US); /* 2,500,000 ticks: two periods of initial + 1 ticks (0 is a count too), then 499,998 */
+	assert_int_equal(lapic(LAPIC_CURRENT_COUNT), 1000000 - 499998);
+
+	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_set(LAPIC_INITIAL_COUNT, 1000000);
+	advance(2500 * PS_PER_US);
+	assert_int_equal(lapic(LAPIC_CURRENT_COUNT), 0);
+	assert_int_equal(lapic(LAPIC_INITIAL_COUNT), 1000000);
+
+	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_TSC_DEADLINE);
+	lapic_set(LAPIC_INITIAL_COUNT, 5); /* ignored in TSC-deadline mode */
+	assert_int_equal(lapic(LAPIC_INITIAL_COUNT), 1000000);
+	assert_int_equal(lapic(LAPIC_CURRENT_COUNT), 0);
+}
+
+static void test_firmware_tick_runs_from_power_on_as_configured(void **state)
+{
+	(void)state;
+	config.clocks.lapic.firmware_tick = (struct sim_lapic_tick){
+		.present = true, .mode = 1, .initial_count = 10000000, .divide = 1, .vector = 0x20};
+	start();
+	assert_int_equal(lapic(LAPIC_LVT_TIMER), 0x00020020); /* as OVMF leaves it under QEMU */
+	assert_int_equal(lapic(LAPIC_DIVIDE_CONFIG), 0xB);
+	advance(25 * PS_PER_MS); /* 25,000,000 ticks: two periods of 10,000,001, then 4,999,998 */
+	assert_int_equal(lapic(LAPIC_CURRENT_COUNT), 10000000 - 4999998);
+	assert_int_equal(sim.lapic.initial_count, 10000000);
+}
+
+static void test_lapic_identity_registers_and_apic_base_msr(void **state)
+{
+	(void)state;
+	uint64_t apic_base;
+	start();
+	assert_int_equal(lapic(LAPIC_VERSION), 0x00050014);
+	assert_int_equal(lapic(LAPIC_LVT_TIMER), LVT_MASKED); /* SDM 11.4.7.1: masked after reset */
+	assert_int_equal(m->rdmsr(m, MSR_IA32_APIC_BASE, &apic_base), ACCESS_OK);
+	assert_int_equal(apic_base, 0xFEE00900ull); /* base, enabled (bit 11), bootstrap processor (bit 8) */
+	assert_int_equal(m->mmio_read(m, config.clocks.lapic.base + LAPIC_VERSION, 8), ~0ull); /* 32-bit only */
+}
+
+/* ---- rates, truth, determinism -------------------------------------------------------------------- */
+
+/* Each device read as an up-counter, for the rate check. */
+static uint64_t up_pm_timer(void)
+{
+	return m->io_read(m, config.clocks.pm_timer.port, 4);
+}
+
+static uint64_t up_hpet(void)
+{
+	return hpet(HPET_MAIN_COUNTER, 8);
+}
+
+static uint64_t up_pit(void)
+{
+	return (65536 - pit_latched()) % 65536; /* mode 2 from 65536 */
+}
+
+static uint64_t up_lapic(void)
+{
+	return 0xFFFFFFFFu - lapic(LAPIC_CURRENT_COUNT); /* periodic from 0xFFFFFFFF, divide by 1 */
+}
+
+static uint64_t up_rtc_seconds(void)
+{
+	return cmos(RTC_SECONDS) + 60u * cmos(RTC_MINUTES) + 3600u * cmos(RTC_HOURS); /* binary mode */
+}
+
+static const struct rate_case {
+	const char *device;
+	double *rate_ppm;
+	uint64_t (*read)(void);
+	uint64_t modulus;
+	double nominal_hz;
+	double *truth_hz;
+	uint64_t step_ps, steps;
+} rate_cases[] = {
+	{"pm_timer", &config.clocks.pm_timer.rate_ppm, up_pm_timer, 1u << 24, ACPI_PM_HZ, &sim.truth.pm_timer_hz,
+	 PS_PER_S, 20},
+	{"hpet", &config.clocks.hpet.rate_ppm, up_hpet, 0, 1e8, &sim.truth.hpet_hz, PS_PER_S, 20},
+	{"pit", &config.clocks.pit.rate_ppm, up_pit, 65536, PIT_HZ, &sim.truth.pit_hz, 20 * PS_PER_MS, 1000},
+	{"lapic", &config.clocks.lapic.rate_ppm, up_lapic, 0xFFFFFFFFu, 1e9, &sim.truth.lapic_bus_hz,
+	 PS_PER_S / 2, 8},
+	{"rtc", &config.clocks.rtc.rate_ppm, up_rtc_seconds, 86400, 1, &sim.truth.rtc_hz, 10 * PS_PER_S, 100},
+};
+static const double rate_ppms[] = {0, 250, -1000, 20000};
+
+static void test_rates_are_off_by_exactly_rate_ppm_and_truth_says_so(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rate_cases) / sizeof(rate_cases[0]); i++) {
+		const struct rate_case *c = &rate_cases[i];
+		for (size_t r = 0; r < sizeof(rate_ppms) / sizeof(rate_ppms[0]); r++) {
+			reset_config(NULL);
+			*c->rate_ppm = rate_ppms[r];
+			config.clocks.hpet.enabled = true;
+			config.clocks.pit.port61 = PORT_61_GATE2;
+			config.clocks.rtc.binary = true;
+			start();
+			pit_program(2, 0);
+			lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
+			lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC);
+			lapic_set(LAPIC_INITIAL_COUNT, 0xFFFFFFFFu);
+
+			/* The first reading after a step: the PIT spends its first pulse loading the count. */
+			struct counter_unwrap u;
+			counter_unwrap_init(&u, c->modulus);
+			advance(c->step_ps);
+			counter_unwrap(&u, c->read());
+			uint64_t ticks = 0;
+			for (uint64_t s = 0; s < c->steps; s++) {
+				advance(c->step_ps);
+				ticks = counter_unwrap(&u, c->read());
+			}
+			double expected_hz = c->nominal_hz * (1 + rate_ppms[r] / 1e6);
+			double expected = expected_hz * (double)(c->step_ps * c->steps) / PS_PER_S;
+			if (ticks + 1.5 < expected || ticks > expected + 1.5)
+				fail_msg("%s at %+g ppm: %llu ticks, expected %.1f", c->device, rate_ppms[r],
+					 (unsigned long long)ticks, expected);
+			assert_float_equal(*c->truth_hz, expected_hz, expected_hz * 1e-12);
+		}
+	}
+}
+
+static void test_rtc_host_domain_runs_ahead_of_virtual_time(void **state)
+{
+	(void)state;
+	char error[256];
+	assert_true(scenario_load_string("{\"schema\": \"tscprobe-scenario/1\", \"clocks\": {\"rtc\": {\"domain\": "
+					 "\"host\", \"binary\": true}}}",
+					 &config, error, sizeof(error)));
+	assert_float_equal(config.clocks.rtc.rate_ppm, 2000, 0);
+	start();
+	uint64_t first = up_rtc_seconds();
+	advance(1000 * PS_PER_S);
+	assert_in_range(up_rtc_seconds() - first, 1001, 1003); /* 1000 s * 1.002 */
+}
+
+/* A trace: the value and the virtual time after each of many jittery reads. */
+static void jitter_trace(uint64_t seed, uint64_t *trace, unsigned count)
+{
+	reset_config(NULL);
+	config.seed = seed;
+	config.clocks.pm_timer.access = (struct sim_access_cost){
+		.cost_ps = 1500 * 1000, .jitter_per_million = 100000, .jitter_max_ps = 50 * PS_PER_US};
+	start();
+	for (unsigned i = 0; i < count; i++) {
+		uint64_t value = m->io_read(m, config.clocks.pm_timer.port, 4);
+		trace[i] = value << 40 ^ sim.now_ps;
+	}
+}
+
+static void test_same_seed_same_trace_and_another_seed_other_jitter(void **state)
+{
+	(void)state;
+	enum { READS = 2000 };
+	static uint64_t first[READS], again[READS], other[READS];
+
+	jitter_trace(1, first, READS);
+	uint64_t events = sim.trace.jitter_events;
+	assert_in_range(events, READS / 10 - 60, READS / 10 + 60); /* 10 % of reads */
+	jitter_trace(1, again, READS);
+	assert_memory_equal(first, again, sizeof(first));
+	for (uint64_t seed = 2; seed < 12; seed++) {
+		jitter_trace(seed, other, READS);
+		if (!memcmp(first, other, sizeof(first)))
+			fail_msg("seed %llu gave the same jitter as seed 1", (unsigned long long)seed);
+	}
+}
+
+static void test_an_access_costs_its_read_cost_and_samples_within_it(void **state)
+{
+	(void)state;
+	config.clocks.pm_timer.access.cost_ps = 2 * PS_PER_US;
+	start();
+	advance(PS_PER_S);
+	uint32_t value = m->io_read(m, config.clocks.pm_timer.port, 4);
+	assert_int_equal(sim.now_ps, PS_PER_S + 2 * PS_PER_US);
+	assert_int_equal(value, (PS_PER_S + PS_PER_US) * ACPI_PM_HZ / PS_PER_S % (1u << 24)); /* mid-access */
+	assert_float_equal(sim_now_seconds(&sim), 1.000002, 1e-12);
+}
+
+static void test_unclaimed_ports_and_addresses_float_high(void **state)
+{
+	(void)state;
+	start();
+	assert_int_equal(m->io_read(m, 0x80, 1), 0xFF);
+	assert_int_equal(m->io_read(m, 0x1234, 4), 0xFFFFFFFFu);
+	assert_int_equal(m->mmio_read(m, 0xFEB00000ull, 8), ~0ull);
+	assert_int_equal(m->mmio_read(m, 0xFEB00000ull, 4), 0xFFFFFFFFu);
+	assert_int_equal(sim.trace.unclaimed_accesses, 4);
+}
+
+static void test_firmware_time_reads_the_rtc_calendar(void **state)
+{
+	(void)state;
+	struct calendar_time t;
+	start();
+	advance(61 * PS_PER_S);
+	assert_int_equal(m->firmware_time(m, &t), ACCESS_OK);
+	assert_int_equal(t.year, 2026);
+	assert_int_equal(t.hour, 12);
+	assert_int_equal(t.minute, 1);
+	assert_int_equal(t.second, 1);
+	assert_int_equal(t.nanosecond, 0);
+	assert_int_equal(sim.now_ps, 61 * PS_PER_S + 30 * PS_PER_US); /* GetTime() costs ~30 us */
+
+	config.clocks.uefi_time.present = false;
+	start();
+	assert_int_equal(m->firmware_time(m, &t), ACCESS_UNSUPPORTED);
+}
+
+/* ---- ACPI ---------------------------------------------------------------------------------------- */
+
+static uint8_t byte_sum(const uint8_t *bytes, uint64_t length)
+{
+	uint8_t sum = 0;
+	for (uint64_t i = 0; i < length; i++)
+		sum = (uint8_t)(sum + bytes[i]);
+	return sum;
+}
+
+static uint64_t le(const uint8_t *bytes, unsigned width)
+{
+	uint64_t v = 0;
+	for (unsigned i = width; i-- > 0;)
+		v = v << 8 | bytes[i];
+	return v;
+}
+
+/* A table's header through phys_map, then all of it, checksummed. */
+static const uint8_t *checked_table(uint64_t phys, const char *signature)
+{
+	const uint8_t *header = m->phys_map(m, phys, 36);
+	assert_non_null(header);
+	if (memcmp(header, signature, 4))
+		fail_msg("table at 0x%llx is \"%.4s\", expected \"%s\"", (unsigned long long)phys, header, signature);
+	uint32_t length = (uint32_t)le(header + 4, 4);
+	const uint8_t *whole = m->phys_map(m, phys, length);
+	assert_non_null(whole);
+	if (byte_sum(whole, length))
+		fail_msg("%s checksum: the %u bytes sum to 0x%02x, not 0", signature, length, byte_sum(whole, length));
+	return whole;
+}
+
+static void test_synthesized_tables_are_well_formed_and_checksummed(void **state)
+{
+	(void)state;
+	start();
+	const uint8_t *rsdp = m->phys_map(m, m->acpi_rsdp, 36);
+	assert_non_null(rsdp);
+	assert_memory_equal(rsdp, "RSD PTR ", 8);
+	assert_int_equal(rsdp[15], 2);
+	assert_int_equal(byte_sum(rsdp, 20), 0);
+	assert_int_equal(le(rsdp + 20, 4), 36);
+	assert_int_equal(byte_sum(rsdp, 36), 0);
+
+	const uint8_t *xsdt = checked_table(le(rsdp + 24, 8), "XSDT");
+	const uint8_t *rsdt = checked_table(le(rsdp + 16, 4), "RSDT");
+	static const char *const expected[] = {"FACP", "HPET", "APIC"};
+	uint32_t entries = ((uint32_t)le(xsdt + 4, 4) - 36) / 8;
+	assert_int_equal(entries, 3);
+	assert_int_equal((le(rsdt + 4, 4) - 36) / 4, 3);
+	for (uint32_t i = 0; i < entries; i++) {
+		assert_int_equal(le(xsdt + 36 + 8 * i, 8), le(rsdt + 36 + 4 * i, 4));
+		checked_table(le(xsdt + 36 + 8 * i, 8), expected[i]);
+	}
+	const uint8_t *fadt = checked_table(le(xsdt + 36, 8), "FACP");
+	assert_true(le(fadt + 4, 4) >= 244); /* an ACPI 2.0+ FADT, with X_PM_TMR_BLK */
+	assert_true(fadt[8] >= 5);
+	assert_null(m->phys_map(m, 0x1000, 4));
+	assert_null(m->phys_map(m, m->acpi_rsdp, 1u << 20));
+}
+
+struct discovery_case {
+	const char *what;
+	uint16_t pm_port;
+	uint8_t pm_bits;
+	bool hpet;
+	uint8_t hpet_bits, hpet_timers;
+	uint64_t lapic_base;
+	uint8_t century;
+};
+
+static const struct discovery_case discoveries[] = {
+	{"q35-like defaults", 0x608, 24, true, 64, 3, 0xFEE00000, 0x32},
+	{"Hyper-V Gen2-like: 32-bit PM timer, no HPET", 0x408, 32, false, 0, 0, 0xFEE00000, 0x32},
+	{"bhyve-like: 32-bit HPET with 8 timers, no century", 0x408, 32, true, 32, 8, 0xFEE00000, 0},
+	{"relocated LAPIC", 0xB008, 32, true, 64, 3, 0xFEC80000, 0x48},
+};
+
+static void test_acpi_discover_finds_the_configured_clocks(void **state)
+{
+	(void)state;
+	struct acpi_info info;
+	for (size_t i = 0; i < sizeof(discoveries) / sizeof(discoveries[0]); i++) {
+		const struct discovery_case *c = &discoveries[i];
+		reset_config(NULL);
+		config.clocks.pm_timer.port = c->pm_port;
+		config.clocks.pm_timer.bits = c->pm_bits;
+		config.clocks.hpet.present = c->hpet;
+		config.clocks.hpet.counter_bits = c->hpet_bits;
+		config.clocks.hpet.timers = c->hpet_timers;
+		config.clocks.lapic.base = c->lapic_base;
+		config.clocks.rtc.century_index = c->century;
+		start();
+		acpi_discover(m, &info);
+		assert_true(info.rsdp_found);
+		assert_int_equal(info.root, ACPI_ROOT_XSDT);
+		assert_true(info.pm_timer.present);
+		assert_int_equal(info.pm_timer.port, c->pm_port);
+		assert_int_equal(info.pm_timer.width_bits, c->pm_bits);
+		assert_int_equal(info.pm_timer.port_field, ACPI_PM_PORT_X_PM_TMR_BLK);
+		assert_int_equal(info.hpet.present, c->hpet);
+		assert_int_equal(info.madt.lapic_base, c->lapic_base);
+		assert_int_equal(info.madt.lapic_enabled, 1);
+		assert_int_equal(info.rtc_century_index, c->century);
+		assert_memory_equal(info.oem_id, "BOCHS ", 6);
+		if (c->hpet) {
+			assert_int_equal(info.hpet.base, 0xFED00000ull);
+			assert_int_equal(info.hpet.counter_64bit, c->hpet_bits == 64);
+			assert_int_equal(info.hpet.comparators_field, c->hpet_timers - 1);
+			assert_int_equal(info.hpet.pci_vendor_id, 0x8086);
+		}
+		/* The only complaint allowed is the HPET table's absence where there is no HPET. */
+		assert_int_equal(info.problem_count, c->hpet ? 0 : 1);
+		if (!c->hpet)
+			assert_string_equal(info.problems[0].table, "HPET");
+	}
+}
+
+struct acpi_fault_case {
+	uint32_t fault;
+	const char *table, *reason;
+};
+
+static const struct acpi_fault_case acpi_faults[] = {
+	{SIM_ACPI_FADT_BAD_CHECKSUM, "FACP", "checksum mismatch"},
+	{SIM_ACPI_NO_FADT, "FACP", "table absent"},
+	{SIM_ACPI_ZERO_PM_PORT, "FACP", "PM timer port is zero"},
+	{SIM_ACPI_NO_RSDP, "RSDP", "table absent"},
+};
+
+static void check_fault_seen(const struct acpi_fault_case *c, bool fixture)
+{
+	struct acpi_info info;
+	acpi_discover(m, &info);
+	assert_false(info.pm_timer.present);
+	for (unsigned p = 0; p < info.problem_count; p++)
+		if (!strcmp(info.problems[p].table, c->table) && !strcmp(info.problems[p].reason, c->reason))
+			return;
+	fail_msg("%s fault %s: acpi_discover did not report \"%s: %s\"", fixture ? "fixture" : "synthesized",
+		 c->reason, c->table, c->reason);
+}
+
+static void test_acpi_faults_are_problems_to_acpi_discover(void **state)
+{
+	(void)state;
+	char error[256];
+	for (size_t i = 0; i < sizeof(acpi_faults) / sizeof(acpi_faults[0]); i++) {
+		reset_config(NULL);
+		config.acpi.faults = acpi_faults[i].fault;
+		start();
+		check_fault_seen(&acpi_faults[i], false);
+
+		if (!scenario_load_string("{\"schema\": \"tscprobe-scenario/1\", \"acpi\": \"q35\"}", &config, error,
+					  sizeof(error)))
+			fail_msg("%s", error);
+		config.acpi.faults = acpi_faults[i].fault;
+		start();
+		check_fault_seen(&acpi_faults[i], true);
+	}
+}
+
+static void test_q35_fixture_agrees_with_the_default_clocks(void **state)
+{
+	(void)state;
+	char error[256];
+	struct acpi_info info;
+	if (!scenario_load_string("{\"schema\": \"tscprobe-scenario/1\", \"acpi\": \"q35\"}", &config, error,
+				  sizeof(error)))
+		fail_msg("%s", error);
+	assert_true(config.acpi.use_fixture);
+	assert_string_equal(config.acpi.fixture.name, "q35");
+	start();
+	assert_int_equal(m->acpi_rsdp, 0x777d014);
+	acpi_discover(m, &info);
+	assert_int_equal(info.problem_count, 0);
+	assert_int_equal(info.pm_timer.port, config.clocks.pm_timer.port);
+	assert_int_equal(info.pm_timer.width_bits, config.clocks.pm_timer.bits);
+	assert_int_equal(info.hpet.base, config.clocks.hpet.base);
+	assert_int_equal(info.madt.lapic_base, config.clocks.lapic.base);
+	assert_int_equal(info.rtc_century_index, config.clocks.rtc.century_index);
+	assert_true(info.waet.present);
+}
+
+/* ---- scenario files ------------------------------------------------------------------------------- */
+
+static void test_a_scenario_without_clocks_is_a_q35_like_machine(void **state)
+{
+	(void)state;
+	char error[256];
+	assert_true(scenario_load_string("{\"schema\": \"tscprobe-scenario/1\"}", &config, error, sizeof(error)));
+	assert_int_equal(config.seed, 1);
+	assert_int_equal(config.clocks.pm_timer.port, 0x608);
+	assert_int_equal(config.clocks.pm_timer.bits, 24);
+	assert_int_equal(config.clocks.hpet.base, 0xFED00000ull);
+	assert_int_equal(config.clocks.hpet.period_fs, 10000000);
+	assert_int_equal(config.clocks.hpet.counter_bits, 64);
+	assert_true(config.clocks.rtc.present);
+	assert_float_equal(config.clocks.rtc.rate_ppm, 0, 0);
+	assert_true(config.clocks.pit.present);
+	assert_int_equal(config.clocks.lapic.bus_hz, 1000000000);
+	assert_int_equal(config.clocks.pm_timer.access.cost_ps, 1500000);
+	assert_int_equal(config.clocks.hpet.access.cost_ps, 500000);
+	assert_false(config.acpi.use_fixture);
+}
+
+static void test_every_clock_field_loads(void **state)
+{
+	(void)state;
+	char error[256];
+	static const char json[] =
+		"{\"schema\": \"tscprobe-scenario/1\", \"seed\": 42, \"acpi_oem_id\": \"VRTUAL\","
+		" \"acpi_faults\": [\"no_fadt\", \"zero_pm_port\"],"
+		" \"clocks\": {"
+		"  \"pm_timer\": {\"port\": \"0x408\", \"bits\": 32, \"rate_ppm\": -12.5, \"read_cost_us\": 2,"
+		"    \"jitter\": {\"probability\": 0.01, \"max_us\": 50}, \"fault\": \"backwards\","
+		"    \"fault_at_s\": 2.5,"
+		"    \"backwards_ticks\": 4000},"
+		"  \"hpet\": {\"base\": \"0xfed01000\", \"period_fs\": 59604644, \"advertised_period_fs\": 0,"
+		"    \"counter_bits\": 32, \"timers\": 8, \"legacy_replacement\": false, \"vendor\": \"0x1af4\","
+		"    \"enabled\": false, \"fault\": \"stuck\"},"
+		"  \"rtc\": {\"domain\": \"host\", \"start\": \"2030-01-02T03:04:05\", \"binary\": true,"
+		"    \"hour_12\": true,"
+		"    \"century_index\": 0, \"fault\": \"frozen\"},"
+		"  \"pit\": {\"rate_ppm\": 3, \"port61\": 1},"
+		"  \"lapic\": {\"base\": \"0xfee10000\", \"bus_hz\": 200000000,"
+		"    \"firmware_tick\": {\"mode\": \"one_shot\","
+		"    \"initial_count\": 5000, \"divide\": 16, \"vector\": 48, \"masked\": true}},"
+		"  \"uefi_time\": {\"cost_us\": 12}}}";
+	const struct sim_clocks_config *c = &config.clocks;
+
+	if (!scenario_load_string(json, &config, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_int_equal(config.seed, 42);
+	assert_string_equal(config.acpi.oem_id, "VRTUAL");
+	assert_int_equal(config.acpi.faults, SIM_ACPI_NO_FADT | SIM_ACPI_ZERO_PM_PORT);
+	assert_int_equal(c->pm_timer.port, 0x408);
+	assert_int_equal(c->pm_timer.bits, 32);
+	assert_float_equal(c->pm_timer.rate_ppm, -12.5, 0);
+	assert_int_equal(c->pm_timer.access.cost_ps, 2000000);
+	assert_int_equal(c->pm_timer.access.jitter_per_million, 10000);
+	assert_int_equal(c->pm_timer.access.jitter_max_ps, 50000000);
+	assert_int_equal(c->pm_timer.fault, SIM_PM_TIMER_BACKWARDS);
+	assert_int_equal(c->pm_timer.fault_at_ps, 2500000000000ull);
+	assert_int_equal(c->pm_timer.backwards_ticks, 4000);
+	assert_int_equal(c->hpet.base, 0xFED01000ull);
+	assert_int_equal(c->hpet.period_fs, 59604644);
+	assert_int_equal(c->hpet.advertised_period_fs, 0);
+	assert_int_equal(c->hpet.counter_bits, 32);
+	assert_int_equal(c->hpet.timers, 8);
+	assert_false(c->hpet.legacy_replacement);
+	assert_int_equal(c->hpet.vendor, 0x1AF4);
+	assert_false(c->hpet.enabled);
+	assert_int_equal(c->hpet.fault, SIM_HPET_STUCK);
+	assert_float_equal(c->rtc.rate_ppm, 2000, 0);
+	assert_int_equal(c->rtc.start.year, 2030);
+	assert_int_equal(c->rtc.start.second, 5);
+	assert_true(c->rtc.binary);
+	assert_true(c->rtc.hour_12);
+	assert_int_equal(c->rtc.century_index, 0);
+	assert_int_equal(c->rtc.fault, SIM_RTC_FROZEN);
+	assert_float_equal(c->pit.rate_ppm, 3, 0);
+	assert_int_equal(c->pit.port61, 1);
+	assert_int_equal(c->lapic.base, 0xFEE10000ull);
+	assert_int_equal(c->lapic.bus_hz, 200000000);
+	assert_true(c->lapic.firmware_tick.present);
+	assert_int_equal(c->lapic.firmware_tick.mode, 0);
+	assert_int_equal(c->lapic.firmware_tick.initial_count, 5000);
+	assert_int_equal(c->lapic.firmware_tick.divide, 16);
+	assert_int_equal(c->lapic.firmware_tick.vector, 48);
+	assert_true(c->lapic.firmware_tick.masked);
+	assert_int_equal(c->uefi_time.cost_ps, 12000000);
+}
+
+static const struct bad_field_case {
+	const char *clocks; /* the scenario's "clocks" value, or other top-level members after a comma */
+	const char *error;
+} bad_fields[] = {
+	{"\"clocks\": {\"hpet\": {\"period_fs\": 0}}", "clocks.hpet.period_fs: 0 is below the minimum 1"},
+	{"\"clocks\": {\"hpet\": {\"period_fs\": 100000001}}", "clocks.hpet.period_fs: 100000001 is out of range"},
+	{"\"clocks\": {\"hpet\": {\"perod_fs\": 10}}", "clocks.hpet.perod_fs: unknown member"},
+	{"\"clocks\": {\"pm_timer\": {\"bits\": 28}}", "clocks.pm_timer.bits: expected 24 or 32"},
+	{"\"clocks\": {\"pm_timer\": {\"fault\": \"backwards\"}}", "clocks.pm_timer.fault_at_s: \"backwards\" needs"},
+	{"\"clocks\": {\"pm_timer\": {\"rate_ppm\": \"fast\"}}", "clocks.pm_timer.rate_ppm: expected a number"},
+	{"\"clocks\": {\"pm_timer\": {\"jitter\": {\"probability\": 2}}}",
+	 "clocks.pm_timer.jitter.probability: 2 is out of range"},
+	{"\"clocks\": {\"rtc\": {\"fault\": \"melted\"}}", "clocks.rtc.fault: expected one of \"none\""},
+	{"\"clocks\": {\"rtc\": {\"start\": \"2026-02-30 00:00:00\"}}", "clocks.rtc.start: not a date and time"},
+	{"\"clocks\": {\"rtc\": {\"domain\": \"wall\"}}", "clocks.rtc.domain: expected one of \"guest\", \"host\""},
+	{"\"clocks\": {\"rtc\": {\"century_index\": 9}}", "clocks.rtc.century_index: 0x09 is a clock register"},
+	{"\"clocks\": {\"lapic\": {\"firmware_tick\": {\"initial_count\": 5, \"divide\": 3}}}",
+	 "clocks.lapic.firmware_tick.divide: expected 1, 2, 4"},
+	{"\"clocks\": {\"lapic\": {\"firmware_tick\": {\"mode\": \"periodic\"}}}",
+	 "clocks.lapic.firmware_tick.initial_count: required"},
+	{"\"clocks\": {\"lapic\": {\"base\": \"0xfee00100\"}}", "clocks.lapic.base: must be 4 KiB aligned"},
+	{"\"clocks\": {\"pit\": {\"port61\": 255}}", "clocks.pit.port61: 255 is out of range"},
+	{"\"clocks\": {\"uefi_time\": \"yes\"}", "clocks.uefi_time: expected an object"},
+	{"\"clocks\": {\"tsc\": {}}", "clocks.tsc: unknown member"},
+	{"\"acpi_faults\": [\"no_fadt\", \"no_dsdt\"]", "acpi_faults[1]: expected one of"},
+	{"\"acpi\": \"no-such-machine\"", "acpi: "},
+	{"\"acpi\": \"../q35\"", "acpi: expected \"synthesize\" or a fixture name"},
+	{"\"acpi_oem_id\": \"MICROSOFT\"", "acpi_oem_id: expected at most 6 characters"},
+	{"\"seed\": -1", "seed: expected a number"},
+};
+
+static void test_bad_clock_fields_are_one_line_errors_naming_the_field(void **state)
+{
+	(void)state;
+	char json[512], error[256];
+	for (size_t i = 0; i < sizeof(bad_fields) / sizeof(bad_fields[0]); i++) {
+		snprintf(json, sizeof(json), "{\"schema\": \"tscprobe-scenario/1\", %s}", bad_fields[i].clocks);
+		error[0] = '\0';
+		if (scenario_load_string(json, &config, error, sizeof(error)))
+			fail_msg("accepted: %s", bad_fields[i].clocks);
+		if (strncmp(error, bad_fields[i].error, strlen(bad_fields[i].error)) || strchr(error, '\n'))
+			fail_msg("%s\n  gave:     %s\n  expected: %s...", bad_fields[i].clocks, error,
+				 bad_fields[i].error);
+	}
+}
+
+static const char *const shipped_scenarios[] = {
+	"qemu-tcg.json", "kvm.json", "kvm-timing-leaf.json", "kvm-hyperv.json", "hyperv-gen2.json",
+	"vmware.json", "xen-viridian.json", "virtualbox-minimal.json", "bhyve.json", "garbage-max-leaf.json",
+};
+
+/* Whatever a scenario says about its clocks, its firmware tables must say the same. */
+static void test_shipped_scenarios_have_tables_that_match_their_clocks(void **state)
+{
+	(void)state;
+	char relative[128], error[256];
+	struct acpi_info info;
+	for (size_t i = 0; i < sizeof(shipped_scenarios) / sizeof(shipped_scenarios[0]); i++) {
+		snprintf(relative, sizeof(relative), "scenarios/%s", shipped_scenarios[i]);
+		if (!scenario_load_file(testdata_path(relative), &config, error, sizeof(error)))
+			fail_msg("%s: %s", shipped_scenarios[i], error);
+		start();
+		acpi_discover(m, &info);
+		const struct sim_clocks_config *c = &config.clocks;
+		if (info.pm_timer.port != c->pm_timer.port || info.pm_timer.width_bits != c->pm_timer.bits ||
+		    info.hpet.present != c->hpet.present || (c->hpet.present && info.hpet.base != c->hpet.base) ||
+		    info.madt.lapic_base != c->lapic.base || info.rtc_century_index != c->rtc.century_index)
+			fail_msg("%s: the ACPI tables disagree with the clocks", shipped_scenarios[i]);
+		assert_int_equal(info.problem_count, c->hpet.present ? 0 : 1);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_pm_timer_advances_3579545_ticks_per_virtual_second, reset_config),
+		cmocka_unit_test_setup(test_pm_timer_wraps_at_its_width, reset_config),
+		cmocka_unit_test_setup(test_pm_timer_byte_reads_return_bytes_of_the_register, reset_config),
+		cmocka_unit_test_setup(test_pm_timer_faults, reset_config),
+		cmocka_unit_test_setup(test_hpet_counter_is_frozen_until_enable_cnf_then_runs_at_1e15_over_period,
+				       reset_config),
+		cmocka_unit_test_setup(test_hpet_gcap_id_describes_the_configured_block, reset_config),
+		cmocka_unit_test_setup(test_hpet_32bit_counter_wraps_at_2_pow_32_and_is_written_only_while_halted,
+				       reset_config),
+		cmocka_unit_test_setup(test_hpet_faults, reset_config),
+		cmocka_unit_test_setup(test_rtc_seconds_advance_once_per_virtual_second, reset_config),
+		cmocka_unit_test_setup(test_rtc_uip_is_set_from_244us_before_the_update_until_it_completes,
+				       reset_config),
+		cmocka_unit_test_setup(test_rtc_registers_in_bcd_binary_12_and_24_hour_with_century, reset_config),
+		cmocka_unit_test_setup(test_rtc_calendar_rolls_over_leap_day_and_new_century, reset_config),
+		cmocka_unit_test_setup(test_rtc_faults, reset_config),
+		cmocka_unit_test_setup(test_rtc_index_port_keeps_the_nmi_disable_bit, reset_config),
+		cmocka_unit_test_setup(test_pit_channel2_counts_only_while_its_gate_is_high, reset_config),
+		cmocka_unit_test_setup(test_pit_latch_holds_the_count_until_read, reset_config),
+		cmocka_unit_test_setup(test_pit_modes_0_2_3_count_and_drive_out2_as_the_8254_does, reset_config),
+		cmocka_unit_test_setup(test_pit_read_back_reports_status_and_count, reset_config),
+		cmocka_unit_test_setup(test_port_61_keeps_its_written_bits_and_shows_out2_and_refresh, reset_config),
+		cmocka_unit_test_setup(test_absent_pit_floats_high_and_never_counts, reset_config),
+		cmocka_unit_test_setup(test_lapic_current_count_falls_at_bus_clock_over_divide, reset_config),
+		cmocka_unit_test_setup(test_lapic_periodic_reloads_and_one_shot_stops_at_zero, reset_config),
+		cmocka_unit_test_setup(test_firmware_tick_runs_from_power_on_as_configured, reset_config),
+		cmocka_unit_test_setup(test_lapic_identity_registers_and_apic_base_msr, reset_config),
+		cmocka_unit_test_setup(test_rates_are_off_by_exactly_rate_ppm_and_truth_says_so, reset_config),
+		cmocka_unit_test_setup(test_rtc_host_domain_runs_ahead_of_virtual_time, reset_config),
+		cmocka_unit_test_setup(test_same_seed_same_trace_and_another_seed_other_jitter, reset_config),
+		cmocka_unit_test_setup(test_an_access_costs_its_read_cost_and_samples_within_it, reset_config),
+		cmocka_unit_test_setup(test_unclaimed_ports_and_addresses_float_high, reset_config),
+		cmocka_unit_test_setup(test_firmware_time_reads_the_rtc_calendar, reset_config),
+		cmocka_unit_test_setup(test_synthesized_tables_are_well_formed_and_checksummed, reset_config),
+		cmocka_unit_test_setup(test_acpi_discover_finds_the_configured_clocks, reset_config),
+		cmocka_unit_test_setup(test_acpi_faults_are_problems_to_acpi_discover, reset_config),
+		cmocka_unit_test_setup(test_q35_fixture_agrees_with_the_default_clocks, reset_config),
+		cmocka_unit_test_setup(test_a_scenario_without_clocks_is_a_q35_like_machine, reset_config),
+		cmocka_unit_test_setup(test_every_clock_field_loads, reset_config),
+		cmocka_unit_test_setup(test_bad_clock_fields_are_one_line_errors_naming_the_field, reset_config),
+		cmocka_unit_test_setup(test_shipped_scenarios_have_tables_that_match_their_clocks, reset_config),
+	};
+	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
+}

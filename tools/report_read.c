@@ -1,0 +1,745 @@
+/* Reads a JSON report back into the report model, naming the exact field when the file is wrong. */
+#include "report_read.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* Longest field path is "hypervisors[7].leaves[255].leaf"; room to spare. */
+#define PATH_BYTES 96
+#define MESSAGE_BYTES 256
+/* Long strings are cut in messages so that the error stays one readable line. */
+#define QUOTED_VALUE_CHARS 40
+#define QUOTED_BYTES (QUOTED_VALUE_CHARS + 3)
+
+struct reader {
+	const char *source; /* file name, or NULL */
+	char *error;
+	size_t error_size;
+};
+
+/* Record "source: path: message" and return -1, so that an error path is one line. */
+static int fail(struct reader *rd, const char *path, const char *format, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct reader *rd, const char *path, const char *format, ...)
+{
+	char message[MESSAGE_BYTES];
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(message, sizeof(message), format, args);
+	va_end(args);
+	snprintf(rd->error, rd->error_size, "%s%s%s%s%s", rd->source ? rd->source : "", rd->source ? ": " : "",
+		 path ? path : "", path ? ": " : "", message);
+	return -1;
+}
+
+/* "parent.key", or "key" at the top level; core's formatter cuts a long path instead of failing. */
+static const char *join_path(char dst[PATH_BYTES], const char *parent, const char *key)
+{
+	format_string(dst, PATH_BYTES, "%s%s%s", parent, *parent ? "." : "", key);
+	return dst;
+}
+
+/* "parent[index]". */
+static const char *element_path(char dst[PATH_BYTES], const char *parent, size_t index)
+{
+	format_string(dst, PATH_BYTES, "%s[%zu]", parent, index);
+	return dst;
+}
+
+static const char *kind_name(json_type type)
+{
+	switch (type) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a real number";
+	case JSON_TRUE:
+		return "true";
+	case JSON_FALSE:
+		return "false";
+	default:
+		return "null";
+	}
+}
+
+/* What a value is, for "expected X, got Y": strings quoted (cut when long), other values by kind. */
+static const char *describe(const json_t *value, char dst[QUOTED_BYTES])
+{
+	if (!json_is_string(value))
+		return kind_name(json_typeof(value));
+	snprintf(dst, QUOTED_BYTES, "\"%.*s\"", QUOTED_VALUE_CHARS, json_string_value(value));
+	return dst;
+}
+
+/* The member, or NULL when absent or null. */
+static const json_t *present_member(const json_t *object, const char *key)
+{
+	const json_t *value = json_object_get(object, key);
+	return json_is_null(value) ? NULL : value;
+}
+
+static int check_type(struct reader *rd, const json_t *value, const char *path, json_type type)
+{
+	char got[QUOTED_BYTES];
+
+	if (json_typeof(value) == type)
+		return 0;
+	return fail(rd, path, "expected %s, got %s", kind_name(type), describe(value, got));
+}
+
+/*
+ * The member `key` of `object` when it has the expected type. Absent and null members give
+ * *out = NULL: an error when required, else the field stays zero (later revisions of the
+ * schema add fields, and json_double writes null for a figure that is unknown).
+ */
+static int get_member(struct reader *rd, const json_t *object, const char *parent, const char *key, json_type type,
+		      bool required, const json_t **out)
+{
+	const json_t *value = present_member(object, key);
+	char path[PATH_BYTES];
+
+	*out = NULL;
+	if (!value)
+		return required ? fail(rd, join_path(path, parent, key), "missing") : 0;
+	if (check_type(rd, value, join_path(path, parent, key), type))
+		return -1;
+	*out = value;
+	return 0;
+}
+
+/* Scalar fields as data: each JSON key with its kind and where its value goes in the model. */
+enum field_kind {
+	FIELD_UINT,   /* JSON integer, range-checked against the field's size */
+	FIELD_HEX,    /* "0x..." string, as json_hex32 and json_hex64 write it */
+	FIELD_BOOL,
+	FIELD_DOUBLE, /* any JSON number; json_double writes null for an unknown figure */
+	FIELD_TEXT,   /* string into a char array of `size` bytes */
+};
+struct field {
+	const char *key;
+	enum field_kind kind;
+	size_t offset, size;
+};
+#define FIELD(kind, type, member, key) {key, kind, offsetof(type, member), sizeof(((type *)0)->member)}
+
+/* "0x" and 1 to 16 hex digits, without sign, space or suffix. */
+static bool parse_hex(const char *text, uint64_t *out)
+{
+	size_t digits = 0;
+
+	if (text[0] != '0' || text[1] != 'x')
+		return false;
+	while (isxdigit((unsigned char)text[2 + digits]))
+		digits++;
+	if (digits == 0 || digits > 16 || text[2 + digits] != '\0')
+		return false;
+	*out = strtoull(text + 2, NULL, 16);
+	return true;
+}
+
+static void store_uint(unsigned char *dst, size_t size, uint64_t value)
+{
+	switch (size) {
+	case sizeof(uint8_t):
+		*(uint8_t *)dst = (uint8_t)value;
+		break;
+	case sizeof(uint16_t):
+		*(uint16_t *)dst = (uint16_t)value;
+		break;
+	case sizeof(uint32_t):
+		*(uint32_t *)dst = (uint32_t)value;
+		break;
+	default:
+		*(uint64_t *)dst = value;
+		break;
+	}
+}
+
+/* An integer for a field of `size` bytes, from a JSON integer or (hex) a "0x..." string. */
+static int read_integer(struct reader *rd, const json_t *value, const char *path, bool hex, size_t size,
+			uint64_t *out)
+{
+	uint64_t max = size >= sizeof(uint64_t) ? UINT64_MAX : (1ull << (8 * size)) - 1;
+	char got[QUOTED_BYTES];
+
+	if (hex && !(json_is_string(value) && parse_hex(json_string_value(value), out)))
+		return fail(rd, path, "expected a hex string like \"0x40000001\", got %s", describe(value, got));
+	if (!hex && (!json_is_integer(value) || json_integer_value(value) < 0))
+		return fail(rd, path, "expected an unsigned integer, got %s",
+			    json_is_integer(value) ? "a negative one" : describe(value, got));
+	if (!hex)
+		*out = (uint64_t)json_integer_value(value);
+	if (*out <= max)
+		return 0;
+	if (hex)
+		return fail(rd, path, "0x%llx is out of range (at most 0x%llx)", (unsigned long long)*out,
+			    (unsigned long long)max);
+	return fail(rd, path, "%llu is out of range (at most %llu)", (unsigned long long)*out, (unsigned long long)max);
+}
+
+/* One JSON value into dst, a model field of `size` bytes. */
+static int read_value(struct reader *rd, const json_t *value, const char *path, enum field_kind kind, size_t size,
+		      void *dst)
+{
+	char got[QUOTED_BYTES];
+	uint64_t number;
+
+	switch (kind) {
+	case FIELD_BOOL:
+		if (!json_is_boolean(value))
+			return fail(rd, path, "expected true or false, got %s", describe(value, got));
+		*(bool *)dst = json_is_true(value);
+		return 0;
+	case FIELD_DOUBLE:
+		if (!json_is_number(value))
+			return fail(rd, path, "expected a number, got %s", describe(value, got));
+		*(double *)dst = json_number_value(value);
+		return 0;
+	case FIELD_TEXT:
+		/* Too long is an error, not a silent cut: the model would no longer say what the file says. */
+		if (check_type(rd, value, path, JSON_STRING))
+			return -1;
+		if (json_string_length(value) >= size)
+			return fail(rd, path, "%zu characters, more than the %zu this tool holds",
+				    json_string_length(value), size - 1);
+		memcpy(dst, json_string_value(value), json_string_length(value) + 1);
+		return 0;
+	default:
+		if (read_integer(rd, value, path, kind == FIELD_HEX, size, &number))
+			return -1;
+		store_uint(dst, size, number);
+		return 0;
+	}
+}
+
+/* One member into dst; absent or null leaves it as it was. */
+static int read_scalar(struct reader *rd, const json_t *object, const char *parent, const char *key,
+		       enum field_kind kind, size_t size, void *dst)
+{
+	const json_t *value = present_member(object, key);
+	char path[PATH_BYTES];
+
+	return value ? read_value(rd, value, join_path(path, parent, key), kind, size, dst) : 0;
+}
+
+static int read_fields(struct reader *rd, const json_t *object, const char *parent, const struct field *fields,
+		       size_t count, void *dst)
+{
+	for (const struct field *f = fields; f < fields + count; f++)
+		if (read_scalar(rd, object, parent, f->key, f->kind, f->size, (unsigned char *)dst + f->offset))
+			return -1;
+	return 0;
+}
+
+/* A word from a fixed vocabulary; `names` is indexed by the enum value it stands for. */
+static int read_choice(struct reader *rd, const json_t *object, const char *parent, const char *key,
+		       const char *const *names, size_t count, int *out)
+{
+	const json_t *value;
+	char path[PATH_BYTES], expected[MESSAGE_BYTES / 2] = "";
+
+	if (get_member(rd, object, parent, key, JSON_STRING, false, &value))
+		return -1;
+	if (!value)
+		return 0;
+	for (size_t i = 0; i < count; i++) {
+		if (!strcmp(json_string_value(value), names[i])) {
+			*out = (int)i;
+			return 0;
+		}
+		snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected), "%s%s", i ? ", " : "",
+			 names[i]);
+	}
+	return fail(rd, join_path(path, parent, key), "unknown value \"%.*s\" (expected one of: %s)",
+		    QUOTED_VALUE_CHARS, json_string_value(value), expected);
+}
+
+/* An optional object of scalar fields; *object is NULL when it is absent, which the model records. */
+static int read_block(struct reader *rd, const json_t *parent_object, const char *parent, const char *key,
+		      const struct field *fields, size_t count, void *dst, const json_t **object)
+{
+	char path[PATH_BYTES];
+
+	if (get_member(rd, parent_object, parent, key, JSON_OBJECT, false, object))
+		return -1;
+	return *object ? read_fields(rd, *object, join_path(path, parent, key), fields, count, dst) : 0;
+}
+
+typedef int read_item_fn(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx);
+
+/* An array of at most `max` entries, each read by read_item; more than the model holds is refused. */
+static int read_array(struct reader *rd, const json_t *object, const char *parent, const char *key, bool required,
+		      size_t max, read_item_fn *read_item, void *ctx, unsigned *count)
+{
+	const json_t *list;
+	char list_path[PATH_BYTES], path[PATH_BYTES];
+
+	if (get_member(rd, object, parent, key, JSON_ARRAY, required, &list))
+		return -1;
+	if (!list)
+		return 0;
+	join_path(list_path, parent, key);
+	if (json_array_size(list) > max)
+		return fail(rd, list_path, "%zu entries, more than the %zu this tool holds", json_array_size(list),
+			    max);
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if (read_item(rd, json_array_get(list, i), element_path(path, list_path, i), i, ctx))
+			return -1;
+	*count = (unsigned)json_array_size(list);
+	return 0;
+}
+
+/* Items that are objects of plain fields, stored `stride` bytes apart from `first`. */
+struct field_items {
+	const struct field *fields;
+	size_t field_count;
+	void *first;
+	size_t stride;
+};
+
+static int read_field_item(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	const struct field_items *items = ctx;
+
+	if (check_type(rd, item, path, JSON_OBJECT))
+		return -1;
+	return read_fields(rd, item, path, items->fields, items->field_count,
+			   (unsigned char *)items->first + index * items->stride);
+}
+
+static const struct field tool_fields[] = {
+	FIELD(FIELD_TEXT, struct report, tool_version, "version"),
+	FIELD(FIELD_TEXT, struct report, machine_kind, "machine"),
+	FIELD(FIELD_DOUBLE, struct report, duration_s, "duration_s"),
+};
+
+static const struct field cpu_fields[] = {
+	FIELD(FIELD_TEXT, struct cpu_info, vendor, "vendor"),
+	FIELD(FIELD_TEXT, struct cpu_info, brand, "brand"),
+	FIELD(FIELD_UINT, struct cpu_info, family, "family"),
+	FIELD(FIELD_UINT, struct cpu_info, model, "model"),
+	FIELD(FIELD_UINT, struct cpu_info, stepping, "stepping"),
+	FIELD(FIELD_HEX, struct cpu_info, max_basic_leaf, "max_basic_leaf"),
+	FIELD(FIELD_HEX, struct cpu_info, max_extended_leaf, "max_extended_leaf"),
+};
+
+static const struct field mwait_fields[] = {
+	FIELD(FIELD_UINT, struct mwait_info, min_line_bytes, "min_line_bytes"),
+	FIELD(FIELD_UINT, struct mwait_info, max_line_bytes, "max_line_bytes"),
+	FIELD(FIELD_BOOL, struct mwait_info, extensions, "extensions"),
+	FIELD(FIELD_BOOL, struct mwait_info, interrupt_break, "interrupt_break"),
+};
+
+static const struct field leaf15_fields[] = {
+	FIELD(FIELD_UINT, struct leaf15_info, denominator, "denominator"),
+	FIELD(FIELD_UINT, struct leaf15_info, numerator, "numerator"),
+	FIELD(FIELD_UINT, struct leaf15_info, crystal_hz, "crystal_hz"),
+	FIELD(FIELD_UINT, struct leaf15_info, tsc_hz, "tsc_hz"),
+};
+
+static const struct field leaf16_fields[] = {
+	FIELD(FIELD_UINT, struct leaf16_info, base_mhz, "base_mhz"),
+	FIELD(FIELD_UINT, struct leaf16_info, max_mhz, "max_mhz"),
+	FIELD(FIELD_UINT, struct leaf16_info, bus_mhz, "bus_mhz"),
+};
+
+static const struct field base_fields[] = {
+	FIELD(FIELD_HEX, struct hv_base, base, "base"),
+	FIELD(FIELD_HEX, struct hv_base, max_leaf, "max_leaf"),
+};
+
+static const struct field leaf_fields[] = {
+	FIELD(FIELD_HEX, struct hv_leaf, leaf, "leaf"),    FIELD(FIELD_HEX, struct hv_leaf, regs.eax, "eax"),
+	FIELD(FIELD_HEX, struct hv_leaf, regs.ebx, "ebx"), FIELD(FIELD_HEX, struct hv_leaf, regs.ecx, "ecx"),
+	FIELD(FIELD_HEX, struct hv_leaf, regs.edx, "edx"),
+};
+
+static const struct field timing_fields[] = {
+	FIELD(FIELD_UINT, struct hv_base, timing_tsc_khz, "tsc_khz"),
+	FIELD(FIELD_UINT, struct hv_base, timing_apic_bus_khz, "apic_bus_khz"),
+};
+
+static const struct field report_fields[] = {
+	FIELD(FIELD_UINT, struct report, hv.dropped, "hypervisor_bases_dropped"),
+};
+
+static const struct field acpi_fields[] = {
+	FIELD(FIELD_BOOL, struct acpi_info, rsdp_found, "rsdp_found"),
+	FIELD(FIELD_HEX, struct acpi_info, rsdp_address, "rsdp_address"),
+	FIELD(FIELD_UINT, struct acpi_info, rsdp_revision, "rsdp_revision"),
+	FIELD(FIELD_TEXT, struct acpi_info, oem_id, "oem_id"),
+	FIELD(FIELD_HEX, struct acpi_info, rtc_century_index, "rtc_century_index"),
+	FIELD(FIELD_UINT, struct acpi_info, problems_dropped, "problems_dropped"),
+};
+
+static const struct field pm_timer_fields[] = {
+	FIELD(FIELD_HEX, struct acpi_info, pm_timer.port, "port"),
+	FIELD(FIELD_UINT, struct acpi_info, pm_timer.width_bits, "width_bits"),
+};
+
+static const struct field hpet_fields[] = {
+	FIELD(FIELD_HEX, struct acpi_info, hpet.base, "base"),
+	FIELD(FIELD_HEX, struct acpi_info, hpet.event_timer_block_id, "event_timer_block_id"),
+	FIELD(FIELD_BOOL, struct acpi_info, hpet.counter_64bit, "counter_64bit"),
+	FIELD(FIELD_UINT, struct acpi_info, hpet.min_tick, "min_tick"),
+};
+
+static const struct field madt_fields[] = {
+	FIELD(FIELD_HEX, struct acpi_info, madt.lapic_base, "lapic_base"),
+	FIELD(FIELD_UINT, struct acpi_info, madt.lapic_entries, "lapic_entries"),
+	FIELD(FIELD_UINT, struct acpi_info, madt.lapic_enabled, "lapic_enabled"),
+};
+
+static const struct field waet_fields[] = {
+	FIELD(FIELD_BOOL, struct acpi_info, waet.rtc_good, "rtc_good"),
+	FIELD(FIELD_BOOL, struct acpi_info, waet.pm_timer_good, "pm_timer_good"),
+};
+
+static const struct field problem_fields[] = {
+	FIELD(FIELD_TEXT, struct acpi_problem, table, "table"),
+	FIELD(FIELD_TEXT, struct acpi_problem, reason, "reason"),
+};
+
+static const struct field reference_fields[] = {
+	FIELD(FIELD_TEXT, struct reference_report, name, "name"),
+	FIELD(FIELD_TEXT, struct reference_report, label, "label"),
+	FIELD(FIELD_BOOL, struct reference_report, available, "available"),
+	FIELD(FIELD_BOOL, struct reference_report, measured, "measured"),
+	FIELD(FIELD_TEXT, struct reference_report, reason, "reason"),
+	FIELD(FIELD_TEXT, struct reference_report, detail, "detail"),
+	FIELD(FIELD_DOUBLE, struct reference_report, nominal_hz, "nominal_hz"),
+	FIELD(FIELD_UINT, struct reference_report, width_bits, "width_bits"),
+	FIELD(FIELD_DOUBLE, struct reference_report, tsc_hz, "tsc_hz"),
+	FIELD(FIELD_DOUBLE, struct reference_report, uncertainty_ppm, "uncertainty_ppm"),
+	FIELD(FIELD_DOUBLE, struct reference_report, rate_hz, "rate_hz"),
+	FIELD(FIELD_DOUBLE, struct reference_report, rate_uncertainty_ppm, "rate_uncertainty_ppm"),
+	FIELD(FIELD_DOUBLE, struct reference_report, window_s, "window_s"),
+	FIELD(FIELD_UINT, struct reference_report, samples, "samples"),
+	FIELD(FIELD_UINT, struct reference_report, rejected, "rejected"),
+	FIELD(FIELD_DOUBLE, struct reference_report, read_cost_ns, "read_cost_ns"),
+	FIELD(FIELD_UINT, struct reference_report, backward_steps, "backward_steps"),
+	FIELD(FIELD_UINT, struct reference_report, gaps_bridged, "gaps_bridged"),
+	FIELD(FIELD_BOOL, struct reference_report, disagrees, "disagrees"),
+};
+
+static const struct field tsc_fields[] = {
+	FIELD(FIELD_DOUBLE, struct tsc_estimate, hz, "measured_hz"),
+	FIELD(FIELD_DOUBLE, struct tsc_estimate, uncertainty_ppm, "uncertainty_ppm"),
+	FIELD(FIELD_TEXT, struct tsc_estimate, reference, "reference"),
+};
+
+static const struct field cross_check_fields[] = {
+	FIELD(FIELD_TEXT, struct cross_check, a, "a"),
+	FIELD(FIELD_TEXT, struct cross_check, b, "b"),
+	FIELD(FIELD_DOUBLE, struct cross_check, ppm, "ppm"),
+	FIELD(FIELD_DOUBLE, struct cross_check, combined_ppm, "combined_uncertainty_ppm"),
+	FIELD(FIELD_BOOL, struct cross_check, agree, "agree"),
+};
+
+/*
+ * Words core/report_json.c writes from tables of its own. They must match it: the round-trip
+ * tests write every value and read it back. (Core could export them as it does hv_range_name.)
+ */
+static const char *const acpi_root_words[] = {[ACPI_ROOT_NONE] = "none", [ACPI_ROOT_XSDT] = "xsdt",
+					      [ACPI_ROOT_RSDT] = "rsdt"};
+static const char *const pm_port_field_words[] = {
+	[ACPI_PM_PORT_NONE] = "none",
+	[ACPI_PM_PORT_X_PM_TMR_BLK] = "X_PM_TMR_BLK",
+	[ACPI_PM_PORT_PM_TMR_BLK] = "PM_TMR_BLK",
+};
+static const char *const sampling_words[] = {"counter", "edges"}; /* indexed by reference_report.edges */
+
+/* CPUID leaf 5 EDX holds one nibble per C-state. */
+#define MWAIT_SUBSTATES_MAX 0xf
+
+static int read_substate(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	struct mwait_info *mwait = ctx;
+	uint64_t count;
+
+	if (read_integer(rd, item, path, false, sizeof(mwait->substates[0]), &count))
+		return -1;
+	if (count > MWAIT_SUBSTATES_MAX)
+		return fail(rd, path, "%llu sub-states, more than a 4-bit field holds", (unsigned long long)count);
+	mwait->substates[index] = (uint8_t)count;
+	return 0;
+}
+
+static int read_mwait(struct reader *rd, const json_t *cpu, struct mwait_info *mwait)
+{
+	const json_t *object;
+	unsigned substates = MWAIT_CSTATE_SLOTS;
+
+	if (read_block(rd, cpu, "cpu", "mwait", mwait_fields, ARRAY_SIZE(mwait_fields), mwait, &object))
+		return -1;
+	mwait->present = object != NULL;
+	if (!object)
+		return 0;
+	if (read_array(rd, object, "cpu.mwait", "substates", false, MWAIT_CSTATE_SLOTS, read_substate, mwait,
+		       &substates))
+		return -1;
+	if (substates != MWAIT_CSTATE_SLOTS)
+		return fail(rd, "cpu.mwait.substates", "%u entries, expected %d (one per C-state C0..C7)", substates,
+			    MWAIT_CSTATE_SLOTS);
+	return 0;
+}
+
+static int read_cpu(struct reader *rd, const json_t *root, struct cpu_info *cpu)
+{
+	const json_t *object, *features, *leaf15, *leaf16;
+
+	if (get_member(rd, root, "", "cpu", JSON_OBJECT, true, &object) ||
+	    read_fields(rd, object, "cpu", cpu_fields, ARRAY_SIZE(cpu_fields), cpu) ||
+	    get_member(rd, object, "cpu", "features", JSON_OBJECT, false, &features))
+		return -1;
+	for (int f = 0; features && f < CPU_FEATURE_COUNT; f++)
+		if (read_scalar(rd, features, "cpu.features", cpu_feature_defs[f].name, FIELD_BOOL, sizeof(bool),
+				&cpu->features[f]))
+			return -1;
+	if (read_mwait(rd, object, &cpu->mwait) ||
+	    read_block(rd, object, "cpu", "leaf15", leaf15_fields, ARRAY_SIZE(leaf15_fields), &cpu->leaf15, &leaf15) ||
+	    read_block(rd, object, "cpu", "leaf16", leaf16_fields, ARRAY_SIZE(leaf16_fields), &cpu->leaf16, &leaf16))
+		return -1;
+	cpu->leaf15.present = leaf15 != NULL;
+	cpu->leaf16.present = leaf16 != NULL;
+	return 0;
+}
+
+/* Leaves run from the base without gaps: hv_find_leaf indexes them by their distance from it. */
+static int read_leaf(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	struct hv_base *b = ctx;
+	struct hv_leaf *l = &b->leaves[index];
+	char leaf_path[PATH_BYTES];
+
+	if (check_type(rd, item, path, JSON_OBJECT) ||
+	    read_fields(rd, item, path, leaf_fields, ARRAY_SIZE(leaf_fields), l))
+		return -1;
+	if (l->leaf != b->base + index)
+		return fail(rd, join_path(leaf_path, path, "leaf"),
+			    "0x%08x where 0x%08x was expected (leaves run from the base without gaps)", l->leaf,
+			    (unsigned)(b->base + index));
+	return 0;
+}
+
+static int read_base(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	const char *const ranges[] = {
+		[HV_RANGE_OK] = hv_range_name(HV_RANGE_OK),
+		[HV_RANGE_BELOW_BASE] = hv_range_name(HV_RANGE_BELOW_BASE),
+		[HV_RANGE_BEYOND_BLOCK] = hv_range_name(HV_RANGE_BEYOND_BLOCK),
+	};
+	const char *const timings[] = {
+		[HV_TIMING_NOT_OFFERED] = hv_timing_name(HV_TIMING_NOT_OFFERED),
+		[HV_TIMING_ZERO] = hv_timing_name(HV_TIMING_ZERO),
+		[HV_TIMING_PRESENT] = hv_timing_name(HV_TIMING_PRESENT),
+	};
+	struct hv_base *b = &((struct hv_inventory *)ctx)->bases[index];
+	const json_t *signature, *timing;
+	int range = HV_RANGE_OK, timing_status = HV_TIMING_NOT_OFFERED;
+	char member[PATH_BYTES], got[QUOTED_BYTES];
+
+	if (check_type(rd, item, path, JSON_OBJECT) ||
+	    read_fields(rd, item, path, base_fields, ARRAY_SIZE(base_fields), b) ||
+	    get_member(rd, item, path, "signature", JSON_STRING, false, &signature))
+		return -1;
+	if (signature && !hv_signature_parse(json_string_value(signature), b->signature))
+		return fail(rd, join_path(member, path, "signature"),
+			    "%s is not 12 bytes written as text, \\0 for NUL and \\xNN for other bytes",
+			    describe(signature, got));
+	if (read_choice(rd, item, path, "max_leaf_status", ranges, ARRAY_SIZE(ranges), &range) ||
+	    read_array(rd, item, path, "leaves", false, HV_MAX_LEAVES, read_leaf, b, &b->leaf_count) ||
+	    read_choice(rd, item, path, "timing_leaf_status", timings, ARRAY_SIZE(timings), &timing_status) ||
+	    read_block(rd, item, path, "timing_leaf", timing_fields, ARRAY_SIZE(timing_fields), b, &timing))
+		return -1;
+	b->range = (enum hv_range)range;
+	b->timing = (enum hv_timing_status)timing_status;
+	return 0;
+}
+
+static int read_acpi(struct reader *rd, const json_t *root, struct acpi_info *acpi)
+{
+	struct field_items problems = {problem_fields, ARRAY_SIZE(problem_fields), acpi->problems,
+				       sizeof(acpi->problems[0])};
+	const json_t *object, *pm_timer, *hpet, *madt, *waet;
+	int root_table = ACPI_ROOT_NONE, port_field = ACPI_PM_PORT_NONE;
+
+	if (get_member(rd, root, "", "acpi", JSON_OBJECT, false, &object))
+		return -1;
+	if (!object)
+		return 0;
+	if (read_fields(rd, object, "acpi", acpi_fields, ARRAY_SIZE(acpi_fields), acpi) ||
+	    read_choice(rd, object, "acpi", "root", acpi_root_words, ARRAY_SIZE(acpi_root_words), &root_table) ||
+	    read_block(rd, object, "acpi", "pm_timer", pm_timer_fields, ARRAY_SIZE(pm_timer_fields), acpi, &pm_timer) ||
+	    (pm_timer && read_choice(rd, pm_timer, "acpi.pm_timer", "field", pm_port_field_words,
+				     ARRAY_SIZE(pm_port_field_words), &port_field)) ||
+	    read_block(rd, object, "acpi", "hpet", hpet_fields, ARRAY_SIZE(hpet_fields), acpi, &hpet) ||
+	    read_block(rd, object, "acpi", "madt", madt_fields, ARRAY_SIZE(madt_fields), acpi, &madt) ||
+	    read_block(rd, object, "acpi", "waet", waet_fields, ARRAY_SIZE(waet_fields), acpi, &waet) ||
+	    read_array(rd, object, "acpi", "problems", false, ACPI_MAX_PROBLEMS, read_field_item, &problems,
+		       &acpi->problem_count))
+		return -1;
+	acpi->root = (enum acpi_root)root_table;
+	acpi->pm_timer.present = pm_timer != NULL;
+	acpi->pm_timer.port_field = (enum acpi_pm_port_field)port_field;
+	acpi->hpet.present = hpet != NULL;
+	acpi->madt.present = madt != NULL;
+	acpi->waet.present = waet != NULL;
+	return 0;
+}
+
+static int read_finding(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	struct reference_report *ref = ctx;
+	return read_value(rd, item, path, FIELD_TEXT, sizeof(ref->findings[index]), ref->findings[index]);
+}
+
+static int read_reference(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	struct reference_report *ref = &((struct report *)ctx)->references[index];
+	int edges = 0;
+
+	if (check_type(rd, item, path, JSON_OBJECT) ||
+	    read_fields(rd, item, path, reference_fields, ARRAY_SIZE(reference_fields), ref) ||
+	    read_choice(rd, item, path, "sampling", sampling_words, ARRAY_SIZE(sampling_words), &edges) ||
+	    read_array(rd, item, path, "findings", false, REPORT_MAX_FINDINGS, read_finding, ref, &ref->finding_count))
+		return -1;
+	ref->edges = edges;
+	return 0;
+}
+
+static int read_measurements(struct reader *rd, const json_t *root, struct report *r)
+{
+	struct field_items cross_checks = {cross_check_fields, ARRAY_SIZE(cross_check_fields), r->cross_checks,
+					   sizeof(r->cross_checks[0])};
+	const json_t *tsc;
+
+	if (read_array(rd, root, "", "references", false, REPORT_MAX_REFERENCES, read_reference, r,
+		       &r->reference_count) ||
+	    read_block(rd, root, "", "tsc", tsc_fields, ARRAY_SIZE(tsc_fields), &r->tsc, &tsc) ||
+	    read_array(rd, root, "", "cross_checks", false, REPORT_MAX_CROSS_CHECKS, read_field_item, &cross_checks,
+		       &r->cross_check_count))
+		return -1;
+	/* The writer gives a figure only for a valid estimate, null otherwise. */
+	r->tsc.valid = tsc && present_member(tsc, "measured_hz");
+	return 0;
+}
+
+/* The N of "tscprobe/N"; false for any other text. */
+static bool schema_version(const char *schema, unsigned *version)
+{
+	static const char prefix[] = "tscprobe/";
+	size_t digits = 0;
+
+	if (strncmp(schema, prefix, sizeof(prefix) - 1))
+		return false;
+	schema += sizeof(prefix) - 1;
+	while (isdigit((unsigned char)schema[digits]))
+		digits++;
+	/* Nine digits cannot overflow an unsigned. */
+	if (digits == 0 || digits > 9 || schema[digits] != '\0')
+		return false;
+	*version = (unsigned)strtoul(schema, NULL, 10);
+	return true;
+}
+
+static int check_schema(struct reader *rd, const json_t *root)
+{
+	const json_t *schema = json_object_get(root, "schema");
+	unsigned version, readable;
+	char got[QUOTED_BYTES];
+
+	if (!schema)
+		return fail(rd, NULL, "not a tscprobe report (no schema)");
+	if (!json_is_string(schema) || !schema_version(json_string_value(schema), &version))
+		return fail(rd, NULL, "not a tscprobe report (schema is %s, not \"tscprobe/N\")",
+			    describe(schema, got));
+	schema_version(REPORT_SCHEMA, &readable);
+	if (version > readable)
+		return fail(rd, NULL, "schema %s is newer than this tool reads (%s): update tscprobe",
+			    json_string_value(schema), REPORT_SCHEMA);
+	if (version < readable)
+		return fail(rd, NULL, "schema %s is older than this tool reads (%s)", json_string_value(schema),
+			    REPORT_SCHEMA);
+	return 0;
+}
+
+static int read_report(struct reader *rd, const json_t *root, struct report *out)
+{
+	const json_t *tool, *version;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(root))
+		return fail(rd, NULL, "not a tscprobe report (the top level is %s, not an object)",
+			    kind_name(json_typeof(root)));
+	if (check_schema(rd, root) || get_member(rd, root, "", "tool", JSON_OBJECT, true, &tool) ||
+	    get_member(rd, tool, "tool", "version", JSON_STRING, true, &version) ||
+	    read_fields(rd, tool, "tool", tool_fields, ARRAY_SIZE(tool_fields), out) || read_cpu(rd, root, &out->cpu) ||
+	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->hv, &out->hv.count) ||
+	    read_fields(rd, root, "", report_fields, ARRAY_SIZE(report_fields), out) ||
+	    read_acpi(rd, root, &out->acpi) || read_measurements(rd, root, out))
+		return -1;
+	return 0;
+}
+
+int report_read_json(const json_t *root, struct report *out, char *error, size_t error_size)
+{
+	struct reader rd = {NULL, error, error_size};
+	return read_report(&rd, root, out);
+}
+
+/* Takes ownership of root; NULL root means jansson could not parse, as parse_error says. */
+static int read_parsed(json_t *root, const json_error_t *parse_error, const char *source, struct report *out,
+		       char *error, size_t error_size)
+{
+	struct reader rd = {source, error, error_size};
+	int status;
+
+	if (!root)
+		return fail(&rd, NULL, "JSON syntax error at line %d, column %d: %s", parse_error->line,
+			    parse_error->column, parse_error->text);
+	status = read_report(&rd, root, out);
+	json_decref(root);
+	return status;
+}
+
+/* Duplicate keys are refused: which of the two a reader takes is not defined by JSON. */
+#define REPORT_DECODE_FLAGS JSON_REJECT_DUPLICATES
+
+int report_read_string(const char *text, size_t length, struct report *out, char *error, size_t error_size)
+{
+	json_error_t parse_error;
+	return read_parsed(json_loadb(text, length, REPORT_DECODE_FLAGS, &parse_error), &parse_error, NULL, out, error,
+			   error_size);
+}
+
+int report_read_file(const char *path, struct report *out, char *error, size_t error_size)
+{
+	struct reader rd = {path, error, error_size};
+	json_error_t parse_error;
+	FILE *file = fopen(path, "rb");
+	json_t *root;
+
+	if (!file)
+		return fail(&rd, NULL, "cannot open: %s", strerror(errno));
+	root = json_loadf(file, REPORT_DECODE_FLAGS, &parse_error);
+	/* A directory opens but does not read; say so rather than blame the JSON. */
+	if (!root && ferror(file)) {
+		int read_errno = errno;
+		fclose(file);
+		return fail(&rd, NULL, "cannot read: %s", strerror(read_errno));
+	}
+	fclose(file);
+	return read_parsed(root, &parse_error, path, out, error, error_size);
+}

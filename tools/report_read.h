@@ -1,0 +1,24 @@
+/* The host's reader of JSON reports (schema tscprobe/1): the inverse of core/report_json.c. */
+#ifndef TSCPROBE_REPORT_READ_H
+#define TSCPROBE_REPORT_READ_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "report.h"
+
+/*
+ * Fill *out from a parsed report. 0 on success; -1 with a one-line reason naming the field
+ * ("hypervisors[1].max_leaf: expected a hex string like ...") in error otherwise, *out then
+ * incomplete. Unknown members are ignored and absent or null ones stay zero, except the
+ * required schema, tool.version, cpu and hypervisors.
+ */
+int report_read_json(const json_t *root, struct report *out, char *error, size_t error_size);
+
+/* The same from JSON text of `length` bytes; syntax errors give jansson's line and column. */
+int report_read_string(const char *text, size_t length, struct report *out, char *error, size_t error_size);
+
+/* The same from a file; every error starts with the path. */
+int report_read_file(const char *path, struct report *out, char *error, size_t error_size);
+
+#endif

@@ -1,0 +1,58 @@
+/* What the simulated devices share: the cost of an access, a clock's ticks over virtual time, their entry points. */
+#ifndef TSCPROBE_SIM_DEVICE_H
+#define TSCPROBE_SIM_DEVICE_H
+
+#include "sim.h"
+
+#define PS_PER_S 1000000000000ull
+#define PS_PER_US 1000000ull
+#define FS_PER_PS 1000ull
+
+/*
+ * Spends one access of cost a: the base cost, plus (with a's probability) an extra delay before or after the
+ * moment the device samples its state. Returns that moment, the virtual time the value read belongs to.
+ */
+uint64_t sim_access(struct sim *s, const struct sim_access_cost *a);
+
+/* A clock running at numerator / denominator ticks per picosecond, off by rate_ppm. */
+struct sim_clock {
+	uint64_t numerator, denominator;
+	double rate_ppm;
+};
+
+/* A clock of hz ticks per second. */
+static inline struct sim_clock sim_clock_hz(uint64_t hz, double rate_ppm)
+{
+	return (struct sim_clock){hz, PS_PER_S, rate_ppm};
+}
+
+/* Whole ticks of c between two virtual times (from_ps <= to_ps); exact integer arithmetic, so no drift. */
+uint64_t sim_clock_ticks(const struct sim_clock *c, uint64_t from_ps, uint64_t to_ps);
+
+/* Ticks per second of virtual time, the clock's truth. */
+double sim_clock_true_hz(const struct sim_clock *c);
+
+/* The value a port read of width bytes returns when a byte-wide register decodes only its first byte. */
+uint32_t sim_io_byte(uint8_t value, unsigned width);
+
+/* A device: reset puts it in its power-on state (or does nothing when absent); a handler returns false
+ * when the address is not the device's, so the access goes on to the next device or floats high. */
+struct sim_device {
+	void (*reset)(struct sim *s);
+	bool (*io_read)(struct sim *s, uint16_t port, unsigned width, uint32_t *value);
+	bool (*io_write)(struct sim *s, uint16_t port, unsigned width, uint32_t value);
+	bool (*mmio_read)(struct sim *s, uint64_t phys, unsigned width, uint64_t *value);
+	bool (*mmio_write)(struct sim *s, uint64_t phys, unsigned width, uint64_t value);
+};
+
+extern const struct sim_device sim_pm_timer_device, sim_hpet_device, sim_rtc_device, sim_pit_device,
+	sim_lapic_device;
+
+/* GCAP_ID as the HPET's first register holds it (its low half is also the ACPI HPET table's block ID). */
+uint64_t sim_hpet_capabilities(const struct sim_hpet_config *c);
+
+/* Fills s->phys with the ACPI tables (synthesized from the clocks, or the scenario's fixture), applies the
+ * scenario's ACPI faults and sets s->machine.acpi_rsdp. */
+void sim_acpi_build(struct sim *s);
+
+#endif

@@ -1,0 +1,8 @@
+/* `tscprobe sim`: the probe's own flow on a simulated machine described by a scenario file. */
+#ifndef TSCPROBE_SIMULATE_H
+#define TSCPROBE_SIMULATE_H
+
+/* tscprobe sim SCENARIO.json [--json FILE] [--text FILE] [--window S] [--edge-window S] [--seed N] */
+int simulate_command(int argc, char **argv);
+
+#endif
