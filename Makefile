@@ -82,7 +82,7 @@ $(IMAGE): $(BUILD)/tscprobe.efi boot/make-esp
 	$(Q)boot/make-esp $< $@ $(IMAGE_MIB)
 
 # ---- targets ----------------------------------------------------------------------
-.PHONY: all image run test unit check-core deps clean
+.PHONY: all image run test unit deps bench clean
 all: $(BUILD)/tscprobe.efi $(BUILD)/tscprobe
 image: $(IMAGE)
 
@@ -96,14 +96,16 @@ run: deps
 	@$(MAKE) --no-print-directory all image
 	ci/qemu-run --app-args "$(APP_ARGS)" $(RUN_ARGS)
 
-check-core:
-	@tests/check-core-purity
-
 unit: $(TEST_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory all image unit
 	@tests/run-all $(TEST_BIN)
+
+# Calibration error against truth under QEMU -icount; a table, not a pass/fail test.
+bench: deps
+	@$(MAKE) --no-print-directory all image
+	ci/bench-calibration $(BENCH_WINDOWS)
 
 clean:
 	rm -rf $(BUILD)

@@ -25,6 +25,9 @@
  * OVMF's GetTime does), yet it is still far shorter than a tick. Its width enters the uncertainty.
  */
 #define EDGE_MAX_BRACKET_S 0.005
+/* Pairs of samples needed before their median rate can judge a jump; and the margin over a pair's read error. */
+#define JUMP_MIN_PAIRS 8
+#define JUMP_MARGIN 2.0
 /* Three standard errors: a stated uncertainty that the truth falls inside 99.7 % of the time. */
 #define COVERAGE_FACTOR 3.0
 
@@ -53,6 +56,56 @@ static double median_bracket(const struct calib_sample *samples, uint32_t from, 
 		widths[n++] = samples[i].tsc_hi - samples[i].tsc_lo;
 	sort_ticks(widths, n);
 	return n ? (double)widths[n / 2] : 0;
+}
+
+static void sort_doubles(double *v, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		double key = v[i];
+		uint32_t j = i;
+		for (; j > 0 && v[j - 1] > key; j--)
+			v[j] = v[j - 1];
+		v[j] = key;
+	}
+}
+
+static double midpoint(const struct calib_sample *s)
+{
+	return (double)s->tsc_lo + (double)(s->tsc_hi - s->tsc_lo) / 2;
+}
+
+/*
+ * Steps the reference took that the TSC did not: each pair of neighbouring samples is held against
+ * the median rate of all pairs (one jump cannot move a median). A pair's reference advance may
+ * differ from what its TSC advance predicts only by the reads' quantisation and their brackets;
+ * beyond JUMP_MARGIN times that, the reference jumped (a step backwards smaller than the sample
+ * spacing looks like a short advance, and would otherwise pass unseen).
+ */
+static void find_jumps(const struct calib_sample *samples, uint32_t n, double quantisation_ticks,
+		       struct calib_result *out)
+{
+	double rates[CALIB_MAX_SAMPLES];
+	uint32_t m = 0;
+
+	for (uint32_t i = 1; i < n; i++)
+		if (samples[i].ref_ticks > samples[i - 1].ref_ticks)
+			rates[m++] = (midpoint(&samples[i]) - midpoint(&samples[i - 1])) /
+				     (double)(samples[i].ref_ticks - samples[i - 1].ref_ticks);
+	if (m < JUMP_MIN_PAIRS)
+		return;
+	sort_doubles(rates, m);
+	double rate = rates[m / 2]; /* TSC ticks per reference tick */
+	for (uint32_t i = 1; i < n; i++) {
+		double advance = (double)samples[i].ref_ticks - (double)samples[i - 1].ref_ticks;
+		double predicted = (midpoint(&samples[i]) - midpoint(&samples[i - 1])) / rate;
+		double brackets = (double)(samples[i].tsc_hi - samples[i].tsc_lo + samples[i - 1].tsc_hi -
+					   samples[i - 1].tsc_lo) / rate;
+		double tolerance = JUMP_MARGIN * (2 * quantisation_ticks + brackets);
+		if (advance - predicted < -tolerance)
+			out->jumps_backward++;
+		else if (advance - predicted > tolerance)
+			out->jumps_forward++;
+	}
 }
 
 void calib_fit(const struct calib_sample *samples, uint32_t count, double nominal_hz, double quantisation_ticks,
@@ -126,6 +179,8 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 	}
 	out->uncertainty_ppm = square_root(out->fit_ppm * out->fit_ppm + out->quantisation_ppm * out->quantisation_ppm +
 					   out->bracket_ppm * out->bracket_ppm);
+	if (!edges)
+		find_jumps(samples, n, quantisation_ticks, out);
 	out->valid = true;
 	out->reason = NULL;
 }

@@ -29,8 +29,9 @@ struct calib_result {
 	double window_s;
 	uint32_t samples, rejected;
 	double read_cost_ticks; /* median bracket width, TSC ticks */
-	uint32_t backward_steps;
+	uint32_t backward_steps; /* readings behind the one before (seen by the unwrap) */
 	uint32_t gaps_bridged; /* reads more than half a counter period apart, completed using the TSC */
+	uint32_t jumps_backward, jumps_forward; /* steps the reference took that the TSC did not (seen by the fit) */
 };
 
 /* Measure the TSC against s (probed and available). Bounded: deadlines on two clocks and an iteration cap. */

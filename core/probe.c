@@ -54,6 +54,12 @@ static void record_source(struct reference_report *out, const struct time_source
 		text_copy(out->findings[i], sizeof(out->findings[i]), s->findings[i]);
 }
 
+static void add_finding(struct reference_report *out, const char *finding)
+{
+	if (out->finding_count < REPORT_MAX_FINDINGS)
+		text_copy(out->findings[out->finding_count++], sizeof(out->findings[0]), finding);
+}
+
 static void record_calibration(struct reference_report *out, const struct calib_result *c)
 {
 	out->measured = c->valid;
@@ -66,6 +72,12 @@ static void record_calibration(struct reference_report *out, const struct calib_
 	out->rejected = c->rejected;
 	out->backward_steps = c->backward_steps;
 	out->gaps_bridged = c->gaps_bridged;
+	out->jumps_backward = c->jumps_backward;
+	out->jumps_forward = c->jumps_forward;
+	if (c->backward_steps || c->jumps_backward)
+		add_finding(out, "it went backwards during the measurement: not monotonic");
+	if (c->jumps_forward)
+		add_finding(out, "it jumped forward against the TSC during the measurement");
 }
 
 /* The best estimate so far, to pace later measurements; 0 when there is none. */

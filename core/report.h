@@ -33,6 +33,7 @@ struct reference_report {
 	double rate_hz;              /* the reference's own rate against the best TSC estimate (LAPIC) */
 	double rate_uncertainty_ppm;
 	uint32_t samples, rejected, backward_steps, gaps_bridged;
+	uint32_t jumps_backward, jumps_forward; /* steps against the TSC between samples: the reference is not steady */
 	bool disagrees; /* the cross-check found it at odds with the other references */
 	unsigned finding_count;
 	char findings[REPORT_MAX_FINDINGS][REPORT_TEXT_BYTES];

@@ -219,6 +219,8 @@ static void write_reference(struct json_writer *w, const struct reference_report
 	write_measured(w, "read_cost_ns", ref->measured && ref->read_cost_ns > 0, ref->read_cost_ns, 1);
 	jw_uint(w, "backward_steps", ref->backward_steps);
 	jw_uint(w, "gaps_bridged", ref->gaps_bridged);
+	jw_uint(w, "jumps_backward", ref->jumps_backward);
+	jw_uint(w, "jumps_forward", ref->jumps_forward);
 	jw_bool(w, "disagrees", ref->disagrees);
 	jw_array(w, "findings");
 	for (unsigned i = 0; i < ref->finding_count; i++)
