@@ -31,6 +31,11 @@
 /* Three standard errors: a stated uncertainty that the truth falls inside 99.7 % of the time. */
 #define COVERAGE_FACTOR 3.0
 
+static double absolute(double x)
+{
+	return x < 0 ? -x : x;
+}
+
 static double square_root(double x)
 {
 	return x > 0 ? __builtin_sqrt(x) : 0;
@@ -45,17 +50,6 @@ static void sort_ticks(uint64_t *v, uint32_t n)
 			v[j] = v[j - 1];
 		v[j] = key;
 	}
-}
-
-/* Median bracket width of samples[from..to), in TSC ticks. */
-static double median_bracket(const struct calib_sample *samples, uint32_t from, uint32_t to)
-{
-	uint64_t widths[CALIB_MAX_SAMPLES];
-	uint32_t n = 0;
-	for (uint32_t i = from; i < to; i++)
-		widths[n++] = samples[i].tsc_hi - samples[i].tsc_lo;
-	sort_ticks(widths, n);
-	return n ? (double)widths[n / 2] : 0;
 }
 
 static void sort_doubles(double *v, uint32_t n)
@@ -112,7 +106,7 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 	       bool edges, struct calib_result *out)
 {
 	uint64_t brackets[CALIB_MAX_SAMPLES];
-	double mean_x = 0, mean_y = 0, sxx = 0, sxy = 0, ssr = 0;
+	double mean_x = 0, mean_y = 0, mean_w = 0, sxx = 0, sxy = 0, sxw = 0, ssr = 0;
 	uint32_t n = count < CALIB_MAX_SAMPLES ? count : CALIB_MAX_SAMPLES;
 
 	out->samples = n;
@@ -127,14 +121,17 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 		mean_x += (double)(samples[i].ref_ticks - x0);
 		mean_y += (double)(samples[i].tsc_lo - y0) + (double)(samples[i].tsc_hi - samples[i].tsc_lo) / 2;
 		brackets[i] = samples[i].tsc_hi - samples[i].tsc_lo;
+		mean_w += (double)brackets[i];
 	}
 	mean_x /= n;
 	mean_y /= n;
+	mean_w /= n;
 	for (uint32_t i = 0; i < n; i++) {
 		double dx = (double)(samples[i].ref_ticks - x0) - mean_x;
 		double dy = (double)(samples[i].tsc_lo - y0) + (double)brackets[i] / 2 - mean_y;
 		sxx += dx * dx;
 		sxy += dx * dy;
+		sxw += dx * ((double)brackets[i] - mean_w);
 	}
 	if (sxx <= 0) {
 		out->valid = false;
@@ -166,16 +163,17 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 	out->quantisation_ppm = 1e6 * quantisation_ticks / (x_span * square_root(n));
 	/*
 	 * Where inside its bracket a read happened: averaged for counters, worst case at the ends for
-	 * edges. For counters also a systematic part: when the brackets grow or shrink over the window
-	 * (VM exits getting slower, QEMU's -icount shift=auto changing its time per instruction), the
-	 * read's place in its bracket moves with them and tilts the line by up to the change in width.
+	 * edges. For counters also a systematic part: when brackets widen or narrow over the window (VM
+	 * exits getting slower, -icount shift=auto changing its time per instruction), the read's place
+	 * moves with them. Lines through the brackets' starts and ends differ in slope by the trend of
+	 * the width, and the read's line lies between them: half that trend bounds the tilt.
 	 */
 	if (edges) {
 		out->bracket_ppm = 1e6 * (double)brackets[n - 1] / y_span;
 	} else {
-		double random = (double)brackets[n / 2] / 2 / square_root(n);
-		double drift = median_bracket(samples, 0, n / 3) - median_bracket(samples, n - n / 3, n);
-		out->bracket_ppm = 1e6 * square_root(random * random + drift * drift) / y_span;
+		double random = (double)brackets[n / 2] / 2 / square_root(n) / y_span;
+		double trend = absolute(sxw / sxx) / 2 / slope;
+		out->bracket_ppm = 1e6 * square_root(random * random + trend * trend);
 	}
 	out->uncertainty_ppm = square_root(out->fit_ppm * out->fit_ppm + out->quantisation_ppm * out->quantisation_ppm +
 					   out->bracket_ppm * out->bracket_ppm);

@@ -11,6 +11,12 @@ static bool comparable(const struct reference_report *ref)
 	return ref->measured && ref->tsc_hz > 0;
 }
 
+/* Only clocks that do not derive from the TSC can judge each other, or it. */
+static bool independent(const struct reference_report *ref)
+{
+	return comparable(ref) && !ref->tsc_derived;
+}
+
 void crosscheck_run(struct report *r)
 {
 	unsigned agreements[REPORT_MAX_REFERENCES] = {0}, disagreements[REPORT_MAX_REFERENCES] = {0};
@@ -27,6 +33,8 @@ void crosscheck_run(struct report *r)
 			c->ppm = (ra->tsc_hz / rb->tsc_hz - 1) * 1e6;
 			c->combined_ppm = root(ra->uncertainty_ppm * ra->uncertainty_ppm + rb->uncertainty_ppm * rb->uncertainty_ppm);
 			c->agree = c->ppm <= c->combined_ppm && -c->ppm <= c->combined_ppm;
+			if (!independent(ra) || !independent(rb))
+				continue;
 			(c->agree ? agreements : disagreements)[a]++;
 			(c->agree ? agreements : disagreements)[b]++;
 		}
@@ -37,21 +45,30 @@ void crosscheck_run(struct report *r)
 	for (unsigned i = 0; i < r->reference_count; i++) {
 		struct reference_report *ref = &r->references[i];
 		ref->disagrees = disagreements[i] > agreements[i];
-		if (comparable(ref) && !ref->disagrees && (!best || ref->uncertainty_ppm < best->uncertainty_ppm))
+		if (independent(ref) && !ref->disagrees && (!best || ref->uncertainty_ppm < best->uncertainty_ppm))
 			best = ref;
 	}
 	/* When every reference is at odds with another, the most precise still gives the figure. */
 	if (!best)
 		for (unsigned i = 0; i < r->reference_count; i++)
-			if (comparable(&r->references[i]) &&
+			if (independent(&r->references[i]) &&
 			    (!best || r->references[i].uncertainty_ppm < best->uncertainty_ppm))
 				best = &r->references[i];
 
 	r->tsc = (struct tsc_estimate){0};
-	if (best) {
-		r->tsc.valid = true;
-		r->tsc.hz = best->tsc_hz;
-		r->tsc.uncertainty_ppm = best->uncertainty_ppm;
-		text_copy(r->tsc.reference, sizeof(r->tsc.reference), best->name);
+	if (!best)
+		return;
+	r->tsc.valid = true;
+	r->tsc.hz = best->tsc_hz;
+	r->tsc.uncertainty_ppm = best->uncertainty_ppm;
+	text_copy(r->tsc.reference, sizeof(r->tsc.reference), best->name);
+	/* A clock computed from the TSC is judged against the estimate from the independent ones. */
+	for (unsigned i = 0; i < r->reference_count; i++) {
+		struct reference_report *ref = &r->references[i];
+		if (!comparable(ref) || !ref->tsc_derived)
+			continue;
+		double ppm = (ref->tsc_hz / r->tsc.hz - 1) * 1e6;
+		double combined = root(ref->uncertainty_ppm * ref->uncertainty_ppm + r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm);
+		ref->disagrees = ppm > combined || -ppm > combined;
 	}
 }

@@ -1,5 +1,6 @@
 /* The High Precision Event Timer: a memory-mapped up-counter whose period the hardware states in femtoseconds. */
 #include "sink.h"
+#include "report.h"
 #include "timesource.h"
 
 /* IA-PC HPET specification 1.0a, section 2.3: register offsets and bits. */
@@ -16,11 +17,11 @@
 /* flags: the probe started the main counter and stops it again in restore. */
 #define HPET_STARTED_BY_PROBE 1u
 
-static const char *hpet_probe(struct time_source *s, struct machine *m, const struct acpi_info *acpi)
+static const char *hpet_probe(struct time_source *s, struct machine *m, struct report *r)
 {
-	if (!acpi->hpet.present)
+	if (!r->acpi.hpet.present)
 		return "no HPET table (none on this platform, or disabled as by QEMU's hpet=off)";
-	s->address = acpi->hpet.base;
+	s->address = r->acpi.hpet.base;
 	uint64_t capabilities = m->mmio_read(m, s->address + HPET_GCAP_ID, 8);
 	if (capabilities == ~0ull)
 		return "its registers read all ones (no device at the address the table gives)";

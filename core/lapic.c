@@ -1,5 +1,6 @@
 /* The local APIC timer: its count rate measured against the TSC, without disturbing a firmware tick that uses it. */
 #include "sink.h"
+#include "report.h"
 #include "timesource.h"
 
 /* Intel SDM Vol. 3A, 11.5.4: xAPIC timer registers, offsets from the LAPIC base. */
@@ -30,15 +31,15 @@ static void lapic_set(struct time_source *s, struct machine *m, uint32_t offset,
 	m->mmio_write(m, s->address + offset, 4, value);
 }
 
-static const char *lapic_probe(struct time_source *s, struct machine *m, const struct acpi_info *acpi)
+static const char *lapic_probe(struct time_source *s, struct machine *m, struct report *r)
 {
 	uint64_t apic_base;
 	bool msr_readable = m->rdmsr(m, MSR_IA32_APIC_BASE, &apic_base) == ACCESS_OK;
 
 	if (msr_readable && (apic_base & APIC_BASE_X2APIC_ENABLE))
 		return "the LAPIC is in x2APIC mode (its registers are MSRs, not memory)";
-	if (acpi->madt.present)
-		s->address = acpi->madt.lapic_base;
+	if (r->acpi.madt.present)
+		s->address = r->acpi.madt.lapic_base;
 	else if (msr_readable)
 		s->address = apic_base & APIC_BASE_ADDRESS_MASK;
 	else

@@ -18,6 +18,11 @@ enum access_status {
 	ACCESS_UNSUPPORTED, /* this machine cannot perform the access at all */
 };
 
+/* Registers in and out of VMware's backdoor (an IN from its port with a magic number in EAX). */
+struct backdoor_regs {
+	uint32_t eax, ebx, ecx, edx, esi, edi;
+};
+
 /* Wall-clock time as firmware (UEFI GetTime) or the RTC reports it. */
 struct calendar_time {
 	uint16_t year;
@@ -47,6 +52,14 @@ struct machine {
 	enum access_status (*firmware_time)(struct machine *m, struct calendar_time *out);
 	/* Stop for about us microseconds without consuming the CPU (progress, countdowns). */
 	void (*stall)(struct machine *m, uint32_t us);
+
+	/* A zeroed 4 KiB page the probe owns, for a paravirtual clock page; its physical address in *phys.
+	 * The hypervisor writes it behind the compiler's back: read it through volatile. NULL when none. */
+	volatile void *(*page_alloc)(struct machine *m, uint64_t *phys);
+	void (*page_free)(struct machine *m, volatile void *page);
+	/* VMware's backdoor: `in` from port 0x5658 with *regs loaded, *regs as it returns. Only where the
+	 * VMware signature was seen; ACCESS_UNSUPPORTED where the machine cannot do it. */
+	enum access_status (*vmware_backdoor)(struct machine *m, struct backdoor_regs *regs);
 
 	uint64_t acpi_rsdp; /* physical address of the RSDP, 0 when firmware gave none */
 	void *ctx;          /* the implementation's own state */

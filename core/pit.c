@@ -1,5 +1,6 @@
 /* The 8254 PIT, channel 2: the speaker channel, gated through port 0x61, which nobody else is using. */
 #include "sink.h"
+#include "report.h"
 #include "timesource.h"
 
 /* Intel 8254 datasheet; PC wiring of channel 2's gate and output through port 0x61. */
@@ -25,9 +26,9 @@ static uint16_t latch_count(struct machine *m)
 	return (uint16_t)(lo | hi << 8);
 }
 
-static const char *pit_probe(struct time_source *s, struct machine *m, const struct acpi_info *acpi)
+static const char *pit_probe(struct time_source *s, struct machine *m, struct report *r)
 {
-	(void)acpi;
+	(void)r;
 	s->saved[0] = m->io_read(m, PORT_61, 1);
 	m->io_write(m, PIT_COMMAND_PORT, 1, PIT_CMD_CH2_READ_STATUS);
 	uint8_t status = (uint8_t)m->io_read(m, PIT_CHANNEL2_PORT, 1);

@@ -1,11 +1,12 @@
 /* The probe flow: one table of contents for every machine the probe runs on. */
 #include "calib.h"
-#include "report.h"
+#include "claims.h"
 
 /* The report lists references in this order; they are measured counters first, so that the
  * edge-timed clocks and the LAPIC (no nominal rate) can use the first estimate. */
 static const struct time_source_driver *const drivers[] = {
-	&pmtimer_driver, &hpet_driver, &rtc_driver, &pit_driver, &lapic_driver, &uefi_time_driver,
+	&pmtimer_driver, &hpet_driver, &rtc_driver, &pit_driver, &lapic_driver, &uefi_time_driver, &kvmclock_driver,
+	&hv_refcount_driver,
 };
 #define DRIVER_COUNT (sizeof(drivers) / sizeof(drivers[0]))
 
@@ -49,6 +50,7 @@ static void record_source(struct reference_report *out, const struct time_source
 	out->nominal_hz = s->nominal_hz;
 	out->width_bits = s->width_bits;
 	out->edges = s->sampling == SAMPLING_EDGES;
+	out->tsc_derived = s->tsc_derived;
 	out->finding_count = s->finding_count;
 	for (unsigned i = 0; i < s->finding_count; i++)
 		text_copy(out->findings[i], sizeof(out->findings[i]), s->findings[i]);
@@ -152,12 +154,13 @@ void probe_run(struct machine *m, const struct probe_settings *settings, struct 
 
 	probe_inventory(m, settings->version, r);
 	acpi_discover(m, &r->acpi);
+	claims_collect(m, r);
 
 	r->reference_count = DRIVER_COUNT;
 	for (unsigned i = 0; i < DRIVER_COUNT; i++) {
 		struct time_source *s = &sources[i];
 		*s = (struct time_source){.driver = drivers[i]};
-		s->reason = s->driver->probe(s, m, &r->acpi);
+		s->reason = s->driver->probe(s, m, r);
 		s->available = s->reason == NULL;
 		record_source(&r->references[i], s);
 	}
@@ -170,6 +173,7 @@ void probe_run(struct machine *m, const struct probe_settings *settings, struct 
 		settings->progress(settings->progress_ctx, NULL, 0);
 	crosscheck_run(r);
 	derive_from_estimate(r, results);
+	verdicts_run(r);
 	if (r->tsc.valid)
 		r->duration_s = (double)(m->rdtsc(m) - tsc_start) / r->tsc.hz;
 }

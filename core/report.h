@@ -27,6 +27,7 @@ struct reference_report {
 	double nominal_hz;              /* its specified rate; 0 when only measurement tells (LAPIC) */
 	unsigned width_bits;
 	bool edges;    /* timed at its ticks (RTC, UEFI time) rather than read as a counter */
+	bool tsc_derived; /* computed from the TSC by the hypervisor's scale (kvmclock): not independent */
 	bool measured; /* the fields below hold a result */
 	double tsc_hz; /* the TSC rate against this reference; 0 for references without a nominal rate */
 	double uncertainty_ppm, window_s, read_cost_ns;
@@ -47,6 +48,58 @@ struct cross_check {
 	bool agree;
 };
 
+/* One figure behind a claim, typed so that JSON keeps it as a number, a hex string, a boolean or text. */
+enum detail_kind { DETAIL_UINT, DETAIL_INT, DETAIL_HEX, DETAIL_BOOL, DETAIL_TEXT };
+struct claim_detail {
+	char key[24];
+	enum detail_kind kind;
+	uint64_t u; /* DETAIL_UINT, DETAIL_HEX, DETAIL_BOOL (0/1) */
+	int64_t i;  /* DETAIL_INT */
+	char text[48];
+};
+
+#define REPORT_MAX_CLAIMS 12
+#define CLAIM_MAX_DETAILS 10
+
+/* A frequency the platform advertises for the TSC: never truth, always compared. */
+struct claim {
+	char source[32]; /* "cpuid_timing_leaf", "kvmclock", "hyperv_tsc_frequency_msr", ... */
+	char label[48];  /* "CPUID 0x40000010 timing leaf" */
+	double tsc_hz;
+	unsigned detail_count;
+	struct claim_detail details[CLAIM_MAX_DETAILS];
+};
+
+/* An access that faulted or could not be made: a finding, never a crash. */
+#define REPORT_MAX_FAULTS 16
+struct fault {
+	char access[16]; /* "rdmsr", "wrmsr", "vmware_backdoor" */
+	uint32_t msr;    /* or the port */
+	char status[16]; /* "#GP", "#UD", "unsupported" */
+};
+
+/* Hyper-V's CPUID 0x40000003/4 as the guest sees them (TLFS), where a base says "Hv#1". */
+struct hyperv_info {
+	bool present;
+	uint32_t base;
+	uint32_t privileges;       /* 0x40000003 EAX: partition privilege mask, low half */
+	uint32_t power_management; /* 0x40000003 ECX */
+	uint32_t features;         /* 0x40000003 EDX */
+	uint32_t hints;            /* 0x40000004 EAX */
+};
+
+/* A plain-words conclusion, with the figures behind it. Severity order is the text report's order. */
+enum severity { SEVERITY_FAIL, SEVERITY_WARN, SEVERITY_INFO, SEVERITY_PASS };
+#define REPORT_MAX_VERDICTS 24
+struct verdict {
+	char id[40]; /* "claim.kvmclock", "invariant_tsc.absent", ... */
+	enum severity severity;
+	char message[200];
+	/* Figures, where the verdict has them (NaN-free: has_figures says whether they are set). */
+	bool has_figures;
+	double ppm, combined_uncertainty_ppm, drift_s_per_day, drift_s_per_5min;
+};
+
 /* The best estimate of the TSC rate: the most precise reference that agrees with the others. */
 struct tsc_estimate {
 	bool valid;
@@ -65,6 +118,13 @@ struct report {
 	struct tsc_estimate tsc;
 	unsigned cross_check_count;
 	struct cross_check cross_checks[REPORT_MAX_CROSS_CHECKS];
+	struct hyperv_info hyperv;
+	unsigned claim_count;
+	struct claim claims[REPORT_MAX_CLAIMS];
+	unsigned fault_count, faults_dropped;
+	struct fault faults[REPORT_MAX_FAULTS];
+	unsigned verdict_count;
+	struct verdict verdicts[REPORT_MAX_VERDICTS];
 	double duration_s; /* the probe's own run time, by the TSC and its best estimate; 0 when unknown */
 };
 
@@ -93,6 +153,21 @@ void probe_inventory(struct machine *m, const char *version, struct report *r);
 
 /* Compare every pair of measured references, flag the odd ones out, choose the best TSC estimate (pure). */
 void crosscheck_run(struct report *r);
+
+/* Gather every frequency the platform claims (core/claims.c); MSRs and pages are left as found. */
+void claims_collect(struct machine *m, struct report *r);
+
+/* Record an access that faulted; extra faults are counted. */
+void report_fault(struct report *r, const char *access, uint32_t msr, enum access_status status);
+
+/* MSR access through the machine that records a fault in the report; true when it worked. */
+bool report_rdmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t *value);
+bool report_wrmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t value);
+
+/* The verdicts: pure functions of the claims, the measurements and the CPU's flags (core/verdict.c). */
+void verdicts_run(struct report *r);
+
+const char *severity_name(enum severity severity);
 
 /* The reference called name, or NULL. */
 const struct reference_report *report_reference(const struct report *r, const char *name);

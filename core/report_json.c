@@ -209,6 +209,7 @@ static void write_reference(struct json_writer *w, const struct reference_report
 	write_measured(w, "nominal_hz", ref->nominal_hz > 0, ref->nominal_hz, 3);
 	jw_uint(w, "width_bits", ref->width_bits);
 	jw_string(w, "sampling", ref->edges ? "edges" : "counter");
+	jw_bool(w, "tsc_derived", ref->tsc_derived);
 	write_measured(w, "tsc_hz", ref->measured && ref->tsc_hz > 0, ref->tsc_hz, 3);
 	write_measured(w, "uncertainty_ppm", ref->measured, ref->uncertainty_ppm, 6);
 	write_measured(w, "rate_hz", ref->measured && ref->rate_hz > 0, ref->rate_hz, 3);
@@ -259,6 +260,99 @@ static void write_measurements(struct json_writer *w, const struct report *r)
 	jw_close(w);
 }
 
+static void write_claim(struct json_writer *w, const struct claim *c)
+{
+	jw_object(w, NULL);
+	jw_string(w, "source", c->source);
+	jw_string(w, "label", c->label);
+	jw_double(w, "tsc_hz", c->tsc_hz, 3);
+	jw_object(w, "details");
+	for (unsigned i = 0; i < c->detail_count; i++) {
+		const struct claim_detail *d = &c->details[i];
+		switch (d->kind) {
+		case DETAIL_UINT:
+			jw_uint(w, d->key, d->u);
+			break;
+		case DETAIL_INT:
+			jw_int(w, d->key, d->i);
+			break;
+		case DETAIL_HEX:
+			jw_hex64(w, d->key, d->u);
+			break;
+		case DETAIL_BOOL:
+			jw_bool(w, d->key, d->u != 0);
+			break;
+		default:
+			jw_string(w, d->key, d->text);
+			break;
+		}
+	}
+	jw_close(w);
+	jw_close(w);
+}
+
+/* Hyper-V's power-management and feature bits that matter for time (TLFS; reference A6). */
+static void write_hyperv(struct json_writer *w, const struct hyperv_info *h)
+{
+	if (!h->present) {
+		jw_null(w, "hyperv");
+		return;
+	}
+	jw_object(w, "hyperv");
+	jw_hex32(w, "base", h->base);
+	jw_hex32(w, "privileges", h->privileges);
+	jw_hex32(w, "power_management", h->power_management);
+	jw_hex32(w, "features", h->features);
+	jw_hex32(w, "hints", h->hints);
+	jw_bool(w, "access_reference_counter", h->privileges & (1u << 1));
+	jw_bool(w, "access_reference_tsc", h->privileges & (1u << 9));
+	jw_bool(w, "access_frequency_msrs", h->privileges & (1u << 11));
+	jw_bool(w, "access_tsc_invariant_controls", h->privileges & (1u << 15));
+	jw_uint(w, "max_cstate", h->power_management & 0xf);
+	jw_bool(w, "hpet_needed_for_c3", h->power_management & (1u << 4));
+	jw_bool(w, "mwait_available", h->features & (1u << 0));
+	jw_bool(w, "guest_idle_available", h->features & (1u << 5));
+	jw_bool(w, "frequency_msrs_available", h->features & (1u << 8));
+	jw_close(w);
+}
+
+static void write_claims_and_verdicts(struct json_writer *w, const struct report *r)
+{
+	write_hyperv(w, &r->hyperv);
+	jw_array(w, "claims");
+	for (unsigned i = 0; i < r->claim_count; i++)
+		write_claim(w, &r->claims[i]);
+	jw_close(w);
+
+	jw_array(w, "faults");
+	for (unsigned i = 0; i < r->fault_count; i++) {
+		jw_object_inline(w, NULL);
+		jw_string(w, "access", r->faults[i].access);
+		jw_hex32(w, "msr", r->faults[i].msr);
+		jw_string(w, "status", r->faults[i].status);
+		jw_close(w);
+	}
+	jw_close(w);
+	jw_uint(w, "faults_dropped", r->faults_dropped);
+
+	jw_array(w, "verdicts");
+	for (unsigned i = 0; i < r->verdict_count; i++) {
+		const struct verdict *v = &r->verdicts[i];
+		jw_object(w, NULL);
+		jw_string(w, "id", v->id);
+		jw_string(w, "severity", severity_name(v->severity));
+		jw_string(w, "message", v->message);
+		if (v->has_figures) {
+			jw_double(w, "ppm", v->ppm, 6);
+			jw_double(w, "combined_uncertainty_ppm", v->combined_uncertainty_ppm, 6);
+			jw_double(w, "drift_s_per_day", v->drift_s_per_day, 6);
+			jw_double(w, "drift_s_per_5min", v->drift_s_per_5min, 6);
+		}
+		jw_close(w);
+	}
+	jw_close(w);
+}
+
 void report_write_json(const struct report *r, struct sink *out)
 {
 	struct json_writer w;
@@ -281,5 +375,6 @@ void report_write_json(const struct report *r, struct sink *out)
 	jw_uint(&w, "hypervisor_bases_dropped", r->hv.dropped);
 	write_acpi(&w, &r->acpi);
 	write_measurements(&w, r);
+	write_claims_and_verdicts(&w, r);
 	jw_end(&w);
 }

@@ -1,39 +1,74 @@
 /* The human text writer of the report model: what matters first, then the figures, aligned, with units. */
 #include "report.h"
 
-static void write_findings(const struct report *r, struct sink *out)
-{
-	const struct cpu_info *cpu = &r->cpu;
+/* Text wrapped at an 80-column console, continuation lines indented under the first. */
+#define TEXT_COLUMNS 78
 
-	sink_puts(out, "Findings\n");
-	if (r->tsc.valid)
-		sink_printf(out, "  - The TSC runs at %.6f MHz +/- %.3f ppm (measured against the %s).\n", r->tsc.hz / 1e6,
-			    r->tsc.uncertainty_ppm, report_reference(r, r->tsc.reference)->label);
-	for (unsigned i = 0; i < r->reference_count; i++)
-		if (r->references[i].disagrees)
-			sink_printf(out, "  - The %s disagrees with the other references (see Cross-checks).\n",
-				    r->references[i].label);
-	if (r->hv.count == 0)
-		sink_printf(out, "  - No hypervisor CPUID base answers (hypervisor bit %s).\n",
-			    cpu->features[CPU_FEATURE_HYPERVISOR] ? "set" : "clear");
-	for (uint32_t i = 0; i < r->hv.count; i++) {
-		const struct hv_base *b = &r->hv.bases[i];
-		const char *name = hv_name(b->signature);
-		sink_printf(out, "  - Hypervisor at 0x%08x: %s, max leaf 0x%08x%s.\n", b->base,
-			    name ? name : "unknown signature", b->max_leaf,
-			    b->range == HV_RANGE_OK ? "" : " (not believed: leaves not read)");
-		if (b->timing == HV_TIMING_PRESENT)
-			sink_printf(out, "  - Timing leaf 0x%08x claims TSC %u kHz, LAPIC bus %u kHz.\n",
-				    b->base + HV_TIMING_LEAF_OFFSET, b->timing_tsc_khz, b->timing_apic_bus_khz);
-		else
-			sink_printf(out, "  - Timing leaf 0x%08x: %s.\n", b->base + HV_TIMING_LEAF_OFFSET,
-				    b->timing == HV_TIMING_ZERO ? "offered but zero (no frequency given)"
-								: "not offered (beyond the max leaf, not read)");
+static void write_wrapped(struct sink *out, const char *first_prefix, const char *text)
+{
+	size_t indent = text_length(first_prefix), column = indent;
+	sink_puts(out, first_prefix);
+	while (*text) {
+		size_t word = 0;
+		while (text[word] && text[word] != ' ')
+			word++;
+		if (column > indent && column + 1 + word > TEXT_COLUMNS) {
+			sink_printf(out, "\n%*s", (int)indent, "");
+			column = indent;
+		} else if (column > indent) {
+			sink_puts(out, " ");
+			column++;
+		}
+		out->write(out, text, word);
+		column += word;
+		text += word;
+		while (*text == ' ')
+			text++;
 	}
-	if (r->hv.dropped)
-		sink_printf(out, "  - %u more live hypervisor bases were not recorded.\n", r->hv.dropped);
-	sink_printf(out, "  - Invariant TSC is %s.\n",
-		    cpu->features[CPU_FEATURE_INVARIANT_TSC] ? "advertised" : "not advertised");
+	sink_puts(out, "\n");
+}
+
+static void write_verdicts(const struct report *r, struct sink *out)
+{
+	static const char *const tags[] = {"  FAIL  ", "  WARN  ", "  INFO  ", "  PASS  "};
+	sink_puts(out, "Verdicts (worst first)\n");
+	if (r->verdict_count == 0)
+		sink_puts(out, "  none\n");
+	for (unsigned i = 0; i < r->verdict_count; i++)
+		write_wrapped(out, tags[r->verdicts[i].severity], r->verdicts[i].message);
+	sink_puts(out, "\n");
+}
+
+static void write_claims(const struct report *r, struct sink *out)
+{
+	sink_puts(out, "Claims: what the platform says the TSC runs at\n");
+	if (r->claim_count == 0)
+		sink_puts(out, "  none\n");
+	for (unsigned i = 0; i < r->claim_count; i++) {
+		const struct claim *c = &r->claims[i];
+		sink_printf(out, "  %-38s %16.6f MHz\n", c->label, c->tsc_hz / 1e6);
+		for (unsigned d = 0; d < c->detail_count; d++) {
+			const struct claim_detail *x = &c->details[d];
+			sink_printf(out, "      %-20s ", x->key);
+			if (x->kind == DETAIL_HEX)
+				sink_printf(out, "0x%llx\n", (unsigned long long)x->u);
+			else if (x->kind == DETAIL_INT)
+				sink_printf(out, "%lld\n", (long long)x->i);
+			else if (x->kind == DETAIL_BOOL)
+				sink_printf(out, "%s\n", x->u ? "yes" : "no");
+			else if (x->kind == DETAIL_UINT)
+				sink_printf(out, "%llu\n", (unsigned long long)x->u);
+			else
+				sink_printf(out, "%s\n", x->text);
+		}
+	}
+	for (unsigned i = 0; i < r->fault_count; i++)
+		sink_printf(out, "  fault: %s 0x%x: %s\n", r->faults[i].access, r->faults[i].msr, r->faults[i].status);
+	if (r->hyperv.present)
+		sink_printf(out, "  Hyper-V at 0x%08x: privileges 0x%08x, max C-state %u, HPET needed for C3: %s, "
+				 "MWAIT offered: %s\n",
+			    r->hyperv.base, r->hyperv.privileges, r->hyperv.power_management & 0xf,
+			    r->hyperv.power_management & (1u << 4) ? "yes" : "no", r->hyperv.features & 1 ? "yes" : "no");
 	sink_puts(out, "\n");
 }
 
@@ -166,7 +201,8 @@ void report_write_text(const struct report *r, struct sink *out)
 {
 	sink_printf(out, "tscprobe %s report (machine: %s, schema %s)\n\n", r->tool_version, r->machine_kind,
 		    REPORT_SCHEMA);
-	write_findings(r, out);
+	write_verdicts(r, out);
+	write_claims(r, out);
 	write_cpu(&r->cpu, out);
 	sink_puts(out, "Hypervisor CPUID bases (0x40000000..0x4000FF00)\n");
 	if (r->hv.count == 0)

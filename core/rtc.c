@@ -1,5 +1,6 @@
 /* The CMOS real-time clock: a one-second reference, timed by the edge at which its seconds change. */
 #include "sink.h"
+#include "report.h"
 #include "timesource.h"
 
 /* MC146818 register map, as every PC's CMOS RTC implements it. */
@@ -29,9 +30,9 @@ static unsigned from_bcd(uint8_t v)
 	return (v >> 4) * 10u + (v & 0xf);
 }
 
-static const char *rtc_probe(struct time_source *s, struct machine *m, const struct acpi_info *acpi)
+static const char *rtc_probe(struct time_source *s, struct machine *m, struct report *r)
 {
-	(void)acpi;
+	(void)r;
 	uint8_t status_b = cmos_read(m, RTC_STATUS_B);
 	if (status_b == 0xff && cmos_read(m, RTC_STATUS_A) == 0xff)
 		return "the CMOS registers read all ones (no RTC)";

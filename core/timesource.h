@@ -5,6 +5,8 @@
 #include "acpi.h"
 #include "machine.h"
 
+struct report;
+
 /* How a source is read for calibration. */
 enum sampling {
 	SAMPLING_COUNTER, /* a counter that moves between reads: every bracketed read is a sample */
@@ -19,8 +21,9 @@ struct time_source;
 struct time_source_driver {
 	const char *name;  /* report key: "acpi_pm", "hpet", ... */
 	const char *label; /* human name: "ACPI PM timer" */
-	/* Find and validate the source and save what restore needs; NULL when usable, else why not. */
-	const char *(*probe)(struct time_source *s, struct machine *m, const struct acpi_info *acpi);
+	/* Find and validate the source (from what the report learned so far: CPUID, ACPI, hypervisor)
+	 * and save what restore needs; NULL when usable, else why not. */
+	const char *(*probe)(struct time_source *s, struct machine *m, struct report *r);
 	/* The raw counter value; counts up modulo s->modulus (0 = 2^64). */
 	uint64_t (*read)(struct time_source *s, struct machine *m);
 	/* Put back what probe changed; NULL when it changes nothing. */
@@ -35,12 +38,14 @@ struct time_source {
 	uint64_t modulus;    /* counter period in ticks, 0 = 2^64 */
 	unsigned width_bits; /* for the report */
 	enum sampling sampling;
+	bool tsc_derived; /* computed from the TSC itself (kvmclock): compared, never an independent reference */
 	char detail[TIME_SOURCE_DETAIL_BYTES]; /* where and how: "port 0x608, 24-bit (FADT X_PM_TMR_BLK)" */
 	const char *findings[TIME_SOURCE_MAX_FINDINGS]; /* validation results, worst first */
 	unsigned finding_count;
 
 	/* Driver state. */
-	uint64_t address;      /* port or MMIO base */
+	uint64_t address;      /* port, MMIO base or MSR */
+	volatile void *page;   /* a paravirtual clock page the probe owns */
 	uint64_t saved[4];     /* registers to restore */
 	uint64_t last_value;   /* for drivers that derive a count (RTC seconds) */
 	uint32_t flags;
@@ -51,6 +56,6 @@ void time_source_note(struct time_source *s, const char *finding);
 
 /* The drivers, in the order the probe uses them (most precise first). */
 extern const struct time_source_driver pmtimer_driver, hpet_driver, rtc_driver, pit_driver, lapic_driver,
-	uefi_time_driver;
+	uefi_time_driver, kvmclock_driver, hv_refcount_driver;
 
 #endif

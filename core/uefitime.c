@@ -1,13 +1,14 @@
 /* The firmware's own view of the time (UEFI GetTime): one-second resolution, timed at its edges like the RTC. */
 #include "sink.h"
+#include "report.h"
 #include "timesource.h"
 
 #define SECONDS_PER_DAY 86400u
 
-static const char *uefi_time_probe(struct time_source *s, struct machine *m, const struct acpi_info *acpi)
+static const char *uefi_time_probe(struct time_source *s, struct machine *m, struct report *r)
 {
 	struct calendar_time t;
-	(void)acpi;
+	(void)r;
 	if (m->firmware_time(m, &t) != ACCESS_OK)
 		return "the firmware's GetTime() is not available";
 	s->nominal_hz = 1;

@@ -84,3 +84,11 @@ enum access_status guard_wrmsr(uint32_t msr, uint64_t value)
 	wrmsr(msr, value);
 	return disarm();
 }
+
+enum access_status guard_vmware_backdoor(struct backdoor_regs *regs)
+{
+	if (!arm(BACKDOOR_INSTRUCTION_BYTES))
+		return ACCESS_UNSUPPORTED;
+	vmware_backdoor_in(regs);
+	return disarm();
+}

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "machine.h"
+
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
@@ -63,6 +65,17 @@ static inline uint64_t rdmsr(uint32_t msr)
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+/* VMware's backdoor: a one-byte `in eax, dx` (ED) with the magic in EAX; the hypervisor answers in all six. */
+#define BACKDOOR_INSTRUCTION_BYTES 1
+
+static inline void vmware_backdoor_in(struct backdoor_regs *r)
+{
+	__asm__ volatile("inl %%dx, %%eax"
+			 : "+a"(r->eax), "+b"(r->ebx), "+c"(r->ecx), "+d"(r->edx), "+S"(r->esi), "+D"(r->edi)
+			 :
+			 : "memory");
 }
 
 static inline uint64_t mmio_read64(uint64_t phys)

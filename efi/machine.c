@@ -84,6 +84,32 @@ static void hw_stall(struct machine *m, uint32_t us)
 	BS->Stall(us);
 }
 
+/* Pages below 4 GiB: old hypervisors take a 32-bit address in the deprecated kvmclock MSRs. */
+#define PAGE_BELOW_4G 0xfffff000ull
+
+static volatile void *hw_page_alloc(struct machine *m, uint64_t *phys)
+{
+	EFI_PHYSICAL_ADDRESS address = PAGE_BELOW_4G;
+	(void)m;
+	if (EFI_ERROR(BS->AllocatePages(AllocateMaxAddress, EfiBootServicesData, 1, &address)))
+		return NULL;
+	ZeroMem((void *)(uintptr_t)address, EFI_PAGE_SIZE);
+	*phys = address;
+	return (volatile void *)(uintptr_t)address;
+}
+
+static void hw_page_free(struct machine *m, volatile void *page)
+{
+	(void)m;
+	BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)page, 1);
+}
+
+static enum access_status hw_vmware_backdoor(struct machine *m, struct backdoor_regs *regs)
+{
+	(void)m;
+	return guard_vmware_backdoor(regs);
+}
+
 /* The RSDP from the configuration table: ACPI 2.0 first, 1.0 as fallback (UEFI spec 4.6). */
 static uint64_t find_rsdp(void)
 {
@@ -113,6 +139,9 @@ void uefi_machine_init(struct machine *m)
 		.phys_map = hw_phys_map,
 		.firmware_time = hw_firmware_time,
 		.stall = hw_stall,
+		.page_alloc = hw_page_alloc,
+		.page_free = hw_page_free,
+		.vmware_backdoor = hw_vmware_backdoor,
 		.acpi_rsdp = find_rsdp(),
 	};
 }

@@ -129,9 +129,11 @@ enum field_kind {
 struct field {
 	const char *key;
 	enum field_kind kind;
+	bool required; /* absent or null is an error, not a zero */
 	size_t offset, size;
 };
-#define FIELD(kind, type, member, key) {key, kind, offsetof(type, member), sizeof(((type *)0)->member)}
+#define FIELD(kind, type, member, key) {key, kind, false, offsetof(type, member), sizeof(((type *)0)->member)}
+#define REQUIRED(kind, type, member, key) {key, kind, true, offsetof(type, member), sizeof(((type *)0)->member)}
 
 /* "0x" and 1 to 16 hex digits, without sign, space or suffix. */
 static bool parse_hex(const char *text, uint64_t *out)
@@ -236,20 +238,25 @@ static int read_scalar(struct reader *rd, const json_t *object, const char *pare
 static int read_fields(struct reader *rd, const json_t *object, const char *parent, const struct field *fields,
 		       size_t count, void *dst)
 {
-	for (const struct field *f = fields; f < fields + count; f++)
+	char path[PATH_BYTES];
+
+	for (const struct field *f = fields; f < fields + count; f++) {
+		if (f->required && !present_member(object, f->key))
+			return fail(rd, join_path(path, parent, f->key), "missing");
 		if (read_scalar(rd, object, parent, f->key, f->kind, f->size, (unsigned char *)dst + f->offset))
 			return -1;
+	}
 	return 0;
 }
 
 /* A word from a fixed vocabulary; `names` is indexed by the enum value it stands for. */
 static int read_choice(struct reader *rd, const json_t *object, const char *parent, const char *key,
-		       const char *const *names, size_t count, int *out)
+		       const char *const *names, size_t count, bool required, int *out)
 {
 	const json_t *value;
 	char path[PATH_BYTES], expected[MESSAGE_BYTES / 2] = "";
 
-	if (get_member(rd, object, parent, key, JSON_STRING, false, &value))
+	if (get_member(rd, object, parent, key, JSON_STRING, required, &value))
 		return -1;
 	if (!value)
 		return 0;
@@ -319,7 +326,7 @@ static int read_field_item(struct reader *rd, const json_t *item, const char *pa
 }
 
 static const struct field tool_fields[] = {
-	FIELD(FIELD_TEXT, struct report, tool_version, "version"),
+	REQUIRED(FIELD_TEXT, struct report, tool_version, "version"),
 	FIELD(FIELD_TEXT, struct report, machine_kind, "machine"),
 	FIELD(FIELD_DOUBLE, struct report, duration_s, "duration_s"),
 };
@@ -372,6 +379,7 @@ static const struct field timing_fields[] = {
 
 static const struct field report_fields[] = {
 	FIELD(FIELD_UINT, struct report, hv.dropped, "hypervisor_bases_dropped"),
+	FIELD(FIELD_UINT, struct report, faults_dropped, "faults_dropped"),
 };
 
 static const struct field acpi_fields[] = {
@@ -420,6 +428,7 @@ static const struct field reference_fields[] = {
 	FIELD(FIELD_TEXT, struct reference_report, detail, "detail"),
 	FIELD(FIELD_DOUBLE, struct reference_report, nominal_hz, "nominal_hz"),
 	FIELD(FIELD_UINT, struct reference_report, width_bits, "width_bits"),
+	FIELD(FIELD_BOOL, struct reference_report, tsc_derived, "tsc_derived"),
 	FIELD(FIELD_DOUBLE, struct reference_report, tsc_hz, "tsc_hz"),
 	FIELD(FIELD_DOUBLE, struct reference_report, uncertainty_ppm, "uncertainty_ppm"),
 	FIELD(FIELD_DOUBLE, struct reference_report, rate_hz, "rate_hz"),
@@ -430,6 +439,8 @@ static const struct field reference_fields[] = {
 	FIELD(FIELD_DOUBLE, struct reference_report, read_cost_ns, "read_cost_ns"),
 	FIELD(FIELD_UINT, struct reference_report, backward_steps, "backward_steps"),
 	FIELD(FIELD_UINT, struct reference_report, gaps_bridged, "gaps_bridged"),
+	FIELD(FIELD_UINT, struct reference_report, jumps_backward, "jumps_backward"),
+	FIELD(FIELD_UINT, struct reference_report, jumps_forward, "jumps_forward"),
 	FIELD(FIELD_BOOL, struct reference_report, disagrees, "disagrees"),
 };
 
@@ -445,6 +456,65 @@ static const struct field cross_check_fields[] = {
 	FIELD(FIELD_DOUBLE, struct cross_check, ppm, "ppm"),
 	FIELD(FIELD_DOUBLE, struct cross_check, combined_ppm, "combined_uncertainty_ppm"),
 	FIELD(FIELD_BOOL, struct cross_check, agree, "agree"),
+};
+
+/* The raw CPUID registers are the model; the decoded members beside them are checked below. */
+static const struct field hyperv_fields[] = {
+	FIELD(FIELD_HEX, struct hyperv_info, base, "base"),
+	FIELD(FIELD_HEX, struct hyperv_info, privileges, "privileges"),
+	FIELD(FIELD_HEX, struct hyperv_info, power_management, "power_management"),
+	FIELD(FIELD_HEX, struct hyperv_info, features, "features"),
+	FIELD(FIELD_HEX, struct hyperv_info, hints, "hints"),
+};
+
+/* A claim's tsc_hz may be null: jw_double writes null for a figure beyond 10^18, which a broken MSR can give. */
+static const struct field claim_fields[] = {
+	REQUIRED(FIELD_TEXT, struct claim, source, "source"),
+	FIELD(FIELD_TEXT, struct claim, label, "label"),
+	FIELD(FIELD_DOUBLE, struct claim, tsc_hz, "tsc_hz"),
+};
+
+static const struct field fault_fields[] = {
+	REQUIRED(FIELD_TEXT, struct fault, access, "access"),
+	FIELD(FIELD_HEX, struct fault, msr, "msr"),
+	FIELD(FIELD_TEXT, struct fault, status, "status"),
+};
+
+static const struct field verdict_fields[] = {
+	REQUIRED(FIELD_TEXT, struct verdict, id, "id"),
+	FIELD(FIELD_TEXT, struct verdict, message, "message"),
+};
+
+/* Written all four or none (has_figures); one that cannot be written as a number (a drift against 0 Hz) is null. */
+static const struct field verdict_figure_fields[] = {
+	FIELD(FIELD_DOUBLE, struct verdict, ppm, "ppm"),
+	FIELD(FIELD_DOUBLE, struct verdict, combined_uncertainty_ppm, "combined_uncertainty_ppm"),
+	FIELD(FIELD_DOUBLE, struct verdict, drift_s_per_day, "drift_s_per_day"),
+	FIELD(FIELD_DOUBLE, struct verdict, drift_s_per_5min, "drift_s_per_5min"),
+};
+
+/*
+ * The members core/report_json.c decodes from the raw Hyper-V registers (TLFS bit numbers). They
+ * say nothing the registers do not, so they are not stored; they are read only to refuse a file
+ * where the two disagree (an edited decoded member would otherwise be silently ignored).
+ */
+struct decoded_bits {
+	const char *key;
+	const char *register_key; /* the raw member they come from */
+	size_t register_offset;
+	unsigned low_bit, width; /* width 1 is a boolean, wider an unsigned integer */
+};
+#define DECODED(key, reg, low_bit, width) {key, #reg, offsetof(struct hyperv_info, reg), low_bit, width}
+static const struct decoded_bits hyperv_decoded[] = {
+	DECODED("access_reference_counter", privileges, 1, 1),
+	DECODED("access_reference_tsc", privileges, 9, 1),
+	DECODED("access_frequency_msrs", privileges, 11, 1),
+	DECODED("access_tsc_invariant_controls", privileges, 15, 1),
+	DECODED("max_cstate", power_management, 0, 4),
+	DECODED("hpet_needed_for_c3", power_management, 4, 1),
+	DECODED("mwait_available", features, 0, 1),
+	DECODED("guest_idle_available", features, 5, 1),
+	DECODED("frequency_msrs_available", features, 8, 1),
 };
 
 /*
@@ -558,9 +628,9 @@ static int read_base(struct reader *rd, const json_t *item, const char *path, si
 		return fail(rd, join_path(member, path, "signature"),
 			    "%s is not 12 bytes written as text, \\0 for NUL and \\xNN for other bytes",
 			    describe(signature, got));
-	if (read_choice(rd, item, path, "max_leaf_status", ranges, ARRAY_SIZE(ranges), &range) ||
+	if (read_choice(rd, item, path, "max_leaf_status", ranges, ARRAY_SIZE(ranges), false, &range) ||
 	    read_array(rd, item, path, "leaves", false, HV_MAX_LEAVES, read_leaf, b, &b->leaf_count) ||
-	    read_choice(rd, item, path, "timing_leaf_status", timings, ARRAY_SIZE(timings), &timing_status) ||
+	    read_choice(rd, item, path, "timing_leaf_status", timings, ARRAY_SIZE(timings), false, &timing_status) ||
 	    read_block(rd, item, path, "timing_leaf", timing_fields, ARRAY_SIZE(timing_fields), b, &timing))
 		return -1;
 	b->range = (enum hv_range)range;
@@ -580,10 +650,10 @@ static int read_acpi(struct reader *rd, const json_t *root, struct acpi_info *ac
 	if (!object)
 		return 0;
 	if (read_fields(rd, object, "acpi", acpi_fields, ARRAY_SIZE(acpi_fields), acpi) ||
-	    read_choice(rd, object, "acpi", "root", acpi_root_words, ARRAY_SIZE(acpi_root_words), &root_table) ||
+	    read_choice(rd, object, "acpi", "root", acpi_root_words, ARRAY_SIZE(acpi_root_words), false, &root_table) ||
 	    read_block(rd, object, "acpi", "pm_timer", pm_timer_fields, ARRAY_SIZE(pm_timer_fields), acpi, &pm_timer) ||
 	    (pm_timer && read_choice(rd, pm_timer, "acpi.pm_timer", "field", pm_port_field_words,
-				     ARRAY_SIZE(pm_port_field_words), &port_field)) ||
+				     ARRAY_SIZE(pm_port_field_words), false, &port_field)) ||
 	    read_block(rd, object, "acpi", "hpet", hpet_fields, ARRAY_SIZE(hpet_fields), acpi, &hpet) ||
 	    read_block(rd, object, "acpi", "madt", madt_fields, ARRAY_SIZE(madt_fields), acpi, &madt) ||
 	    read_block(rd, object, "acpi", "waet", waet_fields, ARRAY_SIZE(waet_fields), acpi, &waet) ||
@@ -612,7 +682,7 @@ static int read_reference(struct reader *rd, const json_t *item, const char *pat
 
 	if (check_type(rd, item, path, JSON_OBJECT) ||
 	    read_fields(rd, item, path, reference_fields, ARRAY_SIZE(reference_fields), ref) ||
-	    read_choice(rd, item, path, "sampling", sampling_words, ARRAY_SIZE(sampling_words), &edges) ||
+	    read_choice(rd, item, path, "sampling", sampling_words, ARRAY_SIZE(sampling_words), false, &edges) ||
 	    read_array(rd, item, path, "findings", false, REPORT_MAX_FINDINGS, read_finding, ref, &ref->finding_count))
 		return -1;
 	ref->edges = edges;
@@ -633,6 +703,173 @@ static int read_measurements(struct reader *rd, const json_t *root, struct repor
 		return -1;
 	/* The writer gives a figure only for a valid estimate, null otherwise. */
 	r->tsc.valid = tsc && present_member(tsc, "measured_hz");
+	return 0;
+}
+
+/* "true" or "false" for one bit, the number for a wider field. */
+#define DECODED_TEXT_BYTES sizeof("4294967295")
+static const char *decoded_text(const struct decoded_bits *d, uint32_t value, char dst[DECODED_TEXT_BYTES])
+{
+	if (d->width == 1)
+		return value ? "true" : "false";
+	snprintf(dst, DECODED_TEXT_BYTES, "%u", value);
+	return dst;
+}
+
+static int check_decoded(struct reader *rd, const json_t *object, const struct hyperv_info *h)
+{
+	char path[PATH_BYTES], got_text[DECODED_TEXT_BYTES], want_text[DECODED_TEXT_BYTES], bits[16];
+
+	for (const struct decoded_bits *d = hyperv_decoded; d < hyperv_decoded + ARRAY_SIZE(hyperv_decoded); d++) {
+		const json_t *value = present_member(object, d->key);
+		uint32_t reg = *(const uint32_t *)((const unsigned char *)h + d->register_offset);
+		uint32_t want = (reg >> d->low_bit) & ((1u << d->width) - 1), number = 0;
+		bool flag = false;
+
+		if (!value)
+			continue;
+		join_path(path, "hyperv", d->key);
+		if (d->width == 1 ? read_value(rd, value, path, FIELD_BOOL, sizeof(flag), &flag)
+				  : read_value(rd, value, path, FIELD_UINT, sizeof(number), &number))
+			return -1;
+		uint32_t got = d->width == 1 ? flag : number;
+		if (got == want)
+			continue;
+		if (d->width == 1)
+			snprintf(bits, sizeof(bits), "bit %u", d->low_bit);
+		else
+			snprintf(bits, sizeof(bits), "bits %u:%u", d->low_bit + d->width - 1, d->low_bit);
+		return fail(rd, path, "%s disagrees with hyperv.%s 0x%08x (%s: %s)", decoded_text(d, got, got_text),
+			    d->register_key, reg, bits, decoded_text(d, want, want_text));
+	}
+	return 0;
+}
+
+static int read_hyperv(struct reader *rd, const json_t *root, struct hyperv_info *h)
+{
+	const json_t *object;
+
+	if (read_block(rd, root, "", "hyperv", hyperv_fields, ARRAY_SIZE(hyperv_fields), h, &object))
+		return -1;
+	h->present = object != NULL;
+	return object ? check_decoded(rd, object, h) : 0;
+}
+
+/* A detail's kind follows its JSON type, as core/report_json.c writes each kind. */
+static int read_detail(struct reader *rd, const json_t *value, const char *path, struct claim_detail *d)
+{
+	char got[QUOTED_BYTES];
+
+	switch (json_typeof(value)) {
+	case JSON_INTEGER:
+		/* The writer gives a signed detail that is not negative as a plain integer: it reads back unsigned. */
+		if (json_integer_value(value) < 0) {
+			d->kind = DETAIL_INT;
+			d->i = json_integer_value(value);
+		} else {
+			d->kind = DETAIL_UINT;
+			d->u = (uint64_t)json_integer_value(value);
+		}
+		return 0;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		d->kind = DETAIL_BOOL;
+		d->u = json_is_true(value);
+		return 0;
+	case JSON_STRING:
+		if (!strncmp(json_string_value(value), "0x", 2)) {
+			d->kind = DETAIL_HEX;
+			return read_integer(rd, value, path, true, sizeof(d->u), &d->u);
+		}
+		d->kind = DETAIL_TEXT;
+		return read_value(rd, value, path, FIELD_TEXT, sizeof(d->text), d->text);
+	default:
+		return fail(rd, path, "expected an integer, a hex string, true, false or text, got %s",
+			    describe(value, got));
+	}
+}
+
+/* The details object, member by member in the file's order (jansson keeps it). */
+static int read_details(struct reader *rd, const json_t *claim_object, const char *claim_path, struct claim *c)
+{
+	const json_t *details;
+	char path[PATH_BYTES], member[PATH_BYTES];
+	const char *key;
+	json_t *value;
+
+	if (get_member(rd, claim_object, claim_path, "details", JSON_OBJECT, false, &details))
+		return -1;
+	if (!details)
+		return 0;
+	join_path(path, claim_path, "details");
+	if (json_object_size(details) > CLAIM_MAX_DETAILS)
+		return fail(rd, path, "%zu members, more than the %d this tool holds", json_object_size(details),
+			    CLAIM_MAX_DETAILS);
+	/* jansson's iterator takes a non-const object; nothing here changes it. */
+	json_object_foreach((json_t *)details, key, value) {
+		struct claim_detail *d = &c->details[c->detail_count];
+
+		join_path(member, path, key);
+		if (strlen(key) >= sizeof(d->key))
+			return fail(rd, member, "a name of %zu characters, more than the %zu this tool holds", strlen(key),
+				    sizeof(d->key) - 1);
+		memcpy(d->key, key, strlen(key) + 1);
+		if (read_detail(rd, value, member, d))
+			return -1;
+		c->detail_count++;
+	}
+	return 0;
+}
+
+static int read_claim(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	struct claim *c = &((struct claim *)ctx)[index];
+
+	if (check_type(rd, item, path, JSON_OBJECT) ||
+	    read_fields(rd, item, path, claim_fields, ARRAY_SIZE(claim_fields), c))
+		return -1;
+	return read_details(rd, item, path, c);
+}
+
+static int read_verdict(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	const char *const severities[] = {
+		[SEVERITY_FAIL] = severity_name(SEVERITY_FAIL),
+		[SEVERITY_WARN] = severity_name(SEVERITY_WARN),
+		[SEVERITY_INFO] = severity_name(SEVERITY_INFO),
+		[SEVERITY_PASS] = severity_name(SEVERITY_PASS),
+	};
+	const struct field *const figures_end = verdict_figure_fields + ARRAY_SIZE(verdict_figure_fields);
+	struct verdict *v = &((struct verdict *)ctx)[index];
+	int severity = SEVERITY_FAIL;
+	char member[PATH_BYTES];
+
+	if (check_type(rd, item, path, JSON_OBJECT) ||
+	    read_fields(rd, item, path, verdict_fields, ARRAY_SIZE(verdict_fields), v) ||
+	    read_choice(rd, item, path, "severity", severities, ARRAY_SIZE(severities), true, &severity) ||
+	    read_fields(rd, item, path, verdict_figure_fields, ARRAY_SIZE(verdict_figure_fields), v))
+		return -1;
+	v->severity = (enum severity)severity;
+	/* Present means written, null included; absent means the verdict has none. */
+	for (const struct field *f = verdict_figure_fields; f < figures_end; f++)
+		v->has_figures |= json_object_get(item, f->key) != NULL;
+	for (const struct field *f = verdict_figure_fields; v->has_figures && f < figures_end; f++)
+		if (!json_object_get(item, f->key))
+			return fail(rd, join_path(member, path, f->key), "missing (a verdict's figures come as a set of %zu)",
+				    ARRAY_SIZE(verdict_figure_fields));
+	return 0;
+}
+
+static int read_claims_and_verdicts(struct reader *rd, const json_t *root, struct report *r)
+{
+	struct field_items faults = {fault_fields, ARRAY_SIZE(fault_fields), r->faults, sizeof(r->faults[0])};
+
+	if (read_hyperv(rd, root, &r->hyperv) ||
+	    read_array(rd, root, "", "claims", false, REPORT_MAX_CLAIMS, read_claim, r->claims, &r->claim_count) ||
+	    read_array(rd, root, "", "faults", false, REPORT_MAX_FAULTS, read_field_item, &faults, &r->fault_count) ||
+	    read_array(rd, root, "", "verdicts", false, REPORT_MAX_VERDICTS, read_verdict, r->verdicts,
+		       &r->verdict_count))
+		return -1;
 	return 0;
 }
 
@@ -677,18 +914,18 @@ static int check_schema(struct reader *rd, const json_t *root)
 
 static int read_report(struct reader *rd, const json_t *root, struct report *out)
 {
-	const json_t *tool, *version;
+	const json_t *tool;
 
 	memset(out, 0, sizeof(*out));
 	if (!json_is_object(root))
 		return fail(rd, NULL, "not a tscprobe report (the top level is %s, not an object)",
 			    kind_name(json_typeof(root)));
 	if (check_schema(rd, root) || get_member(rd, root, "", "tool", JSON_OBJECT, true, &tool) ||
-	    get_member(rd, tool, "tool", "version", JSON_STRING, true, &version) ||
 	    read_fields(rd, tool, "tool", tool_fields, ARRAY_SIZE(tool_fields), out) || read_cpu(rd, root, &out->cpu) ||
 	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->hv, &out->hv.count) ||
 	    read_fields(rd, root, "", report_fields, ARRAY_SIZE(report_fields), out) ||
-	    read_acpi(rd, root, &out->acpi) || read_measurements(rd, root, out))
+	    read_acpi(rd, root, &out->acpi) || read_measurements(rd, root, out) ||
+	    read_claims_and_verdicts(rd, root, out))
 		return -1;
 	return 0;
 }

@@ -10,8 +10,10 @@
 /*
  * Fill *out from a parsed report. 0 on success; -1 with a one-line reason naming the field
  * ("hypervisors[1].max_leaf: expected a hex string like ...") in error otherwise, *out then
- * incomplete. Unknown members are ignored and absent or null ones stay zero, except the
- * required schema, tool.version, cpu and hypervisors.
+ * incomplete. Unknown members are ignored and absent or null ones stay zero (reports from
+ * before a section existed lack it), except the required schema, tool.version, cpu and
+ * hypervisors, and in each entry of claims, faults and verdicts the member naming it (source,
+ * access, id) and a verdict's severity.
  */
 int report_read_json(const json_t *root, struct report *out, char *error, size_t error_size);
 

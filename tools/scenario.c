@@ -14,6 +14,9 @@
 
 #define DEFAULT_MAX_BASIC_LEAF 0xdu
 #define DEFAULT_MAX_EXTENDED_LEAF 0x80000008u
+/* Frequencies beyond any machine's: a TSC above 100 GHz, an APIC bus above 10 GHz, is a typo. */
+#define MAX_TSC_HZ 100000000000ull
+#define MAX_APIC_BUS_HZ 10000000000ull
 
 struct loader {
 	struct sim_config *config;
@@ -570,7 +573,7 @@ static bool load_lapic(struct loader *l, const json_t *device, const char *where
 
 	if (!check_members(l, device, where, members) ||
 	    !MEMBER_UINT(l, device, "base", where, 1, UINT32_MAX, c->base) ||
-	    !MEMBER_UINT(l, device, "bus_hz", where, 1, 10000000000ull, c->bus_hz) ||
+	    !MEMBER_UINT(l, device, "bus_hz", where, 1, MAX_APIC_BUS_HZ, c->bus_hz) ||
 	    !member_rate(l, device, where, &c->rate_ppm) || !load_access(l, device, where, &c->access))
 		return false;
 	if (c->base % 4096)
@@ -676,6 +679,162 @@ static bool load_acpi_oem_id(struct loader *l, const json_t *value)
 	return true;
 }
 
+/* ---- MSRs and paravirtual interfaces ------------------------------------------------------------------ */
+
+/* A claimed TSC rate above 20 MHz: below any TSC since the Pentium's 60 MHz, and the reference TSC page's
+ * TscScale = 10^7 * 2^64 / rate needs the rate above 10 MHz to fit 64 bits. */
+#define MIN_CLAIMED_TSC_HZ 20000000ull
+
+/* A required member: a register, an address or a count, up to max. */
+static bool required_u64(struct loader *l, const json_t *object, const char *key, const char *where, uint64_t max,
+			 uint64_t *out)
+{
+	const json_t *value = json_object_get(object, key);
+	char path[160];
+	snprintf(path, sizeof(path), "%s.%s", where, key);
+	if (!value)
+		return fail(l, "%s: required", path);
+	return read_u64(l, value, path, max, out);
+}
+
+static bool msr_listed(const struct sim_msr_config *c, uint32_t msr)
+{
+	for (uint32_t i = 0; i < c->count; i++)
+		if (c->entries[i].msr == msr)
+			return true;
+	return false;
+}
+
+/* [{"msr", "value", "writable"?}]: plain MSRs, each listed once. */
+static bool load_msrs(struct loader *l, const json_t *list, const char *where)
+{
+	static const char *const members[] = {"msr", "value", "writable", NULL};
+	struct sim_msr_config *c = &l->config->msrs;
+	const json_t *item;
+	size_t i;
+	char path[48];
+
+	if (!json_is_array(list))
+		return fail(l, "%s: expected an array of {\"msr\", \"value\"}", where);
+	json_array_foreach (list, i, item) {
+		struct sim_msr_entry e = {0};
+		uint64_t msr;
+		snprintf(path, sizeof(path), "%s[%zu]", where, i);
+		if (!check_members(l, item, path, members) || !required_u64(l, item, "msr", path, UINT32_MAX, &msr) ||
+		    !required_u64(l, item, "value", path, UINT64_MAX, &e.value) ||
+		    !member_bool(l, item, "writable", path, &e.writable))
+			return false;
+		e.msr = (uint32_t)msr;
+		if (msr_listed(c, e.msr))
+			return fail(l, "%s.msr: 0x%x is listed twice", path, e.msr);
+		if (c->count == SIM_MAX_MSRS)
+			return fail(l, "%s: at most %d MSRs", path, SIM_MAX_MSRS);
+		c->entries[c->count++] = e;
+	}
+	return true;
+}
+
+/* ["0x40000023", ...]: MSRs that raise #GP, whatever else would answer them. */
+static bool load_msr_faults(struct loader *l, const json_t *list, const char *where)
+{
+	struct sim_msr_config *c = &l->config->msrs;
+	const json_t *item;
+	size_t i;
+	char path[48];
+
+	if (!json_is_array(list))
+		return fail(l, "%s: expected an array of MSR numbers", where);
+	json_array_foreach (list, i, item) {
+		uint32_t msr;
+		snprintf(path, sizeof(path), "%s[%zu]", where, i);
+		if (!read_u32(l, item, path, &msr))
+			return false;
+		if (msr_listed(c, msr))
+			return fail(l, "%s: 0x%x also has a value in msrs", path, msr);
+		if (c->fault_count == SIM_MAX_MSRS)
+			return fail(l, "%s: at most %d MSRs", path, SIM_MAX_MSRS);
+		c->faults[c->fault_count++] = msr;
+	}
+	return true;
+}
+
+static bool load_kvmclock(struct loader *l, const json_t *kvmclock, const char *where)
+{
+	static const char *const members[] = {"claimed_tsc_hz", "msrs", "stable", "fault", NULL};
+	static const char *const pair_names[] = {"new", "old", "both", NULL};
+	static const uint32_t pair_bits[] = {SIM_KVMCLOCK_NEW, SIM_KVMCLOCK_OLD, SIM_KVMCLOCK_NEW | SIM_KVMCLOCK_OLD};
+	static const char *const faults[] = {"none", "version_stuck_odd", NULL};
+	struct sim_kvmclock_config *c = &l->config->kvmclock;
+	unsigned pair = 0, fault = c->fault;
+
+	if (!check_members(l, kvmclock, where, members) ||
+	    !MEMBER_UINT(l, kvmclock, "claimed_tsc_hz", where, MIN_CLAIMED_TSC_HZ, MAX_TSC_HZ, c->claimed_tsc_hz) ||
+	    !member_choice(l, kvmclock, "msrs", where, pair_names, &pair) ||
+	    !member_bool(l, kvmclock, "stable", where, &c->stable) ||
+	    !member_choice(l, kvmclock, "fault", where, faults, &fault))
+		return false;
+	c->present = true;
+	if (json_object_get(kvmclock, "msrs"))
+		c->pairs = pair_bits[pair];
+	c->fault = (enum sim_kvmclock_fault)fault;
+	return true;
+}
+
+/* true, false, or an object of settings that means true. */
+static bool switch_or_settings(struct loader *l, const json_t *value, const char *path, const char *const members[],
+			       bool *on)
+{
+	*on = !json_is_false(value);
+	return json_is_boolean(value) || check_members(l, value, path, members);
+}
+
+static bool load_hyperv(struct loader *l, const json_t *hv, const char *where)
+{
+	static const char *const members[] = {"tsc_frequency_hz", "apic_frequency_hz", "reference_counter",
+					      "reference_tsc_page", NULL};
+	static const char *const counter_members[] = {"rate_ppm", NULL};
+	static const char *const page_members[] = {"claimed_tsc_hz", "sequence", NULL};
+	struct sim_hyperv_config *c = &l->config->hyperv;
+	const json_t *counter = json_object_get(hv, "reference_counter");
+	const json_t *page = json_object_get(hv, "reference_tsc_page");
+	char path[96];
+
+	if (!check_members(l, hv, where, members) ||
+	    !MEMBER_UINT(l, hv, "tsc_frequency_hz", where, 1, MAX_TSC_HZ, c->tsc_frequency_hz) ||
+	    !MEMBER_UINT(l, hv, "apic_frequency_hz", where, 1, MAX_APIC_BUS_HZ, c->apic_frequency_hz))
+		return false;
+	snprintf(path, sizeof(path), "%s.reference_counter", where);
+	if (counter && (!switch_or_settings(l, counter, path, counter_members, &c->reference_counter) ||
+			!member_rate(l, counter, path, &c->reference_counter_rate_ppm)))
+		return false;
+	snprintf(path, sizeof(path), "%s.reference_tsc_page", where);
+	return !page ||
+	       (switch_or_settings(l, page, path, page_members, &c->reference_tsc_page) &&
+		MEMBER_UINT(l, page, "claimed_tsc_hz", path, MIN_CLAIMED_TSC_HZ, MAX_TSC_HZ, c->tsc_page_claimed_hz) &&
+		MEMBER_UINT(l, page, "sequence", path, 0, UINT32_MAX, c->tsc_page_sequence));
+}
+
+static bool load_vmware_backdoor(struct loader *l, const json_t *backdoor, const char *where)
+{
+	static const char *const members[] = {"tsc_hz", "apic_hz", NULL};
+	struct sim_vmware_backdoor_config *c = &l->config->vmware_backdoor;
+
+	c->present = true;
+	return check_members(l, backdoor, where, members) &&
+	       MEMBER_UINT(l, backdoor, "tsc_hz", where, 1, MAX_TSC_HZ, c->tsc_hz) &&
+	       MEMBER_UINT(l, backdoor, "apic_hz", where, 1, UINT32_MAX, c->apic_hz);
+}
+
+/* Top-level members, in this order (msr_faults checks against msrs); absent or null leaves the interface out. */
+static const struct paravirt_loader {
+	const char *key;
+	bool (*load)(struct loader *l, const json_t *value, const char *where);
+} PARAVIRT_LOADERS[] = {
+	{"msrs", load_msrs},       {"msr_faults", load_msr_faults},           {"kvmclock", load_kvmclock},
+	{"hyperv", load_hyperv},   {"vmware_backdoor", load_vmware_backdoor},
+};
+#define PARAVIRT_LOADER_COUNT (sizeof(PARAVIRT_LOADERS) / sizeof(PARAVIRT_LOADERS[0]))
+
 /* ---- the scenario ----------------------------------------------------------------------------------- */
 
 static bool load_root(struct loader *l, const json_t *root)
@@ -691,7 +850,7 @@ static bool load_root(struct loader *l, const json_t *root)
 	if ((value = json_object_get(root, "name")) && json_is_string(value))
 		snprintf(l->config->name, sizeof(l->config->name), "%s", json_string_value(value));
 	if ((value = json_object_get(root, "tsc_hz")) &&
-	    !read_u64(l, value, "tsc_hz", 100000000000ull, &l->config->tsc_hz))
+	    !read_u64(l, value, "tsc_hz", MAX_TSC_HZ, &l->config->tsc_hz))
 		return false;
 	if (l->config->tsc_hz == 0)
 		return fail(l, "tsc_hz: must be positive");
@@ -717,6 +876,11 @@ static bool load_root(struct loader *l, const json_t *root)
 			if (!load_hypervisor(l, hv, where))
 				return false;
 		}
+	}
+	for (i = 0; i < PARAVIRT_LOADER_COUNT; i++) {
+		value = json_object_get(root, PARAVIRT_LOADERS[i].key);
+		if (value && !json_is_null(value) && !PARAVIRT_LOADERS[i].load(l, value, PARAVIRT_LOADERS[i].key))
+			return false;
 	}
 	/* Raw leaves come last so that they override what the blocks above generated. */
 	return (value = json_object_get(root, "cpuid")) ? load_raw_leaves(l, value, "cpuid") : true;

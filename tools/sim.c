@@ -1,15 +1,13 @@
 /* The simulated machine: the probe core runs on it exactly as on hardware, against a known truth. */
-#include "sim_device.h"
+#include "sim_paravirt.h"
 
 #include <math.h>
 
-/* Typical costs in a VM: RDTSC is not intercepted (~20 ns); CPUID always exits (~1 us with KVM). */
+/* Typical costs in a VM: RDTSC is not intercepted (~20 ns); CPUID always exits (~1 us with KVM), and so does
+ * RDMSR or WRMSR of an MSR the hypervisor emulates, handled in its kernel part like CPUID. */
 #define SIM_DEFAULT_RDTSC_COST_PS 20000ull
 #define SIM_DEFAULT_CPUID_COST_PS 1000000ull
-/* A device register access is a VM exit handled by the hypervisor: port I/O goes out to the VMM
- * (~1.5 us), MMIO to an in-kernel device model is cheaper (~0.5 us). Unclaimed addresses cost the same. */
-#define SIM_DEFAULT_PORT_IO_COST_PS 1500000ull
-#define SIM_DEFAULT_MMIO_COST_PS 500000ull
+#define SIM_DEFAULT_MSR_COST_PS 1000000ull
 /* UEFI GetTime() reads the CMOS RTC through several port accesses and waits out an update: ~30 us. */
 #define SIM_DEFAULT_GETTIME_COST_PS 30000000ull
 
@@ -29,11 +27,6 @@
 #define SIM_DEFAULT_LAPIC_BASE 0xFEE00000ull
 #define SIM_DEFAULT_LAPIC_BUS_HZ 1000000000ull
 
-/* IA32_APIC_BASE (SDM Vol. 3A 11.4.4): bit 8 this is the bootstrap processor, bit 11 the xAPIC is enabled. */
-#define MSR_IA32_APIC_BASE 0x1b
-#define APIC_BASE_BSP (1ull << 8)
-#define APIC_BASE_ENABLE (1ull << 11)
-
 static const struct sim_device *const DEVICES[] = {
 	&sim_pm_timer_device, &sim_hpet_device, &sim_rtc_device, &sim_pit_device, &sim_lapic_device,
 };
@@ -52,6 +45,7 @@ void sim_config_defaults(struct sim_config *c)
 		.tsc_hz = 2000000000ull,
 		.rdtsc_cost_ps = SIM_DEFAULT_RDTSC_COST_PS,
 		.cpuid_cost_ps = SIM_DEFAULT_CPUID_COST_PS,
+		.msr_cost_ps = SIM_DEFAULT_MSR_COST_PS,
 		.seed = 1,
 		.clocks = {
 			.pm_timer = {.present = true, .port = SIM_DEFAULT_PM_TIMER_PORT,
@@ -70,6 +64,9 @@ void sim_config_defaults(struct sim_config *c)
 			.uefi_time = {.present = true, .cost_ps = SIM_DEFAULT_GETTIME_COST_PS},
 		},
 		.acpi = {.oem_id = "BOCHS "},
+		/* Absent until a scenario adds them; these are the settings they then start from. */
+		.kvmclock = {.pairs = SIM_KVMCLOCK_NEW | SIM_KVMCLOCK_OLD, .stable = true},
+		.hyperv = {.tsc_page_sequence = 1},
 	};
 }
 
@@ -84,11 +81,6 @@ bool sim_config_set_cpuid(struct sim_config *c, uint32_t leaf, uint32_t subleaf,
 		return false;
 	c->cpuid[c->cpuid_count++] = (struct sim_cpuid_entry){leaf, subleaf, *regs};
 	return true;
-}
-
-static struct sim *sim_of(struct machine *m)
-{
-	return m->ctx;
 }
 
 /* xorshift64* (Vigna, "An experimental exploration of Marsaglia's xorshift generators", 2016). */
@@ -212,34 +204,21 @@ static void sim_cpuid(struct machine *m, uint32_t leaf, uint32_t subleaf, struct
 	*out = e ? e->regs : (struct cpuid_regs){0};
 }
 
+uint64_t sim_tsc_at(const struct sim *s, uint64_t at_ps)
+{
+	return (uint64_t)((unsigned __int128)at_ps * s->config->tsc_hz / PS_PER_S);
+}
+
 static uint64_t sim_rdtsc(struct machine *m)
 {
 	struct sim *s = sim_of(m);
 	s->now_ps += s->config->rdtsc_cost_ps;
-	return (uint64_t)((unsigned __int128)s->now_ps * s->config->tsc_hz / PS_PER_S);
+	return sim_tsc_at(s, s->now_ps);
 }
 
 static void sim_stall(struct machine *m, uint32_t us)
 {
 	sim_of(m)->now_ps += (uint64_t)us * PS_PER_US;
-}
-
-static enum access_status sim_rdmsr(struct machine *m, uint32_t msr, uint64_t *value)
-{
-	const struct sim_lapic_config *lapic = &sim_of(m)->config->clocks.lapic;
-
-	if (msr == MSR_IA32_APIC_BASE && lapic->present) {
-		*value = lapic->base | APIC_BASE_ENABLE | APIC_BASE_BSP;
-		return ACCESS_OK;
-	}
-	*value = 0;
-	return ACCESS_FAULT_GP;
-}
-
-static enum access_status sim_no_msr_write(struct machine *m, uint32_t msr, uint64_t value)
-{
-	(void)m, (void)msr, (void)value;
-	return ACCESS_FAULT_GP;
 }
 
 /* Nothing decodes an unclaimed port or address: reads float high, as on a PC bus. */
@@ -300,17 +279,6 @@ static void sim_mmio_write(struct machine *m, uint64_t phys, unsigned width, uin
 	sim_access(s, &UNCLAIMED_MMIO);
 }
 
-static const void *sim_phys_map(struct machine *m, uint64_t phys, uint64_t len)
-{
-	const struct sim_phys *p = &sim_of(m)->phys;
-	for (uint32_t i = 0; i < p->table_count; i++) {
-		const struct sim_acpi_table *t = &p->tables[i];
-		if (phys >= t->phys && phys - t->phys <= t->length && len <= t->length - (phys - t->phys))
-			return p->bytes + t->offset + (phys - t->phys);
-	}
-	return NULL;
-}
-
 static enum access_status sim_firmware_time(struct machine *m, struct calendar_time *out)
 {
 	struct sim *s = sim_of(m);
@@ -329,7 +297,7 @@ void sim_init(struct sim *s, const struct sim_config *config)
 		.kind = "sim",
 		.cpuid = sim_cpuid,
 		.rdmsr = sim_rdmsr,
-		.wrmsr = sim_no_msr_write,
+		.wrmsr = sim_wrmsr,
 		.rdtsc = sim_rdtsc,
 		.io_read = sim_io_read,
 		.io_write = sim_io_write,
@@ -338,10 +306,14 @@ void sim_init(struct sim *s, const struct sim_config *config)
 		.phys_map = sim_phys_map,
 		.firmware_time = sim_firmware_time,
 		.stall = sim_stall,
+		.page_alloc = sim_page_alloc,
+		.page_free = sim_page_free,
+		.vmware_backdoor = sim_vmware_backdoor,
 		.ctx = s,
 	};
 	s->truth.tsc_hz = (double)config->tsc_hz;
 	for (unsigned i = 0; i < DEVICE_COUNT; i++)
 		DEVICES[i]->reset(s);
+	sim_msr_reset(s);
 	sim_acpi_build(s);
 }

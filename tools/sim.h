@@ -1,4 +1,5 @@
-/* The simulated machine: deterministic virtual time, CPUID, a TSC and the PC's clocks, behind the machine interface. */
+/* The simulated machine: deterministic virtual time, CPUID, MSRs, a TSC, the PC's clocks and the hypervisors'
+ * paravirtual clocks, behind the machine interface. */
 #ifndef TSCPROBE_SIM_H
 #define TSCPROBE_SIM_H
 
@@ -13,6 +14,11 @@ struct sim_cpuid_entry {
 
 /* What a CPU returns for a leaf above its range's maximum (Intel SDM: the max basic leaf; AMD: zeros). */
 enum sim_out_of_range { SIM_OUT_OF_RANGE_INTEL, SIM_OUT_OF_RANGE_AMD };
+
+/* A device register access is a VM exit handled by the hypervisor: port I/O goes out to the VMM (~1.5 us), MMIO to
+ * an in-kernel device model is cheaper (~0.5 us). Unclaimed addresses, and VMware's backdoor port, cost the same. */
+#define SIM_DEFAULT_PORT_IO_COST_PS 1500000ull
+#define SIM_DEFAULT_MMIO_COST_PS 500000ull
 
 /* What one access to a device costs in virtual time: a VM exit, and sometimes more (an SMI, a preempted vCPU). */
 struct sim_access_cost {
@@ -150,6 +156,62 @@ struct sim_acpi_config {
 	uint32_t faults; /* enum sim_acpi_fault bits */
 };
 
+#define SIM_MAX_MSRS 32
+
+/* An MSR with a plain value (a frequency MSR, a control MSR): reads return it; writes #GP unless writable. */
+struct sim_msr_entry {
+	uint32_t msr;
+	uint64_t value;
+	bool writable;
+};
+
+/* The scenario's own MSRs, ahead of every interface's: listed values, and MSRs that fault whatever else says so. */
+struct sim_msr_config {
+	uint32_t count;
+	struct sim_msr_entry entries[SIM_MAX_MSRS];
+	uint32_t fault_count;
+	uint32_t faults[SIM_MAX_MSRS];
+};
+
+/* Which kvmclock MSR pairs exist (Linux Documentation/virt/kvm/x86/msr.rst), as bits. */
+enum sim_kvmclock_pairs {
+	SIM_KVMCLOCK_NEW = 1u << 0, /* MSR_KVM_WALL_CLOCK_NEW 0x4b564d00, MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01 */
+	SIM_KVMCLOCK_OLD = 1u << 1, /* MSR_KVM_WALL_CLOCK 0x11, MSR_KVM_SYSTEM_TIME 0x12 (deprecated) */
+};
+
+enum sim_kvmclock_fault {
+	SIM_KVMCLOCK_OK = 0,
+	SIM_KVMCLOCK_VERSION_STUCK_ODD, /* every update leaves the version odd: forever "being written" */
+};
+
+/* KVM's paravirtual clock, as KVM or VirtualBox's KVM provider implements it. */
+struct sim_kvmclock_config {
+	bool present;
+	uint64_t claimed_tsc_hz; /* the rate the pvclock scale is derived from; 0: tsc_hz, the truth */
+	uint32_t pairs;          /* enum sim_kvmclock_pairs bits */
+	bool stable;             /* PVCLOCK_TSC_STABLE_BIT in the page's flags */
+	enum sim_kvmclock_fault fault;
+};
+
+/* Hyper-V's time enlightenments (TLFS), as Hyper-V, KVM or VirtualBox implement them; each MSR exists only when
+ * set here. */
+struct sim_hyperv_config {
+	uint64_t tsc_frequency_hz;  /* HV_X64_MSR_TSC_FREQUENCY 0x40000022; 0: no such MSR */
+	uint64_t apic_frequency_hz; /* HV_X64_MSR_APIC_FREQUENCY 0x40000023; 0: no such MSR */
+	bool reference_counter;     /* HV_X64_MSR_TIME_REF_COUNT 0x40000020, 100 ns units */
+	double reference_counter_rate_ppm; /* it runs at 10 MHz * (1 + rate_ppm / 1e6) of virtual time */
+	bool reference_tsc_page;    /* HV_X64_MSR_REFERENCE_TSC 0x40000021 */
+	uint64_t tsc_page_claimed_hz; /* the rate TscScale is derived from; 0: tsc_hz, the truth */
+	uint32_t tsc_page_sequence;   /* TscSequence as written; 0 marks the page invalid */
+};
+
+/* VMware's backdoor port (Linux arch/x86/kernel/cpu/vmware.c): what its GETHZ command answers. */
+struct sim_vmware_backdoor_config {
+	bool present;
+	uint64_t tsc_hz;  /* 0: tsc_hz, the truth */
+	uint32_t apic_hz; /* 0: clocks.lapic.bus_hz */
+};
+
 struct sim_config {
 	char name[96];
 	enum sim_out_of_range out_of_range;
@@ -158,9 +220,23 @@ struct sim_config {
 	uint64_t tsc_hz;        /* the truth the probe should find */
 	uint64_t rdtsc_cost_ps; /* virtual time one RDTSC takes */
 	uint64_t cpuid_cost_ps;
+	uint64_t msr_cost_ps; /* virtual time one RDMSR or WRMSR takes */
 	uint64_t seed; /* of the jitter generator: the same seed gives the same run */
 	struct sim_clocks_config clocks;
 	struct sim_acpi_config acpi;
+	struct sim_msr_config msrs;
+	struct sim_kvmclock_config kvmclock;
+	struct sim_hyperv_config hyperv;
+	struct sim_vmware_backdoor_config vmware_backdoor;
+};
+
+#define SIM_MSR_WRITE_LOG_ENTRIES 64
+
+/* One WRMSR as the probe issued it. */
+struct sim_msr_write {
+	uint32_t msr;
+	uint64_t value;
+	enum access_status status;
 };
 
 /* What the simulated machine saw, for tests to assert on. */
@@ -172,6 +248,11 @@ struct sim_trace {
 	uint64_t unclaimed_accesses; /* port or MMIO accesses no device decodes */
 	uint64_t jitter_events;      /* accesses that drew an extra delay */
 	uint64_t hpet_counter_writes_refused; /* main-counter writes while ENABLE_CNF was set (spec: halt first) */
+	uint64_t msr_reads, msr_writes, msr_faults; /* every RDMSR and WRMSR; those that raised #GP */
+	uint32_t msr_write_count; /* entries in msr_write_log: the first SIM_MSR_WRITE_LOG_ENTRIES WRMSRs */
+	struct sim_msr_write msr_write_log[SIM_MSR_WRITE_LOG_ENTRIES];
+	uint64_t unbacked_page_writes; /* clock pages enabled where no allocated guest page is: nothing written */
+	uint64_t backdoor_calls;
 };
 
 /* Each device's registers, for tests that check the probe left the machine as it found it. */
@@ -215,17 +296,37 @@ struct sim_lapic_state {
 	uint64_t anchor_ps;
 };
 
-/* Simulated physical memory: the ACPI tables, each its own region. */
+/* The paravirtual MSRs' current values, for tests that check the probe left them as it found them. */
+struct sim_kvmclock_state {
+	uint64_t system_time_msr; /* both pairs share it, as in KVM: the page's address | enable (bit 0) */
+	uint64_t wall_clock_msr;
+	uint64_t page_updates; /* system-time pages written */
+};
+
+struct sim_hyperv_state {
+	uint64_t reference_tsc_msr; /* 0x40000021: page number (bits 63:12), reserved bits, enable (bit 0) */
+};
+
+/* The guest pages page_alloc hands out: consecutive 4 KiB pages at 96 MiB, clear of the ACPI tables (synthesized
+ * near 128 MiB, captured ones near 119 MiB) and inside even a small guest's RAM. */
+#define SIM_GUEST_PAGES 8
+#define SIM_PAGE_BYTES 4096
+#define SIM_GUEST_PAGES_BASE 0x06000000ull
+
+/* Simulated physical memory: the ACPI tables, each its own read-only region, and the writable guest pages. */
 struct sim_phys {
 	uint32_t table_count;
 	struct sim_acpi_table tables[SIM_ACPI_MAX_TABLES];
 	uint32_t used;
 	uint8_t bytes[SIM_ACPI_MAX_BYTES];
+	bool page_allocated[SIM_GUEST_PAGES];
+	uint64_t pages[SIM_GUEST_PAGES][SIM_PAGE_BYTES / sizeof(uint64_t)]; /* 8-byte aligned, as guest RAM is */
 };
 
 /* Each clock's true rate against virtual time (nominal * (1 + ppm/1e6)), what a perfect probe would measure. */
 struct sim_truth {
 	double tsc_hz, pm_timer_hz, hpet_hz, rtc_hz, pit_hz, lapic_bus_hz;
+	double hv_reference_counter_hz; /* 0 when the scenario has no Hyper-V reference counter */
 };
 
 struct sim {
@@ -240,6 +341,9 @@ struct sim {
 	struct sim_pit_state pit;
 	struct sim_lapic_state lapic;
 	struct sim_phys phys;
+	uint64_t msr_values[SIM_MAX_MSRS]; /* config->msrs.entries[i]'s current value (writable ones change) */
+	struct sim_kvmclock_state kvmclock;
+	struct sim_hyperv_state hyperv;
 };
 
 /* Defaults shared by every scenario: costs of the basic operations, and a q35-like set of clocks. */
@@ -253,6 +357,9 @@ bool sim_config_set_cpuid(struct sim_config *c, uint32_t leaf, uint32_t subleaf,
 
 /* Virtual time since power-on, in seconds. */
 double sim_now_seconds(const struct sim *s);
+
+/* The TSC's value at virtual time at_ps: 0 at power-on, tsc_hz ticks per virtual second. */
+uint64_t sim_tsc_at(const struct sim *s, uint64_t at_ps);
 
 /* The RTC's calendar time at virtual time at_ps, as its registers and GetTime() show it. */
 void sim_rtc_calendar(const struct sim *s, uint64_t at_ps, struct calendar_time *out);

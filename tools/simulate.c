@@ -96,9 +96,9 @@ int simulate_command(int argc, char **argv)
 {
 	static struct sim_config config; /* large tables: kept off the stack */
 	static struct report report;
+	static struct sim sim;
 	struct sim_arguments a = {0};
 	char error[ERROR_BYTES];
-	struct sim sim;
 	int status;
 
 	probe_defaults(&a.settings, TSCPROBE_VERSION);

@@ -1,0 +1,205 @@
+/* Every frequency the platform claims for the TSC, gathered as data to be compared, never believed. */
+#include "claims.h"
+
+/* VMware's backdoor (Linux arch/x86/include/asm/vmware.h). */
+#define VMWARE_HYPERVISOR_MAGIC 0x564d5868u /* "VMXh" */
+#define VMWARE_HYPERVISOR_PORT 0x5658u
+#define VMWARE_CMD_GETHZ 45u
+#define VMWARE_GETHZ_FAILED 0xffffffffu /* EBX */
+/* Xen's time leaf is base + 3 (xen/include/public/arch-x86/cpuid.h, "leaf 4"). */
+#define XEN_LEAF_TIME 3u
+#define XEN_TSC_EMULATED 1u /* subleaf 0 EAX bit 0 */
+
+struct claim *claim_add(struct report *r, const char *source, const char *label, double tsc_hz)
+{
+	if (r->claim_count == REPORT_MAX_CLAIMS)
+		return NULL;
+	struct claim *c = &r->claims[r->claim_count++];
+	*c = (struct claim){.tsc_hz = tsc_hz};
+	text_copy(c->source, sizeof(c->source), source);
+	text_copy(c->label, sizeof(c->label), label);
+	return c;
+}
+
+static struct claim_detail *detail(struct claim *c, const char *key, enum detail_kind kind)
+{
+	if (c->detail_count == CLAIM_MAX_DETAILS)
+		return NULL;
+	struct claim_detail *d = &c->details[c->detail_count++];
+	*d = (struct claim_detail){.kind = kind};
+	text_copy(d->key, sizeof(d->key), key);
+	return d;
+}
+
+void claim_uint(struct claim *c, const char *key, uint64_t value)
+{
+	struct claim_detail *d = detail(c, key, DETAIL_UINT);
+	if (d)
+		d->u = value;
+}
+
+void claim_hex(struct claim *c, const char *key, uint64_t value)
+{
+	struct claim_detail *d = detail(c, key, DETAIL_HEX);
+	if (d)
+		d->u = value;
+}
+
+void claim_int(struct claim *c, const char *key, int64_t value)
+{
+	struct claim_detail *d = detail(c, key, DETAIL_INT);
+	if (d)
+		d->i = value;
+}
+
+void claim_bool(struct claim *c, const char *key, bool value)
+{
+	struct claim_detail *d = detail(c, key, DETAIL_BOOL);
+	if (d)
+		d->u = value;
+}
+
+const struct hv_base *hv_base_named(const struct report *r, const char signature[HV_SIGNATURE_BYTES])
+{
+	for (uint32_t i = 0; i < r->hv.count; i++) {
+		bool same = true;
+		for (int k = 0; k < HV_SIGNATURE_BYTES; k++)
+			same &= r->hv.bases[i].signature[k] == (uint8_t)signature[k];
+		if (same)
+			return &r->hv.bases[i];
+	}
+	return NULL;
+}
+
+static const char *status_text(enum access_status status)
+{
+	switch (status) {
+	case ACCESS_FAULT_GP:
+		return "#GP";
+	case ACCESS_FAULT_UD:
+		return "#UD";
+	case ACCESS_OK:
+		return "ok";
+	default:
+		return "unsupported";
+	}
+}
+
+void report_fault(struct report *r, const char *access, uint32_t msr, enum access_status status)
+{
+	if (r->fault_count == REPORT_MAX_FAULTS) {
+		r->faults_dropped++;
+		return;
+	}
+	struct fault *f = &r->faults[r->fault_count++];
+	text_copy(f->access, sizeof(f->access), access);
+	f->msr = msr;
+	text_copy(f->status, sizeof(f->status), status_text(status));
+}
+
+bool report_rdmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t *value)
+{
+	enum access_status status = m->rdmsr(m, msr, value);
+	if (status != ACCESS_OK)
+		report_fault(r, "rdmsr", msr, status);
+	return status == ACCESS_OK;
+}
+
+bool report_wrmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t value)
+{
+	enum access_status status = m->wrmsr(m, msr, value);
+	if (status != ACCESS_OK)
+		report_fault(r, "wrmsr", msr, status);
+	return status == ACCESS_OK;
+}
+
+/* Base + 0x10, read by the inventory only where the max leaf reaches it. */
+static void timing_leaf_claims(struct report *r)
+{
+	for (uint32_t i = 0; i < r->hv.count; i++) {
+		const struct hv_base *b = &r->hv.bases[i];
+		if (b->timing != HV_TIMING_PRESENT)
+			continue;
+		struct claim *c = claim_add(r, "cpuid_timing_leaf", "CPUID timing leaf (base + 0x10) EAX",
+					    (double)b->timing_tsc_khz * 1e3);
+		if (c) {
+			claim_hex(c, "base", b->base);
+			claim_uint(c, "apic_bus_khz", b->timing_apic_bus_khz);
+		}
+	}
+}
+
+static void native_leaf_claims(struct report *r)
+{
+	const struct cpu_info *cpu = &r->cpu;
+	struct claim *c;
+
+	if (cpu->leaf15.present && cpu->leaf15.tsc_hz &&
+	    (c = claim_add(r, "cpuid_leaf15", "CPUID 0x15 crystal x ratio", (double)cpu->leaf15.tsc_hz))) {
+		claim_uint(c, "crystal_hz", cpu->leaf15.crystal_hz);
+		claim_uint(c, "numerator", cpu->leaf15.numerator);
+		claim_uint(c, "denominator", cpu->leaf15.denominator);
+	}
+	if (cpu->leaf16.present && cpu->leaf16.base_mhz &&
+	    (c = claim_add(r, "cpuid_leaf16", "CPUID 0x16 base frequency (MHz)", cpu->leaf16.base_mhz * 1e6))) {
+		claim_uint(c, "base_mhz", cpu->leaf16.base_mhz);
+		claim_uint(c, "max_mhz", cpu->leaf16.max_mhz);
+		claim_uint(c, "bus_mhz", cpu->leaf16.bus_mhz);
+	}
+}
+
+static void xen_claim(struct machine *m, struct report *r)
+{
+	const struct hv_base *xen = hv_base_named(r, "XenVMMXenVMM");
+	struct cpuid_regs modes, scale, host;
+
+	if (!xen || xen->range != HV_RANGE_OK || xen->max_leaf < xen->base + XEN_LEAF_TIME)
+		return;
+	m->cpuid(m, xen->base + XEN_LEAF_TIME, 0, &modes);
+	m->cpuid(m, xen->base + XEN_LEAF_TIME, 1, &scale);
+	m->cpuid(m, xen->base + XEN_LEAF_TIME, 2, &host);
+	if (!modes.ecx)
+		return;
+	struct claim *c = claim_add(r, "xen_time_leaf", "Xen time leaf (base + 3) guest TSC kHz", modes.ecx * 1e3);
+	if (!c)
+		return;
+	claim_uint(c, "tsc_mode", modes.ebx);
+	claim_bool(c, "emulated", modes.eax & XEN_TSC_EMULATED);
+	claim_uint(c, "incarnation", modes.edx);
+	claim_uint(c, "tsc_to_system_mul", scale.ecx);
+	claim_int(c, "tsc_shift", (int8_t)scale.edx);
+	claim_uint(c, "host_tsc_khz", host.eax);
+}
+
+static void vmware_claim(struct machine *m, struct report *r)
+{
+	struct backdoor_regs regs = {
+		.eax = VMWARE_HYPERVISOR_MAGIC, .ebx = VMWARE_GETHZ_FAILED, .ecx = VMWARE_CMD_GETHZ,
+		.edx = VMWARE_HYPERVISOR_PORT,
+	};
+
+	if (!hv_base_named(r, "VMwareVMware"))
+		return;
+	enum access_status status = m->vmware_backdoor(m, &regs);
+	if (status != ACCESS_OK) {
+		report_fault(r, "vmware_backdoor", VMWARE_HYPERVISOR_PORT, status);
+		return;
+	}
+	if (regs.ebx == VMWARE_GETHZ_FAILED)
+		return;
+	struct claim *c = claim_add(r, "vmware_backdoor", "VMware backdoor GETHZ",
+				    (double)((uint64_t)regs.ebx << 32 | regs.eax));
+	if (c)
+		claim_uint(c, "apic_hz", regs.ecx);
+}
+
+void claims_collect(struct machine *m, struct report *r)
+{
+	timing_leaf_claims(r);
+	kvmclock_claim(m, r);
+	hyperv_decode(r);
+	hyperv_claims(m, r);
+	xen_claim(m, r);
+	vmware_claim(m, r);
+	native_leaf_claims(r);
+}

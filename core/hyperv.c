@@ -1,0 +1,171 @@
+/* Hyper-V's enlightenments (TLFS): privileges and power-management hints, the frequency MSRs, the reference
+ * TSC page, and the partition reference counter as a reference clock. */
+#include "claims.h"
+#include "timesource.h"
+
+/* Hyper-V TLFS; Linux include/hyperv/hvgdk_mini.h (asm-generic/hyperv-tlfs.h). */
+#define HV_INTERFACE_SIGNATURE 0x31237648u /* "Hv#1" in base+1 EAX */
+#define HV_LEAF_FEATURES 3u
+#define HV_LEAF_HINTS 4u
+#define HV_ACCESS_REFERENCE_COUNTER (1u << 1)
+#define HV_ACCESS_REFERENCE_TSC (1u << 9)
+#define HV_ACCESS_FREQUENCY_MSRS (1u << 11)
+#define HV_FEATURE_FREQUENCY_MSRS_AVAILABLE (1u << 8) /* EDX */
+#define HV_MSR_TIME_REF_COUNT 0x40000020u
+#define HV_MSR_REFERENCE_TSC 0x40000021u
+#define HV_MSR_TSC_FREQUENCY 0x40000022u
+#define HV_MSR_APIC_FREQUENCY 0x40000023u
+#define HV_REFERENCE_TSC_ENABLE 1ull
+#define HV_REFERENCE_TSC_PRESERVED 0xffeull /* bits 11:1 are reserved: written back as read */
+#define HV_REFERENCE_HZ 1e7                 /* the reference counter and TSC page count 100 ns */
+#define TWO_POW_64 18446744073709551616.0
+
+/* The reference TSC page ("Partition Reference TSC Mechanism"); only the fields read. */
+struct hv_reference_tsc_page {
+	uint32_t sequence; /* 0: invalid, use the reference counter MSR */
+	uint32_t reserved;
+	uint64_t scale;
+	int64_t offset;
+} __attribute__((packed));
+_Static_assert(__builtin_offsetof(struct hv_reference_tsc_page, scale) == 8, "TLFS reference TSC page");
+_Static_assert(__builtin_offsetof(struct hv_reference_tsc_page, offset) == 16, "TLFS reference TSC page");
+
+#define HV_PAGE_MAX_TRIES 10000
+
+/* A base speaking the Hyper-V interface ("Hv#1"): Hyper-V itself, KVM's and VirtualBox's emulations. */
+static const struct hv_base *hyperv_base(const struct report *r)
+{
+	for (uint32_t i = 0; i < r->hv.count; i++) {
+		const struct hv_base *b = &r->hv.bases[i];
+		const struct hv_leaf *interface = hv_find_leaf(b, b->base + 1);
+		if (interface && interface->regs.eax == HV_INTERFACE_SIGNATURE && hv_find_leaf(b, b->base + HV_LEAF_FEATURES))
+			return b;
+	}
+	return NULL;
+}
+
+void hyperv_decode(struct report *r)
+{
+	const struct hv_base *b = hyperv_base(r);
+	if (!b)
+		return;
+	const struct hv_leaf *features = hv_find_leaf(b, b->base + HV_LEAF_FEATURES);
+	const struct hv_leaf *hints = hv_find_leaf(b, b->base + HV_LEAF_HINTS);
+	r->hyperv = (struct hyperv_info){
+		.present = true,
+		.base = b->base,
+		.privileges = features->regs.eax,
+		.power_management = features->regs.ecx,
+		.features = features->regs.edx,
+		.hints = hints ? hints->regs.eax : 0,
+	};
+}
+
+static void frequency_msrs_claim(struct machine *m, struct report *r)
+{
+	uint64_t tsc_hz, apic_hz;
+	/* Linux uses them only when both the privilege and the feature bit say so. */
+	if (!(r->hyperv.privileges & HV_ACCESS_FREQUENCY_MSRS) ||
+	    !(r->hyperv.features & HV_FEATURE_FREQUENCY_MSRS_AVAILABLE) ||
+	    !report_rdmsr(r, m, HV_MSR_TSC_FREQUENCY, &tsc_hz))
+		return;
+	struct claim *c = claim_add(r, "hyperv_tsc_frequency_msr", "Hyper-V TSC frequency MSR 0x40000022", (double)tsc_hz);
+	if (c && report_rdmsr(r, m, HV_MSR_APIC_FREQUENCY, &apic_hz))
+		claim_uint(c, "apic_hz", apic_hz);
+}
+
+/* Copy sequence, scale and offset while the sequence is non-zero and unchanged. */
+static bool read_tsc_page(const volatile struct hv_reference_tsc_page *p, struct hv_reference_tsc_page *out)
+{
+	for (int tries = 0; tries < HV_PAGE_MAX_TRIES; tries++) {
+		uint32_t sequence = p->sequence;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		out->scale = p->scale;
+		out->offset = p->offset;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (sequence != 0 && sequence == p->sequence) {
+			out->sequence = sequence;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void tsc_page_claim(struct machine *m, struct report *r)
+{
+	uint64_t phys, previous;
+	struct hv_reference_tsc_page snap;
+
+	if (!(r->hyperv.privileges & HV_ACCESS_REFERENCE_TSC))
+		return;
+	volatile void *page = m->page_alloc(m, &phys);
+	if (!page)
+		return;
+	if (!report_rdmsr(r, m, HV_MSR_REFERENCE_TSC, &previous) ||
+	    !report_wrmsr(r, m, HV_MSR_REFERENCE_TSC,
+			  phys | (previous & HV_REFERENCE_TSC_PRESERVED) | HV_REFERENCE_TSC_ENABLE)) {
+		m->page_free(m, page);
+		return;
+	}
+	bool valid = read_tsc_page(page, &snap);
+	bool restored = report_wrmsr(r, m, HV_MSR_REFERENCE_TSC, previous);
+	if (restored) /* otherwise the hypervisor may still write there: never reuse it */
+		m->page_free(m, page);
+	if (!valid || snap.scale == 0) {
+		report_fault(r, "hv_tsc_page", HV_MSR_REFERENCE_TSC, ACCESS_UNSUPPORTED);
+		return;
+	}
+	/* ReferenceTime = (TSC x scale) >> 64 in 100 ns units: the TSC rate is 10^7 x 2^64 / scale. */
+	struct claim *c = claim_add(r, "hyperv_reference_tsc_page", "Hyper-V reference TSC page",
+				    HV_REFERENCE_HZ * TWO_POW_64 / (double)snap.scale);
+	if (!c)
+		return;
+	claim_uint(c, "sequence", snap.sequence);
+	claim_hex(c, "scale", snap.scale);
+	claim_int(c, "offset", snap.offset);
+	claim_bool(c, "disabled_after", restored && !(previous & HV_REFERENCE_TSC_ENABLE));
+}
+
+void hyperv_claims(struct machine *m, struct report *r)
+{
+	if (!r->hyperv.present)
+		return;
+	frequency_msrs_claim(m, r);
+	tsc_page_claim(m, r);
+}
+
+static const char *hv_refcount_probe(struct time_source *s, struct machine *m, struct report *r)
+{
+	uint64_t first;
+	if (!r->hyperv.present)
+		return "no Hyper-V interface";
+	if (!(r->hyperv.privileges & HV_ACCESS_REFERENCE_COUNTER))
+		return "the partition may not read the reference counter (0x40000003 EAX bit 1 clear)";
+	if (!report_rdmsr(r, m, HV_MSR_TIME_REF_COUNT, &first))
+		return "reading MSR 0x40000020 faulted although it is advertised";
+	s->address = HV_MSR_TIME_REF_COUNT;
+	s->nominal_hz = HV_REFERENCE_HZ;
+	s->modulus = 0;
+	s->width_bits = 64;
+	s->sampling = SAMPLING_COUNTER;
+	format_string(s->detail, sizeof(s->detail), "partition reference counter, MSR 0x40000020, 100 ns units");
+	return NULL;
+}
+
+static uint64_t hv_refcount_read(struct time_source *s, struct machine *m)
+{
+	uint64_t value;
+	if (m->rdmsr(m, (uint32_t)s->address, &value) != ACCESS_OK) {
+		time_source_note(s, "reading MSR 0x40000020 faulted during the measurement");
+		return s->last_value;
+	}
+	s->last_value = value;
+	return value;
+}
+
+const struct time_source_driver hv_refcount_driver = {
+	.name = "hv_refcount",
+	.label = "Hyper-V ref. counter",
+	.probe = hv_refcount_probe,
+	.read = hv_refcount_read,
+};

@@ -1,0 +1,206 @@
+/* Verdicts: plain-words conclusions from the claims and the measurements; thresholds in docs/verdicts.md. */
+#include "report.h"
+
+/*
+ * A claim within this of the measured rate passes even when the difference is beyond the
+ * measurement's uncertainty: 10 ppm is 0.86 s per day, below what a user notices without NTP.
+ */
+#define CLAIM_PASS_PPM 10.0
+/*
+ * NTP (ntpd, chrony, the kernel PLL) slews a clock by at most 500 ppm: a guest whose clock is off
+ * by more cannot be disciplined and drifts more than 43 s per day.
+ */
+#define CLAIM_FAIL_PPM 500.0
+#define SECONDS_PER_DAY 86400.0
+#define SECONDS_PER_5_MIN 300.0
+
+const char *severity_name(enum severity severity)
+{
+	static const char *const names[] = {"fail", "warn", "info", "pass"};
+	return names[severity];
+}
+
+static double absolute(double x)
+{
+	return x < 0 ? -x : x;
+}
+
+static double root(double x)
+{
+	return x > 0 ? __builtin_sqrt(x) : 0;
+}
+
+static struct verdict *add(struct report *r, const char *id, enum severity severity)
+{
+	if (r->verdict_count == REPORT_MAX_VERDICTS)
+		return NULL;
+	struct verdict *v = &r->verdicts[r->verdict_count++];
+	*v = (struct verdict){.severity = severity};
+	text_copy(v->id, sizeof(v->id), id);
+	return v;
+}
+
+/* A claim rounded to kHz (timing leaf, Xen) or MHz (leaf 0x16) cannot be better than half its unit. */
+static double resolution_ppm(const struct claim *c)
+{
+	double unit_hz = text_equal(c->source, "cpuid_leaf16") ? 1e6
+			 : text_equal(c->source, "cpuid_timing_leaf") || text_equal(c->source, "xen_time_leaf") ? 1e3
+															   : 0;
+	return unit_hz / 2 / c->tsc_hz * 1e6;
+}
+
+/* "runs slow: loses 6.74 s every 5 min (1941 s per day)" for a guest clock ratio-off of the truth. */
+static void describe_drift(char *dst, size_t capacity, double per_5min, double per_day)
+{
+	const char *direction = per_day < 0 ? "runs slow: loses" : "runs fast: gains";
+	if (absolute(per_5min) >= 0.01)
+		format_string(dst, capacity, "%s %.2f s every 5 min (%.1f s per day)", direction, absolute(per_5min),
+			      absolute(per_day));
+	else
+		format_string(dst, capacity, "%s %.3f s per day", direction, absolute(per_day));
+}
+
+static void claim_verdict(struct report *r, const struct claim *c)
+{
+	char id[40], drift[96];
+	format_string(id, sizeof(id), "claim.%s", c->source);
+
+	if (!r->tsc.valid) {
+		struct verdict *v = add(r, id, SEVERITY_INFO);
+		if (v)
+			format_string(v->message, sizeof(v->message),
+				      "%s claims %.3f MHz; not compared: no reference clock could be measured", c->label,
+				      c->tsc_hz / 1e6);
+		return;
+	}
+	double ppm = (c->tsc_hz / r->tsc.hz - 1) * 1e6;
+	double resolution = resolution_ppm(c);
+	double combined = root(r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm + resolution * resolution);
+	double magnitude = absolute(ppm);
+	enum severity severity = magnitude <= combined || magnitude <= CLAIM_PASS_PPM ? SEVERITY_PASS
+				 : magnitude <= CLAIM_FAIL_PPM				   ? SEVERITY_WARN
+											   : SEVERITY_FAIL;
+	struct verdict *v = add(r, id, severity);
+	if (!v)
+		return;
+	/* A guest that trusts the claim counts true time x measured / claimed. */
+	double fraction = r->tsc.hz / c->tsc_hz - 1;
+	v->has_figures = true;
+	v->ppm = ppm;
+	v->combined_uncertainty_ppm = combined;
+	v->drift_s_per_day = fraction * SECONDS_PER_DAY;
+	v->drift_s_per_5min = fraction * SECONDS_PER_5_MIN;
+	describe_drift(drift, sizeof(drift), v->drift_s_per_5min, v->drift_s_per_day);
+	if (magnitude >= 1e4)
+		format_string(v->message, sizeof(v->message),
+			      "%s claims %.3f MHz; measured %.3f MHz (%+.2f %%): a guest trusting it %s", c->label,
+			      c->tsc_hz / 1e6, r->tsc.hz / 1e6, ppm / 1e4, drift);
+	else
+		format_string(v->message, sizeof(v->message),
+			      "%s claims %.3f MHz; measured %.3f MHz (%+.2f ppm, +/- %.2f): a guest trusting it %s",
+			      c->label, c->tsc_hz / 1e6, r->tsc.hz / 1e6, ppm, combined, drift);
+}
+
+static void measurement_verdicts(struct report *r)
+{
+	struct verdict *v;
+	if (!r->tsc.valid) {
+		if ((v = add(r, "tsc.unmeasured", SEVERITY_WARN)))
+			text_copy(v->message, sizeof(v->message),
+				  "No reference clock could be measured: the TSC's rate is unknown");
+		return;
+	}
+	for (unsigned i = 0; i < r->reference_count; i++) {
+		const struct reference_report *ref = &r->references[i];
+		char id[40];
+		if (!ref->disagrees)
+			continue;
+		format_string(id, sizeof(id), "reference.%s.disagrees", ref->name);
+		if (!(v = add(r, id, SEVERITY_WARN)))
+			continue;
+		if (ref->tsc_derived)
+			format_string(v->message, sizeof(v->message),
+				      "The %s, computed from the TSC with the hypervisor's scale, runs %+.1f ppm off the "
+				      "independent clocks: guests using it keep the wrong time",
+				      ref->label, (ref->tsc_hz / r->tsc.hz - 1) * 1e6);
+		else
+			format_string(v->message, sizeof(v->message),
+				      "The %s disagrees with the other clocks: it gives %.3f MHz for the TSC, %+.1f ppm "
+				      "off (it runs on another clock, or is emulated badly)",
+				      ref->label, ref->tsc_hz / 1e6, (ref->tsc_hz / r->tsc.hz - 1) * 1e6);
+	}
+	if ((v = add(r, "tsc.measured", SEVERITY_PASS)))
+		format_string(v->message, sizeof(v->message), "The TSC runs at %.6f MHz +/- %.3f ppm (by the %s)",
+			      r->tsc.hz / 1e6, r->tsc.uncertainty_ppm, report_reference(r, r->tsc.reference)->label);
+}
+
+static void cpu_verdicts(struct report *r)
+{
+	struct verdict *v;
+	bool invariant = r->cpu.features[CPU_FEATURE_INVARIANT_TSC];
+	bool references_disagree = false;
+	for (unsigned i = 0; i < r->reference_count; i++)
+		references_disagree |= r->references[i].disagrees || r->references[i].jumps_backward ||
+				       r->references[i].jumps_forward || r->references[i].backward_steps;
+
+	if (!invariant && (v = add(r, "invariant_tsc.absent", SEVERITY_WARN)))
+		text_copy(v->message, sizeof(v->message),
+			  "No invariant TSC is advertised: a guest cannot trust the TSC across idle states and will "
+			  "lose time if the host stops it (the Hyper-V C-state case)");
+	if (invariant && references_disagree && (v = add(r, "invariant_tsc.contradicted", SEVERITY_WARN)))
+		text_copy(v->message, sizeof(v->message),
+			  "An invariant TSC is advertised, but the clocks do not agree on its rate: see the references");
+}
+
+static void claims_overview(struct report *r)
+{
+	struct verdict *v;
+	if (r->claim_count == 0 && (v = add(r, "claims.none", SEVERITY_INFO)))
+		text_copy(v->message, sizeof(v->message),
+			  "The platform states no TSC frequency anywhere: guests must calibrate it themselves");
+	if (r->claim_count == 1 && (v = add(r, "claims.single", SEVERITY_INFO)))
+		format_string(v->message, sizeof(v->message),
+			      "Only the %s states a TSC frequency: nothing else on the platform corroborates it",
+			      r->claims[0].label);
+	for (uint32_t i = 0; i < r->hv.count; i++) {
+		const struct hv_base *b = &r->hv.bases[i];
+		char id[40];
+		if (b->timing != HV_TIMING_NOT_OFFERED)
+			continue;
+		format_string(id, sizeof(id), "timing_leaf.not_offered.%08x", b->base);
+		if ((v = add(r, id, SEVERITY_INFO)))
+			format_string(v->message, sizeof(v->message),
+				      "CPUID 0x%08x (timing leaf) is beyond base 0x%08x's max leaf 0x%08x: not read (a "
+				      "tool that reads it anyway gets another leaf's registers)",
+				      b->base + HV_TIMING_LEAF_OFFSET, b->base, b->max_leaf);
+	}
+	for (unsigned i = 0; i < r->fault_count; i++) {
+		const struct fault *f = &r->faults[i];
+		if ((v = add(r, "fault", SEVERITY_WARN)))
+			format_string(v->message, sizeof(v->message), "%s 0x%x failed (%s): that interface is not usable",
+				      f->access, f->msr, f->status);
+	}
+}
+
+/* Worst first, keeping the order of equals (insertion sort is stable). */
+static void sort_by_severity(struct report *r)
+{
+	for (unsigned i = 1; i < r->verdict_count; i++) {
+		struct verdict key = r->verdicts[i];
+		unsigned j = i;
+		for (; j > 0 && r->verdicts[j - 1].severity > key.severity; j--)
+			r->verdicts[j] = r->verdicts[j - 1];
+		r->verdicts[j] = key;
+	}
+}
+
+void verdicts_run(struct report *r)
+{
+	r->verdict_count = 0;
+	for (unsigned i = 0; i < r->claim_count; i++)
+		claim_verdict(r, &r->claims[i]);
+	measurement_verdicts(r);
+	cpu_verdicts(r);
+	claims_overview(r);
+	sort_by_severity(r);
+}

@@ -1,0 +1,182 @@
+/* Every shipped scenario through the whole probe: the verdicts each hypervisor must get, and the motivating cases' figures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "scenario.h"
+#include "testdata.h"
+
+static struct sim_config config;
+static struct sim sim;
+static struct report report;
+
+static void run_scenario(const char *name)
+{
+	char error[256], relative[128];
+	struct probe_settings settings;
+
+	snprintf(relative, sizeof(relative), "scenarios/%s", name);
+	if (!scenario_load_file(testdata_path(relative), &config, error, sizeof(error)))
+		fail_msg("%s: %s", name, error);
+	probe_defaults(&settings, "test");
+	settings.window_s = 0.2; /* short windows keep the suite fast; the verdicts do not depend on them */
+	settings.edge_window_s = 2;
+	sim_init(&sim, &config);
+	probe_run(&sim.machine, &settings, &report);
+}
+
+static const struct verdict *verdict(const char *id)
+{
+	for (unsigned i = 0; i < report.verdict_count; i++)
+		if (!strcmp(report.verdicts[i].id, id))
+			return &report.verdicts[i];
+	return NULL;
+}
+
+static void show_verdicts(void)
+{
+	for (unsigned i = 0; i < report.verdict_count; i++)
+		print_message("    %s %s: %s\n", severity_name(report.verdicts[i].severity), report.verdicts[i].id,
+			      report.verdicts[i].message);
+}
+
+/* Paravirtual clock pages off again, and the invariant-TSC control never touched. */
+static void expect_paravirtual_state_restored(const char *scenario)
+{
+	if (sim.kvmclock.system_time_msr != 0 || sim.hyperv.reference_tsc_msr != 0)
+		fail_msg("%s: left enabled: kvmclock MSR 0x%llx, Hyper-V reference TSC MSR 0x%llx", scenario,
+			 (unsigned long long)sim.kvmclock.system_time_msr, (unsigned long long)sim.hyperv.reference_tsc_msr);
+	for (uint32_t i = 0; i < sim.trace.msr_write_count; i++)
+		if (sim.trace.msr_write_log[i].msr == 0x40000118)
+			fail_msg("%s: wrote HV_X64_MSR_TSC_INVARIANT_CONTROL, which changes what CPUID reports", scenario);
+	if (sim.trace.unbacked_page_writes)
+		fail_msg("%s: a clock page was enabled at memory the probe does not own", scenario);
+}
+
+struct expected_verdict {
+	const char *id;
+	enum severity severity;
+};
+
+struct scenario_case {
+	const char *scenario;
+	struct expected_verdict verdicts[6];
+	const char *no_verdict; /* an id that must not appear, or NULL */
+};
+
+static const struct scenario_case cases[] = {
+	{"qemu-tcg.json",
+	 {{"claims.none", SEVERITY_INFO}, {"timing_leaf.not_offered.40000000", SEVERITY_INFO},
+	  {"invariant_tsc.absent", SEVERITY_WARN}, {"tsc.measured", SEVERITY_PASS}},
+	 "fault"},
+	{"kvm.json", {{"claim.kvmclock", SEVERITY_PASS}, {"claims.single", SEVERITY_INFO}}, "fault"},
+	{"kvm-timing-leaf.json", {{"claim.kvmclock", SEVERITY_PASS}, {"claim.cpuid_timing_leaf", SEVERITY_PASS}}, "fault"},
+	{"kvm-hyperv.json",
+	 {{"claim.kvmclock", SEVERITY_PASS},
+	  {"claim.hyperv_tsc_frequency_msr", SEVERITY_PASS},
+	  {"claim.hyperv_reference_tsc_page", SEVERITY_PASS}},
+	 "fault"},
+	{"hyperv-gen2.json",
+	 {{"claim.hyperv_tsc_frequency_msr", SEVERITY_PASS},
+	  {"claim.hyperv_reference_tsc_page", SEVERITY_PASS},
+	  {"invariant_tsc.absent", SEVERITY_WARN}},
+	 "fault"},
+	{"virtualbox-5.0-kvm.json",
+	 {{"claim.kvmclock", SEVERITY_FAIL}, {"reference.kvmclock.disagrees", SEVERITY_WARN},
+	  {"invariant_tsc.absent", SEVERITY_WARN}},
+	 "fault"},
+	{"virtualbox-hyperv.json",
+	 {{"claim.hyperv_tsc_frequency_msr", SEVERITY_PASS}, {"claim.hyperv_reference_tsc_page", SEVERITY_PASS}},
+	 "fault"},
+	{"virtualbox-minimal.json", {{"claim.cpuid_timing_leaf", SEVERITY_PASS}, {"claims.single", SEVERITY_INFO}}, "fault"},
+	{"vmware.json", {{"claim.cpuid_timing_leaf", SEVERITY_PASS}, {"claim.vmware_backdoor", SEVERITY_PASS}}, "fault"},
+	{"xen-viridian.json", {{"claim.xen_time_leaf", SEVERITY_PASS}}, "fault"},
+	{"bhyve.json", {{"claims.none", SEVERITY_INFO}, {"timing_leaf.not_offered.40000000", SEVERITY_INFO}}, "fault"},
+	{"garbage-max-leaf.json",
+	 {{"timing_leaf.not_offered.40000000", SEVERITY_INFO}, {"timing_leaf.not_offered.40000100", SEVERITY_INFO}},
+	 NULL},
+};
+
+static void test_every_shipped_scenario_gets_its_verdicts(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct scenario_case *c = &cases[i];
+		run_scenario(c->scenario);
+		for (size_t k = 0; k < sizeof(c->verdicts) / sizeof(c->verdicts[0]) && c->verdicts[k].id; k++) {
+			const struct verdict *v = verdict(c->verdicts[k].id);
+			if (!v || v->severity != c->verdicts[k].severity) {
+				show_verdicts();
+				fail_msg("%s: expected %s %s, got %s", c->scenario, severity_name(c->verdicts[k].severity),
+					 c->verdicts[k].id, v ? severity_name(v->severity) : "nothing");
+			}
+		}
+		if (c->no_verdict && verdict(c->no_verdict)) {
+			show_verdicts();
+			fail_msg("%s: unexpected verdict %s", c->scenario, c->no_verdict);
+		}
+		if (sim.trace.cpuid_beyond_max)
+			fail_msg("%s: read CPUID 0x%08x beyond a max leaf", c->scenario, sim.trace.first_beyond_max_leaf);
+		expect_paravirtual_state_restored(c->scenario);
+	}
+}
+
+/* The product's reason to exist: VirtualBox 5.0's kvmclock scale, 3,478,274,491 Hz for a 3,400,109,000 Hz TSC. */
+static void test_virtualbox_5_kvmclock_loses_6_74_s_every_5_minutes(void **state)
+{
+	(void)state;
+	run_scenario("virtualbox-5.0-kvm.json");
+	const struct verdict *v = verdict("claim.kvmclock");
+	assert_non_null(v);
+	assert_int_equal(v->severity, SEVERITY_FAIL);
+	assert_true(v->has_figures);
+	assert_true(fabs(v->ppm - 22989) < 5);            /* +2.30 % */
+	assert_true(fabs(v->drift_s_per_5min + 6.74) < 0.01); /* loses 6.74 s per 5 min */
+	assert_true(fabs(v->drift_s_per_day + 1941.6) < 1);   /* about 1941 s per day */
+	assert_non_null(strstr(v->message, "claims 3478.274 MHz"));
+	assert_non_null(strstr(v->message, "measured 3400.109 MHz"));
+	assert_non_null(strstr(v->message, "(+2.30 %)"));
+	assert_non_null(strstr(v->message, "runs slow: loses 6.74 s every 5 min (1941.6 s per day)"));
+	assert_true(fabs(report.tsc.hz / 3400109000.0 - 1) * 1e6 <= report.tsc.uncertainty_ppm);
+	assert_string_not_equal(report.tsc.reference, "kvmclock"); /* a clock computed from the TSC never judges it */
+}
+
+/* VMware tells the truth in CPUID 0x40000010: what Linux prints as "TSC freq read from hypervisor". */
+static void test_vmware_timing_leaf_and_backdoor_agree_with_the_measurement(void **state)
+{
+	(void)state;
+	run_scenario("vmware.json");
+	for (unsigned i = 0; i < report.verdict_count; i++)
+		assert_int_not_equal(report.verdicts[i].severity, SEVERITY_FAIL);
+	const struct verdict *leaf = verdict("claim.cpuid_timing_leaf");
+	assert_non_null(leaf);
+	/* kHz resolution: the claim can be off by up to 500 Hz, and that is within its combined uncertainty. */
+	assert_true(fabs(leaf->ppm) <= leaf->combined_uncertainty_ppm);
+}
+
+/* Under TCG the only base has max leaf 0x40000001: the probe reports no claim and reads nothing beyond it. */
+static void test_tcg_reports_no_claims_and_no_faults(void **state)
+{
+	(void)state;
+	run_scenario("qemu-tcg.json");
+	assert_int_equal(report.claim_count, 0);
+	assert_int_equal(report.fault_count, 0);
+	assert_int_equal(sim.trace.cpuid_beyond_max, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_shipped_scenario_gets_its_verdicts),
+		cmocka_unit_test(test_virtualbox_5_kvmclock_loses_6_74_s_every_5_minutes),
+		cmocka_unit_test(test_vmware_timing_leaf_and_backdoor_agree_with_the_measurement),
+		cmocka_unit_test(test_tcg_reports_no_claims_and_no_faults),
+	};
+	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
+}

@@ -1,0 +1,36 @@
+/* The simulated VMware backdoor (Linux arch/x86/kernel/cpu/vmware.c): an IN from port 0x5658 with a magic number
+ * in EAX, of which only the GETHZ command is simulated. */
+#include "sim_paravirt.h"
+
+/* Linux arch/x86/include/asm/vmware.h; reference A8. */
+#define VMWARE_HYPERVISOR_MAGIC 0x564D5868u /* "VMXh" */
+#define VMWARE_HYPERVISOR_PORT 0x5658u       /* "VX" */
+#define VMWARE_CMD_GETHZ 45u
+#define PORT_MASK 0xFFFFu /* IN takes its port from DX */
+#define ALL_ONES_32 0xFFFFFFFFu
+
+/*
+ * GETHZ answers EAX = TSC Hz bits 31:0, EBX = bits 63:32, ECX = APIC bus Hz; Linux takes EBX = 0xFFFFFFFF, as it
+ * loads it, for failure. Other commands are not simulated and leave the registers as loaded. Without a backdoor,
+ * or with another port or no magic, the IN reads an unclaimed port: EAX all ones, the rest unchanged.
+ */
+enum access_status sim_vmware_backdoor(struct machine *m, struct backdoor_regs *regs)
+{
+	struct sim *s = sim_of(m);
+	const struct sim_vmware_backdoor_config *c = &s->config->vmware_backdoor;
+
+	sim_access(s, &(struct sim_access_cost){.cost_ps = SIM_DEFAULT_PORT_IO_COST_PS});
+	s->trace.backdoor_calls++;
+	if (!c->present || (regs->edx & PORT_MASK) != VMWARE_HYPERVISOR_PORT || regs->eax != VMWARE_HYPERVISOR_MAGIC) {
+		s->trace.unclaimed_accesses++;
+		regs->eax = ALL_ONES_32;
+		return ACCESS_OK;
+	}
+	if (regs->ecx == VMWARE_CMD_GETHZ) {
+		uint64_t tsc_hz = c->tsc_hz ? c->tsc_hz : s->config->tsc_hz;
+		regs->eax = (uint32_t)tsc_hz;
+		regs->ebx = (uint32_t)(tsc_hz >> 32);
+		regs->ecx = c->apic_hz ? c->apic_hz : (uint32_t)s->config->clocks.lapic.bus_hz;
+	}
+	return ACCESS_OK;
+}
