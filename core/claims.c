@@ -31,9 +31,10 @@ static struct claim_detail *detail(struct claim *c, const char *key, enum detail
 	return d;
 }
 
+/* JSON readers keep integers below 2^63: a larger value (a garbage MSR) is written as hex. */
 void claim_uint(struct claim *c, const char *key, uint64_t value)
 {
-	struct claim_detail *d = detail(c, key, DETAIL_UINT);
+	struct claim_detail *d = detail(c, key, value > INT64_MAX ? DETAIL_HEX : DETAIL_UINT);
 	if (d)
 		d->u = value;
 }

@@ -32,6 +32,33 @@ _Static_assert(__builtin_offsetof(struct hv_reference_tsc_page, offset) == 16, "
 
 #define HV_PAGE_MAX_TRIES 10000
 
+const struct hyperv_field_def hyperv_field_defs[HYPERV_FIELD_COUNT] = {
+	{"access_reference_counter", HYPERV_PRIVILEGES, 1, 1},      /* MSR 0x40000020 */
+	{"access_reference_tsc", HYPERV_PRIVILEGES, 9, 1},          /* MSR 0x40000021, the TSC page */
+	{"access_frequency_msrs", HYPERV_PRIVILEGES, 11, 1},        /* MSRs 0x40000022/23 */
+	{"access_tsc_invariant_controls", HYPERV_PRIVILEGES, 15, 1}, /* MSR 0x40000118 */
+	{"max_cstate", HYPERV_POWER_MANAGEMENT, 0, 4},               /* the deepest C-state the guest may ask for */
+	{"hpet_needed_for_c3", HYPERV_POWER_MANAGEMENT, 4, 1},       /* the LAPIC timer stops in C3 */
+	{"mwait_available", HYPERV_FEATURES, 0, 1},
+	{"guest_idle_available", HYPERV_FEATURES, 5, 1},
+	{"frequency_msrs_available", HYPERV_FEATURES, 8, 1},
+};
+
+uint32_t hyperv_register_value(const struct hyperv_info *h, enum hyperv_register reg)
+{
+	return reg == HYPERV_PRIVILEGES ? h->privileges : reg == HYPERV_POWER_MANAGEMENT ? h->power_management : h->features;
+}
+
+uint32_t hyperv_field_value(const struct hyperv_info *h, const struct hyperv_field_def *f)
+{
+	return (hyperv_register_value(h, f->reg) >> f->low_bit) & ((1u << f->width) - 1);
+}
+
+const char *hyperv_register_name(enum hyperv_register reg)
+{
+	return reg == HYPERV_PRIVILEGES ? "privileges" : reg == HYPERV_POWER_MANAGEMENT ? "power_management" : "features";
+}
+
 /* A base speaking the Hyper-V interface ("Hv#1"): Hyper-V itself, KVM's and VirtualBox's emulations. */
 static const struct hv_base *hyperv_base(const struct report *r)
 {

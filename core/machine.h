@@ -18,6 +18,9 @@ enum access_status {
 	ACCESS_UNSUPPORTED, /* this machine cannot perform the access at all */
 };
 
+/* How to idle: HLT, or MWAIT with a hint (EAX: C-state in bits 7:4, sub-state in bits 3:0). */
+enum idle_method { IDLE_HLT, IDLE_MWAIT };
+
 /* Registers in and out of VMware's backdoor (an IN from its port with a magic number in EAX). */
 struct backdoor_regs {
 	uint32_t eax, ebx, ecx, edx, esi, edi;
@@ -57,6 +60,11 @@ struct machine {
 	 * The hypervisor writes it behind the compiler's back: read it through volatile. NULL when none. */
 	volatile void *(*page_alloc)(struct machine *m, uint64_t *phys);
 	void (*page_free)(struct machine *m, volatile void *page);
+	/* Idle once with interrupts enabled, until the next interrupt wakes the CPU: HLT, or MONITOR on a
+	 * line the machine owns then MWAIT(hint). ACCESS_FAULT_UD when MONITOR/MWAIT fault. */
+	enum access_status (*idle)(struct machine *m, enum idle_method method, uint32_t hint);
+	const char *idle_wake_source; /* what wakes an idle CPU here, for the report */
+
 	/* VMware's backdoor: `in` from port 0x5658 with *regs loaded, *regs as it returns. Only where the
 	 * VMware signature was seen; ACCESS_UNSUPPORTED where the machine cannot do it. */
 	enum access_status (*vmware_backdoor)(struct machine *m, struct backdoor_regs *regs);

@@ -48,14 +48,13 @@ struct cross_check {
 	bool agree;
 };
 
-/* One figure behind a claim, typed so that JSON keeps it as a number, a hex string, a boolean or text. */
-enum detail_kind { DETAIL_UINT, DETAIL_INT, DETAIL_HEX, DETAIL_BOOL, DETAIL_TEXT };
+/* One figure behind a claim, typed so that JSON keeps it as a number, a hex string or a boolean. */
+enum detail_kind { DETAIL_UINT, DETAIL_INT, DETAIL_HEX, DETAIL_BOOL };
 struct claim_detail {
 	char key[24];
 	enum detail_kind kind;
 	uint64_t u; /* DETAIL_UINT, DETAIL_HEX, DETAIL_BOOL (0/1) */
 	int64_t i;  /* DETAIL_INT */
-	char text[48];
 };
 
 #define REPORT_MAX_CLAIMS 12
@@ -87,6 +86,19 @@ struct hyperv_info {
 	uint32_t features;         /* 0x40000003 EDX */
 	uint32_t hints;            /* 0x40000004 EAX */
 };
+
+/* Hyper-V's fields that matter for time, decoded from hyperv_info's raw registers (TLFS bit numbers). */
+enum hyperv_register { HYPERV_PRIVILEGES, HYPERV_POWER_MANAGEMENT, HYPERV_FEATURES };
+struct hyperv_field_def {
+	const char *key; /* JSON member */
+	enum hyperv_register reg;
+	uint8_t low_bit, width; /* width 1 is a flag */
+};
+#define HYPERV_FIELD_COUNT 9
+extern const struct hyperv_field_def hyperv_field_defs[HYPERV_FIELD_COUNT];
+uint32_t hyperv_register_value(const struct hyperv_info *h, enum hyperv_register reg);
+uint32_t hyperv_field_value(const struct hyperv_info *h, const struct hyperv_field_def *f);
+const char *hyperv_register_name(enum hyperv_register reg); /* "privileges", "power_management", "features" */
 
 /* A plain-words conclusion, with the figures behind it. Severity order is the text report's order. */
 enum severity { SEVERITY_FAIL, SEVERITY_WARN, SEVERITY_INFO, SEVERITY_PASS };

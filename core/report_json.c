@@ -279,11 +279,8 @@ static void write_claim(struct json_writer *w, const struct claim *c)
 		case DETAIL_HEX:
 			jw_hex64(w, d->key, d->u);
 			break;
-		case DETAIL_BOOL:
-			jw_bool(w, d->key, d->u != 0);
-			break;
 		default:
-			jw_string(w, d->key, d->text);
+			jw_bool(w, d->key, d->u != 0);
 			break;
 		}
 	}
@@ -291,7 +288,7 @@ static void write_claim(struct json_writer *w, const struct claim *c)
 	jw_close(w);
 }
 
-/* Hyper-V's power-management and feature bits that matter for time (TLFS; reference A6). */
+/* Hyper-V's raw registers, and the fields that matter for time decoded from them (hyperv_field_defs). */
 static void write_hyperv(struct json_writer *w, const struct hyperv_info *h)
 {
 	if (!h->present) {
@@ -304,15 +301,13 @@ static void write_hyperv(struct json_writer *w, const struct hyperv_info *h)
 	jw_hex32(w, "power_management", h->power_management);
 	jw_hex32(w, "features", h->features);
 	jw_hex32(w, "hints", h->hints);
-	jw_bool(w, "access_reference_counter", h->privileges & (1u << 1));
-	jw_bool(w, "access_reference_tsc", h->privileges & (1u << 9));
-	jw_bool(w, "access_frequency_msrs", h->privileges & (1u << 11));
-	jw_bool(w, "access_tsc_invariant_controls", h->privileges & (1u << 15));
-	jw_uint(w, "max_cstate", h->power_management & 0xf);
-	jw_bool(w, "hpet_needed_for_c3", h->power_management & (1u << 4));
-	jw_bool(w, "mwait_available", h->features & (1u << 0));
-	jw_bool(w, "guest_idle_available", h->features & (1u << 5));
-	jw_bool(w, "frequency_msrs_available", h->features & (1u << 8));
+	for (unsigned i = 0; i < HYPERV_FIELD_COUNT; i++) {
+		const struct hyperv_field_def *f = &hyperv_field_defs[i];
+		if (f->width == 1)
+			jw_bool(w, f->key, hyperv_field_value(h, f));
+		else
+			jw_uint(w, f->key, hyperv_field_value(h, f));
+	}
 	jw_close(w);
 }
 

@@ -56,19 +56,24 @@ static void write_claims(const struct report *r, struct sink *out)
 				sink_printf(out, "%lld\n", (long long)x->i);
 			else if (x->kind == DETAIL_BOOL)
 				sink_printf(out, "%s\n", x->u ? "yes" : "no");
-			else if (x->kind == DETAIL_UINT)
-				sink_printf(out, "%llu\n", (unsigned long long)x->u);
 			else
-				sink_printf(out, "%s\n", x->text);
+				sink_printf(out, "%llu\n", (unsigned long long)x->u);
 		}
 	}
 	for (unsigned i = 0; i < r->fault_count; i++)
 		sink_printf(out, "  fault: %s 0x%x: %s\n", r->faults[i].access, r->faults[i].msr, r->faults[i].status);
-	if (r->hyperv.present)
-		sink_printf(out, "  Hyper-V at 0x%08x: privileges 0x%08x, max C-state %u, HPET needed for C3: %s, "
-				 "MWAIT offered: %s\n",
-			    r->hyperv.base, r->hyperv.privileges, r->hyperv.power_management & 0xf,
-			    r->hyperv.power_management & (1u << 4) ? "yes" : "no", r->hyperv.features & 1 ? "yes" : "no");
+	if (r->hyperv.present) {
+		sink_printf(out, "  Hyper-V interface at 0x%08x (privileges 0x%08x, power 0x%08x, features 0x%08x)\n",
+			    r->hyperv.base, r->hyperv.privileges, r->hyperv.power_management, r->hyperv.features);
+		for (unsigned i = 0; i < HYPERV_FIELD_COUNT; i++) {
+			const struct hyperv_field_def *f = &hyperv_field_defs[i];
+			uint32_t v = hyperv_field_value(&r->hyperv, f);
+			if (f->width == 1)
+				sink_printf(out, "      %-30s %s\n", f->key, v ? "yes" : "no");
+			else
+				sink_printf(out, "      %-30s %u\n", f->key, v);
+		}
+	}
 	sink_puts(out, "\n");
 }
 

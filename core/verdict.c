@@ -65,6 +65,13 @@ static void claim_verdict(struct report *r, const struct claim *c)
 	char id[40], drift[96];
 	format_string(id, sizeof(id), "claim.%s", c->source);
 
+	if (!(c->tsc_hz >= 1)) {
+		struct verdict *v = add(r, id, SEVERITY_FAIL);
+		if (v)
+			format_string(v->message, sizeof(v->message),
+				      "%s gives no usable frequency (0 Hz): a guest trusting it cannot keep time", c->label);
+		return;
+	}
 	if (!r->tsc.valid) {
 		struct verdict *v = add(r, id, SEVERITY_INFO);
 		if (v)

@@ -494,30 +494,6 @@ static const struct field verdict_figure_fields[] = {
 };
 
 /*
- * The members core/report_json.c decodes from the raw Hyper-V registers (TLFS bit numbers). They
- * say nothing the registers do not, so they are not stored; they are read only to refuse a file
- * where the two disagree (an edited decoded member would otherwise be silently ignored).
- */
-struct decoded_bits {
-	const char *key;
-	const char *register_key; /* the raw member they come from */
-	size_t register_offset;
-	unsigned low_bit, width; /* width 1 is a boolean, wider an unsigned integer */
-};
-#define DECODED(key, reg, low_bit, width) {key, #reg, offsetof(struct hyperv_info, reg), low_bit, width}
-static const struct decoded_bits hyperv_decoded[] = {
-	DECODED("access_reference_counter", privileges, 1, 1),
-	DECODED("access_reference_tsc", privileges, 9, 1),
-	DECODED("access_frequency_msrs", privileges, 11, 1),
-	DECODED("access_tsc_invariant_controls", privileges, 15, 1),
-	DECODED("max_cstate", power_management, 0, 4),
-	DECODED("hpet_needed_for_c3", power_management, 4, 1),
-	DECODED("mwait_available", features, 0, 1),
-	DECODED("guest_idle_available", features, 5, 1),
-	DECODED("frequency_msrs_available", features, 8, 1),
-};
-
-/*
  * Words core/report_json.c writes from tables of its own. They must match it: the round-trip
  * tests write every value and read it back. (Core could export them as it does hv_range_name.)
  */
@@ -708,7 +684,7 @@ static int read_measurements(struct reader *rd, const json_t *root, struct repor
 
 /* "true" or "false" for one bit, the number for a wider field. */
 #define DECODED_TEXT_BYTES sizeof("4294967295")
-static const char *decoded_text(const struct decoded_bits *d, uint32_t value, char dst[DECODED_TEXT_BYTES])
+static const char *decoded_text(const struct hyperv_field_def *d, uint32_t value, char dst[DECODED_TEXT_BYTES])
 {
 	if (d->width == 1)
 		return value ? "true" : "false";
@@ -720,10 +696,11 @@ static int check_decoded(struct reader *rd, const json_t *object, const struct h
 {
 	char path[PATH_BYTES], got_text[DECODED_TEXT_BYTES], want_text[DECODED_TEXT_BYTES], bits[16];
 
-	for (const struct decoded_bits *d = hyperv_decoded; d < hyperv_decoded + ARRAY_SIZE(hyperv_decoded); d++) {
+	/* The decoded members say nothing the registers do not, so they are not stored; they are read
+	 * only to refuse a file where the two disagree (an edited member would otherwise be lost). */
+	for (const struct hyperv_field_def *d = hyperv_field_defs; d < hyperv_field_defs + HYPERV_FIELD_COUNT; d++) {
 		const json_t *value = present_member(object, d->key);
-		uint32_t reg = *(const uint32_t *)((const unsigned char *)h + d->register_offset);
-		uint32_t want = (reg >> d->low_bit) & ((1u << d->width) - 1), number = 0;
+		uint32_t reg = hyperv_register_value(h, d->reg), want = hyperv_field_value(h, d), number = 0;
 		bool flag = false;
 
 		if (!value)
@@ -740,7 +717,7 @@ static int check_decoded(struct reader *rd, const json_t *object, const struct h
 		else
 			snprintf(bits, sizeof(bits), "bits %u:%u", d->low_bit + d->width - 1, d->low_bit);
 		return fail(rd, path, "%s disagrees with hyperv.%s 0x%08x (%s: %s)", decoded_text(d, got, got_text),
-			    d->register_key, reg, bits, decoded_text(d, want, want_text));
+			    hyperv_register_name(d->reg), reg, bits, decoded_text(d, want, want_text));
 	}
 	return 0;
 }
@@ -777,15 +754,10 @@ static int read_detail(struct reader *rd, const json_t *value, const char *path,
 		d->u = json_is_true(value);
 		return 0;
 	case JSON_STRING:
-		if (!strncmp(json_string_value(value), "0x", 2)) {
-			d->kind = DETAIL_HEX;
-			return read_integer(rd, value, path, true, sizeof(d->u), &d->u);
-		}
-		d->kind = DETAIL_TEXT;
-		return read_value(rd, value, path, FIELD_TEXT, sizeof(d->text), d->text);
+		d->kind = DETAIL_HEX;
+		return read_integer(rd, value, path, true, sizeof(d->u), &d->u);
 	default:
-		return fail(rd, path, "expected an integer, a hex string, true, false or text, got %s",
-			    describe(value, got));
+		return fail(rd, path, "expected an integer, a hex string, true or false, got %s", describe(value, got));
 	}
 }
 
@@ -811,8 +783,8 @@ static int read_details(struct reader *rd, const json_t *claim_object, const cha
 
 		join_path(member, path, key);
 		if (strlen(key) >= sizeof(d->key))
-			return fail(rd, member, "a name of %zu characters, more than the %zu this tool holds", strlen(key),
-				    sizeof(d->key) - 1);
+			return fail(rd, member, "a name of %zu characters, more than the %zu this tool holds",
+				    strlen(key), sizeof(d->key) - 1);
 		memcpy(d->key, key, strlen(key) + 1);
 		if (read_detail(rd, value, member, d))
 			return -1;
@@ -855,8 +827,7 @@ static int read_verdict(struct reader *rd, const json_t *item, const char *path,
 		v->has_figures |= json_object_get(item, f->key) != NULL;
 	for (const struct field *f = verdict_figure_fields; v->has_figures && f < figures_end; f++)
 		if (!json_object_get(item, f->key))
-			return fail(rd, join_path(member, path, f->key), "missing (a verdict's figures come as a set of %zu)",
-				    ARRAY_SIZE(verdict_figure_fields));
+			return fail(rd, join_path(member, path, f->key), "missing (a verdict's figures come together)");
 	return 0;
 }
 

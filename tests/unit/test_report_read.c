@@ -47,6 +47,7 @@ static void build_measurements(struct report *r)
 {
 	struct acpi_info *a = &r->acpi;
 	struct reference_report *pm = &r->references[0], *rtc = &r->references[1];
+	struct reference_report *kvmclock = &r->references[2];
 
 	r->duration_s = 12.5;
 	*a = (struct acpi_info){.rsdp_found = true, .rsdp_address = 0x7fb7e014, .rsdp_revision = 2, .oem_id = "BOCHS ",
@@ -70,7 +71,7 @@ static void build_measurements(struct report *r)
 	a->problems[0] = (struct acpi_problem){"FACP", "checksum mismatch"};
 	a->problems[1] = (struct acpi_problem){"HPET", "period of 0 fs"};
 
-	r->reference_count = 2;
+	r->reference_count = 3;
 	*pm = (struct reference_report){
 		.name = "acpi_pm", .label = "ACPI PM timer", .available = true, .detail = "port 0x608, 24-bit",
 		.nominal_hz = 3579545.0, .width_bits = 24, .measured = true, .tsc_hz = 2112000123.5,
@@ -81,9 +82,89 @@ static void build_measurements(struct report *r)
 	*rtc = (struct reference_report){.name = "rtc", .label = "RTC (CMOS)", .reason = "no CMOS answers",
 					 .detail = "ports 0x70/0x71", .nominal_hz = 1.0, .width_bits = 17,
 					 .edges = true};
+	/* Computed from the TSC by the hypervisor's scale; it stepped against the TSC both ways. */
+	*kvmclock = (struct reference_report){
+		.name = "kvmclock", .label = "kvmclock", .available = true, .detail = "pvclock page, MSR 0x4b564d01",
+		.nominal_hz = 1e9, .width_bits = 64, .tsc_derived = true, .measured = true, .tsc_hz = 2112000124.25,
+		.uncertainty_ppm = 0.125, .window_s = 1.5, .read_cost_ns = 40.5, .samples = 257, .jumps_backward = 3,
+		.jumps_forward = 4};
 	r->tsc = (struct tsc_estimate){true, 2112000123.5, 0.0625, "acpi_pm"};
 	r->cross_check_count = 1;
 	r->cross_checks[0] = (struct cross_check){"acpi_pm", "hpet", -1.25, 0.5, true};
+}
+
+/* Three claims with every kind of detail, the last at the model's limits; a Hyper-V block; faults; verdicts. */
+static void build_claims_and_verdicts(struct report *r)
+{
+	struct claim *kvmclock = &r->claims[0], *xen = &r->claims[1], *limits = &r->claims[2];
+
+	r->hyperv = (struct hyperv_info){.present = true, .base = 0x40000000, .privileges = 0x00002a22,
+					 .power_management = 0x00000013, .features = 0x00000101, .hints = 0x00000a2c};
+
+	r->claim_count = 3;
+	*kvmclock = (struct claim){
+		.source = "kvmclock", .label = "KVM kvmclock (pvclock scale)", .tsc_hz = 2599985000.5,
+		.detail_count = 7,
+		.details = {
+			{.key = "msr", .kind = DETAIL_HEX, .u = 0x4b564d01},
+			{.key = "tsc_to_system_mul", .kind = DETAIL_UINT, .u = 3303840057},
+			{.key = "tsc_shift", .kind = DETAIL_INT, .i = -1},
+			{.key = "flags", .kind = DETAIL_HEX, .u = 0x1},
+			{.key = "stable", .kind = DETAIL_BOOL, .u = 1},
+			{.key = "version", .kind = DETAIL_UINT, .u = 2},
+			{.key = "disabled_after", .kind = DETAIL_BOOL, .u = 0},
+		}};
+	*xen = (struct claim){
+		.source = "xen_time_leaf", .label = "Xen time leaf (base + 3) guest TSC kHz", .tsc_hz = 2394454000.0,
+		.detail_count = 6,
+		.details = {
+			{.key = "tsc_mode", .kind = DETAIL_UINT, .u = 0},
+			{.key = "emulated", .kind = DETAIL_BOOL, .u = 0},
+			{.key = "incarnation", .kind = DETAIL_UINT, .u = 7},
+			{.key = "tsc_to_system_mul", .kind = DETAIL_UINT, .u = 3587429364},
+			{.key = "tsc_shift", .kind = DETAIL_INT, .i = -2},
+			{.key = "host_tsc_khz", .kind = DETAIL_UINT, .u = 2394454},
+		}};
+	/* The extremes are what JSON integers and "0x" strings can carry. */
+	*limits = (struct claim){
+		.label = "A claim at the model's limits", .tsc_hz = 0.125,
+		.detail_count = CLAIM_MAX_DETAILS,
+		.details = {
+			{.key = "one", .kind = DETAIL_UINT, .u = 1},
+			{.key = "largest_json_integer", .kind = DETAIL_UINT, .u = INT64_MAX},
+			{.key = "most_negative", .kind = DETAIL_INT, .i = INT64_MIN},
+			{.key = "widest_hex", .kind = DETAIL_HEX, .u = UINT64_MAX},
+			{.key = "zero_hex", .kind = DETAIL_HEX, .u = 0},
+			{.key = "zero", .kind = DETAIL_UINT, .u = 0},
+			{.key = "true", .kind = DETAIL_BOOL, .u = 1},
+			{.key = "false", .kind = DETAIL_BOOL, .u = 0},
+			{.key = "two", .kind = DETAIL_UINT, .u = 2},
+			{.kind = DETAIL_INT, .i = -42},
+		}};
+	/* The longest source and key the model holds. */
+	memset(limits->source, 's', sizeof(limits->source) - 1);
+	memset(limits->details[CLAIM_MAX_DETAILS - 1].key, 'k', sizeof(limits->details[0].key) - 1);
+
+	r->fault_count = 2;
+	r->faults_dropped = 3;
+	r->faults[0] = (struct fault){"rdmsr", 0x40000023, "#GP"};
+	r->faults[1] = (struct fault){"vmware_backdoor", 0x5658, "unsupported"};
+
+	r->verdict_count = 5;
+	r->verdicts[0] = (struct verdict){.id = "claim.kvmclock", .severity = SEVERITY_FAIL,
+					  .message = "KVM kvmclock claims too much", .has_figures = true,
+					  .ppm = 22987.5, .combined_uncertainty_ppm = 0.0625,
+					  .drift_s_per_day = -1944.25, .drift_s_per_5min = -6.75};
+	r->verdicts[1] = (struct verdict){.id = "invariant_tsc.absent", .severity = SEVERITY_WARN,
+					  .message = "No invariant TSC is advertised"};
+	r->verdicts[2] = (struct verdict){.id = "timing_leaf.not_offered.40000100", .severity = SEVERITY_INFO,
+					  .message = "CPUID 0x40000110 (timing leaf) is beyond the max leaf"};
+	r->verdicts[3] = (struct verdict){.id = "claim.xen_time_leaf", .severity = SEVERITY_PASS,
+					  .message = "The Xen time leaf is right", .has_figures = true, .ppm = -0.5,
+					  .combined_uncertainty_ppm = 1.25, .drift_s_per_day = 0.046875,
+					  .drift_s_per_5min = 0.03125};
+	r->verdicts[4] = (struct verdict){.id = "tsc.measured", .severity = SEVERITY_PASS,
+					  .message = "The TSC runs at 2112.000124 MHz"};
 }
 
 /* Every field set to a value no other field has. */
@@ -122,6 +203,7 @@ static void build_full_report(struct report *r)
 	fill_leaves(unnamed, 1);
 
 	build_measurements(r);
+	build_claims_and_verdicts(r);
 }
 
 static void assert_cpu_equal(const struct cpu_info *got, const struct cpu_info *want)
@@ -222,6 +304,7 @@ static void assert_reference_equal(const struct reference_report *got, const str
 	assert_figure_equal(got->nominal_hz, want->nominal_hz);
 	assert_int_equal(got->width_bits, want->width_bits);
 	assert_int_equal(got->edges, want->edges);
+	assert_int_equal(got->tsc_derived, want->tsc_derived);
 	assert_int_equal(got->measured, want->measured);
 	assert_figure_equal(got->tsc_hz, want->tsc_hz);
 	assert_figure_equal(got->uncertainty_ppm, want->uncertainty_ppm);
@@ -233,6 +316,8 @@ static void assert_reference_equal(const struct reference_report *got, const str
 	assert_int_equal(got->rejected, want->rejected);
 	assert_int_equal(got->backward_steps, want->backward_steps);
 	assert_int_equal(got->gaps_bridged, want->gaps_bridged);
+	assert_int_equal(got->jumps_backward, want->jumps_backward);
+	assert_int_equal(got->jumps_forward, want->jumps_forward);
 	assert_int_equal(got->disagrees, want->disagrees);
 	assert_int_equal(got->finding_count, want->finding_count);
 	for (unsigned i = 0; i < want->finding_count; i++)
@@ -261,6 +346,61 @@ static void assert_measurements_equal(const struct report *got, const struct rep
 	}
 }
 
+static void assert_hyperv_equal(const struct hyperv_info *got, const struct hyperv_info *want)
+{
+	assert_int_equal(got->present, want->present);
+	assert_int_equal(got->base, want->base);
+	assert_int_equal(got->privileges, want->privileges);
+	assert_int_equal(got->power_management, want->power_management);
+	assert_int_equal(got->features, want->features);
+	assert_int_equal(got->hints, want->hints);
+}
+
+static void assert_claim_equal(const struct claim *got, const struct claim *want)
+{
+	assert_string_equal(got->source, want->source);
+	assert_string_equal(got->label, want->label);
+	assert_figure_equal(got->tsc_hz, want->tsc_hz);
+	assert_int_equal(got->detail_count, want->detail_count);
+	for (unsigned i = 0; i < want->detail_count; i++) {
+		const struct claim_detail *g = &got->details[i], *w = &want->details[i];
+		assert_string_equal(g->key, w->key);
+		assert_int_equal(g->kind, w->kind);
+		assert_int_equal(g->u, w->u);
+		assert_int_equal(g->i, w->i);
+	}
+}
+
+static void assert_verdict_equal(const struct verdict *got, const struct verdict *want)
+{
+	assert_string_equal(got->id, want->id);
+	assert_int_equal(got->severity, want->severity);
+	assert_string_equal(got->message, want->message);
+	assert_int_equal(got->has_figures, want->has_figures);
+	assert_figure_equal(got->ppm, want->ppm);
+	assert_figure_equal(got->combined_uncertainty_ppm, want->combined_uncertainty_ppm);
+	assert_figure_equal(got->drift_s_per_day, want->drift_s_per_day);
+	assert_figure_equal(got->drift_s_per_5min, want->drift_s_per_5min);
+}
+
+static void assert_claims_and_verdicts_equal(const struct report *got, const struct report *want)
+{
+	assert_hyperv_equal(&got->hyperv, &want->hyperv);
+	assert_int_equal(got->claim_count, want->claim_count);
+	for (unsigned i = 0; i < want->claim_count; i++)
+		assert_claim_equal(&got->claims[i], &want->claims[i]);
+	assert_int_equal(got->fault_count, want->fault_count);
+	for (unsigned i = 0; i < want->fault_count; i++) {
+		assert_string_equal(got->faults[i].access, want->faults[i].access);
+		assert_int_equal(got->faults[i].msr, want->faults[i].msr);
+		assert_string_equal(got->faults[i].status, want->faults[i].status);
+	}
+	assert_int_equal(got->faults_dropped, want->faults_dropped);
+	assert_int_equal(got->verdict_count, want->verdict_count);
+	for (unsigned i = 0; i < want->verdict_count; i++)
+		assert_verdict_equal(&got->verdicts[i], &want->verdicts[i]);
+}
+
 static void assert_report_equal(const struct report *got, const struct report *want)
 {
 	assert_string_equal(got->tool_version, want->tool_version);
@@ -271,6 +411,7 @@ static void assert_report_equal(const struct report *got, const struct report *w
 	for (uint32_t i = 0; i < want->hv.count; i++)
 		assert_base_equal(&got->hv.bases[i], &want->hv.bases[i]);
 	assert_measurements_equal(got, want);
+	assert_claims_and_verdicts_equal(got, want);
 }
 
 static void test_every_field_survives_write_and_read(void **state)
@@ -295,6 +436,8 @@ static void test_absent_blocks_read_back_as_not_present(void **state)
 	written.reference_count = written.cross_check_count = 0;
 	written.tsc = (struct tsc_estimate){0};
 	written.duration_s = 0;
+	written.hyperv = (struct hyperv_info){0};
+	written.claim_count = written.fault_count = written.faults_dropped = written.verdict_count = 0;
 	read_json(write_json(&written), &read_back);
 	assert_report_equal(&read_back, &written);
 }
@@ -345,8 +488,68 @@ static void test_a_full_model_round_trips(void **state)
 		written.hv.bases[i].base = HV_BASE_FIRST + i * HV_BASE_STEP;
 		fill_leaves(&written.hv.bases[i], HV_MAX_LEAVES);
 	}
+	written.claim_count = REPORT_MAX_CLAIMS;
+	for (unsigned i = 0; i < REPORT_MAX_CLAIMS; i++)
+		written.claims[i] = written.claims[2];
+	written.fault_count = REPORT_MAX_FAULTS;
+	for (unsigned i = 0; i < REPORT_MAX_FAULTS; i++)
+		written.faults[i] = written.faults[i % 2];
+	written.verdict_count = REPORT_MAX_VERDICTS;
+	for (unsigned i = 0; i < REPORT_MAX_VERDICTS; i++)
+		written.verdicts[i] = written.verdicts[i % 5];
 	read_json(write_json(&written), &read_back);
 	assert_report_equal(&read_back, &written);
+}
+
+/* JSON has one kind of integer: the sign decides, and the text report prints the same number either way. */
+static void test_a_signed_detail_that_is_not_negative_reads_back_unsigned(void **state)
+{
+	struct claim_detail *shift = &written.claims[0].details[2];
+	struct buffer_sink a, b;
+	(void)state;
+
+	build_full_report(&written);
+	*shift = (struct claim_detail){.key = "tsc_shift", .kind = DETAIL_INT, .i = 1};
+	read_json(write_json(&written), &read_back);
+	assert_int_equal(read_back.claims[0].details[2].kind, DETAIL_UINT);
+	assert_int_equal(read_back.claims[0].details[2].u, 1);
+	buffer_sink_init(&a, text_a, sizeof(text_a));
+	buffer_sink_init(&b, text_b, sizeof(text_b));
+	report_write_text(&written, &a.sink);
+	report_write_text(&read_back, &b.sink);
+	assert_string_equal(text_b, text_a);
+}
+
+/* The reader checks the decoded members against the registers: one bit at a time, its table must be the writer's. */
+static void test_every_hyperv_register_bit_agrees_with_its_decoded_member(void **state)
+{
+	uint32_t *const registers[] = {&written.hyperv.privileges, &written.hyperv.power_management,
+				       &written.hyperv.features, &written.hyperv.hints};
+	(void)state;
+
+	build_full_report(&written);
+	for (size_t r = 0; r < ARRAY_SIZE(registers); r++)
+		for (unsigned bit = 0; bit < 32; bit++) {
+			for (size_t other = 0; other < ARRAY_SIZE(registers); other++)
+				*registers[other] = 0;
+			*registers[r] = 1u << bit;
+			read_json(write_json(&written), &read_back);
+			assert_hyperv_equal(&read_back.hyperv, &written.hyperv);
+		}
+}
+
+/* json_double writes null beyond 10^18: the drift against a 0 Hz claim. The verdict still has its figures. */
+static void test_a_figure_written_as_null_keeps_the_verdicts_figures(void **state)
+{
+	(void)state;
+
+	build_full_report(&written);
+	written.verdicts[0].drift_s_per_day = written.verdicts[0].drift_s_per_5min = 1e300;
+	read_json(write_json(&written), &read_back);
+	assert_true(read_back.verdicts[0].has_figures);
+	assert_figure_equal(read_back.verdicts[0].ppm, written.verdicts[0].ppm);
+	assert_figure_equal(read_back.verdicts[0].drift_s_per_day, 0.0);
+	assert_figure_equal(read_back.verdicts[0].drift_s_per_5min, 0.0);
 }
 
 static void test_shown_text_is_the_text_of_the_original(void **state)
@@ -439,6 +642,59 @@ static void test_unknown_members_are_ignored_and_absent_ones_stay_zero(void **st
 	assert_int_equal(read_back.hv.dropped, 0);
 }
 
+/* Older tscprobe/1 reports lack the sections added since: they read, with nothing in them. */
+static void test_reports_from_before_claims_read_without_them(void **state)
+{
+	(void)state;
+
+	if (report_read_file(testdata_path("reports/qemu-q35-tcg-measured.json"), &read_back, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_false(read_back.hyperv.present);
+	assert_int_equal(read_back.claim_count, 0);
+	assert_int_equal(read_back.fault_count, 0);
+	assert_int_equal(read_back.faults_dropped, 0);
+	assert_int_equal(read_back.verdict_count, 0);
+	for (unsigned i = 0; i < read_back.reference_count; i++)
+		assert_false(read_back.references[i].tsc_derived);
+}
+
+/* What tscprobe sim wrote for tests/data/scenarios/kvm-hyperv.json: every section of today's writer. */
+static void test_reads_a_report_with_claims_and_verdicts(void **state)
+{
+	static const enum detail_kind kvmclock_kinds[] = {DETAIL_HEX,  DETAIL_UINT, DETAIL_INT, DETAIL_HEX,
+							  DETAIL_BOOL, DETAIL_UINT, DETAIL_BOOL};
+	const struct claim *kvmclock = &read_back.claims[0];
+	(void)state;
+
+	if (report_read_file(testdata_path("reports/sim-kvm-hyperv.json"), &read_back, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_true(read_back.hyperv.present);
+	assert_int_equal(read_back.hyperv.base, 0x40000000);
+	assert_int_equal(read_back.hyperv.privileges, 0x2a22);
+	assert_int_equal(read_back.hyperv.features, 0x100);
+	assert_int_equal(read_back.claim_count, 3);
+	assert_string_equal(kvmclock->source, "kvmclock");
+	assert_string_equal(read_back.claims[2].source, "hyperv_reference_tsc_page");
+	assert_int_equal(kvmclock->detail_count, ARRAY_SIZE(kvmclock_kinds));
+	for (unsigned i = 0; i < ARRAY_SIZE(kvmclock_kinds); i++)
+		assert_int_equal(kvmclock->details[i].kind, kvmclock_kinds[i]);
+	assert_string_equal(kvmclock->details[2].key, "tsc_shift");
+	assert_int_equal(kvmclock->details[2].i, -1);
+	assert_int_equal(kvmclock->details[0].u, 0x4b564d01);
+	assert_int_equal(read_back.fault_count, 0);
+	assert_int_equal(read_back.verdict_count, 7);
+	assert_string_equal(read_back.verdicts[0].id, "invariant_tsc.absent");
+	assert_int_equal(read_back.verdicts[0].severity, SEVERITY_WARN);
+	assert_false(read_back.verdicts[0].has_figures);
+	assert_string_equal(read_back.verdicts[3].id, "claim.kvmclock");
+	assert_int_equal(read_back.verdicts[3].severity, SEVERITY_PASS);
+	assert_true(read_back.verdicts[3].has_figures);
+	assert_figure_equal(read_back.verdicts[3].combined_uncertainty_ppm, 0.01623);
+	assert_string_equal(read_back.references[6].name, "kvmclock");
+	assert_true(read_back.references[6].tsc_derived);
+	assert_false(read_back.references[7].tsc_derived);
+}
+
 struct bad_report {
 	const char *file;    /* under tests/data/reports/bad/ */
 	const char *message; /* what the error must say */
@@ -476,6 +732,28 @@ static const struct bad_report bad_reports[] = {
 	{"references-9.json", "references: 9 entries, more than the 8 this tool holds"},
 	{"reference-tsc-hz-string.json", "references[1].tsc_hz: expected a number, got \"2445424115.6\""},
 	{"finding-too-long.json", "references[0].findings[1]: 112 characters, more than the 111 this tool holds"},
+	{"reference-tsc-derived-string.json", "references[6].tsc_derived: expected true or false, got \"yes\""},
+	{"reference-jumps-negative.json",
+	 "references[1].jumps_forward: expected an unsigned integer, got a negative one"},
+	{"hyperv-features-integer.json",
+	 "hyperv.features: expected a hex string like \"0x40000001\", got an integer"},
+	{"hyperv-decoded-disagrees.json",
+	 "hyperv.access_reference_tsc: false disagrees with hyperv.privileges 0x00002a22 (bit 9: true)"},
+	{"claims-object.json", "claims: expected an array, got an object"},
+	{"claims-13.json", "claims: 13 entries, more than the 12 this tool holds"},
+	{"claim-no-source.json", "claims[2].source: missing"},
+	{"claim-detail-object.json",
+	 "claims[0].details.tsc_shift: expected an integer, a hex string, true or false, got an object"},
+	{"claim-details-11.json", "claims[0].details: 11 members, more than the 10 this tool holds"},
+	{"claim-detail-name-too-long.json",
+	 "claims[0].details.tsc_to_system_multiplier_x: a name of 26 characters, more than the 23 this tool holds"},
+	{"fault-msr-integer.json", "faults[0].msr: expected a hex string like \"0x40000001\", got an integer"},
+	{"verdict-severity-fatal.json",
+	 "verdicts[0].severity: unknown value \"fatal\" (expected one of: fail, warn, info, pass)"},
+	{"verdict-no-id.json", "verdicts[1].id: missing"},
+	{"verdict-no-severity.json", "verdicts[2].severity: missing"},
+	{"verdict-figures-partial.json",
+	 "verdicts[3].drift_s_per_5min: missing (a verdict's figures come together)"},
 };
 
 static void test_malformed_reports_are_refused_naming_file_and_field(void **state)
@@ -543,6 +821,59 @@ static void test_hex_strings_are_parsed_strictly(void **state)
 	}
 }
 
+struct detail_case {
+	const char *json;    /* the value of details.k */
+	struct claim_detail want; /* when accepted (key aside) */
+	const char *refusal; /* NULL when accepted */
+};
+
+/* Each JSON type gives its kind; anything the writer cannot have written is refused. */
+static const struct detail_case detail_cases[] = {
+	{"0", {.kind = DETAIL_UINT, .u = 0}, NULL},
+	{"9223372036854775807", {.kind = DETAIL_UINT, .u = INT64_MAX}, NULL},
+	{"-1", {.kind = DETAIL_INT, .i = -1}, NULL},
+	{"-9223372036854775808", {.kind = DETAIL_INT, .i = INT64_MIN}, NULL},
+	{"\"0x0\"", {.kind = DETAIL_HEX, .u = 0}, NULL},
+	{"\"0xffffffffffffffff\"", {.kind = DETAIL_HEX, .u = UINT64_MAX}, NULL},
+	{"true", {.kind = DETAIL_BOOL, .u = 1}, NULL},
+	{"false", {.kind = DETAIL_BOOL, .u = 0}, NULL},
+	{.json = "\"#GP\"", .refusal = "expected a hex string"},
+	{.json = "\"\"", .refusal = "expected a hex string"},
+	{.json = "\"0x\"", .refusal = "expected a hex string"},
+	{.json = "\"0x1g\"", .refusal = "expected a hex string"},
+	{.json = "\"0x10000000000000000\"", .refusal = "expected a hex string"}, /* 17 digits */
+	{.json = "1.5", .refusal = "expected an integer, a hex string, true or false, got a real number"},
+	{.json = "null", .refusal = "got null"},
+	{.json = "[1]", .refusal = "got an array"},
+	{.json = "{}", .refusal = "got an object"},
+};
+
+static void test_claim_details_take_their_kind_from_the_json_type(void **state)
+{
+	(void)state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(detail_cases); i++) {
+		const struct detail_case *c = &detail_cases[i];
+		const struct claim_detail *got = &read_back.claims[0].details[0];
+		char text[512];
+		int status;
+
+		snprintf(text, sizeof(text),
+			 "{\"schema\": \"tscprobe/1\", \"tool\": {\"version\": \"t\"}, \"cpu\": {}, "
+			 "\"hypervisors\": [], \"claims\": [{\"source\": \"s\", \"details\": {\"k\": %s}}]}",
+			 c->json);
+		status = report_read_string(text, strlen(text), &read_back, error, sizeof(error));
+		if (!c->refusal && (status || got->kind != c->want.kind || got->u != c->want.u || got->i != c->want.i ||
+				    strcmp(got->key, "k")))
+			fail_msg("%s: expected kind %d, got status %d (%s), kind %d", c->json, c->want.kind, status,
+				 error, got->kind);
+		if (c->refusal &&
+		    (!status || strncmp(error, "claims[0].details.k: ", 21) || !strstr(error, c->refusal)))
+			fail_msg("%s: expected the refusal \"%s\", got status %d (%s)", c->json, c->refusal, status,
+				 error);
+	}
+}
+
 static void test_errors_from_text_name_no_file(void **state)
 {
 	static const char text[] = "{\n  \"schema\": \"tscprobe/1\",\n  \"tool\": {\"version\": }\n}\n";
@@ -568,11 +899,17 @@ int main(void)
 		cmocka_unit_test(test_every_status_word_reads_back_as_its_value),
 		cmocka_unit_test(test_every_acpi_and_sampling_word_reads_back_as_its_value),
 		cmocka_unit_test(test_a_full_model_round_trips),
+		cmocka_unit_test(test_a_signed_detail_that_is_not_negative_reads_back_unsigned),
+		cmocka_unit_test(test_every_hyperv_register_bit_agrees_with_its_decoded_member),
+		cmocka_unit_test(test_a_figure_written_as_null_keeps_the_verdicts_figures),
 		cmocka_unit_test(test_shown_text_is_the_text_of_the_original),
 		cmocka_unit_test(test_reads_reports_the_app_wrote_under_qemu),
+		cmocka_unit_test(test_reports_from_before_claims_read_without_them),
+		cmocka_unit_test(test_reads_a_report_with_claims_and_verdicts),
 		cmocka_unit_test(test_unknown_members_are_ignored_and_absent_ones_stay_zero),
 		cmocka_unit_test(test_malformed_reports_are_refused_naming_file_and_field),
 		cmocka_unit_test(test_hex_strings_are_parsed_strictly),
+		cmocka_unit_test(test_claim_details_take_their_kind_from_the_json_type),
 		cmocka_unit_test(test_errors_from_text_name_no_file),
 		cmocka_unit_test(test_a_missing_file_is_named_with_the_reason),
 	};
