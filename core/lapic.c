@@ -95,6 +95,11 @@ static void lapic_restore(struct time_source *s, struct machine *m)
 	lapic_set(s, m, LAPIC_INITIAL_COUNT, (uint32_t)s->saved[1]);
 }
 
+bool lapic_owned_by_probe(const struct time_source *s)
+{
+	return s->driver == &lapic_driver && s->available && (s->flags & LAPIC_PROGRAMMED_BY_PROBE);
+}
+
 const struct time_source_driver lapic_driver = {
 	.name = "lapic",
 	.label = "LAPIC timer",

@@ -12,6 +12,7 @@ void options_defaults(struct options *o)
 		.window_s = PROBE_DEFAULT_WINDOW_S,
 		.edge_window_s = (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S,
 	};
+	idle_defaults(&o->idle);
 }
 
 static bool is_space(char c)
@@ -75,6 +76,28 @@ static bool option_seconds(const char **args, const char *option, double min, do
 	return false;
 }
 
+/* "1,10,100" milliseconds into durations_us; false when any item is not a whole number in range. */
+static bool parse_durations(const char *word, struct idle_settings *idle)
+{
+	struct idle_settings parsed = *idle;
+	parsed.duration_count = 0;
+	while (*word) {
+		unsigned ms = 0, digits = 0;
+		for (; *word >= '0' && *word <= '9' && digits < 6; word++, digits++)
+			ms = ms * 10 + (unsigned)(*word - '0');
+		if (!digits || ms == 0 || ms > OPTIONS_MAX_IDLE_MS || parsed.duration_count == IDLE_MAX_DURATIONS ||
+		    (*word && *word != ','))
+			return false;
+		parsed.durations_us[parsed.duration_count++] = ms * 1000;
+		if (*word == ',')
+			word++;
+	}
+	if (!parsed.duration_count)
+		return false;
+	*idle = parsed;
+	return true;
+}
+
 bool options_parse(const char *args, struct options *o)
 {
 	char word[64];
@@ -95,6 +118,22 @@ bool options_parse(const char *args, struct options *o)
 			o->finish = FINISH_RETURN;
 		} else if (text_equal(word, "--no-files")) {
 			o->write_files = false;
+		} else if (text_equal(word, "--no-idle")) {
+			o->idle.enabled = false;
+		} else if (text_equal(word, "--idle-durations")) {
+			if (!next_word(&args, word, sizeof(word)) || !parse_durations(word, &o->idle)) {
+				format_string(o->error, sizeof(o->error),
+					      "--idle-durations takes up to %u milliseconds, 1 to %u, like 1,10,100",
+					      IDLE_MAX_DURATIONS, OPTIONS_MAX_IDLE_MS);
+				return false;
+			}
+		} else if (text_equal(word, "--idle-repeats")) {
+			if (!option_seconds(&args, word, 1, OPTIONS_MAX_IDLE_REPEATS, true, o, &seconds)) {
+				format_string(o->error, sizeof(o->error), "--idle-repeats takes a count from 1 to %u",
+					      OPTIONS_MAX_IDLE_REPEATS);
+				return false;
+			}
+			o->idle.repeats = (unsigned)seconds;
 		} else if (text_equal(word, "--countdown")) {
 			if (!option_seconds(&args, word, 0, OPTIONS_MAX_COUNTDOWN_S, true, o, &seconds))
 				return false;
@@ -126,6 +165,9 @@ void options_usage(struct sink *out)
 		    "  --return          at the end, return to the firmware or shell at once\n"
 		    "  --window SEC      measuring window per counter reference (default %.2f s)\n"
 		    "  --edge-window SEC window for the RTC and UEFI time, timed at second edges (default %u s)\n"
+		    "  --no-idle         skip the idle experiments (HLT, MWAIT)\n"
+		    "  --idle-durations MS,...  idle periods (default 1,10,100,1000 ms)\n"
+		    "  --idle-repeats N  each period this many times (default 2)\n"
 		    "  --no-files        do not write \\tscprobe\\ report files\n"
 		    "Options are also read from \\tscprobe\\options.txt on the boot volume (command line wins).\n",
 		    OPTIONS_DEFAULT_COUNTDOWN_S, PROBE_DEFAULT_WINDOW_S, (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S);

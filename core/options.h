@@ -2,6 +2,7 @@
 #ifndef TSCPROBE_OPTIONS_H
 #define TSCPROBE_OPTIONS_H
 
+#include "idle.h"
 #include "sink.h"
 
 enum finish_action {
@@ -17,6 +18,8 @@ enum finish_action {
 #define OPTIONS_MAX_WINDOW_S 60.0
 #define OPTIONS_MIN_EDGE_WINDOW_S 2u /* a line through fewer than 3 edges has no residual */
 #define OPTIONS_MAX_EDGE_WINDOW_S 600u
+#define OPTIONS_MAX_IDLE_MS 10000u /* one idle period; the 24-bit PM timer wraps in 4.7 s, but HPET timing holds */
+#define OPTIONS_MAX_IDLE_REPEATS 10u
 
 struct options {
 	bool help;
@@ -25,6 +28,7 @@ struct options {
 	enum finish_action finish;
 	unsigned countdown_s;
 	bool write_files;
+	struct idle_settings idle;
 	char error[96]; /* why parsing failed; empty when it did not */
 };
 

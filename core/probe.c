@@ -18,6 +18,7 @@ void probe_defaults(struct probe_settings *settings, const char *version)
 		.edge_window_s = PROBE_DEFAULT_EDGE_WINDOW_S,
 		.target_samples = PROBE_DEFAULT_SAMPLES,
 	};
+	idle_defaults(&settings->idle);
 }
 
 void probe_inventory(struct machine *m, const char *version, struct report *r)
@@ -146,6 +147,39 @@ static void derive_from_estimate(struct report *r, const struct calib_result *re
 	}
 }
 
+/* The idle experiments need a running counter to time them: the most precise independent one. */
+static void run_idle(struct machine *m, const struct probe_settings *settings, struct report *r,
+		     struct time_source *sources)
+{
+	struct time_source *reference = NULL, *lapic = NULL;
+	const struct reference_report *best = NULL, *lapic_report = NULL;
+
+	if (!settings->idle.enabled)
+		return;
+	for (unsigned i = 0; i < DRIVER_COUNT; i++) {
+		const struct reference_report *ref = &r->references[i];
+		if (lapic_owned_by_probe(&sources[i]) && ref->measured && ref->rate_hz > 0) {
+			lapic = &sources[i];
+			lapic_report = ref;
+		}
+		if (!ref->measured || ref->tsc_derived || ref->disagrees || ref->edges || ref->tsc_hz <= 0)
+			continue;
+		if (!best || ref->uncertainty_ppm < best->uncertainty_ppm) {
+			best = ref;
+			reference = &sources[i];
+		}
+	}
+	if (!reference) {
+		text_copy(r->idle.lapic_note, sizeof(r->idle.lapic_note), "no running reference clock to time idle periods");
+		return;
+	}
+	text_copy(r->idle.lapic_note, sizeof(r->idle.lapic_note),
+		  lapic ? "the LAPIC timer's full count, programmed masked by the probe"
+			: "not watched: the firmware drives its periodic tick with it (or it is unavailable)");
+	idle_run_all(m, r, settings, reference, best->tsc_hz, best->uncertainty_ppm, lapic,
+		     lapic_report ? lapic_report->rate_hz : 0);
+}
+
 void probe_run(struct machine *m, const struct probe_settings *settings, struct report *r)
 {
 	struct time_source sources[DRIVER_COUNT];
@@ -165,14 +199,15 @@ void probe_run(struct machine *m, const struct probe_settings *settings, struct 
 		record_source(&r->references[i], s);
 	}
 	measure_all(m, settings, r, sources, results);
+	crosscheck_run(r);
+	derive_from_estimate(r, results);
+	run_idle(m, settings, r, sources);
 	/* Leave the machine as found, in the reverse order of setting it up. */
 	for (unsigned i = DRIVER_COUNT; i-- > 0;)
 		if (sources[i].available && sources[i].driver->restore)
 			sources[i].driver->restore(&sources[i], m);
 	if (settings->progress)
 		settings->progress(settings->progress_ctx, NULL, 0);
-	crosscheck_run(r);
-	derive_from_estimate(r, results);
 	verdicts_run(r);
 	if (r->tsc.valid)
 		r->duration_s = (double)(m->rdtsc(m) - tsc_start) / r->tsc.hz;

@@ -5,6 +5,7 @@
 #include "acpi.h"
 #include "cpuid.h"
 #include "hypervisor.h"
+#include "idle.h"
 #include "sink.h"
 
 #define REPORT_SCHEMA "tscprobe/1"
@@ -102,7 +103,7 @@ const char *hyperv_register_name(enum hyperv_register reg); /* "privileges", "po
 
 /* A plain-words conclusion, with the figures behind it. Severity order is the text report's order. */
 enum severity { SEVERITY_FAIL, SEVERITY_WARN, SEVERITY_INFO, SEVERITY_PASS };
-#define REPORT_MAX_VERDICTS 24
+#define REPORT_MAX_VERDICTS 40
 struct verdict {
 	char id[40]; /* "claim.kvmclock", "invariant_tsc.absent", ... */
 	enum severity severity;
@@ -135,6 +136,7 @@ struct report {
 	struct claim claims[REPORT_MAX_CLAIMS];
 	unsigned fault_count, faults_dropped;
 	struct fault faults[REPORT_MAX_FAULTS];
+	struct idle_report idle;
 	unsigned verdict_count;
 	struct verdict verdicts[REPORT_MAX_VERDICTS];
 	double duration_s; /* the probe's own run time, by the TSC and its best estimate; 0 when unknown */
@@ -146,6 +148,7 @@ struct probe_settings {
 	double window_s;      /* per counter reference */
 	double edge_window_s; /* RTC and UEFI time, whole seconds */
 	uint32_t target_samples;
+	struct idle_settings idle;
 	/* Told what is being measured and how long is left; may be NULL. */
 	void (*progress)(void *ctx, const char *what, double seconds_left);
 	void *progress_ctx;

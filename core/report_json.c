@@ -348,6 +348,47 @@ static void write_claims_and_verdicts(struct json_writer *w, const struct report
 	jw_close(w);
 }
 
+static void write_idle(struct json_writer *w, const struct idle_report *idle)
+{
+	if (!idle->ran) {
+		jw_null(w, "idle_setup");
+	} else {
+		jw_object(w, "idle_setup");
+		jw_string(w, "reference", idle->reference);
+		jw_string(w, "wake_source", idle->wake_source);
+		jw_string(w, "phase", idle->phase);
+		jw_string(w, "lapic", idle->lapic_note);
+		jw_bool(w, "mwait_offered", idle->mwait_offered);
+		jw_uint(w, "runs_skipped", idle->runs_skipped);
+		jw_close(w);
+	}
+	jw_array(w, "idle");
+	for (unsigned i = 0; i < idle->run_count; i++) {
+		const struct idle_run *run = &idle->runs[i];
+		jw_object(w, NULL);
+		jw_string(w, "method", idle_kind_name(run->kind));
+		if (run->kind == IDLE_KIND_MWAIT)
+			jw_hex32(w, "hint", run->hint);
+		else
+			jw_null(w, "hint");
+		jw_string(w, "cstate", run->cstate);
+		jw_string(w, "status", run->status);
+		write_measured(w, "requested_us", run->done, run->requested_us, 1);
+		write_measured(w, "actual_us", run->done, run->actual_us, 3);
+		write_measured(w, "tsc_lost_us", run->done, run->tsc_lost_us, 3);
+		write_measured(w, "tsc_lost_ppm", run->done, run->tsc_lost_ppm, 3);
+		write_measured(w, "uncertainty_ppm", run->done, run->uncertainty_ppm, 3);
+		jw_string(w, "tsc", run->done ? idle_tsc_word(run) : "not measured");
+		jw_string(w, "lapic", run->done ? idle_lapic_word(run) : "not measured");
+		write_measured(w, "lapic_lost_ppm", run->done && run->lapic_measured, run->lapic_lost_ppm, 3);
+		jw_uint(w, "wakes", run->wakes);
+		jw_string(w, "wake_source", run->kind == IDLE_KIND_BUSY ? "none (busy-wait)" : idle->wake_source);
+		jw_string(w, "phase", idle->phase);
+		jw_close(w);
+	}
+	jw_close(w);
+}
+
 void report_write_json(const struct report *r, struct sink *out)
 {
 	struct json_writer w;
@@ -370,6 +411,7 @@ void report_write_json(const struct report *r, struct sink *out)
 	jw_uint(&w, "hypervisor_bases_dropped", r->hv.dropped);
 	write_acpi(&w, &r->acpi);
 	write_measurements(&w, r);
+	write_idle(&w, &r->idle);
 	write_claims_and_verdicts(&w, r);
 	jw_end(&w);
 }

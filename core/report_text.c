@@ -202,6 +202,29 @@ static void write_references(const struct report *r, struct sink *out)
 	}
 }
 
+static void write_idle(const struct idle_report *idle, struct sink *out)
+{
+	if (!idle->ran)
+		return;
+	sink_printf(out, "\nIdle: does the TSC keep counting? (timed by %s; woken by %s; %s running)\n", idle->reference,
+		    idle->wake_source, idle->phase);
+	sink_printf(out, "  LAPIC timer: %s\n", idle->lapic_note);
+	sink_printf(out, "  %-6s %-5s %11s %11s %11s %9s %5s %6s %5s\n", "method", "state", "requested", "actual",
+		    "TSC lost", "+/- ppm", "TSC", "LAPIC", "wakes");
+	for (unsigned i = 0; i < idle->run_count; i++) {
+		const struct idle_run *run = &idle->runs[i];
+		if (!run->done) {
+			sink_printf(out, "  %-6s %-6s %s\n", idle_kind_name(run->kind), run->cstate, run->status);
+			continue;
+		}
+		sink_printf(out, "  %-6s %-5s %8.3f ms %8.3f ms %8.1f us %9.2f %5s %6s %5u\n", idle_kind_name(run->kind),
+			    run->cstate, run->requested_us / 1e3, run->actual_us / 1e3, run->tsc_lost_us, run->uncertainty_ppm,
+			    idle_tsc_word(run), run->lapic_measured ? idle_lapic_word(run) : "-", run->wakes);
+	}
+	if (idle->runs_skipped)
+		sink_printf(out, "  %u runs skipped (time budget)\n", idle->runs_skipped);
+}
+
 void report_write_text(const struct report *r, struct sink *out)
 {
 	sink_printf(out, "tscprobe %s report (machine: %s, schema %s)\n\n", r->tool_version, r->machine_kind,
@@ -216,4 +239,5 @@ void report_write_text(const struct report *r, struct sink *out)
 		write_hypervisor(&r->hv.bases[i], out);
 	write_acpi(&r->acpi, out);
 	write_references(r, out);
+	write_idle(&r->idle, out);
 }

@@ -54,6 +54,9 @@ struct time_source {
 /* Record a validation finding (static text); extra findings beyond the cap are dropped. */
 void time_source_note(struct time_source *s, const char *finding);
 
+/* The LAPIC timer counts its full 32-bit range for the probe (not the firmware's periodic tick). */
+bool lapic_owned_by_probe(const struct time_source *s);
+
 /* The drivers, in the order the probe uses them (most precise first). */
 extern const struct time_source_driver pmtimer_driver, hpet_driver, rtc_driver, pit_driver, lapic_driver,
 	uefi_time_driver, kvmclock_driver, hv_refcount_driver;

@@ -189,6 +189,85 @@ static void claims_overview(struct report *r)
 	}
 }
 
+/* The run of a method and hint that lost the largest share of its time, or NULL when none finished. */
+static const struct idle_run *worst_run(const struct idle_report *idle, const struct idle_run *group, bool lapic)
+{
+	const struct idle_run *worst = NULL;
+	for (unsigned i = 0; i < idle->run_count; i++) {
+		const struct idle_run *run = &idle->runs[i];
+		if (!run->done || run->kind != group->kind || run->hint != group->hint || (lapic && !run->lapic_measured))
+			continue;
+		double lost = lapic ? run->lapic_lost_ppm : run->tsc_lost_ppm;
+		if (!worst || lost > (lapic ? worst->lapic_lost_ppm : worst->tsc_lost_ppm))
+			worst = run;
+	}
+	return worst;
+}
+
+static void idle_group_verdicts(struct report *r, const struct idle_run *group)
+{
+	const struct idle_run *worst = worst_run(&r->idle, group, false);
+	const char *method = group->kind == IDLE_KIND_BUSY ? "busy-waiting" : group->kind == IDLE_KIND_HLT ? "HLT" : "MWAIT";
+	bool invariant = r->cpu.features[CPU_FEATURE_INVARIANT_TSC], arat = r->cpu.features[CPU_FEATURE_ARAT];
+	struct verdict *v;
+	char id[40];
+
+	if (!worst)
+		return;
+	format_string(id, sizeof(id), "idle.%s.%s.tsc", idle_kind_name(group->kind), group->cstate);
+	const char *tsc = idle_tsc_word(worst);
+	if (text_equal(tsc, "runs")) {
+		/* Busy-waiting is the control: it earns a line only when it shows a loss (below). */
+		if (group->kind != IDLE_KIND_BUSY && (v = add(r, id, SEVERITY_PASS)))
+			format_string(v->message, sizeof(v->message), "%s %s: the TSC keeps counting (no loss within %.2f ppm)",
+				      method, group->cstate, worst->uncertainty_ppm);
+	} else if (group->kind == IDLE_KIND_BUSY) {
+		if ((v = add(r, id, SEVERITY_WARN)))
+			format_string(v->message, sizeof(v->message),
+				      "The TSC %s even while the CPU is busy: %.1f ms of %.1f ms lost; the vCPU is descheduled "
+				      "or the TSC is unsteady",
+				      tsc, worst->tsc_lost_us / 1e3, worst->actual_us / 1e3);
+	} else if ((v = add(r, id, SEVERITY_FAIL))) {
+		format_string(v->message, sizeof(v->message),
+			      "The TSC %s in %s %s: %.1f ms of %.1f ms lost; %s", tsc, method, group->cstate,
+			      worst->tsc_lost_us / 1e3, worst->actual_us / 1e3,
+			      invariant ? "yet an invariant TSC is advertised: the promise is broken"
+					: "a guest without invariant TSC falls behind whenever it idles");
+	}
+
+	const struct idle_run *lapic_worst = worst_run(&r->idle, group, true);
+	if (!lapic_worst || text_equal(idle_lapic_word(lapic_worst), "runs"))
+		return;
+	format_string(id, sizeof(id), "idle.%s.%s.lapic", idle_kind_name(group->kind), group->cstate);
+	if ((v = add(r, id, arat ? SEVERITY_FAIL : SEVERITY_WARN)))
+		format_string(v->message, sizeof(v->message), "The LAPIC timer %s in %s %s and ARAT is %s", idle_lapic_word(lapic_worst),
+			      method, group->cstate,
+			      arat ? "advertised: the promise is broken" : "not advertised: timer interrupts stop in that state");
+}
+
+static void idle_verdicts(struct report *r)
+{
+	const struct idle_report *idle = &r->idle;
+	struct verdict *v;
+
+	for (unsigned i = 0; i < idle->run_count; i++) {
+		const struct idle_run *run = &idle->runs[i];
+		bool first_of_group = i == 0 || run->kind != idle->runs[i - 1].kind || run->hint != idle->runs[i - 1].hint;
+		if (first_of_group)
+			idle_group_verdicts(r, run);
+		if (run->kind == IDLE_KIND_MWAIT && !run->done && first_of_group) {
+			bool offered = idle->mwait_offered;
+			if ((v = add(r, offered ? "idle.mwait.faults" : "idle.mwait.not_offered", offered ? SEVERITY_WARN : SEVERITY_INFO)))
+				format_string(v->message, sizeof(v->message), "MWAIT %s%s", offered ? "" : "is ",
+					      offered ? "raised #UD although CPUID advertises MONITOR/MWAIT"
+						      : "not offered by the hypervisor (CPUID.1:ECX[3] clear)");
+		}
+	}
+	if (idle->runs_skipped && (v = add(r, "idle.budget", SEVERITY_INFO)))
+		format_string(v->message, sizeof(v->message), "%u idle runs were skipped to keep the idle section within its time budget",
+			      idle->runs_skipped);
+}
+
 /* Worst first, keeping the order of equals (insertion sort is stable). */
 static void sort_by_severity(struct report *r)
 {
@@ -208,6 +287,7 @@ void verdicts_run(struct report *r)
 		claim_verdict(r, &r->claims[i]);
 	measurement_verdicts(r);
 	cpu_verdicts(r);
+	idle_verdicts(r);
 	claims_overview(r);
 	sort_by_severity(r);
 }

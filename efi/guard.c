@@ -92,3 +92,12 @@ enum access_status guard_vmware_backdoor(struct backdoor_regs *regs)
 	vmware_backdoor_in(regs);
 	return disarm();
 }
+
+/* MONITOR then MWAIT on a line of ours; both are skipped by the same length if either faults. */
+enum access_status guard_mwait(const volatile void *line, uint32_t hint)
+{
+	if (!arm(MWAIT_INSTRUCTION_BYTES))
+		return ACCESS_UNSUPPORTED;
+	cpu_monitor_mwait(line, hint);
+	return disarm();
+}

@@ -2,6 +2,7 @@
 #ifndef TSCPROBE_HW_H
 #define TSCPROBE_HW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "machine.h"
@@ -76,6 +77,29 @@ static inline void vmware_backdoor_in(struct backdoor_regs *r)
 			 : "+a"(r->eax), "+b"(r->ebx), "+c"(r->ecx), "+d"(r->edx), "+S"(r->esi), "+D"(r->edi)
 			 :
 			 : "memory");
+}
+
+/* MONITOR (0F 01 C8) and MWAIT (0F 01 C9) are three bytes each: the guard skips a faulting one by that. */
+#define MWAIT_INSTRUCTION_BYTES 3
+#define RFLAGS_IF (1ull << 9)
+
+static inline bool interrupts_enabled(void)
+{
+	uint64_t flags;
+	__asm__ volatile("pushfq; popq %0" : "=r"(flags));
+	return flags & RFLAGS_IF;
+}
+
+/* Sleep until the next interrupt (interrupts must be enabled, or this never returns). */
+static inline void cpu_halt(void)
+{
+	__asm__ volatile("hlt" : : : "memory");
+}
+
+static inline void cpu_monitor_mwait(const volatile void *line, uint32_t hint)
+{
+	__asm__ volatile("monitor" : : "a"(line), "c"(0), "d"(0) : "memory");
+	__asm__ volatile("mwait" : : "a"(hint), "c"(0) : "memory");
 }
 
 static inline uint64_t mmio_read64(uint64_t phys)

@@ -110,6 +110,21 @@ static enum access_status hw_vmware_backdoor(struct machine *m, struct backdoor_
 	return guard_vmware_backdoor(regs);
 }
 
+/* A monitored line of our own: nothing writes it, so only an interrupt ends the MWAIT. */
+static volatile uint64_t monitor_line[8] __attribute__((aligned(64)));
+
+/* Idle with interrupts enabled (they are at TPL_APPLICATION): the firmware's timer tick wakes us. */
+static enum access_status hw_idle(struct machine *m, enum idle_method method, uint32_t hint)
+{
+	(void)m;
+	if (!interrupts_enabled())
+		return ACCESS_UNSUPPORTED; /* nothing would wake the CPU */
+	if (method == IDLE_MWAIT)
+		return guard_mwait(monitor_line, hint);
+	cpu_halt();
+	return ACCESS_OK;
+}
+
 /* The RSDP from the configuration table: ACPI 2.0 first, 1.0 as fallback (UEFI spec 4.6). */
 static uint64_t find_rsdp(void)
 {
@@ -142,6 +157,8 @@ void uefi_machine_init(struct machine *m)
 		.page_alloc = hw_page_alloc,
 		.page_free = hw_page_free,
 		.vmware_backdoor = hw_vmware_backdoor,
+		.idle = hw_idle,
+		.idle_wake_source = "the firmware's periodic timer interrupt (its tick)",
 		.acpi_rsdp = find_rsdp(),
 	};
 }

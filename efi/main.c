@@ -165,6 +165,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	probe_defaults(&settings, TSCPROBE_VERSION);
 	settings.window_s = opts.window_s;
 	settings.edge_window_s = opts.edge_window_s;
+	settings.idle = opts.idle;
 	settings.progress = show_progress;
 	settings.progress_ctx = log;
 	probe_run(&machine, &settings, &report);

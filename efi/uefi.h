@@ -15,6 +15,8 @@ BOOLEAN guard_init(void);
 /* MSR access that turns #GP/#UD into a status. */
 enum access_status guard_rdmsr(uint32_t msr, uint64_t *value);
 enum access_status guard_wrmsr(uint32_t msr, uint64_t value);
+/* MONITOR + MWAIT(hint), where a hypervisor that hides them raises #UD. */
+enum access_status guard_mwait(const volatile void *line, uint32_t hint);
 /* VMware's backdoor, where an `in` may fault (SEV, TDX, a restricted backdoor). */
 enum access_status guard_vmware_backdoor(struct backdoor_regs *regs);
 

@@ -835,6 +835,96 @@ static const struct paravirt_loader {
 };
 #define PARAVIRT_LOADER_COUNT (sizeof(PARAVIRT_LOADERS) / sizeof(PARAVIRT_LOADERS[0]))
 
+/* ---- idle states ------------------------------------------------------------------------------------- */
+
+/* A platform interrupt at most every 10 s, a wake at most 1 s late: anything slower is a typo. */
+#define MAX_WAKE_INTERVAL_US 1e7
+#define MAX_WAKE_LATENCY_US 1e6
+
+/* "runs", "stops" or {"rate": R}: how fast a clock runs while the CPU sleeps in a state, R from 0 to 1. */
+static bool load_idle_rate(struct loader *l, const json_t *state, const char *key, const char *where, double *rate)
+{
+	static const char *const members[] = {"rate", NULL};
+	const json_t *value = json_object_get(state, key);
+	const char *name = json_is_string(value) ? json_string_value(value) : "";
+	char path[160];
+
+	*rate = value && !strcmp(name, "stops") ? SIM_IDLE_STOPS : SIM_IDLE_RUNS;
+	if (!value || !strcmp(name, "runs") || !strcmp(name, "stops"))
+		return true;
+	snprintf(path, sizeof(path), "%s.%s", where, key);
+	if (!json_is_object(value))
+		return fail(l, "%s: expected \"runs\", \"stops\" or {\"rate\": R} with R from 0 to 1", path);
+	if (!json_object_get(value, "rate"))
+		return fail(l, "%s.rate: required", path);
+	return check_members(l, value, path, members) && member_number(l, value, "rate", path, 0, 1, rate);
+}
+
+/* {"method", "hint" (MWAIT only, required there), "tsc"?, "lapic"?}; a state listed twice is an error. */
+static bool load_idle_state(struct loader *l, const json_t *item, const char *where)
+{
+	static const char *const members[] = {"method", "hint", "tsc", "lapic", NULL};
+	static const char *const methods[] = {[IDLE_HLT] = "hlt", [IDLE_MWAIT] = "mwait", NULL};
+	struct sim_idle_config *c = &l->config->idle;
+	struct sim_idle_state state = {0};
+	unsigned method = 0;
+	bool has_hint = json_object_get(item, "hint") != NULL;
+
+	if (!check_members(l, item, where, members))
+		return false;
+	if (!json_object_get(item, "method"))
+		return fail(l, "%s.method: required", where);
+	if (!member_choice(l, item, "method", where, methods, &method))
+		return false;
+	state.method = (enum idle_method)method;
+	if (state.method == IDLE_HLT && has_hint)
+		return fail(l, "%s.hint: only MWAIT takes a hint", where);
+	if (state.method == IDLE_MWAIT && !has_hint)
+		return fail(l, "%s.hint: required for MWAIT (EAX, e.g. \"0x10\")", where);
+	if (!MEMBER_UINT(l, item, "hint", where, 0, UINT32_MAX, state.hint) ||
+	    !load_idle_rate(l, item, "tsc", where, &state.tsc_rate) ||
+	    !load_idle_rate(l, item, "lapic", where, &state.lapic_rate))
+		return false;
+	for (uint32_t i = 0; i < c->state_count; i++)
+		if (c->states[i].method == state.method && c->states[i].hint == state.hint)
+			return fail(l, "%s: the same state as idle.states[%u]", where, i);
+	if (c->state_count == SIM_MAX_IDLE_STATES)
+		return fail(l, "%s: at most %d states", where, SIM_MAX_IDLE_STATES);
+	c->states[c->state_count++] = state;
+	return true;
+}
+
+/* {"wake_interval_us"?, "wake_latency_us"?, "states"?, "mwait"?}. */
+static bool load_idle(struct loader *l, const json_t *idle)
+{
+	static const char *const members[] = {"wake_interval_us", "wake_latency_us", "states", "mwait", NULL};
+	static const char *const mwait[] = {"offered", "faults", NULL};
+	struct sim_idle_config *c = &l->config->idle;
+	const json_t *states = json_object_get(idle, "states"), *item;
+	unsigned faults = 0;
+	char where[48];
+	size_t i;
+
+	if (!check_members(l, idle, "idle", members) ||
+	    !member_ps(l, idle, "wake_interval_us", "idle", MAX_WAKE_INTERVAL_US, PS_PER_US, &c->wake_interval_ps) ||
+	    !member_ps(l, idle, "wake_latency_us", "idle", MAX_WAKE_LATENCY_US, PS_PER_US, &c->wake_latency_ps) ||
+	    !member_choice(l, idle, "mwait", "idle", mwait, &faults))
+		return false;
+	if (json_object_get(idle, "wake_interval_us") && !c->wake_interval_ps)
+		return fail(l, "idle.wake_interval_us: must be above 0");
+	c->mwait_faults = faults;
+	if (!states)
+		return true;
+	if (!json_is_array(states))
+		return fail(l, "idle.states: expected an array of states");
+	json_array_foreach (states, i, item) {
+		snprintf(where, sizeof(where), "idle.states[%zu]", i);
+		if (!load_idle_state(l, item, where))
+			return false;
+	}
+	return true;
+}
+
 /* ---- the scenario ----------------------------------------------------------------------------------- */
 
 static bool load_root(struct loader *l, const json_t *root)
@@ -882,6 +972,8 @@ static bool load_root(struct loader *l, const json_t *root)
 		if (value && !json_is_null(value) && !PARAVIRT_LOADERS[i].load(l, value, PARAVIRT_LOADERS[i].key))
 			return false;
 	}
+	if ((value = json_object_get(root, "idle")) && !load_idle(l, value))
+		return false;
 	/* Raw leaves come last so that they override what the blocks above generated. */
 	return (value = json_object_get(root, "cpuid")) ? load_raw_leaves(l, value, "cpuid") : true;
 }

@@ -212,6 +212,30 @@ struct sim_vmware_backdoor_config {
 	uint32_t apic_hz; /* 0: clocks.lapic.bus_hz */
 };
 
+/* How one idle state treats a clock: while the CPU sleeps in it the clock runs at rate x its normal rate. */
+#define SIM_IDLE_RUNS 1.0
+#define SIM_IDLE_STOPS 0.0
+
+/* One idle state as the scenario describes it: HLT, or MWAIT with exactly this hint (EAX). */
+struct sim_idle_state {
+	enum idle_method method;
+	uint32_t hint;     /* MWAIT's EAX; 0 for HLT */
+	double tsc_rate;   /* SIM_IDLE_RUNS, SIM_IDLE_STOPS, or in between: how fast the TSC runs while asleep here */
+	double lapic_rate; /* the same for the LAPIC timer's count */
+};
+
+#define SIM_MAX_IDLE_STATES 16
+
+/* Idling: the CPU sleeps until the platform's next periodic interrupt, in a state the scenario may list. HLT, and
+ * any MWAIT hint not listed, leave both clocks running. */
+struct sim_idle_config {
+	uint64_t wake_interval_ps; /* the periodic interrupt's period; 0: the firmware LAPIC tick's, else 10 ms */
+	uint64_t wake_latency_ps;  /* from the interrupt to the guest running again; the clocks run meanwhile */
+	bool mwait_faults;         /* MONITOR/MWAIT raise #UD even where CPUID.1:ECX[3] advertises them */
+	uint32_t state_count;
+	struct sim_idle_state states[SIM_MAX_IDLE_STATES];
+};
+
 struct sim_config {
 	char name[96];
 	enum sim_out_of_range out_of_range;
@@ -228,6 +252,7 @@ struct sim_config {
 	struct sim_kvmclock_config kvmclock;
 	struct sim_hyperv_config hyperv;
 	struct sim_vmware_backdoor_config vmware_backdoor;
+	struct sim_idle_config idle;
 };
 
 #define SIM_MSR_WRITE_LOG_ENTRIES 64
@@ -237,6 +262,18 @@ struct sim_msr_write {
 	uint32_t msr;
 	uint64_t value;
 	enum access_status status;
+};
+
+#define SIM_IDLE_LOG_ENTRIES 64
+
+/* One idle call: when the CPU went to sleep, when the interrupt came, when the guest ran again, and how much
+ * virtual time the TSC and the LAPIC timer lost meanwhile. A faulted call has all three times equal. */
+struct sim_idle_record {
+	enum idle_method method;
+	uint32_t hint;
+	enum access_status status;
+	uint64_t start_ps, wake_ps, end_ps;
+	uint64_t tsc_lost_ps, lapic_lost_ps;
 };
 
 /* What the simulated machine saw, for tests to assert on. */
@@ -253,6 +290,12 @@ struct sim_trace {
 	struct sim_msr_write msr_write_log[SIM_MSR_WRITE_LOG_ENTRIES];
 	uint64_t unbacked_page_writes; /* clock pages enabled where no allocated guest page is: nothing written */
 	uint64_t backdoor_calls;
+	uint64_t idle_calls, idle_hlt_calls, idle_mwait_calls; /* every idle call, and by method */
+	uint64_t idle_faults; /* MWAIT calls that raised #UD */
+	uint64_t idle_wakes;  /* idle calls that slept and woke */
+	uint64_t idle_ps;     /* virtual time from going to sleep to running again, summed */
+	uint32_t idle_log_count; /* entries in idle_log: the first SIM_IDLE_LOG_ENTRIES idle calls */
+	struct sim_idle_record idle_log[SIM_IDLE_LOG_ENTRIES];
 };
 
 /* Each device's registers, for tests that check the probe left the machine as it found it. */
@@ -293,7 +336,7 @@ struct sim_pit_state {
 struct sim_lapic_state {
 	uint32_t lvt_timer, initial_count, divide_config;
 	uint64_t elapsed_before; /* timer ticks counted before anchor_ps since the initial count was written */
-	uint64_t anchor_ps;
+	uint64_t anchor_ps;      /* on the timer's own timeline: virtual time less truth.lapic_idle_lost_ps */
 };
 
 /* The paravirtual MSRs' current values, for tests that check the probe left them as it found them. */
@@ -323,11 +366,17 @@ struct sim_phys {
 	uint64_t pages[SIM_GUEST_PAGES][SIM_PAGE_BYTES / sizeof(uint64_t)]; /* 8-byte aligned, as guest RAM is */
 };
 
-/* Each clock's true rate against virtual time (nominal * (1 + ppm/1e6)), what a perfect probe would measure. */
+/* Each clock's true rate against virtual time (nominal * (1 + ppm/1e6)), what a perfect probe would measure; and
+ * what idling has cost the clocks that idle states stop or slow. */
 struct sim_truth {
 	double tsc_hz, pm_timer_hz, hpet_hz, rtc_hz, pit_hz, lapic_bus_hz;
 	double hv_reference_counter_hz; /* 0 when the scenario has no Hyper-V reference counter */
+	uint64_t wake_interval_ps;      /* the period of the interrupt that wakes an idle CPU */
+	uint64_t tsc_idle_lost_ps;      /* virtual time the TSC did not count while idle (at half rate: half) */
+	uint64_t lapic_idle_lost_ps;    /* the same for the LAPIC timer */
 };
+
+#define SIM_WAKE_SOURCE_BYTES 80
 
 struct sim {
 	struct machine machine;
@@ -344,6 +393,7 @@ struct sim {
 	uint64_t msr_values[SIM_MAX_MSRS]; /* config->msrs.entries[i]'s current value (writable ones change) */
 	struct sim_kvmclock_state kvmclock;
 	struct sim_hyperv_state hyperv;
+	char idle_wake_source[SIM_WAKE_SOURCE_BYTES]; /* machine.idle_wake_source points here */
 };
 
 /* Defaults shared by every scenario: costs of the basic operations, and a q35-like set of clocks. */
@@ -355,10 +405,21 @@ void sim_init(struct sim *s, const struct sim_config *config);
 /* Add or replace a CPUID entry; false when the table is full. */
 bool sim_config_set_cpuid(struct sim_config *c, uint32_t leaf, uint32_t subleaf, const struct cpuid_regs *regs);
 
+/* What CPUID(leaf, subleaf) answers on a machine of config c, without the cost or the trace of executing it. */
+void sim_config_cpuid(const struct sim_config *c, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
+
+/* The firmware LAPIC tick's period in virtual time, initial count + 1 ticks of bus / divide (SDM Vol. 3A 11.5.4);
+ * 0 unless it fires periodically. */
+uint64_t sim_lapic_tick_period_ps(const struct sim *s);
+
+/* Give s->machine its idle member and wake source (tools/sim_idle.c); sim_init calls it. */
+void sim_idle_attach(struct sim *s);
+
 /* Virtual time since power-on, in seconds. */
 double sim_now_seconds(const struct sim *s);
 
-/* The TSC's value at virtual time at_ps: 0 at power-on, tsc_hz ticks per virtual second. */
+/* The TSC's value at virtual time at_ps, no earlier than the end of the last idle: 0 at power-on, tsc_hz ticks per
+ * virtual second, less the ticks it lost in idle states. */
 uint64_t sim_tsc_at(const struct sim *s, uint64_t at_ps);
 
 /* The RTC's calendar time at virtual time at_ps, as its registers and GetTime() show it. */

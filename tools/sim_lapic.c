@@ -1,6 +1,8 @@
 /* The simulated local APIC timer (xAPIC, memory-mapped): a down-counter at bus clock / divide, one-shot or periodic. */
 #include "sim_device.h"
 
+#include <math.h>
+
 /* Intel SDM Vol. 3A §11.4 and §11.5.4: a 4 KiB page of 32-bit registers on 16-byte boundaries. */
 #define LAPIC_PAGE_BYTES 4096u
 #define LAPIC_REGISTER_STRIDE 16u
@@ -49,11 +51,17 @@ static uint32_t divide_bits(unsigned divide)
 	return (value & 3u) | (value & 4u) << 1;
 }
 
+/* The timer's own timeline: virtual time less what it lost while the CPU slept in states that stop or slow it. */
+static uint64_t timer_time(const struct sim *s, uint64_t at_ps)
+{
+	return at_ps - s->truth.lapic_idle_lost_ps;
+}
+
 /* Timer ticks since the initial count was written. */
 static uint64_t elapsed(const struct sim *s, uint64_t at_ps)
 {
 	struct sim_clock bus = sim_clock_hz(config(s)->bus_hz, config(s)->rate_ppm);
-	uint64_t bus_ticks = sim_clock_ticks(&bus, s->lapic.anchor_ps, at_ps);
+	uint64_t bus_ticks = sim_clock_ticks(&bus, s->lapic.anchor_ps, timer_time(s, at_ps));
 	return s->lapic.elapsed_before + bus_ticks / divisor(s->lapic.divide_config);
 }
 
@@ -77,7 +85,7 @@ static uint32_t current_count(const struct sim *s, uint64_t at_ps)
 static void reanchor(struct sim *s, uint64_t at_ps)
 {
 	s->lapic.elapsed_before = elapsed(s, at_ps);
-	s->lapic.anchor_ps = at_ps;
+	s->lapic.anchor_ps = timer_time(s, at_ps);
 }
 
 static void lapic_reset(struct sim *s)
@@ -156,7 +164,7 @@ static void register_write(struct sim *s, uint64_t offset, uint32_t value, uint6
 			break; /* ignored in TSC-deadline mode */
 		s->lapic.initial_count = value;
 		s->lapic.elapsed_before = 0;
-		s->lapic.anchor_ps = at_ps;
+		s->lapic.anchor_ps = timer_time(s, at_ps);
 		break;
 	case LAPIC_DIVIDE_CONFIG:
 		reanchor(s, at_ps);
@@ -178,6 +186,16 @@ static bool lapic_write(struct sim *s, uint64_t phys, unsigned width, uint64_t v
 	if (well_formed(offset, width))
 		register_write(s, offset, (uint32_t)value, at_ps);
 	return true;
+}
+
+uint64_t sim_lapic_tick_period_ps(const struct sim *s)
+{
+	const struct sim_lapic_tick *tick = &config(s)->firmware_tick;
+
+	if (!config(s)->present || !tick->present || tick->masked || tick->mode != LVT_MODE_PERIODIC)
+		return 0;
+	return (uint64_t)llround(((double)tick->initial_count + 1) * tick->divide * (double)PS_PER_S /
+				 s->truth.lapic_bus_hz);
 }
 
 const struct sim_device sim_lapic_device = {

@@ -22,11 +22,15 @@ static void run_scenario(const char *name)
 	struct probe_settings settings;
 
 	snprintf(relative, sizeof(relative), "scenarios/%s", name);
+	/* Idle periods of 10 ms once each: enough for every state's verdict, quick for fifteen scenarios. */
 	if (!scenario_load_file(testdata_path(relative), &config, error, sizeof(error)))
 		fail_msg("%s: %s", name, error);
 	probe_defaults(&settings, "test");
 	settings.window_s = 0.2; /* short windows keep the suite fast; the verdicts do not depend on them */
 	settings.edge_window_s = 2;
+	settings.idle.durations_us[0] = 10000;
+	settings.idle.duration_count = 1;
+	settings.idle.repeats = 1;
 	sim_init(&sim, &config);
 	probe_run(&sim.machine, &settings, &report);
 }
@@ -98,6 +102,12 @@ static const struct scenario_case cases[] = {
 	{"vmware.json", {{"claim.cpuid_timing_leaf", SEVERITY_PASS}, {"claim.vmware_backdoor", SEVERITY_PASS}}, "fault"},
 	{"xen-viridian.json", {{"claim.xen_time_leaf", SEVERITY_PASS}}, "fault"},
 	{"bhyve.json", {{"claims.none", SEVERITY_INFO}, {"timing_leaf.not_offered.40000000", SEVERITY_INFO}}, "fault"},
+	{"hyperv-c3-remap.json",
+	 {{"idle.mwait.C2.tsc", SEVERITY_FAIL}, {"idle.mwait.C2.lapic", SEVERITY_WARN}, {"idle.hlt.C1.tsc", SEVERITY_PASS},
+	  {"invariant_tsc.absent", SEVERITY_WARN}},
+	 "fault"},
+	{"hyperv-invariant-tsc.json", {{"idle.mwait.C2.tsc", SEVERITY_PASS}, {"idle.hlt.C1.tsc", SEVERITY_PASS}}, "idle.mwait.C2.lapic"},
+	{"kvm-cpu-pm.json", {{"idle.mwait.C1.tsc", SEVERITY_PASS}, {"claim.kvmclock", SEVERITY_PASS}}, "fault"},
 	{"garbage-max-leaf.json",
 	 {{"timing_leaf.not_offered.40000000", SEVERITY_INFO}, {"timing_leaf.not_offered.40000100", SEVERITY_INFO}},
 	 NULL},

@@ -1,4 +1,5 @@
 /* The simulated machine's devices against their datasheets, read through the machine interface alone. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1526,6 +1527,285 @@ static void test_without_the_backdoor_its_port_reads_as_unclaimed(void **state)
 	}
 }
 
+/* ---- idle states ----------------------------------------------------------------------------------- */
+
+#define CPUID_1_ECX_MONITOR (1u << 3) /* SDM Vol. 2A CPUID: MONITOR/MWAIT */
+#define MWAIT_HINT_C1 0x00u           /* SDM: EAX[7:4] the target C-state - 1, EAX[3:0] the sub-state */
+#define MWAIT_HINT_C2 0x10u
+#define MWAIT_HINT_C3 0x20u
+#define DEFAULT_WAKE_INTERVAL_PS (10 * PS_PER_MS) /* docs/scenario-format.md, "idle" */
+#define DEFAULT_WAKE_LATENCY_PS (20 * PS_PER_US)
+#define OVMF_TICK_INITIAL_COUNT 10000000u /* qemu-tcg.json: a 100 Hz tick on a 1 GHz APIC bus */
+
+static void advertise_monitor(void)
+{
+	struct cpuid_regs leaf1 = {.ecx = CPUID_1_ECX_MONITOR};
+	assert_true(sim_config_set_cpuid(&config, 1, 0, &leaf1));
+}
+
+static void add_idle_state(enum idle_method method, uint32_t hint, double tsc_rate, double lapic_rate)
+{
+	assert_true(config.idle.state_count < SIM_MAX_IDLE_STATES);
+	config.idle.states[config.idle.state_count++] =
+		(struct sim_idle_state){.method = method, .hint = hint, .tsc_rate = tsc_rate, .lapic_rate = lapic_rate};
+}
+
+static void add_ovmf_tick(void)
+{
+	config.clocks.lapic.firmware_tick = (struct sim_lapic_tick){
+		.present = true, .mode = 1, .initial_count = OVMF_TICK_INITIAL_COUNT, .divide = 1, .vector = 0x20};
+}
+
+static void test_idle_defaults_hlt_runs_until_the_next_10ms_interrupt_then_20us_more(void **state)
+{
+	(void)state;
+	char error[256];
+	assert_true(scenario_load_string("{\"schema\": \"tscprobe-scenario/1\"}", &config, error, sizeof(error)));
+	assert_int_equal(config.idle.wake_interval_ps, 0); /* 0: from the firmware tick, else 10 ms */
+	assert_int_equal(config.idle.wake_latency_ps, DEFAULT_WAKE_LATENCY_PS);
+	assert_false(config.idle.mwait_faults);
+	assert_int_equal(config.idle.state_count, 0);
+	start();
+	assert_int_equal(sim.truth.wake_interval_ps, DEFAULT_WAKE_INTERVAL_PS);
+	assert_string_equal(m->idle_wake_source, "the simulated platform's periodic interrupt (every 10000 us)");
+
+	advance(3 * PS_PER_MS);
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK);
+	assert_int_equal(sim.now_ps, DEFAULT_WAKE_INTERVAL_PS + DEFAULT_WAKE_LATENCY_PS);
+	sim.now_ps = 2 * DEFAULT_WAKE_INTERVAL_PS; /* exactly at an interrupt: sleeps until the next one */
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK);
+	assert_int_equal(sim.now_ps, 3 * DEFAULT_WAKE_INTERVAL_PS + DEFAULT_WAKE_LATENCY_PS);
+
+	assert_int_equal(sim.trace.idle_calls, 2);
+	assert_int_equal(sim.trace.idle_hlt_calls, 2);
+	assert_int_equal(sim.trace.idle_mwait_calls, 0);
+	assert_int_equal(sim.trace.idle_wakes, 2);
+	assert_int_equal(sim.trace.idle_faults, 0);
+	assert_int_equal(sim.trace.idle_ps, 7 * PS_PER_MS + 10 * PS_PER_MS + 2 * DEFAULT_WAKE_LATENCY_PS);
+	assert_int_equal(sim.trace.idle_log_count, 2);
+	const struct sim_idle_record *first = &sim.trace.idle_log[0];
+	assert_int_equal(first->method, IDLE_HLT);
+	assert_int_equal(first->status, ACCESS_OK);
+	assert_int_equal(first->start_ps, 3 * PS_PER_MS);
+	assert_int_equal(first->wake_ps, DEFAULT_WAKE_INTERVAL_PS);
+	assert_int_equal(first->end_ps, DEFAULT_WAKE_INTERVAL_PS + DEFAULT_WAKE_LATENCY_PS);
+	assert_int_equal(first->tsc_lost_ps + first->lapic_lost_ps, 0); /* HLT runs both by default */
+	assert_int_equal(sim.truth.tsc_idle_lost_ps + sim.truth.lapic_idle_lost_ps, 0);
+}
+
+static void test_the_wake_interval_is_the_scenarios_else_the_firmware_ticks(void **state)
+{
+	(void)state;
+	config.idle.wake_interval_ps = 250 * PS_PER_US;
+	config.idle.wake_latency_ps = 0;
+	add_ovmf_tick();
+	start();
+	assert_string_equal(m->idle_wake_source, "the simulated platform's periodic interrupt (every 250 us)");
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK);
+	assert_int_equal(sim.now_ps, 250 * PS_PER_US);
+
+	/* initial count + 1 ticks of a 1 GHz bus: the CPU wakes as the tick reloads its initial count */
+	reset_config(NULL);
+	add_ovmf_tick();
+	start();
+	uint64_t tick_ps = (OVMF_TICK_INITIAL_COUNT + 1ull) * 1000;
+	assert_int_equal(sim.truth.wake_interval_ps, tick_ps);
+	assert_string_equal(m->idle_wake_source, "the simulated platform's periodic interrupt (every 10000.001 us)");
+	advance(25 * PS_PER_MS);
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK);
+	assert_int_equal(sim.now_ps, 3 * tick_ps + DEFAULT_WAKE_LATENCY_PS);
+	assert_int_equal(lapic(LAPIC_CURRENT_COUNT), OVMF_TICK_INITIAL_COUNT - 20000); /* 20 us of 1 GHz since */
+
+	/* A tick that fires no periodic interrupt, or no LAPIC at all: the 10 ms default. */
+	for (unsigned variant = 0; variant < 3; variant++) {
+		reset_config(NULL);
+		add_ovmf_tick();
+		config.clocks.lapic.firmware_tick.masked = variant == 0;
+		config.clocks.lapic.firmware_tick.mode = variant == 1 ? 0 : 1;
+		config.clocks.lapic.present = variant != 2;
+		start();
+		assert_int_equal(sim.truth.wake_interval_ps, DEFAULT_WAKE_INTERVAL_PS);
+	}
+}
+
+static uint64_t hv_reference_counter(void)
+{
+	uint64_t value;
+	assert_int_equal(m->rdmsr(m, HV_MSR_TIME_REF_COUNT, &value), ACCESS_OK);
+	return value;
+}
+
+/* Ticks of a hz clock over ps, rounded down, and whether measured is that within the one tick reads can lose. */
+static bool within_a_tick(uint64_t measured, double hz, uint64_t ps)
+{
+	double expected = hz * (double)ps / PS_PER_S;
+	return measured + 1 >= expected && measured <= expected + 1;
+}
+
+static const struct idle_rate_case {
+	double tsc_rate, lapic_rate;
+} idle_rates[] = {{1, 1}, {0, 0}, {0.5, 1}, {1, 0.25}, {0, 0.5}};
+
+static void test_tsc_and_lapic_lose_exactly_what_the_state_takes_while_other_clocks_keep_virtual_time(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(idle_rates) / sizeof(idle_rates[0]); i++) {
+		const struct idle_rate_case *c = &idle_rates[i];
+		reset_config(NULL);
+		advertise_monitor();
+		add_idle_state(IDLE_MWAIT, MWAIT_HINT_C3, c->tsc_rate, c->lapic_rate);
+		config.rdtsc_cost_ps = 0;
+		config.clocks.hpet.enabled = true;
+		config.hyperv.reference_counter = true;
+		start();
+		lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
+		lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC);
+		lapic_set(LAPIC_INITIAL_COUNT, 0xFFFFFFFFu);
+		advance(PS_PER_MS + 1234567);
+
+		uint64_t start_ps = sim.now_ps, tsc = m->rdtsc(m), timer = up_lapic(), pm = up_pm_timer(),
+			 hpet_count = up_hpet(), reference = hv_reference_counter();
+		assert_int_equal(m->idle(m, IDLE_MWAIT, MWAIT_HINT_C3), ACCESS_OK);
+		uint64_t asleep_ps = DEFAULT_WAKE_INTERVAL_PS - start_ps, elapsed_ps = sim.now_ps - start_ps;
+		uint64_t tsc_lost = asleep_ps - (uint64_t)llround((double)asleep_ps * c->tsc_rate);
+		uint64_t lapic_lost = asleep_ps - (uint64_t)llround((double)asleep_ps * c->lapic_rate);
+
+		assert_int_equal(elapsed_ps, asleep_ps + DEFAULT_WAKE_LATENCY_PS);
+		assert_int_equal(sim.truth.tsc_idle_lost_ps, tsc_lost);
+		assert_int_equal(sim.truth.lapic_idle_lost_ps, lapic_lost);
+		assert_int_equal(sim.trace.idle_log[0].tsc_lost_ps, tsc_lost);
+		assert_int_equal(sim.trace.idle_log[0].lapic_lost_ps, lapic_lost);
+		struct {
+			const char *clock;
+			uint64_t ticks;
+			double hz;
+			uint64_t counted_ps;
+		} seen[] = {
+			{"tsc", m->rdtsc(m) - tsc, (double)config.tsc_hz, elapsed_ps - tsc_lost},
+			{"lapic", up_lapic() - timer, 1e9, elapsed_ps - lapic_lost},
+			{"pm_timer", (up_pm_timer() - pm) & 0xFFFFFFu, ACPI_PM_HZ, elapsed_ps},
+			{"hpet", up_hpet() - hpet_count, 1e8, elapsed_ps},
+			{"hv_reference_counter", hv_reference_counter() - reference, HV_REFERENCE_HZ, elapsed_ps},
+		};
+		for (size_t k = 0; k < sizeof(seen) / sizeof(seen[0]); k++)
+			if (!within_a_tick(seen[k].ticks, seen[k].hz, seen[k].counted_ps))
+				fail_msg("tsc x%g, lapic x%g: %s counted %llu ticks, expected %.1f", c->tsc_rate,
+					 c->lapic_rate, seen[k].clock, (unsigned long long)seen[k].ticks,
+					 seen[k].hz * (double)seen[k].counted_ps / PS_PER_S);
+	}
+}
+
+static void test_mwait_raises_ud_without_monitor_and_where_the_scenario_makes_it_fault(void **state)
+{
+	(void)state;
+	start(); /* no CPUID leaf 1 at all: MONITOR not advertised */
+	advance(PS_PER_MS);
+	assert_int_equal(m->idle(m, IDLE_MWAIT, MWAIT_HINT_C1), ACCESS_FAULT_UD);
+	assert_int_equal(sim.now_ps, PS_PER_MS); /* a fault sleeps not at all */
+	assert_int_equal(sim.trace.idle_calls, 1);
+	assert_int_equal(sim.trace.idle_mwait_calls, 1);
+	assert_int_equal(sim.trace.idle_faults, 1);
+	assert_int_equal(sim.trace.idle_wakes, 0);
+	assert_int_equal(sim.trace.idle_log[0].status, ACCESS_FAULT_UD);
+	assert_int_equal(sim.trace.idle_log[0].end_ps, PS_PER_MS);
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK); /* HLT needs no CPUID bit */
+
+	reset_config(NULL);
+	advertise_monitor();
+	config.idle.mwait_faults = true;
+	start();
+	assert_int_equal(m->idle(m, IDLE_MWAIT, MWAIT_HINT_C1), ACCESS_FAULT_UD);
+
+	reset_config(NULL);
+	advertise_monitor();
+	start();
+	assert_int_equal(m->idle(m, IDLE_MWAIT, MWAIT_HINT_C1), ACCESS_OK);
+
+	load_scenario("qemu-tcg.json"); /* qemu64 has no MONITOR */
+	assert_int_equal(m->idle(m, IDLE_MWAIT, MWAIT_HINT_C1), ACCESS_FAULT_UD);
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK);
+}
+
+static void test_an_unlisted_mwait_hint_runs_both_clocks_as_c1(void **state)
+{
+	(void)state;
+	static const uint32_t unlisted[] = {MWAIT_HINT_C1, 0x11, MWAIT_HINT_C3, 0xF0};
+	advertise_monitor();
+	add_idle_state(IDLE_MWAIT, MWAIT_HINT_C2, SIM_IDLE_STOPS, SIM_IDLE_STOPS);
+	start();
+	for (size_t i = 0; i < sizeof(unlisted) / sizeof(unlisted[0]); i++)
+		assert_int_equal(m->idle(m, IDLE_MWAIT, unlisted[i]), ACCESS_OK);
+	assert_int_equal(sim.trace.idle_wakes, 4);
+	assert_int_equal(sim.truth.tsc_idle_lost_ps + sim.truth.lapic_idle_lost_ps, 0);
+	assert_int_equal(m->idle(m, IDLE_MWAIT, MWAIT_HINT_C2), ACCESS_OK); /* the hint matches EAX exactly */
+	assert_int_not_equal(sim.truth.tsc_idle_lost_ps, 0);
+}
+
+/* The interrupt comes from the host whatever the guest's LAPIC count does: a stopped timer never hangs an idle. */
+static void test_wakes_keep_coming_when_the_lapic_timer_stops(void **state)
+{
+	(void)state;
+	enum { IDLES = 1000 };
+	advertise_monitor();
+	add_ovmf_tick(); /* the very timer that stops is the one that sets the wake interval */
+	add_idle_state(IDLE_MWAIT, MWAIT_HINT_C2, SIM_IDLE_STOPS, SIM_IDLE_STOPS);
+	start();
+	uint64_t interval = sim.truth.wake_interval_ps;
+	for (unsigned i = 0; i < IDLES; i++)
+		assert_int_equal(m->idle(m, IDLE_MWAIT, MWAIT_HINT_C2), ACCESS_OK);
+	assert_int_equal(sim.trace.idle_wakes, IDLES);
+	assert_int_equal(sim.now_ps, IDLES * interval + DEFAULT_WAKE_LATENCY_PS);
+	/* Both clocks counted only the wake latencies: the first idle sleeps from 0, the rest from a latency past. */
+	uint64_t lost = IDLES * interval - (IDLES - 1) * DEFAULT_WAKE_LATENCY_PS;
+	assert_int_equal(sim.truth.tsc_idle_lost_ps, lost);
+	assert_int_equal(sim.truth.lapic_idle_lost_ps, lost);
+	uint64_t timer_ticks = IDLES * DEFAULT_WAKE_LATENCY_PS / 1000; /* 1 GHz */
+	assert_int_equal(lapic(LAPIC_CURRENT_COUNT),
+			 OVMF_TICK_INITIAL_COUNT - timer_ticks % (OVMF_TICK_INITIAL_COUNT + 1ull));
+	assert_int_equal(m->rdtsc(m), (IDLES * DEFAULT_WAKE_LATENCY_PS + config.rdtsc_cost_ps) * 2 / 1000); /* 2 GHz */
+}
+
+enum { TRACED_IDLES = 40 };
+
+/* Idles between jittery PM timer reads, so that each starts at a moment the seed decides. */
+static void idle_trace(uint64_t seed, struct sim_idle_record *log)
+{
+	reset_config(NULL);
+	config.seed = seed;
+	config.clocks.pm_timer.access = (struct sim_access_cost){
+		.cost_ps = 1500 * 1000, .jitter_per_million = 500000, .jitter_max_ps = 3 * PS_PER_MS};
+	advertise_monitor();
+	add_idle_state(IDLE_MWAIT, MWAIT_HINT_C2, 0.5, SIM_IDLE_STOPS);
+	start();
+	for (unsigned i = 0; i < TRACED_IDLES; i++) {
+		m->io_read(m, config.clocks.pm_timer.port, 4);
+		m->idle(m, i % 2 ? IDLE_MWAIT : IDLE_HLT, MWAIT_HINT_C2);
+	}
+	assert_int_equal(sim.trace.idle_log_count, TRACED_IDLES);
+	memcpy(log, sim.trace.idle_log, TRACED_IDLES * sizeof(*log));
+}
+
+static bool same_records(const struct sim_idle_record *a, const struct sim_idle_record *b)
+{
+	for (unsigned i = 0; i < TRACED_IDLES; i++)
+		if (a[i].method != b[i].method || a[i].hint != b[i].hint || a[i].status != b[i].status ||
+		    a[i].start_ps != b[i].start_ps || a[i].wake_ps != b[i].wake_ps || a[i].end_ps != b[i].end_ps ||
+		    a[i].tsc_lost_ps != b[i].tsc_lost_ps || a[i].lapic_lost_ps != b[i].lapic_lost_ps)
+			return false;
+	return true;
+}
+
+static void test_same_seed_same_idle_trace(void **state)
+{
+	(void)state;
+	static struct sim_idle_record first[TRACED_IDLES], again[TRACED_IDLES], other[TRACED_IDLES];
+	idle_trace(7, first);
+	idle_trace(7, again);
+	assert_true(same_records(first, again));
+	idle_trace(8, other);
+	assert_false(same_records(first, other));
+}
+
 /* ---- scenario files ------------------------------------------------------------------------------- */
 
 static void test_a_scenario_without_clocks_is_a_q35_like_machine(void **state)
@@ -1689,6 +1969,36 @@ static void test_paravirtual_defaults_are_honest_and_absence_is_the_default(void
 	assert_int_equal(config.msrs.count + config.msrs.fault_count, 0);
 }
 
+static void test_every_idle_field_loads(void **state)
+{
+	(void)state;
+	char error[256];
+	static const char json[] =
+		"{\"schema\": \"tscprobe-scenario/1\","
+		" \"idle\": {\"wake_interval_us\": 2500.5, \"wake_latency_us\": 0, \"mwait\": \"faults\","
+		"  \"states\": [{\"method\": \"hlt\", \"tsc\": {\"rate\": 0.75}},"
+		"   {\"method\": \"mwait\", \"hint\": \"0x10\", \"tsc\": \"stops\", \"lapic\": \"stops\"},"
+		"   {\"method\": \"mwait\", \"hint\": 33, \"lapic\": {\"rate\": 0}}]}}";
+	const struct sim_idle_config *c = &config.idle;
+
+	if (!scenario_load_string(json, &config, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_int_equal(c->wake_interval_ps, 2500500000ull);
+	assert_int_equal(c->wake_latency_ps, 0);
+	assert_true(c->mwait_faults);
+	assert_int_equal(c->state_count, 3);
+	assert_int_equal(c->states[0].method, IDLE_HLT);
+	assert_float_equal(c->states[0].tsc_rate, 0.75, 0);
+	assert_float_equal(c->states[0].lapic_rate, SIM_IDLE_RUNS, 0);
+	assert_int_equal(c->states[1].method, IDLE_MWAIT);
+	assert_int_equal(c->states[1].hint, 0x10);
+	assert_float_equal(c->states[1].tsc_rate, SIM_IDLE_STOPS, 0);
+	assert_float_equal(c->states[1].lapic_rate, SIM_IDLE_STOPS, 0);
+	assert_int_equal(c->states[2].hint, 33);
+	assert_float_equal(c->states[2].tsc_rate, SIM_IDLE_RUNS, 0);
+	assert_float_equal(c->states[2].lapic_rate, 0, 0);
+}
+
 static const struct bad_field_case {
 	const char *members; /* top-level members after the schema */
 	const char *error;
@@ -1738,6 +2048,25 @@ static const struct bad_field_case {
 	{"\"hyperv\": {\"reference_tsc_page\": {\"sequence\": -1}}",
 	 "hyperv.reference_tsc_page.sequence: expected a number"},
 	{"\"vmware_backdoor\": {\"apic_hz\": 5000000000}", "vmware_backdoor.apic_hz: 5000000000 is out of range"},
+	{"\"idle\": []", "idle: expected an object"},
+	{"\"idle\": {\"wake_latency\": 5}", "idle.wake_latency: unknown member"},
+	{"\"idle\": {\"wake_interval_us\": 0}", "idle.wake_interval_us: must be above 0"},
+	{"\"idle\": {\"wake_interval_us\": 1e8}", "idle.wake_interval_us: 1e+08 is out of range"},
+	{"\"idle\": {\"mwait\": \"emulated\"}", "idle.mwait: expected one of \"offered\", \"faults\""},
+	{"\"idle\": {\"states\": {\"method\": \"hlt\"}}", "idle.states: expected an array"},
+	{"\"idle\": {\"states\": [{\"tsc\": \"runs\"}]}", "idle.states[0].method: required"},
+	{"\"idle\": {\"states\": [{\"method\": \"pause\"}]}", "idle.states[0].method: expected one of \"hlt\""},
+	{"\"idle\": {\"states\": [{\"method\": \"hlt\", \"hint\": 1}]}", "idle.states[0].hint: only MWAIT takes"},
+	{"\"idle\": {\"states\": [{\"method\": \"mwait\"}]}", "idle.states[0].hint: required for MWAIT"},
+	{"\"idle\": {\"states\": [{\"method\": \"hlt\", \"tsc\": \"halts\"}]}",
+	 "idle.states[0].tsc: expected \"runs\", \"stops\" or {\"rate\": R}"},
+	{"\"idle\": {\"states\": [{\"method\": \"hlt\", \"lapic\": {\"rate\": 1.5}}]}",
+	 "idle.states[0].lapic.rate: 1.5 is out of range"},
+	{"\"idle\": {\"states\": [{\"method\": \"hlt\", \"lapic\": {}}]}", "idle.states[0].lapic.rate: required"},
+	{"\"idle\": {\"states\": [{\"method\": \"hlt\", \"tsc\": {\"rate\": 0, \"ppm\": 1}}]}",
+	 "idle.states[0].tsc.ppm: unknown member"},
+	{"\"idle\": {\"states\": [{\"method\": \"mwait\", \"hint\": 16}, {\"method\": \"mwait\", \"hint\": \"0x10\"}]}",
+	 "idle.states[1]: the same state as idle.states[0]"},
 };
 
 static void test_bad_fields_are_one_line_errors_naming_the_field(void **state)
@@ -1759,6 +2088,7 @@ static const char *const shipped_scenarios[] = {
 	"qemu-tcg.json",         "kvm.json",         "kvm-timing-leaf.json",    "kvm-hyperv.json",
 	"hyperv-gen2.json",      "vmware.json",      "xen-viridian.json",       "virtualbox-minimal.json",
 	"virtualbox-5.0-kvm.json", "virtualbox-hyperv.json", "bhyve.json",     "garbage-max-leaf.json",
+	"hyperv-c3-remap.json",  "hyperv-invariant-tsc.json", "kvm-cpu-pm.json",
 };
 #define SHIPPED_SCENARIO_COUNT (sizeof(shipped_scenarios) / sizeof(shipped_scenarios[0]))
 
@@ -1857,6 +2187,112 @@ static void test_shipped_scenarios_have_the_paravirtual_msrs_their_cpuid_adverti
 	}
 }
 
+/* Every scenario in the folder is in shipped_scenarios, so that every check above covers it, and it loads. */
+static void test_every_scenario_in_the_folder_is_shipped_and_loads(void **state)
+{
+	(void)state;
+	char folder[512];
+	const struct dirent *entry;
+	size_t found = 0;
+
+	snprintf(folder, sizeof(folder), "%s", testdata_path("scenarios"));
+	DIR *dir = opendir(folder);
+	assert_non_null(dir);
+	while ((entry = readdir(dir))) {
+		size_t len = strlen(entry->d_name), i = 0;
+		if (len < 5 || strcmp(entry->d_name + len - 5, ".json"))
+			continue;
+		while (i < SHIPPED_SCENARIO_COUNT && strcmp(shipped_scenarios[i], entry->d_name))
+			i++;
+		if (i == SHIPPED_SCENARIO_COUNT) {
+			closedir(dir);
+			fail_msg("%s/%s is not in shipped_scenarios", folder, entry->d_name);
+		}
+		found++;
+	}
+	closedir(dir);
+	assert_int_equal(found, SHIPPED_SCENARIO_COUNT);
+	for (size_t i = 0; i < SHIPPED_SCENARIO_COUNT; i++)
+		load_scenario(shipped_scenarios[i]);
+}
+
+#define HV_MWAIT_AVAILABLE 1u /* 0x40000003 EDX bit 0, TLFS HV_CPUID_RESULT.MsHvFeatures.MwaitAvailable */
+#define LEAF_MWAIT 5u
+
+/* MWAIT states only where CPUID.1:ECX[3] and leaf 5 enumerate them (a sub-state in the hint's C-state nibble, as
+ * Linux intel_idle checks), and a Hyper-V base's MwaitAvailable exactly where MONITOR/MWAIT is advertised. */
+static void test_shipped_scenarios_offer_mwait_states_only_where_cpuid_advertises_them(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < SHIPPED_SCENARIO_COUNT; i++) {
+		const char *name = shipped_scenarios[i];
+		struct cpuid_regs basic, leaf1, leaf5, signature, hv_features;
+		load_scenario(name);
+		m->cpuid(m, 0, 0, &basic);
+		m->cpuid(m, 1, 0, &leaf1);
+		bool monitor = leaf1.ecx & CPUID_1_ECX_MONITOR;
+		for (uint32_t k = 0; k < config.idle.state_count; k++) {
+			const struct sim_idle_state *s = &config.idle.states[k];
+			if (s->method != IDLE_MWAIT)
+				continue;
+			if (!monitor || basic.eax < LEAF_MWAIT)
+				fail_msg("%s: lists MWAIT 0x%x without MONITOR/MWAIT and leaf 5", name, s->hint);
+			m->cpuid(m, LEAF_MWAIT, 0, &leaf5);
+			unsigned cstate = (s->hint >> 4 & 0xF) + 1;
+			if (cstate >= 8 || !(leaf5.edx >> (4 * cstate) & 0xF))
+				fail_msg("%s: MWAIT 0x%02x targets C%u, which leaf 5 EDX 0x%08x does not enumerate",
+					 name, s->hint, cstate, leaf5.edx);
+		}
+		for (uint32_t base = 0x40000000; base < 0x40010000; base += 0x100) {
+			if (!sane_base(base, &signature) || !base_speaks(base, &signature, HYPERV) ||
+			    signature.eax < base + 3)
+				continue;
+			m->cpuid(m, base + 3, 0, &hv_features);
+			if ((hv_features.edx & HV_MWAIT_AVAILABLE) != monitor)
+				fail_msg("%s: Hyper-V base 0x%x says MwaitAvailable %u, CPUID.1 MONITOR %u", name, base,
+					 hv_features.edx & HV_MWAIT_AVAILABLE, monitor);
+		}
+	}
+}
+
+#define NO_STOPPING_HINT UINT32_MAX
+
+static const struct shipped_idle_case {
+	const char *scenario;
+	uint32_t stopping_hint; /* the MWAIT hint whose state stops the TSC and the LAPIC timer, if any */
+	const char *wake_source;
+} shipped_idle_cases[] = {
+	{"hyperv-c3-remap.json", MWAIT_HINT_C2, "the simulated platform's periodic interrupt (every 10000 us)"},
+	{"hyperv-invariant-tsc.json", NO_STOPPING_HINT, "the simulated platform's periodic interrupt (every 10000 us)"},
+	{"kvm-cpu-pm.json", NO_STOPPING_HINT, "the simulated platform's periodic interrupt (every 10000.001 us)"},
+};
+
+/* The motivating case: on Hyper-V with the host's C2 remapped to C3, MWAIT 0x10 loses the TSC and the LAPIC timer
+ * for the whole sleep; HLT, C1 and every other hint lose nothing, and with invariant TSC nothing ever does. */
+static void test_shipped_idle_scenarios_lose_time_only_in_the_state_they_name(void **state)
+{
+	(void)state;
+	static const uint32_t hints[] = {0x00, 0x01, 0x10, 0x11, 0x20, 0x33, 0x60};
+	for (size_t i = 0; i < sizeof(shipped_idle_cases) / sizeof(shipped_idle_cases[0]); i++) {
+		const struct shipped_idle_case *c = &shipped_idle_cases[i];
+		load_scenario(c->scenario);
+		assert_string_equal(m->idle_wake_source, c->wake_source);
+		assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK);
+		for (size_t h = 0; h < sizeof(hints) / sizeof(hints[0]); h++)
+			assert_int_equal(m->idle(m, IDLE_MWAIT, hints[h]), ACCESS_OK);
+		for (uint32_t k = 0; k < sim.trace.idle_log_count; k++) {
+			const struct sim_idle_record *r = &sim.trace.idle_log[k];
+			bool stops = r->method == IDLE_MWAIT && r->hint == c->stopping_hint;
+			uint64_t expected = stops ? r->wake_ps - r->start_ps : 0;
+			if (r->tsc_lost_ps != expected || r->lapic_lost_ps != expected)
+				fail_msg("%s: %s 0x%02x lost %llu ps of TSC and %llu ps of LAPIC timer, expected %llu",
+					 c->scenario, r->method == IDLE_HLT ? "HLT" : "MWAIT", r->hint,
+					 (unsigned long long)r->tsc_lost_ps, (unsigned long long)r->lapic_lost_ps,
+					 (unsigned long long)expected);
+		}
+	}
+}
+
 /* Xen's time leaf (base + 3): subleaf 1's pvclock mul and shift must describe subleaf 0's guest TSC kHz. */
 static void test_xen_time_leaf_scale_describes_its_tsc_khz(void **state)
 {
@@ -1934,13 +2370,29 @@ int main(void)
 		cmocka_unit_test_setup(test_hyperv_tsc_page_sequence_0_and_disabling, reset_config),
 		cmocka_unit_test_setup(test_vmware_backdoor_gethz_returns_the_tsc_and_apic_rates, reset_config),
 		cmocka_unit_test_setup(test_without_the_backdoor_its_port_reads_as_unclaimed, reset_config),
+		cmocka_unit_test_setup(test_idle_defaults_hlt_runs_until_the_next_10ms_interrupt_then_20us_more,
+				       reset_config),
+		cmocka_unit_test_setup(test_the_wake_interval_is_the_scenarios_else_the_firmware_ticks, reset_config),
+		cmocka_unit_test_setup(
+			test_tsc_and_lapic_lose_exactly_what_the_state_takes_while_other_clocks_keep_virtual_time,
+			reset_config),
+		cmocka_unit_test_setup(test_mwait_raises_ud_without_monitor_and_where_the_scenario_makes_it_fault,
+				       reset_config),
+		cmocka_unit_test_setup(test_an_unlisted_mwait_hint_runs_both_clocks_as_c1, reset_config),
+		cmocka_unit_test_setup(test_wakes_keep_coming_when_the_lapic_timer_stops, reset_config),
+		cmocka_unit_test_setup(test_same_seed_same_idle_trace, reset_config),
 		cmocka_unit_test_setup(test_every_paravirtual_field_loads, reset_config),
 		cmocka_unit_test_setup(test_paravirtual_defaults_are_honest_and_absence_is_the_default, reset_config),
+		cmocka_unit_test_setup(test_every_idle_field_loads, reset_config),
 		cmocka_unit_test_setup(test_bad_fields_are_one_line_errors_naming_the_field, reset_config),
 		cmocka_unit_test_setup(test_shipped_scenarios_have_tables_that_match_their_clocks, reset_config),
 		cmocka_unit_test_setup(test_shipped_scenarios_have_the_paravirtual_msrs_their_cpuid_advertises,
 				       reset_config),
 		cmocka_unit_test_setup(test_xen_time_leaf_scale_describes_its_tsc_khz, reset_config),
+		cmocka_unit_test_setup(test_every_scenario_in_the_folder_is_shipped_and_loads, reset_config),
+		cmocka_unit_test_setup(test_shipped_scenarios_offer_mwait_states_only_where_cpuid_advertises_them,
+				       reset_config),
+		cmocka_unit_test_setup(test_shipped_idle_scenarios_lose_time_only_in_the_state_they_name, reset_config),
 	};
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }

@@ -1,0 +1,212 @@
+/* Idle experiments: the CPU idles while an independent reference times it; what the TSC missed is lost. */
+#include "idle.h"
+
+#include "counter.h"
+#include "report.h"
+
+/* Leaf 5: MWAIT's hint is EAX[7:4] = C-state - 1, EAX[3:0] = sub-state (SDM Vol. 2B, MWAIT). */
+#define MWAIT_HINT(cstate, substate) ((uint32_t)((cstate) - 1) << 4 | (substate))
+/* Caps per run: no wake source wakes faster than every microsecond, no busy read takes under 10 ns. */
+#define IDLE_MAX_WAKES_PER_US 1
+#define IDLE_MAX_POLLS_PER_US 100
+#define IDLE_MIN_CAP 10000
+/*
+ * A clock "stops" when it missed at least half the idle period, "slows" when it missed more than
+ * its uncertainty and IDLE_NOTICEABLE_PPM; 10 ppm is under a second a day (docs/verdicts.md).
+ */
+#define IDLE_NOTICEABLE_PPM 10.0
+#define IDLE_STOPPED_PPM 500000.0
+
+void idle_defaults(struct idle_settings *s)
+{
+	*s = (struct idle_settings){
+		.enabled = true,
+		.duration_count = 4,
+		.durations_us = {1000, 10000, 100000, 1000000},
+		.repeats = 2,
+		.budget_s = 20,
+	};
+}
+
+const char *idle_kind_name(enum idle_kind kind)
+{
+	return kind == IDLE_KIND_BUSY ? "busy" : kind == IDLE_KIND_HLT ? "hlt" : "mwait";
+}
+
+static const char *loss_word(double lost_ppm, double uncertainty_ppm)
+{
+	if (lost_ppm <= uncertainty_ppm || lost_ppm <= IDLE_NOTICEABLE_PPM)
+		return "runs";
+	return lost_ppm >= IDLE_STOPPED_PPM ? "stops" : "slows";
+}
+
+const char *idle_tsc_word(const struct idle_run *run)
+{
+	return loss_word(run->tsc_lost_ppm, run->uncertainty_ppm);
+}
+
+const char *idle_lapic_word(const struct idle_run *run)
+{
+	return run->lapic_measured ? loss_word(run->lapic_lost_ppm, run->lapic_uncertainty_ppm) : "not measured";
+}
+
+struct bracketed {
+	uint64_t lo, raw, hi;
+};
+
+static struct bracketed read_bracketed(struct machine *m, struct time_source *s)
+{
+	struct bracketed b;
+	b.lo = m->rdtsc(m);
+	b.raw = s->driver->read(s, m);
+	b.hi = m->rdtsc(m);
+	return b;
+}
+
+static struct idle_run *new_run(struct idle_report *idle, enum idle_kind kind, uint32_t hint, const char *cstate)
+{
+	if (idle->run_count == IDLE_MAX_RUNS) {
+		idle->runs_skipped++;
+		return NULL;
+	}
+	struct idle_run *run = &idle->runs[idle->run_count++];
+	*run = (struct idle_run){.kind = kind, .hint = hint};
+	text_copy(run->cstate, sizeof(run->cstate), cstate);
+	return run;
+}
+
+struct idle_context {
+	struct machine *m;
+	struct time_source *reference, *lapic;
+	double reference_tsc_hz, reference_uncertainty_ppm, lapic_hz;
+};
+
+/* One idle period of at least requested_us by the reference; false when the method faulted. */
+static bool measure(const struct idle_context *c, struct idle_run *run, uint32_t requested_us)
+{
+	struct machine *m = c->m;
+	struct time_source *ref = c->reference;
+	struct counter_unwrap unwrap;
+	uint64_t target = (uint64_t)((double)requested_us * ref->nominal_hz / 1e6), ticks = 0, iterations = 0;
+	uint64_t cap = (uint64_t)requested_us * (run->kind == IDLE_KIND_BUSY ? IDLE_MAX_POLLS_PER_US : IDLE_MAX_WAKES_PER_US) +
+		       IDLE_MIN_CAP;
+
+	run->requested_us = requested_us;
+	counter_unwrap_init(&unwrap, ref->modulus);
+	uint64_t lapic_before = c->lapic ? c->lapic->driver->read(c->lapic, m) : 0;
+	struct bracketed before = read_bracketed(m, ref);
+	counter_unwrap(&unwrap, before.raw);
+	while (ticks < target) {
+		if (run->kind != IDLE_KIND_BUSY) {
+			enum access_status status = m->idle(m, run->kind == IDLE_KIND_HLT ? IDLE_HLT : IDLE_MWAIT, run->hint);
+			if (status != ACCESS_OK) {
+				text_copy(run->status, sizeof(run->status),
+					  status == ACCESS_FAULT_UD ? "#UD: it faulted although advertised" : "could not idle");
+				return false;
+			}
+			run->wakes++;
+		}
+		ticks = counter_unwrap(&unwrap, ref->driver->read(ref, m));
+		if (++iterations > cap) {
+			text_copy(run->status, sizeof(run->status), "the reference stopped moving");
+			return false;
+		}
+	}
+	struct bracketed after = read_bracketed(m, ref);
+	ticks = counter_unwrap(&unwrap, after.raw);
+	uint64_t lapic_after = c->lapic ? c->lapic->driver->read(c->lapic, m) : 0;
+
+	double actual_s = (double)ticks / ref->nominal_hz;
+	double tsc_s = ((double)(after.lo - before.lo) + ((double)(after.hi - after.lo) - (double)(before.hi - before.lo)) / 2) /
+		       c->reference_tsc_hz;
+	/* Where in each bracket the reference was read, a tick of the reference at each end, and the rate's own error. */
+	double brackets_s = ((double)(before.hi - before.lo) + (double)(after.hi - after.lo)) / 2 / c->reference_tsc_hz;
+	double uncertainty_s = brackets_s + 2 / ref->nominal_hz + c->reference_uncertainty_ppm * 1e-6 * actual_s;
+
+	run->done = true;
+	text_copy(run->status, sizeof(run->status), "ok");
+	run->actual_us = actual_s * 1e6;
+	run->tsc_lost_us = (actual_s - tsc_s) * 1e6;
+	run->tsc_lost_ppm = (actual_s - tsc_s) / actual_s * 1e6;
+	run->uncertainty_ppm = uncertainty_s / actual_s * 1e6;
+	if (c->lapic && c->lapic_hz > 0) {
+		double lapic_s = (double)counter_delta(lapic_before, lapic_after, c->lapic->modulus) / c->lapic_hz;
+		run->lapic_measured = true;
+		run->lapic_lost_ppm = (actual_s - lapic_s) / actual_s * 1e6;
+		run->lapic_uncertainty_ppm = run->uncertainty_ppm + 2 / c->lapic_hz / actual_s * 1e6;
+	}
+	return true;
+}
+
+static double runs_total_s(const struct idle_report *idle)
+{
+	double total = 0;
+	for (unsigned i = 0; i < idle->run_count; i++)
+		total += idle->runs[i].actual_us / 1e6;
+	return total;
+}
+
+/* Every duration, repeated, while the budget lasts; stops at the method's first fault. */
+static void run_method(const struct idle_context *c, struct report *r, const struct probe_settings *settings,
+		       enum idle_kind kind, uint32_t hint, const char *cstate)
+{
+	const struct idle_settings *s = &settings->idle;
+	for (unsigned d = 0; d < s->duration_count; d++) {
+		for (unsigned k = 0; k < s->repeats; k++) {
+			if (runs_total_s(&r->idle) + s->durations_us[d] / 1e6 > s->budget_s) {
+				r->idle.runs_skipped++;
+				continue;
+			}
+			struct idle_run *run = new_run(&r->idle, kind, hint, cstate);
+			if (!run)
+				continue;
+			if (settings->progress) {
+				char what[64];
+				format_string(what, sizeof(what), "idle: %s %s for %u us", idle_kind_name(kind), cstate,
+					      s->durations_us[d]);
+				settings->progress(settings->progress_ctx, what, s->budget_s - runs_total_s(&r->idle));
+			}
+			if (!measure(c, run, s->durations_us[d]))
+				return;
+		}
+	}
+}
+
+void idle_run_all(struct machine *m, struct report *r, const struct probe_settings *settings,
+		  struct time_source *reference, double reference_tsc_hz, double reference_uncertainty_ppm,
+		  struct time_source *lapic, double lapic_hz)
+{
+	const struct idle_context c = {m, reference, lapic, reference_tsc_hz, reference_uncertainty_ppm, lapic_hz};
+	const struct mwait_info *mwait = &r->cpu.mwait;
+	struct idle_report *idle = &r->idle;
+
+	idle->ran = true;
+	text_copy(idle->reference, sizeof(idle->reference), reference->driver->name);
+	text_copy(idle->wake_source, sizeof(idle->wake_source), m->idle_wake_source);
+	text_copy(idle->phase, sizeof(idle->phase), "boot services");
+	idle->mwait_offered = r->cpu.features[CPU_FEATURE_MONITOR_MWAIT];
+
+	run_method(&c, r, settings, IDLE_KIND_BUSY, 0, "C0");
+	run_method(&c, r, settings, IDLE_KIND_HLT, 0, "C1");
+	if (!idle->mwait_offered) {
+		struct idle_run *run = new_run(idle, IDLE_KIND_MWAIT, 0, "-");
+		if (run)
+			text_copy(run->status, sizeof(run->status), "not offered: CPUID.1:ECX[3] is clear");
+		return;
+	}
+	/* C1 always exists; deeper C-states and sub-states as leaf 5 enumerates them. */
+	for (unsigned state = 1; state < MWAIT_CSTATE_SLOTS; state++) {
+		unsigned substates = mwait->present ? mwait->substates[state] : 0;
+		if (state == 1 && substates == 0)
+			substates = 1; /* hint 0 (C1) is always valid where MWAIT is; TCG enumerates no sub-states */
+		for (unsigned sub = 0; sub < substates; sub++) {
+			char cstate[8];
+			unsigned before = idle->run_count;
+			format_string(cstate, sizeof(cstate), sub ? "C%u.%u" : "C%u", state, sub);
+			run_method(&c, r, settings, IDLE_KIND_MWAIT, MWAIT_HINT(state, sub), cstate);
+			if (idle->run_count > before && !idle->runs[idle->run_count - 1].done &&
+			    idle->runs[idle->run_count - 1].status[0] == '#')
+				return; /* MWAIT faults: no point trying deeper hints */
+		}
+	}
+}
