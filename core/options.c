@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include "report.h"
+#include "watch.h"
 
 void options_defaults(struct options *o)
 {
@@ -13,6 +14,7 @@ void options_defaults(struct options *o)
 		.edge_window_s = (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S,
 	};
 	idle_defaults(&o->idle);
+	o->watch_interval_s = WATCH_DEFAULT_INTERVAL_S;
 }
 
 static bool is_space(char c)
@@ -118,6 +120,16 @@ bool options_parse(const char *args, struct options *o)
 			o->finish = FINISH_RETURN;
 		} else if (text_equal(word, "--no-files")) {
 			o->write_files = false;
+		} else if (text_equal(word, "--watch")) {
+			if (!next_word(&args, word, sizeof(word)) || !watch_parse_duration(word, &o->watch_s)) {
+				format_string(o->error, sizeof(o->error), "--watch takes a duration like 300, 300s, 5m or 2h");
+				return false;
+			}
+		} else if (text_equal(word, "--watch-interval")) {
+			if (!option_seconds(&args, word, 1, 3600, false, o, &o->watch_interval_s))
+				return false;
+		} else if (text_equal(word, "--watch-busy")) {
+			o->watch_busy = true;
 		} else if (text_equal(word, "--no-idle")) {
 			o->idle.enabled = false;
 		} else if (text_equal(word, "--idle-durations")) {
@@ -168,6 +180,9 @@ void options_usage(struct sink *out)
 		    "  --no-idle         skip the idle experiments (HLT, MWAIT)\n"
 		    "  --idle-durations MS,...  idle periods (default 1,10,100,1000 ms)\n"
 		    "  --idle-repeats N  each period this many times (default 2)\n"
+		    "  --watch DURATION  after the report, watch every clock's drift (300s, 5m, 2h; a key stops it)\n"
+		    "  --watch-interval SEC  seconds between watch samples (default 10)\n"
+		    "  --watch-busy      busy-wait between samples instead of HLT\n"
 		    "  --no-files        do not write \\tscprobe\\ report files\n"
 		    "Options are also read from \\tscprobe\\options.txt on the boot volume (command line wins).\n",
 		    OPTIONS_DEFAULT_COUNTDOWN_S, PROBE_DEFAULT_WINDOW_S, (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S);

@@ -29,6 +29,9 @@ struct options {
 	unsigned countdown_s;
 	bool write_files;
 	struct idle_settings idle;
+	double watch_s;          /* --watch: 0 for none */
+	double watch_interval_s; /* --watch-interval */
+	bool watch_busy;         /* --watch-busy */
 	char error[96]; /* why parsing failed; empty when it did not */
 };
 

@@ -1,6 +1,6 @@
 /* The probe flow: one table of contents for every machine the probe runs on. */
-#include "calib.h"
 #include "claims.h"
+#include "probe.h"
 
 /* The report lists references in this order; they are measured counters first, so that the
  * edge-timed clocks and the LAPIC (no nominal rate) can use the first estimate. */
@@ -9,6 +9,7 @@ static const struct time_source_driver *const drivers[] = {
 	&hv_refcount_driver,
 };
 #define DRIVER_COUNT (sizeof(drivers) / sizeof(drivers[0]))
+_Static_assert(DRIVER_COUNT == PROBE_SOURCES, "struct probe holds one source per driver");
 
 void probe_defaults(struct probe_settings *settings, const char *version)
 {
@@ -169,10 +170,8 @@ static void run_idle(struct machine *m, const struct probe_settings *settings, s
 			reference = &sources[i];
 		}
 	}
-	if (!reference) {
-		text_copy(r->idle.lapic_note, sizeof(r->idle.lapic_note), "no running reference clock to time idle periods");
-		return;
-	}
+	if (!reference)
+		return; /* nothing independent to time the idle periods with: the section stays empty */
 	text_copy(r->idle.lapic_note, sizeof(r->idle.lapic_note),
 		  lapic ? "the LAPIC timer's full count, programmed masked by the probe"
 			: "not watched: the firmware drives its periodic tick with it (or it is unavailable)");
@@ -180,37 +179,46 @@ static void run_idle(struct machine *m, const struct probe_settings *settings, s
 		     lapic_report ? lapic_report->rate_hz : 0);
 }
 
-void probe_run(struct machine *m, const struct probe_settings *settings, struct report *r)
+void probe_start(struct probe *p, struct machine *m, const struct probe_settings *settings, struct report *r)
 {
-	struct time_source sources[DRIVER_COUNT];
-	struct calib_result results[DRIVER_COUNT] = {0};
-	uint64_t tsc_start = m->rdtsc(m);
-
+	*p = (struct probe){.m = m, .settings = settings, .r = r, .tsc_start = m->rdtsc(m)};
 	probe_inventory(m, settings->version, r);
 	acpi_discover(m, &r->acpi);
 	claims_collect(m, r);
 
 	r->reference_count = DRIVER_COUNT;
 	for (unsigned i = 0; i < DRIVER_COUNT; i++) {
-		struct time_source *s = &sources[i];
+		struct time_source *s = &p->sources[i];
 		*s = (struct time_source){.driver = drivers[i]};
 		s->reason = s->driver->probe(s, m, r);
 		s->available = s->reason == NULL;
 		record_source(&r->references[i], s);
 	}
-	measure_all(m, settings, r, sources, results);
+	measure_all(m, settings, r, p->sources, p->results);
 	crosscheck_run(r);
-	derive_from_estimate(r, results);
-	run_idle(m, settings, r, sources);
-	/* Leave the machine as found, in the reverse order of setting it up. */
-	for (unsigned i = DRIVER_COUNT; i-- > 0;)
-		if (sources[i].available && sources[i].driver->restore)
-			sources[i].driver->restore(&sources[i], m);
+	derive_from_estimate(r, p->results);
+	run_idle(m, settings, r, p->sources);
 	if (settings->progress)
 		settings->progress(settings->progress_ctx, NULL, 0);
 	verdicts_run(r);
 	if (r->tsc.valid)
-		r->duration_s = (double)(m->rdtsc(m) - tsc_start) / r->tsc.hz;
+		r->duration_s = (double)(m->rdtsc(m) - p->tsc_start) / r->tsc.hz;
+}
+
+void probe_finish(struct probe *p)
+{
+	/* Leave the machine as found, in the reverse order of setting it up. */
+	for (unsigned i = DRIVER_COUNT; i-- > 0;)
+		if (p->sources[i].available && p->sources[i].driver->restore)
+			p->sources[i].driver->restore(&p->sources[i], p->m);
+	verdicts_run(p->r);
+}
+
+void probe_run(struct machine *m, const struct probe_settings *settings, struct report *r)
+{
+	static struct probe p; /* the sources' state: kept off the firmware's small stack */
+	probe_start(&p, m, settings, r);
+	probe_finish(&p);
 }
 
 const struct reference_report *report_reference(const struct report *r, const char *name)

@@ -7,6 +7,7 @@
 #include "hypervisor.h"
 #include "idle.h"
 #include "sink.h"
+#include "watch.h"
 
 #define REPORT_SCHEMA "tscprobe/1"
 #define REPORT_BEGIN_MARKER "-----BEGIN TSCPROBE REPORT-----"
@@ -103,7 +104,7 @@ const char *hyperv_register_name(enum hyperv_register reg); /* "privileges", "po
 
 /* A plain-words conclusion, with the figures behind it. Severity order is the text report's order. */
 enum severity { SEVERITY_FAIL, SEVERITY_WARN, SEVERITY_INFO, SEVERITY_PASS };
-#define REPORT_MAX_VERDICTS 40
+#define REPORT_MAX_VERDICTS 64
 struct verdict {
 	char id[40]; /* "claim.kvmclock", "invariant_tsc.absent", ... */
 	enum severity severity;
@@ -137,6 +138,7 @@ struct report {
 	unsigned fault_count, faults_dropped;
 	struct fault faults[REPORT_MAX_FAULTS];
 	struct idle_report idle;
+	struct watch_report watch;
 	unsigned verdict_count;
 	struct verdict verdicts[REPORT_MAX_VERDICTS];
 	double duration_s; /* the probe's own run time, by the TSC and its best estimate; 0 when unknown */

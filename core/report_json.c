@@ -374,18 +374,57 @@ static void write_idle(struct json_writer *w, const struct idle_report *idle)
 		jw_string(w, "cstate", run->cstate);
 		jw_string(w, "status", run->status);
 		write_measured(w, "requested_us", run->done, run->requested_us, 1);
-		write_measured(w, "actual_us", run->done, run->actual_us, 3);
-		write_measured(w, "tsc_lost_us", run->done, run->tsc_lost_us, 3);
-		write_measured(w, "tsc_lost_ppm", run->done, run->tsc_lost_ppm, 3);
-		write_measured(w, "uncertainty_ppm", run->done, run->uncertainty_ppm, 3);
+		write_measured(w, "actual_us", run->done, run->actual_us, 6);
+		write_measured(w, "tsc_lost_us", run->done, run->tsc_lost_us, 6);
+		write_measured(w, "tsc_lost_ppm", run->done, run->tsc_lost_ppm, 6);
+		write_measured(w, "uncertainty_ppm", run->done, run->uncertainty_ppm, 6);
 		jw_string(w, "tsc", run->done ? idle_tsc_word(run) : "not measured");
 		jw_string(w, "lapic", run->done ? idle_lapic_word(run) : "not measured");
-		write_measured(w, "lapic_lost_ppm", run->done && run->lapic_measured, run->lapic_lost_ppm, 3);
+		write_measured(w, "lapic_lost_ppm", run->done && run->lapic_measured, run->lapic_lost_ppm, 6);
 		jw_uint(w, "wakes", run->wakes);
 		jw_string(w, "wake_source", run->kind == IDLE_KIND_BUSY ? "none (busy-wait)" : idle->wake_source);
 		jw_string(w, "phase", idle->phase);
 		jw_close(w);
 	}
+	jw_close(w);
+}
+
+static void write_watch(struct json_writer *w, const struct watch_report *watch)
+{
+	if (!watch->ran) {
+		jw_null(w, "watch");
+		return;
+	}
+	jw_object(w, "watch");
+	jw_double(w, "duration_s", watch->duration_s, 3);
+	jw_double(w, "interval_s", watch->interval_s, 3);
+	jw_bool(w, "busy", watch->busy);
+	jw_string(w, "reference", watch->reference);
+	jw_uint(w, "samples", watch->samples);
+	jw_bool(w, "stopped_early", watch->stopped_early);
+	jw_array(w, "series");
+	for (unsigned i = 0; i < watch->series_count; i++) {
+		const struct watch_series *s = &watch->series[i];
+		jw_object(w, NULL);
+		jw_string(w, "name", s->name);
+		jw_string(w, "label", s->label);
+		jw_bool(w, "claim", s->is_claim);
+		jw_double(w, "final_offset_s", s->final_offset_s, 9);
+		jw_double(w, "drift_ppm", s->drift_ppm, 6);
+		jw_double(w, "uncertainty_ppm", s->uncertainty_ppm, 6);
+		jw_double(w, "predicted_ppm", s->predicted_ppm, 6);
+		if (s->rate_changed) {
+			jw_object_inline(w, "rate_change");
+			jw_double(w, "at_s", s->change_at_s, 3);
+			jw_double(w, "before_ppm", s->rate_before_ppm, 6);
+			jw_double(w, "after_ppm", s->rate_after_ppm, 6);
+			jw_close(w);
+		} else {
+			jw_null(w, "rate_change");
+		}
+		jw_close(w);
+	}
+	jw_close(w);
 	jw_close(w);
 }
 
@@ -412,6 +451,7 @@ void report_write_json(const struct report *r, struct sink *out)
 	write_acpi(&w, &r->acpi);
 	write_measurements(&w, r);
 	write_idle(&w, &r->idle);
+	write_watch(&w, &r->watch);
 	write_claims_and_verdicts(&w, r);
 	jw_end(&w);
 }

@@ -225,6 +225,24 @@ static void write_idle(const struct idle_report *idle, struct sink *out)
 		sink_printf(out, "  %u runs skipped (time budget)\n", idle->runs_skipped);
 }
 
+static void write_watch(const struct watch_report *watch, struct sink *out)
+{
+	if (!watch->ran)
+		return;
+	sink_printf(out, "\nDrift watch: %.0f s against the %s, %u samples every %.0f s (%s)%s\n", watch->duration_s,
+		    watch->reference, watch->samples, watch->interval_s, watch->busy ? "busy-waiting" : "HLT between",
+		    watch->stopped_early ? ", stopped early" : "");
+	sink_printf(out, "  %-34s %13s %11s %9s %11s\n", "clock", "offset", "drift", "+/-", "predicted");
+	for (unsigned i = 0; i < watch->series_count; i++) {
+		const struct watch_series *s = &watch->series[i];
+		sink_printf(out, "  %-34.34s %+11.6f s %+7.2f ppm %9.2f %+7.2f ppm\n", s->label, s->final_offset_s, s->drift_ppm,
+			    s->uncertainty_ppm, s->predicted_ppm);
+		if (s->rate_changed)
+			sink_printf(out, "  %-34s rate changed at %.0f s: %+.1f -> %+.1f ppm\n", "", s->change_at_s,
+				    s->rate_before_ppm, s->rate_after_ppm);
+	}
+}
+
 void report_write_text(const struct report *r, struct sink *out)
 {
 	sink_printf(out, "tscprobe %s report (machine: %s, schema %s)\n\n", r->tool_version, r->machine_kind,
@@ -240,4 +258,5 @@ void report_write_text(const struct report *r, struct sink *out)
 	write_acpi(&r->acpi, out);
 	write_references(r, out);
 	write_idle(&r->idle, out);
+	write_watch(&r->watch, out);
 }

@@ -258,14 +258,63 @@ static void idle_verdicts(struct report *r)
 		if (run->kind == IDLE_KIND_MWAIT && !run->done && first_of_group) {
 			bool offered = idle->mwait_offered;
 			if ((v = add(r, offered ? "idle.mwait.faults" : "idle.mwait.not_offered", offered ? SEVERITY_WARN : SEVERITY_INFO)))
-				format_string(v->message, sizeof(v->message), "MWAIT %s%s", offered ? "" : "is ",
-					      offered ? "raised #UD although CPUID advertises MONITOR/MWAIT"
-						      : "not offered by the hypervisor (CPUID.1:ECX[3] clear)");
+				format_string(v->message, sizeof(v->message), "MWAIT %s %s: %s", run->cstate,
+					      offered ? "could not be used although CPUID advertises MONITOR/MWAIT"
+						      : "is not offered by the hypervisor",
+					      run->status);
 		}
 	}
 	if (idle->runs_skipped && (v = add(r, "idle.budget", SEVERITY_INFO)))
 		format_string(v->message, sizeof(v->message), "%u idle runs were skipped to keep the idle section within its time budget",
 			      idle->runs_skipped);
+}
+
+static enum severity drift_severity(double drift_ppm, double uncertainty_ppm)
+{
+	double magnitude = absolute(drift_ppm);
+	return magnitude <= uncertainty_ppm || magnitude <= CLAIM_PASS_PPM ? SEVERITY_PASS
+	       : magnitude <= CLAIM_FAIL_PPM				   ? SEVERITY_WARN
+									   : SEVERITY_FAIL;
+}
+
+static void watch_verdicts(struct report *r)
+{
+	const struct watch_report *watch = &r->watch;
+	struct verdict *v;
+	char id[48];
+
+	if (!watch->ran)
+		return;
+	if ((v = add(r, "watch.summary", SEVERITY_INFO)))
+		format_string(v->message, sizeof(v->message), "Watched %.0f s%s against the %s: %u samples every %.0f s, %s between them",
+			      watch->duration_s, watch->stopped_early ? " (stopped early)" : "", watch->reference, watch->samples,
+			      watch->interval_s, watch->busy ? "busy-waiting" : "idling with HLT");
+	for (unsigned i = 0; i < watch->series_count; i++) {
+		const struct watch_series *s = &watch->series[i];
+		format_string(id, sizeof(id), "watch.%s", s->name);
+		/* The prediction holds when observation and prediction agree within the observation's band. */
+		bool predicted = absolute(s->drift_ppm - s->predicted_ppm) <= s->uncertainty_ppm + CLAIM_PASS_PPM / 10;
+		if ((v = add(r, id, drift_severity(s->drift_ppm, s->uncertainty_ppm)))) {
+			v->has_figures = true;
+			v->ppm = s->drift_ppm;
+			v->combined_uncertainty_ppm = s->uncertainty_ppm;
+			v->drift_s_per_day = s->drift_ppm * 1e-6 * SECONDS_PER_DAY;
+			v->drift_s_per_5min = s->drift_ppm * 1e-6 * SECONDS_PER_5_MIN;
+			format_string(v->message, sizeof(v->message),
+				      "%s: %+.3f s after %.0f s (%+.2f ppm +/- %.2f); the short calibration predicted %+.2f "
+				      "ppm%s",
+				      s->label, s->final_offset_s, watch->duration_s, s->drift_ppm, s->uncertainty_ppm,
+				      s->predicted_ppm, predicted ? ", as observed" : ": the observation differs");
+		}
+		if (!s->rate_changed)
+			continue;
+		format_string(id, sizeof(id), "watch.%s.rate_change", s->name);
+		if ((v = add(r, id, SEVERITY_WARN)))
+			format_string(v->message, sizeof(v->message),
+				      "The %s changed rate %.0f s into the watch: %+.1f ppm before, %+.1f ppm after (idle "
+				      "loss, host power management, or a hypervisor that recalibrates)",
+				      s->label, s->change_at_s, s->rate_before_ppm, s->rate_after_ppm);
+	}
 }
 
 /* Worst first, keeping the order of equals (insertion sort is stable). */
@@ -288,6 +337,7 @@ void verdicts_run(struct report *r)
 	measurement_verdicts(r);
 	cpu_verdicts(r);
 	idle_verdicts(r);
+	watch_verdicts(r);
 	claims_overview(r);
 	sort_by_severity(r);
 }

@@ -145,9 +145,9 @@ static EFI_STATUS replace_file(EFI_FILE_HANDLE dir, CHAR16 *name, CHAR16 *tempor
 	return rename_file(dir, temporary, name);
 }
 
-static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct memory_sink *json, const struct memory_sink *text,
-				 unsigned *run)
+static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct report_files *files, unsigned *run)
 {
+	const struct memory_sink *json = files->json, *text = files->text;
 	EFI_FILE_HANDLE root = LibOpenRoot(volume), dir;
 	EFI_STATUS status;
 	CHAR16 name[32];
@@ -160,12 +160,16 @@ static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct memory_sink *js
 		root->Close(root);
 		return status;
 	}
-	*run = next_run_number(dir);
+	*run = files->run ? files->run : next_run_number(dir);
 	SPrint(name, sizeof(name), L"run-%04d.json", *run);
 	status = write_file(dir, name, json->data, json->length);
 	if (!EFI_ERROR(status)) {
 		SPrint(name, sizeof(name), L"run-%04d.txt", *run);
 		status = write_file(dir, name, text->data, text->length);
+	}
+	if (!EFI_ERROR(status) && files->csv) {
+		SPrint(name, sizeof(name), L"watch-%04d.csv", *run);
+		status = write_file(dir, name, files->csv->data, files->csv->length);
 	}
 	if (!EFI_ERROR(status))
 		status = replace_file(dir, L"latest.json", L"latest.json.new", json->data, json->length);
@@ -184,16 +188,16 @@ static EFI_HANDLE boot_volume(EFI_HANDLE image)
 	return loaded->DeviceHandle;
 }
 
-EFI_STATUS files_save_report(EFI_HANDLE image, const struct memory_sink *json, const struct memory_sink *text,
-			     struct sink *log)
+EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struct sink *log)
 {
+	const struct memory_sink *json = files->json, *text = files->text;
 	EFI_HANDLE boot = boot_volume(image), *volumes = NULL;
 	UINTN count = 0;
 	EFI_STATUS status = EFI_NOT_FOUND;
 	char where[160], why[48];
 	unsigned run = 0;
 
-	if (json->failed || text->failed) {
+	if (json->failed || text->failed || (files->csv && files->csv->failed)) {
 		sink_puts(log, "Report files: not written: out of memory while rendering the report.\n");
 		return EFI_OUT_OF_RESOURCES;
 	}
@@ -204,11 +208,13 @@ EFI_STATUS files_save_report(EFI_HANDLE image, const struct memory_sink *json, c
 		if (!volume || (i > 0 && volume == boot))
 			continue;
 		volume_text(volume, where, sizeof(where));
-		status = save_on_volume(volume, json, text, &run);
+		status = save_on_volume(volume, files, &run);
 		if (!EFI_ERROR(status)) {
-			sink_printf(log, "Report files: \\tscprobe\\run-%04u.json, run-%04u.txt, latest.json, latest.txt\n"
+			sink_printf(log, "Report files: \\tscprobe\\run-%04u.json, run-%04u.txt, %slatest.json, latest.txt\n"
 					 "  on %s%s\n",
-				    run, run, i == 0 ? "the boot volume " : "another volume ", where);
+				    run, run, files->csv ? "watch-NNNN.csv, " : "", i == 0 ? "the boot volume " : "another volume ",
+				    where);
+			files->run = run;
 			break;
 		}
 		status_text(status, why, sizeof(why));

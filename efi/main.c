@@ -4,7 +4,7 @@
 
 #include "hw.h"
 #include "options.h"
-#include "report.h"
+#include "probe.h"
 #include "uefi.h"
 
 /* QEMU's isa-debug-exit device (`-device isa-debug-exit,iobase=0xf4`): QEMU exits with (value << 1) | 1. */
@@ -15,6 +15,7 @@ enum run_outcome { OUTCOME_OK = 0, OUTCOME_NO_FILES = 1, OUTCOME_PROBE_ERROR = 2
 #define KEY_POLL_US 100000
 
 static struct report report; /* large: kept out of the firmware's small stack */
+static struct probe probe;
 
 /* Load options are UCS-2 text from the shell; boot managers may pass binary data, which is ignored. */
 static BOOLEAN load_options_text(EFI_HANDLE image, char *buf, UINTN capacity)
@@ -140,14 +141,106 @@ static void emit_serial_json(const struct memory_sink *json)
 	sink_puts(serial, REPORT_END_MARKER "\n");
 }
 
+/* The report on the console, its JSON on serial, and the files; the outcome for QEMU's exit device. */
+static enum run_outcome publish(EFI_HANDLE image, const struct options *opts, struct report_files *files,
+				const struct memory_sink *csv, struct sink *log)
+{
+	struct memory_sink json, text;
+	enum run_outcome outcome = OUTCOME_OK;
+
+	memory_sink_init(&json);
+	memory_sink_init(&text);
+	report_write_json(&report, &json.sink);
+	report_write_text(&report, &text.sink);
+	log->write(log, text.data, text.length);
+	emit_serial_json(&json);
+	sink_puts(log, "\n");
+	files->json = &json;
+	files->text = &text;
+	files->csv = csv;
+	if (opts->write_files && EFI_ERROR(files_save_report(image, files, log)))
+		outcome = OUTCOME_NO_FILES;
+	if (json.failed || text.failed)
+		outcome = OUTCOME_PROBE_ERROR;
+	memory_sink_free(&json);
+	memory_sink_free(&text);
+	return outcome;
+}
+
+/* Where the live table is drawn, or none when firmware mirrors the console to serial (a clean log wins). */
+struct watch_display {
+	struct sink *log;
+	BOOLEAN table;
+	UINTN top_row;
+};
+
+static void show_watch_sample(void *ctx, const struct watch_report *live, double elapsed_s, const char *line)
+{
+	struct watch_display *d = ctx;
+	if (!d->table) {
+		sink_printf(d->log, "%s\n", line);
+		return;
+	}
+	sink_printf(output_serial(), "%s\n", line);
+	struct sink *console = output_console();
+	ST->ConOut->SetCursorPosition(ST->ConOut, 0, d->top_row);
+	sink_printf(console, "Drift watch, %.0f s (any key stops it)     \n", elapsed_s);
+	sink_printf(console, "  %-32s %14s %13s %11s\n", "clock", "offset", "rate", "per day");
+	for (unsigned i = 0; i < live->series_count; i++) {
+		const struct watch_series *s = &live->series[i];
+		sink_printf(console, "  %-32.32s %+12.6f s %+9.2f ppm %+9.2f s\n", s->label, s->final_offset_s, s->drift_ppm,
+			    s->drift_ppm * 86400e-6);
+	}
+}
+
+static bool stop_requested(void *ctx)
+{
+	(void)ctx;
+	return key_pressed();
+}
+
+static void watch(const struct options *opts, struct memory_sink *csv, struct sink *log)
+{
+	struct watch_display display = {.log = log, .table = !output_console_mirrored()};
+	struct watch_settings settings = {
+		.duration_s = opts->watch_s,
+		.interval_s = opts->watch_interval_s,
+		.busy = opts->watch_busy,
+		.stop_requested = stop_requested,
+		.sample = show_watch_sample,
+		.sample_ctx = &display,
+		.csv = &csv->sink,
+	};
+
+	while (key_pressed())
+		; /* keys typed before now do not stop the watch */
+	sink_printf(log, "Drift watch for %.0f s, a sample every %.0f s, %s between samples; any key stops it.\n",
+		    opts->watch_s, opts->watch_interval_s, opts->watch_busy ? "busy-waiting" : "idling with HLT");
+	if (display.table) {
+		/* Room for the table, then draw over it in place. */
+		for (unsigned i = 0; i < WATCH_MAX_SERIES / 2 + 2; i++)
+			sink_puts(output_console(), "\n");
+		display.top_row = ST->ConOut->Mode->CursorRow - (WATCH_MAX_SERIES / 2 + 2);
+	}
+	/* Hundreds of KiB, only when watching (gnu-efi keeps .bss in the file). */
+	struct watch_workspace *workspace = AllocateZeroPool(sizeof(*workspace));
+	if (!workspace) {
+		sink_puts(log, "Drift watch: not enough memory for its samples; skipped.\n");
+		return;
+	}
+	probe_watch(&probe, &settings, workspace);
+	FreePool(workspace);
+	sink_puts(log, "\n");
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 {
 	struct options opts;
 	struct probe_settings settings;
 	struct machine machine;
-	struct memory_sink json, text;
+	struct report_files files = {0};
 	struct sink *log;
-	enum run_outcome outcome = OUTCOME_OK;
+	enum run_outcome outcome;
 
 	InitializeLib(image, system_table);
 	BS->SetWatchdogTimer(0, 0, 0, NULL); /* the firmware's 5-minute watchdog would cut long runs */
@@ -168,20 +261,18 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	settings.idle = opts.idle;
 	settings.progress = show_progress;
 	settings.progress_ctx = log;
-	probe_run(&machine, &settings, &report);
-
-	memory_sink_init(&json);
-	memory_sink_init(&text);
-	report_write_json(&report, &json.sink);
-	report_write_text(&report, &text.sink);
-	log->write(log, text.data, text.length);
-	emit_serial_json(&json);
-	sink_puts(log, "\n");
-	if (opts.write_files && EFI_ERROR(files_save_report(image, &json, &text, log)))
-		outcome = OUTCOME_NO_FILES;
-	if (json.failed || text.failed)
-		outcome = OUTCOME_PROBE_ERROR;
-	memory_sink_free(&json);
-	memory_sink_free(&text);
+	probe_start(&probe, &machine, &settings, &report);
+	if (opts.watch_s <= 0) {
+		probe_finish(&probe);
+		return finish(&opts, publish(image, &opts, &files, NULL, log), log);
+	}
+	/* The report first, so that it is out even if the watch is cut short; then again with the watch. */
+	publish(image, &opts, &files, NULL, log);
+	struct memory_sink csv;
+	memory_sink_init(&csv);
+	watch(&opts, &csv, log);
+	probe_finish(&probe);
+	outcome = publish(image, &opts, &files, &csv, log);
+	memory_sink_free(&csv);
 	return finish(&opts, outcome, log);
 }

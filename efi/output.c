@@ -120,6 +120,17 @@ static void text_write(struct sink *s, const char *text, size_t len)
 }
 
 static struct sink text_sink = {.write = text_write};
+static struct sink console_sink = {.write = console_write};
+
+struct sink *output_console(void)
+{
+	return &console_sink;
+}
+
+BOOLEAN output_console_mirrored(void)
+{
+	return out.console_on_serial;
+}
 static struct sink serial_sink = {.write = serial_write};
 
 static BOOLEAN device_path_has_uart(EFI_DEVICE_PATH *path, UINTN size)

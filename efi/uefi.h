@@ -42,9 +42,19 @@ void memory_sink_free(struct memory_sink *s);
 /* Read \tscprobe\options.txt from the boot volume into buf (NUL-terminated); false when absent. */
 BOOLEAN files_read_options(EFI_HANDLE image, char *buf, UINTN capacity);
 
-/* Write the report files (numbered copy and latest.*) to the boot volume or another writable FAT volume.
- * Tells on `log` where they went, or why they could not be written; returns EFI_SUCCESS when written. */
-EFI_STATUS files_save_report(EFI_HANDLE image, const struct memory_sink *json, const struct memory_sink *text,
-			     struct sink *log);
+/* What one save writes; run is 0 for a new run number, else the one to overwrite (set after a save). */
+struct report_files {
+	const struct memory_sink *json, *text;
+	const struct memory_sink *csv; /* the watch's time series, or NULL */
+	unsigned run;
+};
+
+/* Write run-NNNN.{json,txt} (and watch-NNNN.csv) and latest.* to the boot volume or another writable FAT
+ * volume. Tells on `log` where they went, or why they could not be written; EFI_SUCCESS when written. */
+EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struct sink *log);
+
+/* The console alone, and whether firmware mirrors it to serial (then a redrawn table would litter the log). */
+struct sink *output_console(void);
+BOOLEAN output_console_mirrored(void);
 
 #endif

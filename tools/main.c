@@ -25,7 +25,9 @@ static int extract_command(int argc, char **argv);
 static const struct command commands[] = {
 	{"show", show_command, "REPORT.json", "print a JSON report as text"},
 	{"extract", extract_command, "SERIAL.log [-o OUT.json]", "take the last JSON report out of a serial capture"},
-	{"sim", simulate_command, "SCENARIO.json [--json F] [--text F] [--window S] [--edge-window S] [--seed N]",
+	{"sim", simulate_command,
+	 "SCENARIO.json [--json F] [--text F] [--window S] [--edge-window S] [--seed N] [--no-idle] [--watch D "
+	 "[--watch-interval S] [--watch-busy] [--csv F]]",
 	 "run the probe on a simulated machine and write its report (text to stdout by default)"},
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

@@ -283,6 +283,33 @@ static int read_block(struct reader *rd, const json_t *parent_object, const char
 	return *object ? read_fields(rd, *object, join_path(path, parent, key), fields, count, dst) : 0;
 }
 
+/* Whether a member counts as written: present, or (null_written) even null. */
+static bool written_member(const json_t *object, const char *key, bool null_written)
+{
+	return null_written ? json_object_get(object, key) != NULL : present_member(object, key) != NULL;
+}
+
+/*
+ * Figures that are written all or none (*all says which): one without the others is refused, as
+ * "missing (<owner> figures come together)". null_written: a null is a written figure that is no
+ * number, rather than one left out.
+ */
+static int read_together(struct reader *rd, const json_t *object, const char *parent, const struct field *fields,
+			 size_t count, bool null_written, const char *owner, void *dst, bool *all)
+{
+	char path[PATH_BYTES];
+
+	if (read_fields(rd, object, parent, fields, count, dst))
+		return -1;
+	*all = false;
+	for (const struct field *f = fields; f < fields + count; f++)
+		*all |= written_member(object, f->key, null_written);
+	for (const struct field *f = fields; *all && f < fields + count; f++)
+		if (!written_member(object, f->key, null_written))
+			return fail(rd, join_path(path, parent, f->key), "missing (%s figures come together)", owner);
+	return 0;
+}
+
 typedef int read_item_fn(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx);
 
 /* An array of at most `max` entries, each read by read_item; more than the model holds is refused. */
@@ -493,6 +520,33 @@ static const struct field verdict_figure_fields[] = {
 	FIELD(FIELD_DOUBLE, struct verdict, drift_s_per_5min, "drift_s_per_5min"),
 };
 
+static const struct field idle_setup_fields[] = {
+	FIELD(FIELD_TEXT, struct idle_report, reference, "reference"),
+	FIELD(FIELD_TEXT, struct idle_report, wake_source, "wake_source"),
+	FIELD(FIELD_TEXT, struct idle_report, phase, "phase"),
+	FIELD(FIELD_TEXT, struct idle_report, lapic_note, "lapic"),
+	FIELD(FIELD_BOOL, struct idle_report, mwait_offered, "mwait_offered"),
+	FIELD(FIELD_UINT, struct idle_report, runs_skipped, "runs_skipped"),
+};
+
+/* A run's lapic_lost_ppm is null when the LAPIC timer was not watched (lapic_measured). */
+static const struct field idle_run_fields[] = {
+	FIELD(FIELD_HEX, struct idle_run, hint, "hint"),
+	FIELD(FIELD_TEXT, struct idle_run, cstate, "cstate"),
+	FIELD(FIELD_TEXT, struct idle_run, status, "status"),
+	FIELD(FIELD_DOUBLE, struct idle_run, lapic_lost_ppm, "lapic_lost_ppm"),
+	FIELD(FIELD_UINT, struct idle_run, wakes, "wakes"),
+};
+
+/* Written all five for a run that was done, null all five for one that faulted or was not offered. */
+static const struct field idle_figure_fields[] = {
+	FIELD(FIELD_DOUBLE, struct idle_run, requested_us, "requested_us"),
+	FIELD(FIELD_DOUBLE, struct idle_run, actual_us, "actual_us"),
+	FIELD(FIELD_DOUBLE, struct idle_run, tsc_lost_us, "tsc_lost_us"),
+	FIELD(FIELD_DOUBLE, struct idle_run, tsc_lost_ppm, "tsc_lost_ppm"),
+	FIELD(FIELD_DOUBLE, struct idle_run, uncertainty_ppm, "uncertainty_ppm"),
+};
+
 /*
  * Words core/report_json.c writes from tables of its own. They must match it: the round-trip
  * tests write every value and read it back. (Core could export them as it does hv_range_name.)
@@ -505,6 +559,7 @@ static const char *const pm_port_field_words[] = {
 	[ACPI_PM_PORT_PM_TMR_BLK] = "PM_TMR_BLK",
 };
 static const char *const sampling_words[] = {"counter", "edges"}; /* indexed by reference_report.edges */
+static const char *const idle_busy_wake_source = "none (busy-wait)"; /* a CPU that never sleeps is not woken */
 
 /* CPUID leaf 5 EDX holds one nibble per C-state. */
 #define MWAIT_SUBSTATES_MAX 0xf
@@ -682,6 +737,145 @@ static int read_measurements(struct reader *rd, const json_t *root, struct repor
 	return 0;
 }
 
+/*
+ * The writer words a run before it rounds the figures (core/report_json.c keeps at least three
+ * decimals of each): a figure within half a unit of the third decimal of a threshold may have
+ * given either word.
+ */
+#define IDLE_PPM_ROUNDING 0.0005
+
+/* A word as the writer gives it, at both ends of the figures' rounding (loss one way, uncertainty the other). */
+static void rounded_words(const char *(*word)(const struct idle_run *run), const struct idle_run *run,
+			  const char *out[2])
+{
+	for (int end = 0; end < 2; end++) {
+		double shift = end ? IDLE_PPM_ROUNDING : -IDLE_PPM_ROUNDING;
+		struct idle_run r = *run;
+
+		r.tsc_lost_ppm += shift;
+		r.lapic_lost_ppm += shift;
+		r.uncertainty_ppm -= shift;
+		r.lapic_uncertainty_ppm -= shift;
+		out[end] = run->done ? word(&r) : "not measured"; /* the writer's word for both clocks of such a run */
+	}
+}
+
+static void tsc_words(const struct idle_report *idle, const struct idle_run *run, const char *out[2])
+{
+	(void)idle;
+	rounded_words(idle_tsc_word, run, out);
+}
+
+static void lapic_words(const struct idle_report *idle, const struct idle_run *run, const char *out[2])
+{
+	(void)idle;
+	rounded_words(idle_lapic_word, run, out);
+}
+
+static void run_wake_source(const struct idle_report *idle, const struct idle_run *run, const char *out[2])
+{
+	out[0] = out[1] = run->kind == IDLE_KIND_BUSY ? idle_busy_wake_source : idle->wake_source;
+}
+
+static void run_phase(const struct idle_report *idle, const struct idle_run *run, const char *out[2])
+{
+	(void)run;
+	out[0] = out[1] = idle->phase;
+}
+
+/*
+ * A run's members that the writer derives from the rest of the report. As hyperv's decoded members,
+ * they are not stored but read to refuse a file where they disagree (an edit would otherwise be lost).
+ */
+static const struct idle_derived {
+	const char *key;
+	const char *basis; /* what the writer derives it from, for the message */
+	void (*accepted)(const struct idle_report *idle, const struct idle_run *run, const char *out[2]);
+} idle_derived[] = {
+	{"tsc", "tsc_lost_ppm and uncertainty_ppm", tsc_words},
+	{"lapic", "lapic_lost_ppm and uncertainty_ppm", lapic_words},
+	{"wake_source", "idle_setup.wake_source and the method", run_wake_source},
+	{"phase", "idle_setup.phase", run_phase},
+};
+
+static int check_idle_derived(struct reader *rd, const json_t *item, const char *path, const struct idle_report *idle,
+			      const struct idle_run *run)
+{
+	for (const struct idle_derived *d = idle_derived; d < idle_derived + ARRAY_SIZE(idle_derived); d++) {
+		const char *accepted[2];
+		char member[PATH_BYTES], got[QUOTED_BYTES];
+		const json_t *value;
+
+		if (get_member(rd, item, path, d->key, JSON_STRING, false, &value))
+			return -1;
+		if (!value)
+			continue;
+		d->accepted(idle, run, accepted);
+		if (!text_equal(json_string_value(value), accepted[0]) && !text_equal(json_string_value(value), accepted[1]))
+			return fail(rd, join_path(member, path, d->key), "%s disagrees with %s (\"%s\")",
+				    describe(value, got), d->basis, accepted[0]);
+	}
+	return 0;
+}
+
+/*
+ * The file gives the LAPIC timer's loss but not its own uncertainty, the TSC's plus two of its ticks
+ * (core/idle.c): the TSC's is taken, raised to the loss where the file's word says the timer runs.
+ */
+static int infer_lapic_uncertainty(struct reader *rd, const json_t *item, const char *path, struct idle_run *run)
+{
+	const json_t *word;
+
+	if (get_member(rd, item, path, "lapic", JSON_STRING, false, &word))
+		return -1;
+	run->lapic_uncertainty_ppm = run->uncertainty_ppm;
+	if (run->lapic_measured && word && text_equal(json_string_value(word), "runs") &&
+	    run->lapic_lost_ppm > run->lapic_uncertainty_ppm)
+		run->lapic_uncertainty_ppm = run->lapic_lost_ppm;
+	return 0;
+}
+
+static int read_idle_run(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	const char *const methods[] = {
+		[IDLE_KIND_BUSY] = idle_kind_name(IDLE_KIND_BUSY),
+		[IDLE_KIND_HLT] = idle_kind_name(IDLE_KIND_HLT),
+		[IDLE_KIND_MWAIT] = idle_kind_name(IDLE_KIND_MWAIT),
+	};
+	struct idle_report *idle = ctx;
+	struct idle_run *run = &idle->runs[index];
+	int kind = IDLE_KIND_BUSY;
+	char member[PATH_BYTES];
+
+	if (!idle->ran)
+		return fail(rd, path, "a run without idle_setup (the probe writes both or neither)");
+	if (check_type(rd, item, path, JSON_OBJECT) ||
+	    read_choice(rd, item, path, "method", methods, ARRAY_SIZE(methods), true, &kind) ||
+	    read_fields(rd, item, path, idle_run_fields, ARRAY_SIZE(idle_run_fields), run) ||
+	    read_together(rd, item, path, idle_figure_fields, ARRAY_SIZE(idle_figure_fields), false, "a run's", run,
+			  &run->done))
+		return -1;
+	run->kind = (enum idle_kind)kind;
+	run->lapic_measured = present_member(item, "lapic_lost_ppm") != NULL;
+	if (run->done != text_equal(run->status, "ok"))
+		return fail(rd, join_path(member, path, "status"),
+			    "\"%s\" with%s figures (a run the probe timed has both figures and \"ok\", any other neither)",
+			    run->status, run->done ? "" : "out");
+	if (infer_lapic_uncertainty(rd, item, path, run))
+		return -1;
+	return check_idle_derived(rd, item, path, idle, run);
+}
+
+static int read_idle(struct reader *rd, const json_t *root, struct idle_report *idle)
+{
+	const json_t *setup;
+
+	if (read_block(rd, root, "", "idle_setup", idle_setup_fields, ARRAY_SIZE(idle_setup_fields), idle, &setup))
+		return -1;
+	idle->ran = setup != NULL;
+	return read_array(rd, root, "", "idle", false, IDLE_MAX_RUNS, read_idle_run, idle, &idle->run_count);
+}
+
 /* "true" or "false" for one bit, the number for a wider field. */
 #define DECODED_TEXT_BYTES sizeof("4294967295")
 static const char *decoded_text(const struct hyperv_field_def *d, uint32_t value, char dst[DECODED_TEXT_BYTES])
@@ -811,23 +1005,17 @@ static int read_verdict(struct reader *rd, const json_t *item, const char *path,
 		[SEVERITY_INFO] = severity_name(SEVERITY_INFO),
 		[SEVERITY_PASS] = severity_name(SEVERITY_PASS),
 	};
-	const struct field *const figures_end = verdict_figure_fields + ARRAY_SIZE(verdict_figure_fields);
 	struct verdict *v = &((struct verdict *)ctx)[index];
 	int severity = SEVERITY_FAIL;
-	char member[PATH_BYTES];
 
+	/* Present means written, null included; absent means the verdict has none. */
 	if (check_type(rd, item, path, JSON_OBJECT) ||
 	    read_fields(rd, item, path, verdict_fields, ARRAY_SIZE(verdict_fields), v) ||
 	    read_choice(rd, item, path, "severity", severities, ARRAY_SIZE(severities), true, &severity) ||
-	    read_fields(rd, item, path, verdict_figure_fields, ARRAY_SIZE(verdict_figure_fields), v))
+	    read_together(rd, item, path, verdict_figure_fields, ARRAY_SIZE(verdict_figure_fields), true,
+			  "a verdict's", v, &v->has_figures))
 		return -1;
 	v->severity = (enum severity)severity;
-	/* Present means written, null included; absent means the verdict has none. */
-	for (const struct field *f = verdict_figure_fields; f < figures_end; f++)
-		v->has_figures |= json_object_get(item, f->key) != NULL;
-	for (const struct field *f = verdict_figure_fields; v->has_figures && f < figures_end; f++)
-		if (!json_object_get(item, f->key))
-			return fail(rd, join_path(member, path, f->key), "missing (a verdict's figures come together)");
 	return 0;
 }
 
@@ -895,7 +1083,7 @@ static int read_report(struct reader *rd, const json_t *root, struct report *out
 	    read_fields(rd, tool, "tool", tool_fields, ARRAY_SIZE(tool_fields), out) || read_cpu(rd, root, &out->cpu) ||
 	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->hv, &out->hv.count) ||
 	    read_fields(rd, root, "", report_fields, ARRAY_SIZE(report_fields), out) ||
-	    read_acpi(rd, root, &out->acpi) || read_measurements(rd, root, out) ||
+	    read_acpi(rd, root, &out->acpi) || read_measurements(rd, root, out) || read_idle(rd, root, &out->idle) ||
 	    read_claims_and_verdicts(rd, root, out))
 		return -1;
 	return 0;

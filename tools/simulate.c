@@ -7,15 +7,16 @@
 #include <string.h>
 
 #include "host_sink.h"
-#include "report.h"
+#include "probe.h"
 #include "scenario.h"
 
 #define EXIT_ERROR 2
 #define ERROR_BYTES 512
 
 struct sim_arguments {
-	const char *scenario, *json_path, *text_path;
+	const char *scenario, *json_path, *text_path, *csv_path;
 	struct probe_settings settings;
+	struct watch_settings watch;
 	bool seed_given;
 	unsigned long long seed;
 };
@@ -45,7 +46,8 @@ static int parse(int argc, char **argv, struct sim_arguments *a)
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes_value = !strcmp(arg, "--json") || !strcmp(arg, "--text") || !strcmp(arg, "--window") ||
-				   !strcmp(arg, "--edge-window") || !strcmp(arg, "--seed");
+				   !strcmp(arg, "--edge-window") || !strcmp(arg, "--seed") || !strcmp(arg, "--watch") ||
+				   !strcmp(arg, "--watch-interval") || !strcmp(arg, "--csv");
 		if (takes_value && !value)
 			return fail("%s needs a value", arg);
 		if (!strcmp(arg, "--json")) {
@@ -58,6 +60,20 @@ static int parse(int argc, char **argv, struct sim_arguments *a)
 		} else if (!strcmp(arg, "--edge-window")) {
 			if (!seconds_value(value, &a->settings.edge_window_s) || a->settings.edge_window_s < 2)
 				return fail("--edge-window takes at least 2 seconds, not '%s'", value);
+		} else if (!strcmp(arg, "--watch")) {
+			if (!watch_parse_duration(value, &a->watch.duration_s))
+				return fail("--watch takes a duration like 300, 300s, 5m or 2h, not '%s'", value);
+		} else if (!strcmp(arg, "--watch-interval")) {
+			if (!seconds_value(value, &a->watch.interval_s))
+				return fail("--watch-interval takes seconds, not '%s'", value);
+		} else if (!strcmp(arg, "--csv")) {
+			a->csv_path = value;
+		} else if (!strcmp(arg, "--watch-busy")) {
+			a->watch.busy = true;
+			continue;
+		} else if (!strcmp(arg, "--no-idle")) {
+			a->settings.idle.enabled = false;
+			continue;
 		} else if (!strcmp(arg, "--seed")) {
 			char *end;
 			a->seed = strtoull(value, &end, 0);
@@ -92,12 +108,34 @@ static int write_rendering(const char *path, const struct report *r,
 	return 0;
 }
 
+/* The watch's time series to a CSV file (or stdout), written whole at the end. */
+static int watch_and_finish(struct probe *p, struct sim_arguments *a)
+{
+	static struct watch_workspace workspace; /* hundreds of KiB */
+	char error[ERROR_BYTES];
+	struct output csv;
+
+	if (a->watch.duration_s <= 0) {
+		probe_finish(p);
+		return 0;
+	}
+	if (a->csv_path && output_open(&csv, a->csv_path, error, sizeof(error)))
+		return fail("%s", error);
+	a->watch.csv = a->csv_path ? &csv.out.sink : NULL;
+	probe_watch(p, &a->watch, &workspace);
+	probe_finish(p);
+	if (a->csv_path && output_close(&csv, error, sizeof(error)))
+		return fail("%s", error);
+	return 0;
+}
+
 int simulate_command(int argc, char **argv)
 {
 	static struct sim_config config; /* large tables: kept off the stack */
 	static struct report report;
 	static struct sim sim;
-	struct sim_arguments a = {0};
+	static struct probe probe;
+	struct sim_arguments a = {.watch = {.interval_s = WATCH_DEFAULT_INTERVAL_S}};
 	char error[ERROR_BYTES];
 	int status;
 
@@ -111,7 +149,9 @@ int simulate_command(int argc, char **argv)
 	if (a.seed_given)
 		config.seed = a.seed;
 	sim_init(&sim, &config);
-	probe_run(&sim.machine, &a.settings, &report);
+	probe_start(&probe, &sim.machine, &a.settings, &report);
+	if ((status = watch_and_finish(&probe, &a)))
+		return status;
 
 	if (a.json_path && (status = write_rendering(a.json_path, &report, report_write_json)))
 		return status;

@@ -167,6 +167,34 @@ static void build_claims_and_verdicts(struct report *r)
 					  .message = "The TSC runs at 2112.000124 MHz"};
 }
 
+/*
+ * Every kind of idle row, not one machine's: the busy control, HLT whose LAPIC timer lost more than the
+ * TSC's uncertainty but less than its own (so it runs), an MWAIT state where the TSC stops and the LAPIC
+ * timer slows, an MWAIT hint that faulted, and MWAIT not offered.
+ */
+static void build_idle(struct idle_report *idle)
+{
+	*idle = (struct idle_report){.ran = true, .reference = "hpet", .wake_source = "the firmware's timer tick",
+				     .phase = "boot services", .lapic_note = "the LAPIC timer's full count",
+				     .mwait_offered = true, .run_count = 5, .runs_skipped = 3};
+	idle->runs[0] = (struct idle_run){.kind = IDLE_KIND_BUSY, .cstate = "C0", .done = true, .status = "ok",
+					  .requested_us = 1000, .actual_us = 1000.5, .tsc_lost_us = 0.25,
+					  .tsc_lost_ppm = 0.25, .uncertainty_ppm = 539.75};
+	idle->runs[1] = (struct idle_run){.kind = IDLE_KIND_HLT, .cstate = "C1", .done = true, .status = "ok",
+					  .requested_us = 10000, .actual_us = 19998.125, .tsc_lost_us = -0.125,
+					  .tsc_lost_ppm = -6.25, .uncertainty_ppm = 61.0, .lapic_measured = true,
+					  .lapic_lost_ppm = 65.5, .lapic_uncertainty_ppm = 71.0, .wakes = 2};
+	idle->runs[2] = (struct idle_run){.kind = IDLE_KIND_MWAIT, .hint = 0x10, .cstate = "C2", .done = true,
+					  .status = "ok", .requested_us = 100000, .actual_us = 109998.5,
+					  .tsc_lost_us = 109766.0, .tsc_lost_ppm = 997890.5, .uncertainty_ppm = 11.125,
+					  .lapic_measured = true, .lapic_lost_ppm = 250000.5, .lapic_uncertainty_ppm = 11.25,
+					  .wakes = 11};
+	idle->runs[3] = (struct idle_run){.kind = IDLE_KIND_MWAIT, .hint = 0x21, .cstate = "C3.1",
+					  .status = "#UD: it faulted although advertised", .wakes = 1};
+	idle->runs[4] = (struct idle_run){.kind = IDLE_KIND_MWAIT, .cstate = "-",
+					  .status = "not offered: CPUID.1:ECX[3] is clear"};
+}
+
 /* Every field set to a value no other field has. */
 static void build_full_report(struct report *r)
 {
@@ -203,6 +231,7 @@ static void build_full_report(struct report *r)
 	fill_leaves(unnamed, 1);
 
 	build_measurements(r);
+	build_idle(&r->idle);
 	build_claims_and_verdicts(r);
 }
 
@@ -346,6 +375,40 @@ static void assert_measurements_equal(const struct report *got, const struct rep
 	}
 }
 
+static void assert_idle_run_equal(const struct idle_run *got, const struct idle_run *want)
+{
+	assert_int_equal(got->kind, want->kind);
+	assert_int_equal(got->hint, want->hint);
+	assert_string_equal(got->cstate, want->cstate);
+	assert_int_equal(got->done, want->done);
+	assert_string_equal(got->status, want->status);
+	assert_figure_equal(got->requested_us, want->requested_us);
+	assert_figure_equal(got->actual_us, want->actual_us);
+	assert_figure_equal(got->tsc_lost_us, want->tsc_lost_us);
+	assert_figure_equal(got->tsc_lost_ppm, want->tsc_lost_ppm);
+	assert_figure_equal(got->uncertainty_ppm, want->uncertainty_ppm);
+	assert_int_equal(got->lapic_measured, want->lapic_measured);
+	assert_figure_equal(got->lapic_lost_ppm, want->lapic_lost_ppm);
+	assert_int_equal(got->wakes, want->wakes);
+	/* The file gives the LAPIC timer's own uncertainty only through its word: the words must agree. */
+	assert_string_equal(idle_tsc_word(got), idle_tsc_word(want));
+	assert_string_equal(idle_lapic_word(got), idle_lapic_word(want));
+}
+
+static void assert_idle_equal(const struct idle_report *got, const struct idle_report *want)
+{
+	assert_int_equal(got->ran, want->ran);
+	assert_string_equal(got->reference, want->reference);
+	assert_string_equal(got->wake_source, want->wake_source);
+	assert_string_equal(got->phase, want->phase);
+	assert_string_equal(got->lapic_note, want->lapic_note);
+	assert_int_equal(got->mwait_offered, want->mwait_offered);
+	assert_int_equal(got->runs_skipped, want->runs_skipped);
+	assert_int_equal(got->run_count, want->run_count);
+	for (unsigned i = 0; i < want->run_count; i++)
+		assert_idle_run_equal(&got->runs[i], &want->runs[i]);
+}
+
 static void assert_hyperv_equal(const struct hyperv_info *got, const struct hyperv_info *want)
 {
 	assert_int_equal(got->present, want->present);
@@ -411,6 +474,7 @@ static void assert_report_equal(const struct report *got, const struct report *w
 	for (uint32_t i = 0; i < want->hv.count; i++)
 		assert_base_equal(&got->hv.bases[i], &want->hv.bases[i]);
 	assert_measurements_equal(got, want);
+	assert_idle_equal(&got->idle, &want->idle);
 	assert_claims_and_verdicts_equal(got, want);
 }
 
@@ -437,6 +501,7 @@ static void test_absent_blocks_read_back_as_not_present(void **state)
 	written.tsc = (struct tsc_estimate){0};
 	written.duration_s = 0;
 	written.hyperv = (struct hyperv_info){0};
+	written.idle = (struct idle_report){0};
 	written.claim_count = written.fault_count = written.faults_dropped = written.verdict_count = 0;
 	read_json(write_json(&written), &read_back);
 	assert_report_equal(&read_back, &written);
@@ -497,6 +562,9 @@ static void test_a_full_model_round_trips(void **state)
 	written.verdict_count = REPORT_MAX_VERDICTS;
 	for (unsigned i = 0; i < REPORT_MAX_VERDICTS; i++)
 		written.verdicts[i] = written.verdicts[i % 5];
+	written.idle.run_count = IDLE_MAX_RUNS;
+	for (unsigned i = 0; i < IDLE_MAX_RUNS; i++)
+		written.idle.runs[i] = written.idle.runs[i % 5];
 	read_json(write_json(&written), &read_back);
 	assert_report_equal(&read_back, &written);
 }
@@ -643,12 +711,14 @@ static void test_unknown_members_are_ignored_and_absent_ones_stay_zero(void **st
 }
 
 /* Older tscprobe/1 reports lack the sections added since: they read, with nothing in them. */
-static void test_reports_from_before_claims_read_without_them(void **state)
+static void test_reports_from_before_claims_and_idle_read_without_them(void **state)
 {
 	(void)state;
 
 	if (report_read_file(testdata_path("reports/qemu-q35-tcg-measured.json"), &read_back, error, sizeof(error)))
 		fail_msg("%s", error);
+	assert_false(read_back.idle.ran);
+	assert_int_equal(read_back.idle.run_count, 0);
 	assert_false(read_back.hyperv.present);
 	assert_int_equal(read_back.claim_count, 0);
 	assert_int_equal(read_back.fault_count, 0);
@@ -682,17 +752,112 @@ static void test_reads_a_report_with_claims_and_verdicts(void **state)
 	assert_int_equal(kvmclock->details[2].i, -1);
 	assert_int_equal(kvmclock->details[0].u, 0x4b564d01);
 	assert_int_equal(read_back.fault_count, 0);
-	assert_int_equal(read_back.verdict_count, 7);
+	assert_int_equal(read_back.verdict_count, 9);
 	assert_string_equal(read_back.verdicts[0].id, "invariant_tsc.absent");
 	assert_int_equal(read_back.verdicts[0].severity, SEVERITY_WARN);
 	assert_false(read_back.verdicts[0].has_figures);
-	assert_string_equal(read_back.verdicts[3].id, "claim.kvmclock");
-	assert_int_equal(read_back.verdicts[3].severity, SEVERITY_PASS);
-	assert_true(read_back.verdicts[3].has_figures);
-	assert_figure_equal(read_back.verdicts[3].combined_uncertainty_ppm, 0.01623);
+	assert_string_equal(read_back.verdicts[4].id, "claim.kvmclock");
+	assert_int_equal(read_back.verdicts[4].severity, SEVERITY_PASS);
+	assert_true(read_back.verdicts[4].has_figures);
+	assert_figure_equal(read_back.verdicts[4].combined_uncertainty_ppm, 0.01623);
 	assert_string_equal(read_back.references[6].name, "kvmclock");
 	assert_true(read_back.references[6].tsc_derived);
 	assert_false(read_back.references[7].tsc_derived);
+}
+
+/* The motivating case as tscprobe sim saw it: the TSC and the LAPIC timer stop in MWAIT C2 (hint 0x10). */
+static void test_reads_the_idle_section_of_a_sim_report(void **state)
+{
+	const struct idle_run *c2 = &read_back.idle.runs[32], *not_offered = &read_back.idle.runs[16];
+	(void)state;
+
+	if (report_read_file(testdata_path("reports/sim-hyperv-c3-remap.json"), &read_back, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_true(read_back.idle.ran);
+	assert_string_equal(read_back.idle.reference, "hv_refcount");
+	assert_string_equal(read_back.idle.phase, "boot services");
+	assert_true(read_back.idle.mwait_offered);
+	assert_int_equal(read_back.idle.run_count, IDLE_MAX_RUNS);
+	assert_int_equal(read_back.idle.runs[0].kind, IDLE_KIND_BUSY);
+	assert_int_equal(read_back.idle.runs[8].kind, IDLE_KIND_HLT);
+	assert_int_equal(c2->kind, IDLE_KIND_MWAIT);
+	assert_int_equal(c2->hint, 0x10);
+	assert_string_equal(c2->cstate, "C2");
+	assert_true(c2->done && c2->lapic_measured);
+	assert_figure_equal(c2->requested_us, 1000.0);
+	assert_string_equal(idle_tsc_word(c2), "stops");
+	assert_string_equal(idle_lapic_word(c2), "stops");
+	assert_int_equal(c2->wakes, 1);
+	assert_string_equal(read_back.verdicts[0].id, "idle.mwait.C2.tsc");
+	assert_int_equal(read_back.verdicts[0].severity, SEVERITY_FAIL);
+
+	if (report_read_file(testdata_path("reports/sim-kvm-hyperv.json"), &read_back, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_false(read_back.idle.mwait_offered);
+	assert_int_equal(read_back.idle.run_count, 17);
+	assert_int_equal(not_offered->kind, IDLE_KIND_MWAIT);
+	assert_false(not_offered->done);
+	assert_string_equal(not_offered->status, "not offered: CPUID.1:ECX[3] is clear");
+	assert_false(read_back.idle.runs[15].lapic_measured); /* the firmware's tick owns the LAPIC timer */
+}
+
+/* Figures a hair past a threshold: the writer words them before rounding, so either word must read. */
+static const struct rounding_case {
+	double lost_ppm, uncertainty_ppm;
+} rounding_cases[] = {
+	{10.0000004, 1.0},     /* slows; rounded to 10 ppm, it runs */
+	{20.0, 19.9999996},    /* slows; rounded, the loss is within the uncertainty: it runs */
+	{499999.9999996, 1.0}, /* slows; rounded to half the period, it stops */
+};
+
+static void test_words_at_a_threshold_read_whichever_way_the_writer_rounded(void **state)
+{
+	struct idle_run *hlt = &written.idle.runs[1];
+	(void)state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(rounding_cases); i++) {
+		build_full_report(&written);
+		hlt->tsc_lost_ppm = hlt->lapic_lost_ppm = rounding_cases[i].lost_ppm;
+		hlt->uncertainty_ppm = hlt->lapic_uncertainty_ppm = rounding_cases[i].uncertainty_ppm;
+		read_json(write_json(&written), &read_back);
+	}
+}
+
+/* Reads a text file of test data into dst, NUL-terminated. */
+static void load_text(const char *relative, char *dst, size_t size)
+{
+	FILE *file = fopen(testdata_path(relative), "rb");
+	size_t length;
+
+	if (!file)
+		fail_msg("cannot open %s", testdata_path(relative));
+	length = fread(dst, 1, size - 1, file);
+	assert_true(feof(file));
+	fclose(file);
+	dst[length] = '\0';
+}
+
+/* JSON and text that one run of tscprobe sim wrote (tests/data/reports/README.md): show gives the same text. */
+static const char *const sim_reports[] = {"sim-kvm-hyperv", "sim-hyperv-c3-remap"};
+
+static void test_shown_text_of_a_sim_report_is_the_text_sim_printed(void **state)
+{
+	(void)state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(sim_reports); i++) {
+		char json_path[64], text_path[64];
+		struct buffer_sink b;
+
+		snprintf(json_path, sizeof(json_path), "reports/%s.json", sim_reports[i]);
+		snprintf(text_path, sizeof(text_path), "reports/%s.txt", sim_reports[i]);
+		if (report_read_file(testdata_path(json_path), &read_back, error, sizeof(error)))
+			fail_msg("%s", error);
+		buffer_sink_init(&b, text_b, sizeof(text_b));
+		report_write_text(&read_back, &b.sink);
+		load_text(text_path, text_a, sizeof(text_a));
+		if (strcmp(text_b, text_a))
+			fail_msg("%s: tscprobe show differs from what tscprobe sim printed", sim_reports[i]);
+	}
 }
 
 struct bad_report {
@@ -754,6 +919,15 @@ static const struct bad_report bad_reports[] = {
 	{"verdict-no-severity.json", "verdicts[2].severity: missing"},
 	{"verdict-figures-partial.json",
 	 "verdicts[3].drift_s_per_5min: missing (a verdict's figures come together)"},
+	{"idle-object.json", "idle: expected an array, got an object"},
+	{"idle-65.json", "idle: 65 entries, more than the 64 this tool holds"},
+	{"idle-method-sleep.json", "idle[8].method: unknown value \"sleep\" (expected one of: busy, hlt, mwait)"},
+	{"idle-requested-string.json", "idle[2].requested_us: expected a number, got \"10000.0\""},
+	{"idle-figures-partial.json", "idle[3].tsc_lost_us: missing (a run's figures come together)"},
+	{"idle-ok-without-figures.json", "idle[16].status: \"ok\" without figures"},
+	{"idle-tsc-word-disagrees.json",
+	 "idle[9].tsc: \"slows\" disagrees with tsc_lost_ppm and uncertainty_ppm (\"runs\")"},
+	{"idle-run-without-setup.json", "idle[0]: a run without idle_setup"},
 };
 
 static void test_malformed_reports_are_refused_naming_file_and_field(void **state)
@@ -904,8 +1078,11 @@ int main(void)
 		cmocka_unit_test(test_a_figure_written_as_null_keeps_the_verdicts_figures),
 		cmocka_unit_test(test_shown_text_is_the_text_of_the_original),
 		cmocka_unit_test(test_reads_reports_the_app_wrote_under_qemu),
-		cmocka_unit_test(test_reports_from_before_claims_read_without_them),
+		cmocka_unit_test(test_reports_from_before_claims_and_idle_read_without_them),
 		cmocka_unit_test(test_reads_a_report_with_claims_and_verdicts),
+		cmocka_unit_test(test_reads_the_idle_section_of_a_sim_report),
+		cmocka_unit_test(test_words_at_a_threshold_read_whichever_way_the_writer_rounded),
+		cmocka_unit_test(test_shown_text_of_a_sim_report_is_the_text_sim_printed),
 		cmocka_unit_test(test_unknown_members_are_ignored_and_absent_ones_stay_zero),
 		cmocka_unit_test(test_malformed_reports_are_refused_naming_file_and_field),
 		cmocka_unit_test(test_hex_strings_are_parsed_strictly),
