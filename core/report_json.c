@@ -413,6 +413,7 @@ static void write_watch(struct json_writer *w, const struct watch_report *watch)
 		jw_double(w, "drift_ppm", s->drift_ppm, 6);
 		jw_double(w, "uncertainty_ppm", s->uncertainty_ppm, 6);
 		jw_double(w, "predicted_ppm", s->predicted_ppm, 6);
+		jw_double(w, "prediction_uncertainty_ppm", s->prediction_uncertainty_ppm, 6);
 		if (s->rate_changed) {
 			jw_object_inline(w, "rate_change");
 			jw_double(w, "at_s", s->change_at_s, 3);

@@ -292,8 +292,8 @@ static void watch_verdicts(struct report *r)
 	for (unsigned i = 0; i < watch->series_count; i++) {
 		const struct watch_series *s = &watch->series[i];
 		format_string(id, sizeof(id), "watch.%s", s->name);
-		/* The prediction holds when observation and prediction agree within the observation's band. */
-		bool predicted = absolute(s->drift_ppm - s->predicted_ppm) <= s->uncertainty_ppm + CLAIM_PASS_PPM / 10;
+		/* The prediction holds when observation and prediction agree within both their bands. */
+		bool predicted = absolute(s->drift_ppm - s->predicted_ppm) <= s->uncertainty_ppm + s->prediction_uncertainty_ppm;
 		if ((v = add(r, id, drift_severity(s->drift_ppm, s->uncertainty_ppm)))) {
 			v->has_figures = true;
 			v->ppm = s->drift_ppm;

@@ -97,14 +97,18 @@ static void poll_counters(struct watch_run *w)
 }
 
 static void add_series(struct watch_run *w, const char *name, const char *label, bool is_claim, double predicted_ppm,
-		       struct time_source *source, double tsc_hz, double resolution_s)
+		       double prediction_uncertainty_ppm, struct time_source *source, double tsc_hz, double resolution_s)
 {
 	struct watch_report *report = &w->p->r->watch;
 	if (report->series_count == WATCH_MAX_SERIES)
 		return;
 	struct watch_series *s = &report->series[report->series_count];
 	struct follower *f = &w->followers[report->series_count];
-	*s = (struct watch_series){.is_claim = is_claim, .predicted_ppm = predicted_ppm};
+	*s = (struct watch_series){
+		.is_claim = is_claim,
+		.predicted_ppm = predicted_ppm,
+		.prediction_uncertainty_ppm = prediction_uncertainty_ppm,
+	};
 	text_copy(s->name, sizeof(s->name), name);
 	text_copy(s->label, sizeof(s->label), label);
 	*f = (struct follower){.source = source, .tsc_hz = tsc_hz, .resolution_s = resolution_s};
@@ -115,17 +119,20 @@ static void add_series(struct watch_run *w, const char *name, const char *label,
 }
 
 /* The TSC, every other measured reference with a nominal rate, and every claim. */
-static void choose_series(struct watch_run *w, double reference_tsc_hz)
+static void choose_series(struct watch_run *w, double reference_tsc_hz, double reference_ppm)
 {
 	struct report *r = w->p->r;
-	add_series(w, "tsc", "TSC at the measured rate", false, 0, NULL, reference_tsc_hz, 2 / w->reference->nominal_hz);
+	add_series(w, "tsc", "TSC at the measured rate", false, 0, reference_ppm, NULL, reference_tsc_hz,
+		   2 / w->reference->nominal_hz);
 	for (unsigned i = 0; i < r->reference_count; i++) {
 		const struct reference_report *ref = &r->references[i];
 		struct time_source *s = &w->p->sources[i];
 		if (!ref->measured || ref->tsc_hz <= 0 || s == w->reference)
 			continue;
-		double resolution = ref->edges ? 1e-3 : 2 / s->nominal_hz;
-		add_series(w, ref->name, ref->label, false, (reference_tsc_hz / ref->tsc_hz - 1) * 1e6, s, ref->tsc_hz,
+		/* An edge is found to within one read of it; a counter to a tick at each end. */
+		double resolution = ref->edges ? 2 * (ref->read_cost_ns > 1e3 ? ref->read_cost_ns : 1e3) * 1e-9 : 2 / s->nominal_hz;
+		add_series(w, ref->name, ref->label, false, (reference_tsc_hz / ref->tsc_hz - 1) * 1e6,
+			   root(reference_ppm * reference_ppm + ref->uncertainty_ppm * ref->uncertainty_ppm), s, ref->tsc_hz,
 			   resolution);
 	}
 	for (unsigned i = 0; i < r->claim_count; i++) {
@@ -135,7 +142,7 @@ static void choose_series(struct watch_run *w, double reference_tsc_hz)
 			continue;
 		format_string(name, sizeof(name), "claim.%s", c->source);
 		format_string(label, sizeof(label), "clock trusting %s", c->label);
-		add_series(w, name, label, true, (reference_tsc_hz / c->tsc_hz - 1) * 1e6, NULL, c->tsc_hz,
+		add_series(w, name, label, true, (reference_tsc_hz / c->tsc_hz - 1) * 1e6, reference_ppm, NULL, c->tsc_hz,
 			   2 / w->reference->nominal_hz);
 	}
 }
@@ -310,7 +317,7 @@ static void summarise(struct watch_run *w, const double *last_offsets)
 }
 
 /* The most precise independent counter: the watch's reference, as for the idle experiments. */
-static struct time_source *choose_reference(struct probe *p, double *tsc_hz)
+static struct time_source *choose_reference(struct probe *p, double *tsc_hz, double *uncertainty_ppm)
 {
 	const struct reference_report *best = NULL;
 	struct time_source *source = NULL;
@@ -321,8 +328,10 @@ static struct time_source *choose_reference(struct probe *p, double *tsc_hz)
 		if (!best || ref->uncertainty_ppm < best->uncertainty_ppm)
 			best = ref, source = &p->sources[i];
 	}
-	if (best)
+	if (best) {
 		*tsc_hz = best->tsc_hz;
+		*uncertainty_ppm = best->uncertainty_ppm;
+	}
 	return source;
 }
 
@@ -332,17 +341,17 @@ void probe_watch(struct probe *p, const struct watch_settings *settings, struct 
 	static double last_offsets[WATCH_MAX_SERIES];
 	struct watch_report *report = &p->r->watch;
 	struct machine *m = p->m;
-	double reference_tsc_hz = 0;
+	double reference_tsc_hz = 0, reference_ppm = 0;
 
 	*report = (struct watch_report){.interval_s = settings->interval_s, .busy = settings->busy};
 	w = (struct watch_run){.p = p, .settings = settings, .ws = ws};
 	*ws = (struct watch_workspace){.stride = 1};
-	w.reference = choose_reference(p, &reference_tsc_hz);
+	w.reference = choose_reference(p, &reference_tsc_hz, &reference_ppm);
 	if (!w.reference || settings->duration_s <= 0 || settings->interval_s <= 0)
 		return;
 	report->ran = true;
 	text_copy(report->reference, sizeof(report->reference), w.reference->driver->name);
-	choose_series(&w, reference_tsc_hz);
+	choose_series(&w, reference_tsc_hz, reference_ppm);
 	counter_unwrap_init(&w.reference_unwrap, w.reference->modulus);
 
 	if (settings->csv) {
