@@ -47,7 +47,7 @@ $(BUILD)/tscprobe.efi: $(BUILD)/efi/tscprobe.so
 # The version lives in one object per build; rebuild it when git describe changes.
 $(BUILD)/.version: FORCE
 	@mkdir -p $(BUILD); echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
-$(BUILD)/efi/efi/main.o $(BUILD)/host/tools/main.o: $(BUILD)/.version
+$(BUILD)/efi/efi/main.o $(BUILD)/host/tools/main.o $(BUILD)/host/tools/simulate.o: $(BUILD)/.version
 FORCE:
 
 # ---- host CLI and unit tests -------------------------------------------------
@@ -74,17 +74,69 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(HOST_OBJ)
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS) -lcmocka
 
-# ---- image ---------------------------------------------------------------------
-IMAGE := $(BUILD)/tscprobe.img
-IMAGE_MIB := 32
-$(IMAGE): $(BUILD)/tscprobe.efi boot/make-esp
+# ---- boot media (boot/) ---------------------------------------------------------------
+# One set of media in IMAGE_DIR, built from IMAGE_EFI; `make sign` builds a signed set in build/signed.
+IMAGE_EFI := $(BUILD)/tscprobe.efi
+IMAGE_DIR := $(BUILD)
+# GPT disk with one FAT32 EFI system partition (62 MiB): room for some 2,500 runs of about 24 KB.
+IMAGE := $(IMAGE_DIR)/tscprobe.img
+IMAGE_MIB := 64
+IMAGE_ISO := $(IMAGE_DIR)/tscprobe.iso
+# Writable FAT volume for the reports of a boot from the read-only ISO.
+IMAGE_DATA := $(IMAGE_DIR)/tscprobe-data.img
+IMAGE_DATA_MIB := 16
+# The disk converted by qemu-img for Hyper-V Gen2, VMware and VirtualBox, each in the variant its
+# hypervisor attaches as it is and writes to (reports land on it): dynamic VHDX with 1 MiB blocks
+# (the least the format allows, so the file stays small); monolithicSparse VMDK, one growable file
+# that Workstation, Player and Fusion attach directly and ESXi imports with vmkfstools -i
+# (streamOptimized is read-only, for OVF import only); dynamic VDI. Converted under the final
+# name: a monolithicSparse VMDK names its own file inside.
+IMAGE_CONVERTED := $(IMAGE_DIR)/tscprobe.vhdx $(IMAGE_DIR)/tscprobe.vmdk $(IMAGE_DIR)/tscprobe.vdi
+IMAGE_OPTIONS_vhdx := subformat=dynamic,block_size=1M
+IMAGE_OPTIONS_vmdk := subformat=monolithicSparse
+IMAGE_OPTIONS_vdi := static=off
+IMAGE_SUMS := $(IMAGE_DIR)/SHA256SUMS
+
+$(IMAGE): $(IMAGE_EFI) boot/make-esp boot/make-fat boot/startup.nsh
 	@$(if $(Q),echo "  IMAGE    $@")
 	$(Q)boot/make-esp $< $@ $(IMAGE_MIB)
+
+$(IMAGE_ISO): $(IMAGE_EFI) boot/make-iso boot/make-fat boot/startup.nsh
+	@$(if $(Q),echo "  ISO      $@")
+	$(Q)boot/make-iso $< $@
+
+$(IMAGE_DATA): boot/make-fat
+	@$(if $(Q),echo "  DATA     $@")
+	$(Q)boot/make-fat $@ $$(($(IMAGE_DATA_MIB) * 1024))
+
+$(IMAGE_CONVERTED): $(IMAGE_DIR)/tscprobe.%: $(IMAGE)
+	@$(if $(Q),echo "  CONVERT  $@")
+	$(Q)qemu-img convert -f raw -O $* -o $(IMAGE_OPTIONS_$*) $< $@ || { rm -f $@; exit 1; }
+
+$(IMAGE_SUMS): $(IMAGE_EFI) $(IMAGE) $(IMAGE_ISO) $(IMAGE_CONVERTED) $(IMAGE_DATA)
+	@$(if $(Q),echo "  SUMS     $@")
+	$(Q)cd $(IMAGE_DIR) && sha256sum $(notdir $^) >SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
 
 # ---- targets ----------------------------------------------------------------------
 .PHONY: all image run test unit deps bench clean
 all: $(BUILD)/tscprobe.efi $(BUILD)/tscprobe
 image: $(IMAGE)
+
+# Every medium for every hypervisor, with their checksums (docs/hypervisors/).
+.PHONY: images sign
+images: deps
+	@$(MAKE) --no-print-directory $(IMAGE_SUMS)
+
+# The same media with BOOTX64.EFI signed by your own key, for Secure Boot (docs/hypervisors/secure-boot.md).
+SIGNED_DIR := $(BUILD)/signed
+sign: deps
+	@[[ -n "$(KEY)" && -n "$(CERT)" ]] || { echo "make sign: needs KEY=key.pem CERT=cert.pem (a PEM private key and its certificate, the one enrolled in the firmware's db); see docs/hypervisors/secure-boot.md" >&2; exit 2; }
+	@$(MAKE) --no-print-directory $(IMAGE_EFI)
+	@mkdir -p $(SIGNED_DIR)
+	sbsign --key "$(KEY)" --cert "$(CERT)" --output $(SIGNED_DIR)/tscprobe.efi $(IMAGE_EFI)
+	sbverify --cert "$(CERT)" $(SIGNED_DIR)/tscprobe.efi
+	@$(MAKE) --no-print-directory IMAGE_DIR=$(SIGNED_DIR) IMAGE_EFI=$(SIGNED_DIR)/tscprobe.efi $(SIGNED_DIR)/SHA256SUMS
+	@echo "signed media in $(SIGNED_DIR)/"
 
 deps:
 	@ci/install-deps
@@ -106,6 +158,24 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all image
 	ci/bench-calibration $(BENCH_WINDOWS)
+
+# The README's drift chart: VirtualBox 5.0's KVM provider watched for 5 min in the simulator (not part of test).
+DOCS_SCENARIO := tests/data/scenarios/virtualbox-5.0-kvm.json
+DOCS_CSV := $(BUILD)/docs/vb.csv
+DOCS_DRIFT := docs/images/drift.svg
+.PHONY: docs
+docs: $(DOCS_DRIFT)
+
+$(DOCS_CSV): $(BUILD)/tscprobe $(DOCS_SCENARIO)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SIM      $@")
+	$(Q)$(BUILD)/tscprobe sim $(DOCS_SCENARIO) --window 0.2 --edge-window 2 --no-idle --watch 5m --csv $@ \
+		--json $(BUILD)/docs/vb.json --text $(BUILD)/docs/vb.txt
+
+$(DOCS_DRIFT): $(DOCS_CSV) $(BUILD)/tscprobe
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  PLOT     $@")
+	$(Q)$(BUILD)/tscprobe plot $< -o $@ --title "VirtualBox 5.0, KVM provider: every clock against the ACPI PM timer for 5 min"
 
 clean:
 	rm -rf $(BUILD)

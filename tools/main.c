@@ -5,6 +5,7 @@
 
 #include "extract.h"
 #include "host_sink.h"
+#include "plot.h"
 #include "report_read.h"
 #include "simulate.h"
 
@@ -29,6 +30,7 @@ static const struct command commands[] = {
 	 "SCENARIO.json [--json F] [--text F] [--window S] [--edge-window S] [--seed N] [--no-idle] [--watch D "
 	 "[--watch-interval S] [--watch-busy] [--csv F]]",
 	 "run the probe on a simulated machine and write its report (text to stdout by default)"},
+	{"plot", plot_command, PLOT_ARGUMENTS, "draw a drift watch's CSV as an SVG chart (to stdout by default)"},
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 

@@ -547,6 +547,32 @@ static const struct field idle_figure_fields[] = {
 	FIELD(FIELD_DOUBLE, struct idle_run, uncertainty_ppm, "uncertainty_ppm"),
 };
 
+static const struct field watch_fields[] = {
+	FIELD(FIELD_DOUBLE, struct watch_report, duration_s, "duration_s"),
+	FIELD(FIELD_DOUBLE, struct watch_report, interval_s, "interval_s"),
+	FIELD(FIELD_BOOL, struct watch_report, busy, "busy"),
+	FIELD(FIELD_TEXT, struct watch_report, reference, "reference"),
+	FIELD(FIELD_UINT, struct watch_report, samples, "samples"),
+	FIELD(FIELD_BOOL, struct watch_report, stopped_early, "stopped_early"),
+};
+
+static const struct field watch_series_fields[] = {
+	REQUIRED(FIELD_TEXT, struct watch_series, name, "name"),
+	FIELD(FIELD_TEXT, struct watch_series, label, "label"),
+	FIELD(FIELD_BOOL, struct watch_series, is_claim, "claim"),
+	FIELD(FIELD_DOUBLE, struct watch_series, final_offset_s, "final_offset_s"),
+	FIELD(FIELD_DOUBLE, struct watch_series, drift_ppm, "drift_ppm"),
+	FIELD(FIELD_DOUBLE, struct watch_series, uncertainty_ppm, "uncertainty_ppm"),
+	FIELD(FIELD_DOUBLE, struct watch_series, predicted_ppm, "predicted_ppm"),
+};
+
+/* The writer gives a rate change whole or not at all (null). */
+static const struct field rate_change_fields[] = {
+	REQUIRED(FIELD_DOUBLE, struct watch_series, change_at_s, "at_s"),
+	REQUIRED(FIELD_DOUBLE, struct watch_series, rate_before_ppm, "before_ppm"),
+	REQUIRED(FIELD_DOUBLE, struct watch_series, rate_after_ppm, "after_ppm"),
+};
+
 /*
  * Words core/report_json.c writes from tables of its own. They must match it: the round-trip
  * tests write every value and read it back. (Core could export them as it does hv_range_name.)
@@ -876,6 +902,33 @@ static int read_idle(struct reader *rd, const json_t *root, struct idle_report *
 	return read_array(rd, root, "", "idle", false, IDLE_MAX_RUNS, read_idle_run, idle, &idle->run_count);
 }
 
+static int read_watch_series(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	struct watch_series *s = &((struct watch_series *)ctx)[index];
+	const json_t *rate_change;
+
+	if (check_type(rd, item, path, JSON_OBJECT) ||
+	    read_fields(rd, item, path, watch_series_fields, ARRAY_SIZE(watch_series_fields), s) ||
+	    read_block(rd, item, path, "rate_change", rate_change_fields, ARRAY_SIZE(rate_change_fields), s,
+		       &rate_change))
+		return -1;
+	s->rate_changed = rate_change != NULL;
+	return 0;
+}
+
+/* null (or absent, in reports from before the watch existed) when no watch ran. */
+static int read_watch(struct reader *rd, const json_t *root, struct watch_report *watch)
+{
+	const json_t *object;
+
+	if (read_block(rd, root, "", "watch", watch_fields, ARRAY_SIZE(watch_fields), watch, &object))
+		return -1;
+	watch->ran = object != NULL;
+	return object ? read_array(rd, object, "watch", "series", false, WATCH_MAX_SERIES, read_watch_series,
+				   watch->series, &watch->series_count)
+		      : 0;
+}
+
 /* "true" or "false" for one bit, the number for a wider field. */
 #define DECODED_TEXT_BYTES sizeof("4294967295")
 static const char *decoded_text(const struct hyperv_field_def *d, uint32_t value, char dst[DECODED_TEXT_BYTES])
@@ -1084,7 +1137,7 @@ static int read_report(struct reader *rd, const json_t *root, struct report *out
 	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->hv, &out->hv.count) ||
 	    read_fields(rd, root, "", report_fields, ARRAY_SIZE(report_fields), out) ||
 	    read_acpi(rd, root, &out->acpi) || read_measurements(rd, root, out) || read_idle(rd, root, &out->idle) ||
-	    read_claims_and_verdicts(rd, root, out))
+	    read_watch(rd, root, &out->watch) || read_claims_and_verdicts(rd, root, out))
 		return -1;
 	return 0;
 }

@@ -12,8 +12,9 @@
  * ("hypervisors[1].max_leaf: expected a hex string like ...") in error otherwise, *out then
  * incomplete. Unknown members are ignored and absent or null ones stay zero (reports from
  * before a section existed lack it), except the required schema, tool.version, cpu and
- * hypervisors, and in each entry of claims, faults, verdicts and idle the member naming it
- * (source, access, id, method) and a verdict's severity. Members the writer derives from others
+ * hypervisors, in each entry of claims, faults, verdicts, idle and watch.series the member naming
+ * it (source, access, id, method, name), a verdict's severity, and all three figures of a rate
+ * change. Members the writer derives from others
  * (hyperv's decoded fields, an idle run's words, wake_source and phase) are checked, not stored.
  */
 int report_read_json(const json_t *root, struct report *out, char *error, size_t error_size);

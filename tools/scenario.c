@@ -925,6 +925,130 @@ static bool load_idle(struct loader *l, const json_t *idle)
 	return true;
 }
 
+/* ---- events ------------------------------------------------------------------------------------------ */
+
+/* Every event within a million seconds of power-on, as faults are; a stop window of at least a nanosecond. */
+#define MAX_EVENT_AT_S MAX_FAULT_AT_S
+#define PS_PER_NS 1e3
+
+static const char *const CLOCK_NAMES[] = {
+	[SIM_CLOCK_TSC] = "tsc",
+	[SIM_CLOCK_PM_TIMER] = "pm_timer",
+	[SIM_CLOCK_HPET] = "hpet",
+	[SIM_CLOCK_RTC] = "rtc",
+	[SIM_CLOCK_PIT] = "pit",
+	[SIM_CLOCK_LAPIC] = "lapic",
+	[SIM_CLOCK_HV_REFERENCE_COUNTER] = "hv_reference_counter",
+	NULL,
+};
+
+/* The TSC always; the RTC's calendar always runs (GetTime), even without its ports; the others when present. */
+static bool clock_present(const struct sim_config *c, enum sim_clock_id id)
+{
+	switch (id) {
+	case SIM_CLOCK_PM_TIMER:
+		return c->clocks.pm_timer.present;
+	case SIM_CLOCK_HPET:
+		return c->clocks.hpet.present;
+	case SIM_CLOCK_PIT:
+		return c->clocks.pit.present;
+	case SIM_CLOCK_LAPIC:
+		return c->clocks.lapic.present;
+	case SIM_CLOCK_HV_REFERENCE_COUNTER:
+		return c->hyperv.reference_counter;
+	default:
+		return true;
+	}
+}
+
+/* Each member of the event's kind (required[0] names it) is there, and none of the other kind's. */
+static bool event_members(struct loader *l, const json_t *item, const char *where, const char *const required[],
+			  const char *const refused[])
+{
+	for (unsigned i = 0; required[i]; i++)
+		if (!json_object_get(item, required[i]))
+			return fail(l, "%s.%s: required", where, required[i]);
+	for (unsigned i = 0; refused[i]; i++)
+		if (json_object_get(item, refused[i]))
+			return fail(l, "%s.%s: not with \"%s\"", where, refused[i], required[0]);
+	return true;
+}
+
+/* {"at_s", "clock", "rate_ppm"}: a rate change; {"clock", "stops_every_s", "for_s", "from_s"?}: idle stops. */
+static bool load_event(struct loader *l, const json_t *item, const char *where, struct sim_event *e)
+{
+	static const char *const members[] = {"at_s", "clock", "rate_ppm", "stops_every_s", "for_s", "from_s", NULL};
+	static const char *const rate_members[] = {"rate_ppm", "at_s", NULL};
+	static const char *const stops_members[] = {"stops_every_s", "for_s", NULL};
+	static const char *const stops_only[] = {"stops_every_s", "for_s", "from_s", NULL};
+	unsigned clock = 0;
+
+	*e = (struct sim_event){0};
+	if (!check_members(l, item, where, members))
+		return false;
+	if (!json_object_get(item, "clock"))
+		return fail(l, "%s.clock: required", where);
+	if (!member_choice(l, item, "clock", where, CLOCK_NAMES, &clock))
+		return false;
+	e->clock = (enum sim_clock_id)clock;
+	if (!clock_present(l->config, e->clock))
+		return fail(l, "%s.clock: the scenario has no %s", where, CLOCK_NAMES[clock]);
+	if (!json_object_get(item, "stops_every_s")) {
+		e->kind = SIM_EVENT_RATE;
+		return event_members(l, item, where, rate_members, stops_only) &&
+		       member_ps(l, item, "at_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps) &&
+		       member_rate(l, item, where, &e->rate_ppm);
+	}
+	e->kind = SIM_EVENT_IDLE_STOPS;
+	if (!event_members(l, item, where, stops_members, rate_members) ||
+	    !member_ps(l, item, "stops_every_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->stops_every_ps) ||
+	    !member_ps(l, item, "for_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->stops_for_ps) ||
+	    !member_ps(l, item, "from_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps))
+		return false;
+	if (e->clock != SIM_CLOCK_TSC && e->clock != SIM_CLOCK_LAPIC)
+		return fail(l, "%s.clock: only the tsc and the lapic stop in idle", where);
+	if (e->stops_for_ps < PS_PER_NS || e->stops_for_ps > e->stops_every_ps)
+		return fail(l, "%s.for_s: expected at least 1e-9 and at most stops_every_s", where);
+	return true;
+}
+
+/* No earlier event for the same clock at the same moment, nor an earlier idle-stop pattern: either contradicts. */
+static bool event_consistent(struct loader *l, const struct sim_event *e, const char *where)
+{
+	for (uint32_t i = 0; i < l->config->event_count; i++) {
+		const struct sim_event *other = &l->config->events[i];
+		if (other->clock != e->clock || other->kind != e->kind)
+			continue;
+		if (e->kind == SIM_EVENT_IDLE_STOPS)
+			return fail(l, "%s: %s already stops in idle (events[%u])", where, CLOCK_NAMES[e->clock], i);
+		if (other->at_ps == e->at_ps)
+			return fail(l, "%s: %s already changes rate then (events[%u])", where, CLOCK_NAMES[e->clock],
+				    i);
+	}
+	return true;
+}
+
+/* [event, ...]: at most SIM_MAX_EVENTS, in any order. */
+static bool load_events(struct loader *l, const json_t *list)
+{
+	const json_t *item;
+	char where[48];
+	size_t i;
+
+	if (!json_is_array(list))
+		return fail(l, "events: expected an array of events");
+	json_array_foreach (list, i, item) {
+		struct sim_event e;
+		snprintf(where, sizeof(where), "events[%zu]", i);
+		if (l->config->event_count == SIM_MAX_EVENTS)
+			return fail(l, "%s: at most %d events", where, SIM_MAX_EVENTS);
+		if (!load_event(l, item, where, &e) || !event_consistent(l, &e, where))
+			return false;
+		l->config->events[l->config->event_count++] = e;
+	}
+	return true;
+}
+
 /* ---- the scenario ----------------------------------------------------------------------------------- */
 
 static bool load_root(struct loader *l, const json_t *root)
@@ -973,6 +1097,9 @@ static bool load_root(struct loader *l, const json_t *root)
 			return false;
 	}
 	if ((value = json_object_get(root, "idle")) && !load_idle(l, value))
+		return false;
+	/* Events name clocks: after everything that says which clocks there are. */
+	if ((value = json_object_get(root, "events")) && !load_events(l, value))
 		return false;
 	/* Raw leaves come last so that they override what the blocks above generated. */
 	return (value = json_object_get(root, "cpuid")) ? load_raw_leaves(l, value, "cpuid") : true;

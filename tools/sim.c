@@ -1,8 +1,6 @@
 /* The simulated machine: the probe core runs on it exactly as on hardware, against a known truth. */
 #include "sim_paravirt.h"
 
-#include <math.h>
-
 /* Typical costs in a VM: RDTSC is not intercepted (~20 ns); CPUID always exits (~1 us with KVM), and so does
  * RDMSR or WRMSR of an MSR the hypervisor emulates, handled in its kernel part like CPUID. */
 #define SIM_DEFAULT_RDTSC_COST_PS 20000ull
@@ -124,24 +122,6 @@ uint64_t sim_access(struct sim *s, const struct sim_access_cost *a)
 	return sample;
 }
 
-/* The rate error in parts per billion, so that every tick count is integer arithmetic. */
-static int64_t rate_ppb(const struct sim_clock *c)
-{
-	return llround(c->rate_ppm * 1000.0);
-}
-
-uint64_t sim_clock_ticks(const struct sim_clock *c, uint64_t from_ps, uint64_t to_ps)
-{
-	const unsigned __int128 billion = 1000000000u;
-	unsigned __int128 scaled = (unsigned __int128)(to_ps - from_ps) * c->numerator;
-	return (uint64_t)(scaled * (uint64_t)(1000000000 + rate_ppb(c)) / (c->denominator * billion));
-}
-
-double sim_clock_true_hz(const struct sim_clock *c)
-{
-	return (double)c->numerator * (double)PS_PER_S / (double)c->denominator * (1e9 + (double)rate_ppb(c)) / 1e9;
-}
-
 uint32_t sim_io_byte(uint8_t value, unsigned width)
 {
 	uint32_t floating = width >= 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
@@ -216,7 +196,8 @@ static void sim_cpuid(struct machine *m, uint32_t leaf, uint32_t subleaf, struct
 
 uint64_t sim_tsc_at(const struct sim *s, uint64_t at_ps)
 {
-	return (uint64_t)((unsigned __int128)(at_ps - s->truth.tsc_idle_lost_ps) * s->config->tsc_hz / PS_PER_S);
+	struct sim_clock tsc = sim_clock_hz(s->config->tsc_hz, SIM_CLOCK_TSC);
+	return sim_clock_ticks(&tsc, sim_clock_progress(s, SIM_CLOCK_TSC, at_ps));
 }
 
 static uint64_t sim_rdtsc(struct machine *m)
@@ -321,6 +302,7 @@ void sim_init(struct sim *s, const struct sim_config *config)
 		.vmware_backdoor = sim_vmware_backdoor,
 		.ctx = s,
 	};
+	sim_timelines_init(s);
 	s->truth.tsc_hz = (double)config->tsc_hz;
 	for (unsigned i = 0; i < DEVICE_COUNT; i++)
 		DEVICES[i]->reset(s);

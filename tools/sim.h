@@ -236,6 +236,35 @@ struct sim_idle_config {
 	struct sim_idle_state states[SIM_MAX_IDLE_STATES];
 };
 
+/* The clocks a scenario's events name; each has its own rate over virtual time (struct sim_timeline). */
+enum sim_clock_id {
+	SIM_CLOCK_TSC,
+	SIM_CLOCK_PM_TIMER,
+	SIM_CLOCK_HPET,
+	SIM_CLOCK_RTC,
+	SIM_CLOCK_PIT,
+	SIM_CLOCK_LAPIC,
+	SIM_CLOCK_HV_REFERENCE_COUNTER,
+	SIM_CLOCK_COUNT
+};
+
+enum sim_event_kind {
+	SIM_EVENT_RATE,       /* from at_ps on, the clock runs at nominal * (1 + rate_ppm / 1e6), replacing its rate */
+	SIM_EVENT_IDLE_STOPS, /* from at_ps on, the clock stands still for stops_for_ps of every stops_every_ps while
+			       * the CPU sleeps in an idle call */
+};
+
+/* Something that happens to one clock at a moment of virtual time: the scenario's "events". */
+struct sim_event {
+	enum sim_event_kind kind;
+	enum sim_clock_id clock;
+	uint64_t at_ps; /* a rate change's moment; idle stops: the start of the first stop window */
+	double rate_ppm;
+	uint64_t stops_every_ps, stops_for_ps;
+};
+
+#define SIM_MAX_EVENTS 16
+
 struct sim_config {
 	char name[96];
 	enum sim_out_of_range out_of_range;
@@ -253,6 +282,8 @@ struct sim_config {
 	struct sim_hyperv_config hyperv;
 	struct sim_vmware_backdoor_config vmware_backdoor;
 	struct sim_idle_config idle;
+	uint32_t event_count;
+	struct sim_event events[SIM_MAX_EVENTS]; /* in any order */
 };
 
 #define SIM_MSR_WRITE_LOG_ENTRIES 64
@@ -333,10 +364,14 @@ struct sim_pit_state {
 	uint8_t port61; /* writable bits 3:0 */
 };
 
+/* How far a clock has counted: nominal time in zeptoseconds (1e-21 s). A picosecond of virtual time at a rate error
+ * of p parts per billion counts 1e9 + p of them, so rates to the ppb and hours of picoseconds stay exact integers. */
+typedef unsigned __int128 sim_zs;
+
 struct sim_lapic_state {
 	uint32_t lvt_timer, initial_count, divide_config;
-	uint64_t elapsed_before; /* timer ticks counted before anchor_ps since the initial count was written */
-	uint64_t anchor_ps;      /* on the timer's own timeline: virtual time less truth.lapic_idle_lost_ps */
+	uint64_t elapsed_before; /* timer ticks counted before the anchor since the initial count was written */
+	sim_zs anchor_progress;  /* the bus clock's progress (sim_clock_progress) at the anchor */
 };
 
 /* The paravirtual MSRs' current values, for tests that check the probe left them as it found them. */
@@ -366,14 +401,32 @@ struct sim_phys {
 	uint64_t pages[SIM_GUEST_PAGES][SIM_PAGE_BYTES / sizeof(uint64_t)]; /* 8-byte aligned, as guest RAM is */
 };
 
-/* Each clock's true rate against virtual time (nominal * (1 + ppm/1e6)), what a perfect probe would measure; and
- * what idling has cost the clocks that idle states stop or slow. */
+/* Each clock's true rate against virtual time at power-on (nominal * (1 + ppm/1e6)), what a perfect probe would
+ * measure until an event changes it (sim_clock_rate_ppm); and what idling has cost the clocks that idle states and
+ * idle-stop events stop or slow. */
 struct sim_truth {
 	double tsc_hz, pm_timer_hz, hpet_hz, rtc_hz, pit_hz, lapic_bus_hz;
 	double hv_reference_counter_hz; /* 0 when the scenario has no Hyper-V reference counter */
 	uint64_t wake_interval_ps;      /* the period of the interrupt that wakes an idle CPU */
 	uint64_t tsc_idle_lost_ps;      /* virtual time the TSC did not count while idle (at half rate: half) */
 	uint64_t lapic_idle_lost_ps;    /* the same for the LAPIC timer */
+};
+
+/* One stretch of a clock's rate: from start_ps on, each picosecond of virtual time counts zs_per_ps, after the
+ * progress_before of the stretches before it. */
+struct sim_rate_segment {
+	uint64_t start_ps;
+	uint64_t zs_per_ps;
+	sim_zs progress_before;
+};
+
+/* A clock's rate over virtual time, piecewise constant (the power-on rate, then each rate event in time order), and
+ * the progress idling took from it. */
+struct sim_timeline {
+	uint32_t segment_count;
+	struct sim_rate_segment segments[SIM_MAX_EVENTS + 1];
+	const struct sim_event *idle_stops; /* its periodic stop windows while idle (an event of the config), or NULL */
+	sim_zs idle_lost;
 };
 
 #define SIM_WAKE_SOURCE_BYTES 80
@@ -385,6 +438,7 @@ struct sim {
 	uint64_t prng;   /* xorshift64* state */
 	struct sim_trace trace;
 	struct sim_truth truth;
+	struct sim_timeline timelines[SIM_CLOCK_COUNT];
 	struct sim_hpet_state hpet;
 	struct sim_rtc_state rtc;
 	struct sim_pit_state pit;
@@ -419,8 +473,12 @@ void sim_idle_attach(struct sim *s);
 double sim_now_seconds(const struct sim *s);
 
 /* The TSC's value at virtual time at_ps, no earlier than the end of the last idle: 0 at power-on, tsc_hz ticks per
- * virtual second, less the ticks it lost in idle states. */
+ * virtual second (times 1 + rate_ppm / 1e6 after a rate event), less the ticks it lost while idle. */
 uint64_t sim_tsc_at(const struct sim *s, uint64_t at_ps);
+
+/* The rate error clock runs at at_ps, in ppm of its nominal rate: the scenario's rate_ppm until its first rate event,
+ * then the latest event's (to the ppb, as counted). */
+double sim_clock_rate_ppm(const struct sim *s, enum sim_clock_id clock, uint64_t at_ps);
 
 /* The RTC's calendar time at virtual time at_ps, as its registers and GetTime() show it. */
 void sim_rtc_calendar(const struct sim *s, uint64_t at_ps, struct calendar_time *out);

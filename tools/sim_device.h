@@ -14,23 +14,40 @@
  */
 uint64_t sim_access(struct sim *s, const struct sim_access_cost *a);
 
-/* A clock running at numerator / denominator ticks per picosecond, off by rate_ppm. */
+/* A clock of numerator / denominator ticks per picosecond at its nominal rate, whose rate over virtual time is
+ * s->timelines[id]. */
 struct sim_clock {
 	uint64_t numerator, denominator;
-	double rate_ppm;
+	enum sim_clock_id id;
 };
 
 /* A clock of hz ticks per second. */
-static inline struct sim_clock sim_clock_hz(uint64_t hz, double rate_ppm)
+static inline struct sim_clock sim_clock_hz(uint64_t hz, enum sim_clock_id id)
 {
-	return (struct sim_clock){hz, PS_PER_S, rate_ppm};
+	return (struct sim_clock){hz, PS_PER_S, id};
 }
 
-/* Whole ticks of c between two virtual times (from_ps <= to_ps); exact integer arithmetic, so no drift. */
-uint64_t sim_clock_ticks(const struct sim_clock *c, uint64_t from_ps, uint64_t to_ps);
+/* Builds every clock's timeline from the config's rates and events (tools/sim_clock.c); sim_init calls it before the
+ * devices' resets. */
+void sim_timelines_init(struct sim *s);
 
-/* Ticks per second of virtual time, the clock's truth. */
-double sim_clock_true_hz(const struct sim_clock *c);
+/* How far clock id has counted at at_ps since power-on, less what idling took from it: valid from the end of the
+ * last idle on. */
+sim_zs sim_clock_progress(const struct sim *s, enum sim_clock_id id, uint64_t at_ps);
+
+/* Whole ticks of c in a progress; exact integer arithmetic, so no drift. */
+uint64_t sim_clock_ticks(const struct sim_clock *c, sim_zs progress);
+
+/* Whole ticks of c between two virtual times (from_ps <= to_ps), for a clock that idling has not stopped since
+ * from_ps. */
+uint64_t sim_clock_ticks_between(const struct sim *s, const struct sim_clock *c, uint64_t from_ps, uint64_t to_ps);
+
+/* Ticks per second of virtual time at power-on, the clock's truth until an event changes it. */
+double sim_clock_true_hz(const struct sim *s, const struct sim_clock *c);
+
+/* The CPU sleeps from start_ps to wake_ps in a state where clock id runs at rate (SIM_IDLE_RUNS ... SIM_IDLE_STOPS),
+ * and not at all in the clock's idle-stop windows: keeps what the clock lost and returns it in picoseconds. */
+uint64_t sim_clock_idle(struct sim *s, enum sim_clock_id id, uint64_t start_ps, uint64_t wake_ps, double rate);
 
 /* The value a port read of width bytes returns when a byte-wide register decodes only its first byte. */
 uint32_t sim_io_byte(uint8_t value, unsigned width);

@@ -27,7 +27,7 @@ static const struct sim_hpet_config *config(const struct sim *s)
 
 static struct sim_clock clock(const struct sim *s)
 {
-	return (struct sim_clock){FS_PER_PS, config(s)->period_fs, config(s)->rate_ppm};
+	return (struct sim_clock){FS_PER_PS, config(s)->period_fs, SIM_CLOCK_HPET};
 }
 
 static uint64_t counter_mask(const struct sim_hpet_config *c)
@@ -53,7 +53,7 @@ static uint64_t main_counter(const struct sim *s, uint64_t at_ps)
 	struct sim_clock hpet = clock(s);
 	uint64_t value = s->hpet.counter_at_anchor;
 	if (running(s))
-		value += sim_clock_ticks(&hpet, s->hpet.anchor_ps, at_ps);
+		value += sim_clock_ticks_between(s, &hpet, s->hpet.anchor_ps, at_ps);
 	return value & counter_mask(config(s));
 }
 
@@ -63,7 +63,7 @@ static void hpet_reset(struct sim *s)
 	struct sim_clock hpet = clock(s);
 
 	s->hpet = (struct sim_hpet_state){.gen_conf = c->enabled ? HPET_ENABLE_CNF : 0};
-	s->truth.hpet_hz = c->present ? sim_clock_true_hz(&hpet) : 0;
+	s->truth.hpet_hz = c->present ? sim_clock_true_hz(s, &hpet) : 0;
 }
 
 /* The offset of an access in the block, if this HPET decodes it at all. */

@@ -31,16 +31,12 @@ static const struct sim_hyperv_config *config(const struct sim *s)
 	return &s->config->hyperv;
 }
 
-static struct sim_clock reference_clock(const struct sim *s)
-{
-	return sim_clock_hz(HV_REFERENCE_HZ, config(s)->reference_counter_rate_ppm);
-}
+static const struct sim_clock REFERENCE_CLOCK = {HV_REFERENCE_HZ, PS_PER_S, SIM_CLOCK_HV_REFERENCE_COUNTER};
 
 /* Partition reference time: 0 at power-on (the partition's creation). */
 static uint64_t reference_time(const struct sim *s, uint64_t at_ps)
 {
-	struct sim_clock clock = reference_clock(s);
-	return sim_clock_ticks(&clock, 0, at_ps);
+	return sim_clock_ticks_between(s, &REFERENCE_CLOCK, 0, at_ps);
 }
 
 /*
@@ -70,9 +66,8 @@ static void write_tsc_page(struct sim *s, uint64_t phys, uint64_t at_ps)
 
 static void hyperv_reset(struct sim *s)
 {
-	struct sim_clock clock = reference_clock(s);
 	s->hyperv = (struct sim_hyperv_state){0};
-	s->truth.hv_reference_counter_hz = config(s)->reference_counter ? sim_clock_true_hz(&clock) : 0;
+	s->truth.hv_reference_counter_hz = config(s)->reference_counter ? sim_clock_true_hz(s, &REFERENCE_CLOCK) : 0;
 }
 
 static bool hyperv_decodes(const struct sim *s, uint32_t msr)

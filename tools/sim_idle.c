@@ -1,8 +1,8 @@
 /* The simulated CPU idling: HLT or MWAIT sleeps until the platform's next periodic interrupt, in a state that may
- * stop or slow the TSC and the LAPIC timer while every other clock keeps virtual time. */
+ * stop or slow the TSC and the LAPIC timer (as may their idle-stop events) while every other clock keeps virtual
+ * time. */
 #include "sim_paravirt.h"
 
-#include <math.h>
 #include <stdio.h>
 
 #include "cpuid.h"
@@ -27,12 +27,6 @@ static bool monitor_advertised(const struct sim_config *c)
 	struct cpuid_regs r;
 	sim_config_cpuid(c, f->leaf, f->subleaf, &r);
 	return cpuid_register_value(&r, f->reg) >> f->bit & 1;
-}
-
-/* What a clock running at rate loses over asleep_ps of virtual time. */
-static uint64_t lost_ps(uint64_t asleep_ps, double rate)
-{
-	return asleep_ps - (uint64_t)llround((double)asleep_ps * rate);
 }
 
 static void record(struct sim *s, const struct sim_idle_record *r)
@@ -68,8 +62,10 @@ static enum access_status sim_idle(struct machine *m, enum idle_method method, u
 	uint64_t interval = s->truth.wake_interval_ps;
 	r.wake_ps = (r.start_ps / interval + 1) * interval;
 	r.end_ps = r.wake_ps + c->wake_latency_ps;
-	r.tsc_lost_ps = state ? lost_ps(r.wake_ps - r.start_ps, state->tsc_rate) : 0;
-	r.lapic_lost_ps = state ? lost_ps(r.wake_ps - r.start_ps, state->lapic_rate) : 0;
+	double tsc_rate = state ? state->tsc_rate : SIM_IDLE_RUNS;
+	double lapic_rate = state ? state->lapic_rate : SIM_IDLE_RUNS;
+	r.tsc_lost_ps = sim_clock_idle(s, SIM_CLOCK_TSC, r.start_ps, r.wake_ps, tsc_rate);
+	r.lapic_lost_ps = sim_clock_idle(s, SIM_CLOCK_LAPIC, r.start_ps, r.wake_ps, lapic_rate);
 
 	s->truth.tsc_idle_lost_ps += r.tsc_lost_ps;
 	s->truth.lapic_idle_lost_ps += r.lapic_lost_ps;

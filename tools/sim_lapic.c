@@ -51,17 +51,22 @@ static uint32_t divide_bits(unsigned divide)
 	return (value & 3u) | (value & 4u) << 1;
 }
 
-/* The timer's own timeline: virtual time less what it lost while the CPU slept in states that stop or slow it. */
-static uint64_t timer_time(const struct sim *s, uint64_t at_ps)
+static struct sim_clock bus_clock(const struct sim *s)
 {
-	return at_ps - s->truth.lapic_idle_lost_ps;
+	return sim_clock_hz(config(s)->bus_hz, SIM_CLOCK_LAPIC);
+}
+
+/* The bus clock's progress: what it counted, less what it lost while the CPU slept in states that stop or slow it. */
+static sim_zs progress(const struct sim *s, uint64_t at_ps)
+{
+	return sim_clock_progress(s, SIM_CLOCK_LAPIC, at_ps);
 }
 
 /* Timer ticks since the initial count was written. */
 static uint64_t elapsed(const struct sim *s, uint64_t at_ps)
 {
-	struct sim_clock bus = sim_clock_hz(config(s)->bus_hz, config(s)->rate_ppm);
-	uint64_t bus_ticks = sim_clock_ticks(&bus, s->lapic.anchor_ps, timer_time(s, at_ps));
+	struct sim_clock bus = bus_clock(s);
+	uint64_t bus_ticks = sim_clock_ticks(&bus, progress(s, at_ps) - s->lapic.anchor_progress);
 	return s->lapic.elapsed_before + bus_ticks / divisor(s->lapic.divide_config);
 }
 
@@ -85,14 +90,14 @@ static uint32_t current_count(const struct sim *s, uint64_t at_ps)
 static void reanchor(struct sim *s, uint64_t at_ps)
 {
 	s->lapic.elapsed_before = elapsed(s, at_ps);
-	s->lapic.anchor_ps = timer_time(s, at_ps);
+	s->lapic.anchor_progress = progress(s, at_ps);
 }
 
 static void lapic_reset(struct sim *s)
 {
 	const struct sim_lapic_config *c = config(s);
 	const struct sim_lapic_tick *tick = &c->firmware_tick;
-	struct sim_clock bus = sim_clock_hz(c->bus_hz, c->rate_ppm);
+	struct sim_clock bus = bus_clock(s);
 
 	/* SDM 11.4.7.1: after reset the LVT entries are masked, the counts 0, the divide configuration 0 (by 2). */
 	s->lapic = (struct sim_lapic_state){.lvt_timer = LVT_MASKED};
@@ -103,7 +108,7 @@ static void lapic_reset(struct sim *s)
 			.initial_count = tick->initial_count,
 			.divide_config = divide_bits(tick->divide),
 		};
-	s->truth.lapic_bus_hz = c->present ? sim_clock_true_hz(&bus) : 0;
+	s->truth.lapic_bus_hz = c->present ? sim_clock_true_hz(s, &bus) : 0;
 }
 
 static bool decodes(const struct sim_lapic_config *c, uint64_t phys, uint64_t *offset)
@@ -164,7 +169,7 @@ static void register_write(struct sim *s, uint64_t offset, uint32_t value, uint6
 			break; /* ignored in TSC-deadline mode */
 		s->lapic.initial_count = value;
 		s->lapic.elapsed_before = 0;
-		s->lapic.anchor_ps = timer_time(s, at_ps);
+		s->lapic.anchor_progress = progress(s, at_ps);
 		break;
 	case LAPIC_DIVIDE_CONFIG:
 		reanchor(s, at_ps);

@@ -40,10 +40,7 @@ static const struct sim_pit_config *config(const struct sim *s)
 	return &s->config->clocks.pit;
 }
 
-static struct sim_clock clock(const struct sim *s)
-{
-	return sim_clock_hz(PIT_HZ, config(s)->rate_ppm);
-}
+static const struct sim_clock PIT_CLOCK = {PIT_HZ, PS_PER_S, SIM_CLOCK_PIT};
 
 /* Modes 6 and 7 are modes 2 and 3 (the datasheet's "X10" and "X11"). */
 static uint8_t mode_of(unsigned m)
@@ -71,10 +68,9 @@ static uint32_t initial_count(const struct sim_pit_channel *ch)
 
 static uint64_t pulses(const struct sim *s, const struct sim_pit_channel *ch, uint64_t at_ps)
 {
-	struct sim_clock pit = clock(s);
 	if (ch->null_count || !ch->gate)
 		return ch->pulses_before;
-	return ch->pulses_before + sim_clock_ticks(&pit, ch->anchor_ps, at_ps);
+	return ch->pulses_before + sim_clock_ticks_between(s, &PIT_CLOCK, ch->anchor_ps, at_ps);
 }
 
 /* The first CLK pulse after a count is written loads it; each later one counts. */
@@ -259,7 +255,6 @@ static uint8_t port61_value(const struct sim *s, uint64_t at_ps)
 static void pit_reset(struct sim *s)
 {
 	const struct sim_pit_config *c = config(s);
-	struct sim_clock pit = clock(s);
 
 	s->pit = (struct sim_pit_state){.port61 = c->port61 & PORT_61_WRITABLE};
 	for (unsigned n = 0; n < PIT_CHANNELS; n++)
@@ -268,7 +263,7 @@ static void pit_reset(struct sim *s)
 			.access = RW_LOW_THEN_HIGH,
 			.gate = n != 2 || (c->port61 & PORT_61_GATE2),
 		};
-	s->truth.pit_hz = c->present ? sim_clock_true_hz(&pit) : 0;
+	s->truth.pit_hz = c->present ? sim_clock_true_hz(s, &PIT_CLOCK) : 0;
 }
 
 static bool decodes(const struct sim_pit_config *c, uint16_t port)

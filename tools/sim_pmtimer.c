@@ -11,21 +11,17 @@ static const struct sim_pm_timer_config *config(const struct sim *s)
 	return &s->config->clocks.pm_timer;
 }
 
-static struct sim_clock clock(const struct sim *s)
-{
-	return sim_clock_hz(ACPI_PM_HZ, config(s)->rate_ppm);
-}
+static const struct sim_clock PM_TIMER_CLOCK = {ACPI_PM_HZ, PS_PER_S, SIM_CLOCK_PM_TIMER};
 
 /* Counting starts at zero at power-on. */
 static uint32_t pm_timer_value(const struct sim *s, uint64_t at_ps)
 {
 	const struct sim_pm_timer_config *c = config(s);
-	struct sim_clock pm = clock(s);
 	uint64_t ticks;
 
 	if (c->fault == SIM_PM_TIMER_STUCK && at_ps > c->fault_at_ps)
 		at_ps = c->fault_at_ps;
-	ticks = sim_clock_ticks(&pm, 0, at_ps);
+	ticks = sim_clock_ticks_between(s, &PM_TIMER_CLOCK, 0, at_ps);
 	if (c->fault == SIM_PM_TIMER_BACKWARDS && at_ps >= c->fault_at_ps)
 		ticks -= c->backwards_ticks;
 	return (uint32_t)(ticks & ((1ull << c->bits) - 1));
@@ -38,8 +34,7 @@ static bool decodes(const struct sim_pm_timer_config *c, uint16_t port)
 
 static void pm_timer_reset(struct sim *s)
 {
-	struct sim_clock pm = clock(s);
-	s->truth.pm_timer_hz = config(s)->present ? sim_clock_true_hz(&pm) : 0;
+	s->truth.pm_timer_hz = config(s)->present ? sim_clock_true_hz(s, &PM_TIMER_CLOCK) : 0;
 }
 
 /* Reads of fewer bytes, or at an offset into the register, return those bytes of it. */

@@ -46,15 +46,11 @@ static const struct sim_rtc_config *config(const struct sim *s)
 	return &s->config->clocks.rtc;
 }
 
-static struct sim_clock crystal(const struct sim *s)
-{
-	return sim_clock_hz(RTC_CRYSTAL_HZ, config(s)->rate_ppm);
-}
+static const struct sim_clock CRYSTAL = {RTC_CRYSTAL_HZ, PS_PER_S, SIM_CLOCK_RTC};
 
 static uint64_t crystal_ticks(const struct sim *s, uint64_t at_ps)
 {
-	struct sim_clock c = crystal(s);
-	return RTC_POWER_ON_PHASE_TICKS + sim_clock_ticks(&c, 0, at_ps);
+	return RTC_POWER_ON_PHASE_TICKS + sim_clock_ticks_between(s, &CRYSTAL, 0, at_ps);
 }
 
 /* Seconds since power-on that the time registers show: a second counts once its update cycle is over. */
@@ -185,13 +181,12 @@ static void register_write(struct sim *s, uint8_t index, uint8_t value)
 static void rtc_reset(struct sim *s)
 {
 	const struct sim_rtc_config *c = config(s);
-	struct sim_clock c32k = crystal(s);
 
 	s->rtc = (struct sim_rtc_state){
 		.status_a = RTC_A_POWER_ON,
 		.status_b = (uint8_t)((c->hour_12 ? 0 : RTC_B_24_HOUR) | (c->binary ? RTC_B_BINARY : 0)),
 	};
-	s->truth.rtc_hz = sim_clock_true_hz(&c32k) / RTC_CRYSTAL_HZ;
+	s->truth.rtc_hz = sim_clock_true_hz(s, &CRYSTAL) / RTC_CRYSTAL_HZ;
 }
 
 /* Port 0x70 is write-only (a read floats high); port 0x71 reaches the register it selects. */

@@ -195,6 +195,22 @@ static void build_idle(struct idle_report *idle)
 					  .status = "not offered: CPUID.1:ECX[3] is clear"};
 }
 
+/* A watch with every kind of series: the TSC, a reference whose rate changed, a claim. */
+static void build_watch(struct watch_report *w)
+{
+	*w = (struct watch_report){.ran = true, .stopped_early = true, .duration_s = 1234.5, .interval_s = 2.5,
+				   .busy = true, .reference = "hpet", .samples = 494, .series_count = 3};
+	w->series[0] = (struct watch_series){.name = "tsc", .label = "TSC at the measured rate", .final_offset_s = 0.000001,
+					     .drift_ppm = 0.25, .uncertainty_ppm = 0.125};
+	w->series[1] = (struct watch_series){.name = "acpi_pm", .label = "ACPI PM timer", .final_offset_s = -0.000125,
+					     .drift_ppm = -0.5, .uncertainty_ppm = 0.0625, .predicted_ppm = -0.375,
+					     .rate_changed = true, .change_at_s = 617.5, .rate_before_ppm = -0.25,
+					     .rate_after_ppm = -12.75};
+	w->series[2] = (struct watch_series){.name = "claim.kvmclock", .label = "clock trusting KVM kvmclock (pvclock scale)",
+					     .is_claim = true, .final_offset_s = -27.742, .drift_ppm = -22472.5,
+					     .uncertainty_ppm = 0.003, .predicted_ppm = -22472.125};
+}
+
 /* Every field set to a value no other field has. */
 static void build_full_report(struct report *r)
 {
@@ -232,6 +248,7 @@ static void build_full_report(struct report *r)
 
 	build_measurements(r);
 	build_idle(&r->idle);
+	build_watch(&r->watch);
 	build_claims_and_verdicts(r);
 }
 
@@ -409,6 +426,32 @@ static void assert_idle_equal(const struct idle_report *got, const struct idle_r
 		assert_idle_run_equal(&got->runs[i], &want->runs[i]);
 }
 
+static void assert_watch_equal(const struct watch_report *got, const struct watch_report *want)
+{
+	assert_int_equal(got->ran, want->ran);
+	assert_int_equal(got->stopped_early, want->stopped_early);
+	assert_figure_equal(got->duration_s, want->duration_s);
+	assert_figure_equal(got->interval_s, want->interval_s);
+	assert_int_equal(got->busy, want->busy);
+	assert_string_equal(got->reference, want->reference);
+	assert_int_equal(got->samples, want->samples);
+	assert_int_equal(got->series_count, want->series_count);
+	for (unsigned i = 0; i < want->series_count; i++) {
+		const struct watch_series *g = &got->series[i], *w = &want->series[i];
+		assert_string_equal(g->name, w->name);
+		assert_string_equal(g->label, w->label);
+		assert_int_equal(g->is_claim, w->is_claim);
+		assert_figure_equal(g->final_offset_s, w->final_offset_s);
+		assert_figure_equal(g->drift_ppm, w->drift_ppm);
+		assert_figure_equal(g->uncertainty_ppm, w->uncertainty_ppm);
+		assert_figure_equal(g->predicted_ppm, w->predicted_ppm);
+		assert_int_equal(g->rate_changed, w->rate_changed);
+		assert_figure_equal(g->change_at_s, w->change_at_s);
+		assert_figure_equal(g->rate_before_ppm, w->rate_before_ppm);
+		assert_figure_equal(g->rate_after_ppm, w->rate_after_ppm);
+	}
+}
+
 static void assert_hyperv_equal(const struct hyperv_info *got, const struct hyperv_info *want)
 {
 	assert_int_equal(got->present, want->present);
@@ -475,6 +518,7 @@ static void assert_report_equal(const struct report *got, const struct report *w
 		assert_base_equal(&got->hv.bases[i], &want->hv.bases[i]);
 	assert_measurements_equal(got, want);
 	assert_idle_equal(&got->idle, &want->idle);
+	assert_watch_equal(&got->watch, &want->watch);
 	assert_claims_and_verdicts_equal(got, want);
 }
 
@@ -502,6 +546,7 @@ static void test_absent_blocks_read_back_as_not_present(void **state)
 	written.duration_s = 0;
 	written.hyperv = (struct hyperv_info){0};
 	written.idle = (struct idle_report){0};
+	written.watch = (struct watch_report){0};
 	written.claim_count = written.fault_count = written.faults_dropped = written.verdict_count = 0;
 	read_json(write_json(&written), &read_back);
 	assert_report_equal(&read_back, &written);
@@ -565,6 +610,12 @@ static void test_a_full_model_round_trips(void **state)
 	written.idle.run_count = IDLE_MAX_RUNS;
 	for (unsigned i = 0; i < IDLE_MAX_RUNS; i++)
 		written.idle.runs[i] = written.idle.runs[i % 5];
+	written.watch.series_count = WATCH_MAX_SERIES;
+	for (unsigned i = 0; i < WATCH_MAX_SERIES; i++)
+		written.watch.series[i] = written.watch.series[i % 3];
+	/* The longest name and label the model holds. */
+	memset(written.watch.series[3].name, 'n', sizeof(written.watch.series[3].name) - 1);
+	memset(written.watch.series[3].label, 'l', sizeof(written.watch.series[3].label) - 1);
 	read_json(write_json(&written), &read_back);
 	assert_report_equal(&read_back, &written);
 }
@@ -711,7 +762,7 @@ static void test_unknown_members_are_ignored_and_absent_ones_stay_zero(void **st
 }
 
 /* Older tscprobe/1 reports lack the sections added since: they read, with nothing in them. */
-static void test_reports_from_before_claims_and_idle_read_without_them(void **state)
+static void test_reports_from_before_claims_idle_and_watch_read_without_them(void **state)
 {
 	(void)state;
 
@@ -724,8 +775,15 @@ static void test_reports_from_before_claims_and_idle_read_without_them(void **st
 	assert_int_equal(read_back.fault_count, 0);
 	assert_int_equal(read_back.faults_dropped, 0);
 	assert_int_equal(read_back.verdict_count, 0);
+	assert_false(read_back.watch.ran);
 	for (unsigned i = 0; i < read_back.reference_count; i++)
 		assert_false(read_back.references[i].tsc_derived);
+
+	/* A report of a run without a watch says so with null. */
+	if (report_read_file(testdata_path("reports/sim-kvm-hyperv.json"), &read_back, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_false(read_back.watch.ran);
+	assert_int_equal(read_back.watch.series_count, 0);
 }
 
 /* What tscprobe sim wrote for tests/data/scenarios/kvm-hyperv.json: every section of today's writer. */
@@ -801,6 +859,39 @@ static void test_reads_the_idle_section_of_a_sim_report(void **state)
 	assert_false(read_back.idle.runs[15].lapic_measured); /* the firmware's tick owns the LAPIC timer */
 }
 
+/* VirtualBox 5.0's KVM provider watched for 5 min: the clock trusting its kvmclock scale loses 6.74 s. */
+static void test_reads_the_watch_section_of_a_sim_report(void **state)
+{
+	const struct watch_series *tsc = &read_back.watch.series[0], *kvmclock = &read_back.watch.series[4];
+	const struct watch_series *claim = &read_back.watch.series[5];
+	(void)state;
+
+	if (report_read_file(testdata_path("reports/sim-virtualbox-5.0-kvm-watch.json"), &read_back, error,
+			     sizeof(error)))
+		fail_msg("%s", error);
+	assert_true(read_back.watch.ran);
+	assert_false(read_back.watch.stopped_early);
+	assert_false(read_back.watch.busy);
+	assert_string_equal(read_back.watch.reference, "acpi_pm");
+	assert_figure_equal(read_back.watch.duration_s, 300.008);
+	assert_figure_equal(read_back.watch.interval_s, 10.0);
+	assert_int_equal(read_back.watch.samples, 31);
+	assert_int_equal(read_back.watch.series_count, 6);
+	assert_string_equal(tsc->name, "tsc");
+	assert_false(tsc->is_claim);
+	assert_string_equal(kvmclock->name, "kvmclock");
+	assert_figure_equal(kvmclock->final_offset_s, -6.786697616);
+	assert_figure_equal(kvmclock->drift_ppm, -22472.381934);
+	assert_string_equal(claim->name, "claim.kvmclock");
+	assert_string_equal(claim->label, "clock trusting KVM kvmclock (pvclock scale)");
+	assert_true(claim->is_claim);
+	assert_figure_equal(claim->final_offset_s, -6.74192719);
+	assert_figure_equal(claim->uncertainty_ppm, 0.003726);
+	assert_figure_equal(claim->predicted_ppm, -22472.495408);
+	for (unsigned i = 0; i < read_back.watch.series_count; i++)
+		assert_false(read_back.watch.series[i].rate_changed);
+}
+
 /* Figures a hair past a threshold: the writer words them before rounding, so either word must read. */
 static const struct rounding_case {
 	double lost_ppm, uncertainty_ppm;
@@ -838,7 +929,7 @@ static void load_text(const char *relative, char *dst, size_t size)
 }
 
 /* JSON and text that one run of tscprobe sim wrote (tests/data/reports/README.md): show gives the same text. */
-static const char *const sim_reports[] = {"sim-kvm-hyperv", "sim-hyperv-c3-remap"};
+static const char *const sim_reports[] = {"sim-kvm-hyperv", "sim-hyperv-c3-remap", "sim-virtualbox-5.0-kvm-watch"};
 
 static void test_shown_text_of_a_sim_report_is_the_text_sim_printed(void **state)
 {
@@ -928,6 +1019,13 @@ static const struct bad_report bad_reports[] = {
 	{"idle-tsc-word-disagrees.json",
 	 "idle[9].tsc: \"slows\" disagrees with tsc_lost_ppm and uncertainty_ppm (\"runs\")"},
 	{"idle-run-without-setup.json", "idle[0]: a run without idle_setup"},
+	{"watch-array.json", "watch: expected an object, got an array"},
+	{"watch-busy-string.json", "watch.busy: expected true or false, got \"no\""},
+	{"watch-series-21.json", "watch.series: 21 entries, more than the 20 this tool holds"},
+	{"watch-series-no-name.json", "watch.series[5].name: missing"},
+	{"watch-drift-string.json", "watch.series[4].drift_ppm: expected a number, got \"-22472.38\""},
+	{"watch-label-too-long.json", "watch.series[0].label: 48 characters, more than the 47 this tool holds"},
+	{"watch-rate-change-partial.json", "watch.series[4].rate_change.after_ppm: missing"},
 };
 
 static void test_malformed_reports_are_refused_naming_file_and_field(void **state)
@@ -1078,9 +1176,10 @@ int main(void)
 		cmocka_unit_test(test_a_figure_written_as_null_keeps_the_verdicts_figures),
 		cmocka_unit_test(test_shown_text_is_the_text_of_the_original),
 		cmocka_unit_test(test_reads_reports_the_app_wrote_under_qemu),
-		cmocka_unit_test(test_reports_from_before_claims_and_idle_read_without_them),
+		cmocka_unit_test(test_reports_from_before_claims_idle_and_watch_read_without_them),
 		cmocka_unit_test(test_reads_a_report_with_claims_and_verdicts),
 		cmocka_unit_test(test_reads_the_idle_section_of_a_sim_report),
+		cmocka_unit_test(test_reads_the_watch_section_of_a_sim_report),
 		cmocka_unit_test(test_words_at_a_threshold_read_whichever_way_the_writer_rounded),
 		cmocka_unit_test(test_shown_text_of_a_sim_report_is_the_text_sim_printed),
 		cmocka_unit_test(test_unknown_members_are_ignored_and_absent_ones_stay_zero),

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "acpi.h"
 #include "counter.h"
@@ -683,41 +684,68 @@ static uint64_t up_rtc_seconds(void)
 	return cmos(RTC_SECONDS) + 60u * cmos(RTC_MINUTES) + 3600u * cmos(RTC_HOURS); /* binary mode */
 }
 
+static uint64_t up_tsc(void)
+{
+	return m->rdtsc(m);
+}
+
+static uint64_t up_hv_reference_counter(void)
+{
+	uint64_t value;
+	assert_int_equal(m->rdmsr(m, HV_MSR_TIME_REF_COUNT, &value), ACCESS_OK);
+	return value;
+}
+
 static const struct rate_case {
 	const char *device;
-	double *rate_ppm;
+	enum sim_clock_id clock;
+	double *rate_ppm; /* NULL for the TSC, whose truth is tsc_hz itself */
 	uint64_t (*read)(void);
 	uint64_t modulus;
 	double nominal_hz;
 	double *truth_hz;
 	uint64_t step_ps, steps;
 } rate_cases[] = {
-	{"pm_timer", &config.clocks.pm_timer.rate_ppm, up_pm_timer, 1u << 24, ACPI_PM_HZ, &sim.truth.pm_timer_hz,
-	 PS_PER_S, 20},
-	{"hpet", &config.clocks.hpet.rate_ppm, up_hpet, 0, 1e8, &sim.truth.hpet_hz, PS_PER_S, 20},
-	{"pit", &config.clocks.pit.rate_ppm, up_pit, 65536, PIT_HZ, &sim.truth.pit_hz, 20 * PS_PER_MS, 1000},
-	{"lapic", &config.clocks.lapic.rate_ppm, up_lapic, 0xFFFFFFFFu, 1e9, &sim.truth.lapic_bus_hz,
+	{"tsc", SIM_CLOCK_TSC, NULL, up_tsc, 0, 2e9, NULL, PS_PER_S, 20},
+	{"pm_timer", SIM_CLOCK_PM_TIMER, &config.clocks.pm_timer.rate_ppm, up_pm_timer, 1u << 24, ACPI_PM_HZ,
+	 &sim.truth.pm_timer_hz, PS_PER_S, 20},
+	{"hpet", SIM_CLOCK_HPET, &config.clocks.hpet.rate_ppm, up_hpet, 0, 1e8, &sim.truth.hpet_hz, PS_PER_S, 20},
+	{"pit", SIM_CLOCK_PIT, &config.clocks.pit.rate_ppm, up_pit, 65536, PIT_HZ, &sim.truth.pit_hz, 20 * PS_PER_MS,
+	 1000},
+	{"lapic", SIM_CLOCK_LAPIC, &config.clocks.lapic.rate_ppm, up_lapic, 0xFFFFFFFFu, 1e9, &sim.truth.lapic_bus_hz,
 	 PS_PER_S / 2, 8},
-	{"rtc", &config.clocks.rtc.rate_ppm, up_rtc_seconds, 86400, 1, &sim.truth.rtc_hz, 10 * PS_PER_S, 100},
+	{"rtc", SIM_CLOCK_RTC, &config.clocks.rtc.rate_ppm, up_rtc_seconds, 86400, 1, &sim.truth.rtc_hz,
+	 10 * PS_PER_S, 100},
+	{"hv_reference_counter", SIM_CLOCK_HV_REFERENCE_COUNTER, &config.hyperv.reference_counter_rate_ppm,
+	 up_hv_reference_counter, 0, HV_REFERENCE_HZ, &sim.truth.hv_reference_counter_hz, PS_PER_S, 20},
 };
+#define RATE_CASE_COUNT (sizeof(rate_cases) / sizeof(rate_cases[0]))
 static const double rate_ppms[] = {0, 250, -1000, 20000};
+
+/* Every clock counting from the start, readable as an up-counter; reads take no virtual time. */
+static void start_every_clock_counting(void)
+{
+	config.rdtsc_cost_ps = 0;
+	config.clocks.hpet.enabled = true;
+	config.clocks.pit.port61 = PORT_61_GATE2;
+	config.clocks.rtc.binary = true;
+	config.hyperv.reference_counter = true;
+	start();
+	pit_program(2, 0);
+	lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
+	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC);
+	lapic_set(LAPIC_INITIAL_COUNT, 0xFFFFFFFFu);
+}
 
 static void test_rates_are_off_by_exactly_rate_ppm_and_truth_says_so(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(rate_cases) / sizeof(rate_cases[0]); i++) {
+	for (size_t i = 0; i < RATE_CASE_COUNT; i++) {
 		const struct rate_case *c = &rate_cases[i];
-		for (size_t r = 0; r < sizeof(rate_ppms) / sizeof(rate_ppms[0]); r++) {
+		for (size_t r = 0; c->rate_ppm && r < sizeof(rate_ppms) / sizeof(rate_ppms[0]); r++) {
 			reset_config(NULL);
 			*c->rate_ppm = rate_ppms[r];
-			config.clocks.hpet.enabled = true;
-			config.clocks.pit.port61 = PORT_61_GATE2;
-			config.clocks.rtc.binary = true;
-			start();
-			pit_program(2, 0);
-			lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
-			lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC);
-			lapic_set(LAPIC_INITIAL_COUNT, 0xFFFFFFFFu);
+			start_every_clock_counting();
 
 			/* The first reading after a step: the PIT spends its first pulse loading the count. */
 			struct counter_unwrap u;
@@ -1806,6 +1834,273 @@ static void test_same_seed_same_idle_trace(void **state)
 	assert_false(same_records(first, other));
 }
 
+/* ---- events ---------------------------------------------------------------------------------------- */
+
+#define EVENT_RATE_BEFORE_PPM 250.0   /* the device's rate_ppm */
+#define EVENT_RATE_AFTER_PPM -1000.0  /* the event's: replaces it, relative to nominal */
+#define TSC_CHANGE_PS (120 * PS_PER_S) /* tsc-rate-change.json's moment and rate */
+#define TSC_CHANGE_PPM -2000.0
+
+static struct sim_event rate_event(enum sim_clock_id clock, uint64_t at_ps, double rate_ppm)
+{
+	return (struct sim_event){.kind = SIM_EVENT_RATE, .clock = clock, .at_ps = at_ps, .rate_ppm = rate_ppm};
+}
+
+static struct sim_event idle_stops(enum sim_clock_id clock, uint64_t from_ps, uint64_t every_ps, uint64_t for_ps)
+{
+	return (struct sim_event){.kind = SIM_EVENT_IDLE_STOPS, .clock = clock, .at_ps = from_ps,
+				  .stops_every_ps = every_ps, .stops_for_ps = for_ps};
+}
+
+static void add_event(struct sim_event e)
+{
+	assert_true(config.event_count < SIM_MAX_EVENTS);
+	config.events[config.event_count++] = e;
+}
+
+/* Advances steps steps of c and checks the ticks counted meanwhile against expected, to the tick reads can lose. */
+static void expect_ticks(const struct rate_case *c, struct counter_unwrap *u, uint64_t *total, uint64_t steps,
+			 double expected, const char *phase)
+{
+	uint64_t before = *total;
+	for (uint64_t s = 0; s < steps; s++) {
+		advance(c->step_ps);
+		*total = counter_unwrap(u, c->read());
+	}
+	if (*total - before + 1.5 < expected || *total - before > expected + 1.5)
+		fail_msg("%s %s the change: %llu ticks, expected %.1f", c->device, phase,
+			 (unsigned long long)(*total - before), expected);
+}
+
+/* Each clock in turn changes rate half way through a step: before, across and after, it counts exactly its rate,
+ * continuously, and only its own rate changes. */
+static void test_a_rate_event_changes_its_clock_alone_keeping_its_count(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < RATE_CASE_COUNT; i++) {
+		const struct rate_case *c = &rate_cases[i];
+		double before_ppm = c->rate_ppm ? EVENT_RATE_BEFORE_PPM : 0;
+		uint64_t change_ps = (c->steps + 1) * c->step_ps + c->step_ps / 2;
+		reset_config(NULL);
+		if (c->rate_ppm)
+			*c->rate_ppm = before_ppm;
+		add_event(rate_event(c->clock, change_ps, EVENT_RATE_AFTER_PPM));
+		start_every_clock_counting();
+
+		struct counter_unwrap u;
+		counter_unwrap_init(&u, c->modulus);
+		advance(c->step_ps); /* the PIT spends its first pulse loading the count */
+		uint64_t total = counter_unwrap(&u, c->read());
+		double step_s = (double)c->step_ps / PS_PER_S;
+		double per_step_before = c->nominal_hz * (1 + before_ppm / 1e6) * step_s;
+		double per_step_after = c->nominal_hz * (1 + EVENT_RATE_AFTER_PPM / 1e6) * step_s;
+		expect_ticks(c, &u, &total, c->steps, per_step_before * (double)c->steps, "before");
+		expect_ticks(c, &u, &total, 1, (per_step_before + per_step_after) / 2, "across");
+		expect_ticks(c, &u, &total, c->steps, per_step_after * (double)c->steps, "after");
+
+		assert_float_equal(sim_clock_rate_ppm(&sim, c->clock, change_ps - 1), before_ppm, 0);
+		for (unsigned id = 0; id < SIM_CLOCK_COUNT; id++)
+			if (sim_clock_rate_ppm(&sim, id, sim.now_ps) !=
+			    (id == c->clock ? EVENT_RATE_AFTER_PPM : sim_clock_rate_ppm(&sim, id, 0)))
+				fail_msg("an event of the %s changed clock %u's rate", c->device, id);
+	}
+}
+
+/* ReferenceTime of a Hyper-V reference TSC page at the TSC's value at at_ps. */
+static uint64_t hv_page_time_at(const struct hv_tsc_page *p, uint64_t at_ps)
+{
+	return hv_page_time(p, sim_tsc_at(&sim, at_ps));
+}
+
+/* tsc-rate-change.json's TSC at 2 GHz: 2,000,000,000 ticks a second until 120 s, exactly 1,996,000,000 after, with
+ * no step between; the kvmclock and reference TSC pages, computed from the TSC, slow down with it. */
+static void test_a_tsc_rate_event_is_continuous_exact_and_the_clock_pages_follow(void **state)
+{
+	(void)state;
+	static const uint64_t seconds_after[] = {1, 60, 3600};
+	const uint64_t at_change = 240000000000ull; /* 2 GHz for 120 s */
+	uint64_t kvm_phys, hv_phys;
+	config.rdtsc_cost_ps = 0;
+	config.kvmclock.present = true;
+	config.hyperv.reference_counter = true;
+	config.hyperv.reference_tsc_page = true;
+	add_event(rate_event(SIM_CLOCK_TSC, TSC_CHANGE_PS, TSC_CHANGE_PPM));
+	start();
+	advance(PS_PER_S);
+	struct pvclock_time kvm = pvclock_page(kvmclock_enable(MSR_KVM_SYSTEM_TIME_NEW, &kvm_phys));
+	volatile void *page = m->page_alloc(m, &hv_phys);
+	assert_int_equal(m->wrmsr(m, HV_MSR_REFERENCE_TSC, hv_phys | 1), ACCESS_OK);
+	struct hv_tsc_page hv = hv_tsc_page(page);
+
+	assert_int_equal(sim_tsc_at(&sim, TSC_CHANGE_PS), at_change);
+	assert_in_range(sim_tsc_at(&sim, TSC_CHANGE_PS - 1), at_change - 1, at_change);
+	assert_in_range(sim_tsc_at(&sim, TSC_CHANGE_PS + 1), at_change, at_change + 1);
+	assert_int_equal(at_change - sim_tsc_at(&sim, TSC_CHANGE_PS - PS_PER_S), 2000000000ull);
+	for (size_t i = 0; i < sizeof(seconds_after) / sizeof(seconds_after[0]); i++)
+		assert_int_equal(sim_tsc_at(&sim, TSC_CHANGE_PS + seconds_after[i] * PS_PER_S) - at_change,
+				 seconds_after[i] * 1996000000ull);
+	assert_float_equal(sim_clock_rate_ppm(&sim, SIM_CLOCK_TSC, TSC_CHANGE_PS - 1), 0, 0);
+	assert_float_equal(sim_clock_rate_ppm(&sim, SIM_CLOCK_TSC, TSC_CHANGE_PS), TSC_CHANGE_PPM, 0);
+	assert_float_equal(sim.truth.tsc_hz, 2e9, 0); /* the truth at power-on */
+
+	/* 100 s after the change: kvmclock (mul 2^31, shift 0: ns = ticks / 2) and the TSC page give 99.8 s ... */
+	sim.now_ps = TSC_CHANGE_PS + 100 * PS_PER_S;
+	uint64_t later = sim.now_ps;
+	assert_int_equal(pvclock_ns(&kvm, m->rdtsc(m)) - pvclock_ns(&kvm, sim_tsc_at(&sim, TSC_CHANGE_PS)),
+			 99800000000ull);
+	uint64_t paged = hv_page_time_at(&hv, later) - hv_page_time_at(&hv, TSC_CHANGE_PS);
+	assert_in_range(paged, 998000000 - 2, 998000000 + 2); /* TscScale rounds 10^7 * 2^64 / 2 GHz */
+	/* ... while the reference counter, a clock of its own, counts all 100 s. */
+	assert_int_equal(rdmsr_ok(HV_MSR_TIME_REF_COUNT), later / 100000); /* 100 ns units */
+}
+
+/* Events listed out of order each take over at their moment; an event at 0 replaces the power-on rate. */
+static void test_several_events_in_any_order_each_take_over_at_their_moment(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t at_s, tsc;
+		double rate_ppm;
+	} expected[] = {
+		{10, 20000000000ull, 500}, /* 2 GHz for 10 s */
+		{20, 40010000000ull, -2000}, /* + 10 s at +500 ppm */
+		{30, 59970000000ull, 0},     /* + 10 s at -2000 ppm */
+		{40, 79970000000ull, 0},
+	};
+	config.clocks.pm_timer.rate_ppm = EVENT_RATE_BEFORE_PPM;
+	add_event(rate_event(SIM_CLOCK_TSC, 30 * PS_PER_S, 0));
+	add_event(rate_event(SIM_CLOCK_PM_TIMER, 0, EVENT_RATE_AFTER_PPM));
+	add_event(rate_event(SIM_CLOCK_TSC, 10 * PS_PER_S, 500));
+	add_event(rate_event(SIM_CLOCK_TSC, 20 * PS_PER_S, -2000));
+	start();
+	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+		uint64_t at_ps = expected[i].at_s * PS_PER_S;
+		assert_int_equal(sim_tsc_at(&sim, at_ps), expected[i].tsc);
+		assert_float_equal(sim_clock_rate_ppm(&sim, SIM_CLOCK_TSC, at_ps), expected[i].rate_ppm, 0);
+	}
+	assert_int_equal(sim.timelines[SIM_CLOCK_TSC].segment_count, 4);
+	assert_int_equal(sim.timelines[SIM_CLOCK_PM_TIMER].segment_count, 1);
+	assert_float_equal(sim_clock_rate_ppm(&sim, SIM_CLOCK_PM_TIMER, 0), EVENT_RATE_AFTER_PPM, 0);
+	assert_float_equal(sim.truth.pm_timer_hz, ACPI_PM_HZ * (1 + EVENT_RATE_AFTER_PPM / 1e6), 1e-6);
+}
+
+/* The TSC stops for 20 ms of every 100 ms from 1 s while the CPU sleeps: a sleep loses exactly its windows, even as
+ * the rate changes inside it; a busy CPU loses nothing. */
+static void test_idle_stops_take_their_windows_from_sleeps_alone(void **state)
+{
+	(void)state;
+	config.rdtsc_cost_ps = 0;
+	config.idle.wake_interval_ps = PS_PER_S;
+	config.idle.wake_latency_ps = 0;
+	add_event(idle_stops(SIM_CLOCK_TSC, PS_PER_S, 100 * PS_PER_MS, 20 * PS_PER_MS));
+	add_event(rate_event(SIM_CLOCK_TSC, 1500 * PS_PER_MS, TSC_CHANGE_PPM));
+	start();
+
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK); /* 0 to 1 s: before the first window */
+	assert_int_equal(sim.trace.idle_log[0].tsc_lost_ps, 0);
+	assert_int_equal(m->rdtsc(m), 2000000000ull);
+
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK); /* 1 to 2 s: ten windows */
+	assert_int_equal(sim.trace.idle_log[1].tsc_lost_ps, 200 * PS_PER_MS);
+	assert_int_equal(sim.trace.idle_log[1].lapic_lost_ps, 0);
+	/* five 80 ms runs at 2 GHz before 1.5 s, five at 0.998 of it after */
+	assert_int_equal(m->rdtsc(m), 2000000000ull + 800000000ull + 798400000ull);
+
+	advance(50 * PS_PER_MS); /* busy through the window at 2.0 s: it counts */
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK); /* 2.05 to 3 s: nine windows */
+	assert_int_equal(sim.trace.idle_log[2].tsc_lost_ps, 180 * PS_PER_MS);
+	assert_int_equal(m->rdtsc(m), 3598400000ull + 1996000000ull * 820 / 1000);
+	assert_int_equal(sim.truth.tsc_idle_lost_ps, 380 * PS_PER_MS);
+}
+
+/* A 10 s sleep spans 2000 windows, counted in closed form; outside them the state's own rate applies. */
+static void test_idle_stops_combine_with_the_state_and_stop_the_lapic_too(void **state)
+{
+	(void)state;
+	config.rdtsc_cost_ps = 0;
+	config.idle.wake_interval_ps = 10 * PS_PER_S;
+	config.idle.wake_latency_ps = 0;
+	add_idle_state(IDLE_HLT, 0, 0.5, SIM_IDLE_RUNS);
+	add_event(idle_stops(SIM_CLOCK_TSC, 0, 5 * PS_PER_MS, PS_PER_MS));
+	add_event(idle_stops(SIM_CLOCK_LAPIC, 0, 5 * PS_PER_MS, 2 * PS_PER_MS));
+	start();
+	lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
+	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC);
+	lapic_set(LAPIC_INITIAL_COUNT, 0xFFFFFFFFu);
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK);
+	/* TSC: 2 s of windows, then half of the other 8 s; LAPIC: 4 s of windows, running the rest */
+	assert_int_equal(sim.trace.idle_log[0].tsc_lost_ps, 6 * PS_PER_S);
+	assert_int_equal(sim.trace.idle_log[0].lapic_lost_ps, 4 * PS_PER_S);
+	assert_int_equal(m->rdtsc(m), 8000000000ull);
+	assert_int_equal(up_lapic(), 6000000000ull % (0xFFFFFFFFull + 1)); /* 6 s of a 1 GHz bus */
+}
+
+/* TSC readings and idle records of a run through both kinds of event, between jittery PM timer reads. */
+static void event_trace(uint64_t seed, uint64_t *tscs, struct sim_idle_record *log)
+{
+	char error[256];
+	if (!scenario_load_file(testdata_path("scenarios/tsc-stops-in-idle.json"), &config, error, sizeof(error)))
+		fail_msg("%s", error);
+	add_event(rate_event(SIM_CLOCK_TSC, TSC_CHANGE_PS, TSC_CHANGE_PPM));
+	config.seed = seed;
+	config.clocks.pm_timer.access.jitter_per_million = 500000;
+	config.clocks.pm_timer.access.jitter_max_ps = 3 * PS_PER_MS;
+	start();
+	for (unsigned i = 0; i < TRACED_IDLES; i++) {
+		advance(4 * PS_PER_S); /* across 120 s at the 30th */
+		m->io_read(m, config.clocks.pm_timer.port, 4);
+		m->idle(m, IDLE_HLT, 0);
+		tscs[i] = m->rdtsc(m);
+	}
+	memcpy(log, sim.trace.idle_log, TRACED_IDLES * sizeof(*log));
+}
+
+static void test_same_seed_same_run_through_events(void **state)
+{
+	(void)state;
+	static uint64_t first[TRACED_IDLES], again[TRACED_IDLES], other[TRACED_IDLES];
+	static struct sim_idle_record first_log[TRACED_IDLES], again_log[TRACED_IDLES], other_log[TRACED_IDLES];
+	event_trace(3, first, first_log);
+	assert_int_not_equal(first_log[TRACED_IDLES - 1].tsc_lost_ps, 0); /* the windows were reached */
+	event_trace(3, again, again_log);
+	assert_memory_equal(first, again, sizeof(first));
+	assert_true(same_records(first_log, again_log));
+	event_trace(4, other, other_log);
+	assert_false(same_records(first_log, other_log));
+}
+
+/* Loose enough for a loaded machine under the sanitizers; a loop per tick or per window would take hours. */
+#define TWO_HOURS_MAX_HOST_S 10.0
+
+/* The drift watch's shape for two hours: every clock sampled each 10 s, HLT between, on tsc-stops-in-idle.json with
+ * a rate change too. One idle call per wake interrupt, each of constant cost, whatever the ticks and windows. */
+static void test_two_hours_of_hlt_between_samples_cost_one_idle_per_wake(void **state)
+{
+	(void)state;
+	enum { RUN_S = 7200, SAMPLE_S = 10, WINDOWS_FROM_S = 120 };
+	load_scenario("tsc-stops-in-idle.json");
+	add_event(rate_event(SIM_CLOCK_TSC, RUN_S / 2 * PS_PER_S, TSC_CHANGE_PPM));
+	start();
+	clock_t host_start = clock();
+	for (uint64_t next = 0; next <= RUN_S * PS_PER_S; next += SAMPLE_S * PS_PER_S) {
+		while (sim.now_ps < next)
+			m->idle(m, IDLE_HLT, 0);
+		m->rdtsc(m), up_pm_timer(), up_hpet(), up_lapic(), cmos(RTC_SECONDS), pit_latched();
+	}
+	double host_s = (double)(clock() - host_start) / CLOCKS_PER_SEC;
+
+	uint64_t wakes = RUN_S * PS_PER_S / sim.truth.wake_interval_ps;
+	assert_in_range(sim.trace.idle_calls, wakes - 1, wakes + 1);
+	/* The TSC loses a fifth of the sleeps after 120 s, give or take one 20 ms window per sample. */
+	double asleep_s = (double)(sim.trace.idle_ps - sim.trace.idle_wakes * config.idle.wake_latency_ps) / PS_PER_S;
+	double asleep_after_s = asleep_s * (RUN_S - WINDOWS_FROM_S) / RUN_S;
+	assert_float_equal((double)sim.truth.tsc_idle_lost_ps / PS_PER_S, asleep_after_s / 5, RUN_S / SAMPLE_S * 0.02);
+	if (host_s > TWO_HOURS_MAX_HOST_S)
+		fail_msg("two hours of virtual time took %.2f s of host time", host_s);
+	print_message("    two hours of virtual time: %llu idle calls, %.3f s of host time\n",
+		      (unsigned long long)sim.trace.idle_calls, host_s);
+}
+
 /* ---- scenario files ------------------------------------------------------------------------------- */
 
 static void test_a_scenario_without_clocks_is_a_q35_like_machine(void **state)
@@ -2067,6 +2362,38 @@ static const struct bad_field_case {
 	 "idle.states[0].tsc.ppm: unknown member"},
 	{"\"idle\": {\"states\": [{\"method\": \"mwait\", \"hint\": 16}, {\"method\": \"mwait\", \"hint\": \"0x10\"}]}",
 	 "idle.states[1]: the same state as idle.states[0]"},
+	{"\"events\": {}", "events: expected an array of events"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"cpu\", \"rate_ppm\": 1}]",
+	 "events[0].clock: expected one of \"tsc\""},
+	{"\"events\": [{\"at_s\": 1, \"rate_ppm\": 1}]", "events[0].clock: required"},
+	{"\"events\": [{\"at_s\": -1, \"clock\": \"tsc\", \"rate_ppm\": 1}]", "events[0].at_s: -1 is out of range"},
+	{"\"events\": [{\"at_s\": 2e6, \"clock\": \"tsc\", \"rate_ppm\": 1}]", "events[0].at_s: 2e+06 is out of range"},
+	{"\"events\": [{\"clock\": \"tsc\", \"rate_ppm\": 1}]", "events[0].at_s: required"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\"}]", "events[0].rate_ppm: required"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\", \"rate_ppm\": -600000}]",
+	 "events[0].rate_ppm: -600000 is out of range"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\", \"ppm\": 1}]", "events[0].ppm: unknown member"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\", \"rate_ppm\": 1, \"from_s\": 2}]",
+	 "events[0].from_s: not with \"rate_ppm\""},
+	{"\"clocks\": {\"hpet\": null}, \"events\": [{\"at_s\": 1, \"clock\": \"hpet\", \"rate_ppm\": 1}]",
+	 "events[0].clock: the scenario has no hpet"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"hv_reference_counter\", \"rate_ppm\": 1}]",
+	 "events[0].clock: the scenario has no hv_reference_counter"},
+	{"\"events\": [{\"at_s\": 5, \"clock\": \"pit\", \"rate_ppm\": 1},"
+	 " {\"at_s\": 5, \"clock\": \"pit\", \"rate_ppm\": 2}]",
+	 "events[1]: pit already changes rate then (events[0])"},
+	{"\"events\": [{\"clock\": \"tsc\", \"stops_every_s\": 0.1}]", "events[0].for_s: required"},
+	{"\"events\": [{\"clock\": \"tsc\", \"stops_every_s\": 0.1, \"for_s\": 0.2}]",
+	 "events[0].for_s: expected at least 1e-9 and at most stops_every_s"},
+	{"\"events\": [{\"clock\": \"tsc\", \"stops_every_s\": 0.1, \"for_s\": 0}]",
+	 "events[0].for_s: expected at least 1e-9"},
+	{"\"events\": [{\"clock\": \"tsc\", \"stops_every_s\": 0.1, \"for_s\": 0.02, \"at_s\": 5}]",
+	 "events[0].at_s: not with \"stops_every_s\""},
+	{"\"events\": [{\"clock\": \"hpet\", \"stops_every_s\": 0.1, \"for_s\": 0.02}]",
+	 "events[0].clock: only the tsc and the lapic stop in idle"},
+	{"\"events\": [{\"clock\": \"tsc\", \"stops_every_s\": 1, \"for_s\": 0.5},"
+	 " {\"clock\": \"tsc\", \"stops_every_s\": 2, \"for_s\": 0.5, \"from_s\": 9}]",
+	 "events[1]: tsc already stops in idle (events[0])"},
 };
 
 static void test_bad_fields_are_one_line_errors_naming_the_field(void **state)
@@ -2084,11 +2411,71 @@ static void test_bad_fields_are_one_line_errors_naming_the_field(void **state)
 	}
 }
 
+static void test_every_event_field_loads(void **state)
+{
+	(void)state;
+	char error[256];
+	static const char json[] =
+		"{\"schema\": \"tscprobe-scenario/1\", \"hyperv\": {\"reference_counter\": true},"
+		" \"events\": [{\"at_s\": 120, \"clock\": \"tsc\", \"rate_ppm\": -2000},"
+		"  {\"clock\": \"lapic\", \"stops_every_s\": 0.1, \"for_s\": 0.02, \"from_s\": 30.5},"
+		"  {\"at_s\": 0, \"clock\": \"hv_reference_counter\", \"rate_ppm\": 12.5},"
+		"  {\"clock\": \"tsc\", \"stops_every_s\": 1, \"for_s\": 1},"
+		"  {\"at_s\": 60, \"clock\": \"tsc\", \"rate_ppm\": 0}]}";
+	const struct sim_event *e = config.events;
+
+	if (!scenario_load_string(json, &config, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_int_equal(config.event_count, 5);
+	assert_int_equal(e[0].kind, SIM_EVENT_RATE);
+	assert_int_equal(e[0].clock, SIM_CLOCK_TSC);
+	assert_int_equal(e[0].at_ps, 120 * PS_PER_S);
+	assert_float_equal(e[0].rate_ppm, -2000, 0);
+	assert_int_equal(e[1].kind, SIM_EVENT_IDLE_STOPS);
+	assert_int_equal(e[1].clock, SIM_CLOCK_LAPIC);
+	assert_int_equal(e[1].at_ps, 30500 * PS_PER_MS);
+	assert_int_equal(e[1].stops_every_ps, 100 * PS_PER_MS);
+	assert_int_equal(e[1].stops_for_ps, 20 * PS_PER_MS);
+	assert_int_equal(e[2].clock, SIM_CLOCK_HV_REFERENCE_COUNTER);
+	assert_int_equal(e[2].at_ps, 0);
+	assert_float_equal(e[2].rate_ppm, 12.5, 0);
+	assert_int_equal(e[3].at_ps, 0); /* from_s: 0 */
+	assert_int_equal(e[3].stops_for_ps, e[3].stops_every_ps); /* a window may fill its period */
+	assert_int_equal(e[4].at_ps, 60 * PS_PER_S);
+
+	assert_true(scenario_load_string("{\"schema\": \"tscprobe-scenario/1\"}", &config, error, sizeof(error)));
+	assert_int_equal(config.event_count, 0);
+}
+
+/* A scenario of count PIT rate changes, one a second. */
+static void events_json(char *json, size_t size, unsigned count)
+{
+	size_t used = (size_t)snprintf(json, size, "{\"schema\": \"tscprobe-scenario/1\", \"events\": [");
+	for (unsigned i = 0; i < count; i++)
+		used += (size_t)snprintf(json + used, size - used,
+					 "%s{\"at_s\": %u, \"clock\": \"pit\", \"rate_ppm\": 1}", i ? ", " : "", i);
+	snprintf(json + used, size - used, "]}");
+}
+
+static void test_at_most_16_events(void **state)
+{
+	(void)state;
+	char json[2048], error[256];
+	events_json(json, sizeof(json), SIM_MAX_EVENTS);
+	if (!scenario_load_string(json, &config, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_int_equal(config.event_count, SIM_MAX_EVENTS);
+	events_json(json, sizeof(json), SIM_MAX_EVENTS + 1);
+	assert_false(scenario_load_string(json, &config, error, sizeof(error)));
+	assert_string_equal(error, "events[16]: at most 16 events");
+}
+
 static const char *const shipped_scenarios[] = {
 	"qemu-tcg.json",         "kvm.json",         "kvm-timing-leaf.json",    "kvm-hyperv.json",
 	"hyperv-gen2.json",      "vmware.json",      "xen-viridian.json",       "virtualbox-minimal.json",
 	"virtualbox-5.0-kvm.json", "virtualbox-hyperv.json", "bhyve.json",     "garbage-max-leaf.json",
-	"hyperv-c3-remap.json",  "hyperv-invariant-tsc.json", "kvm-cpu-pm.json",
+	"hyperv-c3-remap.json",  "hyperv-invariant-tsc.json", "kvm-cpu-pm.json", "tsc-rate-change.json",
+	"tsc-stops-in-idle.json",
 };
 #define SHIPPED_SCENARIO_COUNT (sizeof(shipped_scenarios) / sizeof(shipped_scenarios[0]))
 
@@ -2205,8 +2592,10 @@ static void test_every_scenario_in_the_folder_is_shipped_and_loads(void **state)
 		while (i < SHIPPED_SCENARIO_COUNT && strcmp(shipped_scenarios[i], entry->d_name))
 			i++;
 		if (i == SHIPPED_SCENARIO_COUNT) {
+			char unlisted[256];
+			snprintf(unlisted, sizeof(unlisted), "%s", entry->d_name); /* closedir frees the entry */
 			closedir(dir);
-			fail_msg("%s/%s is not in shipped_scenarios", folder, entry->d_name);
+			fail_msg("%s/%s is not in shipped_scenarios", folder, unlisted);
 		}
 		found++;
 	}
@@ -2293,6 +2682,32 @@ static void test_shipped_idle_scenarios_lose_time_only_in_the_state_they_name(vo
 	}
 }
 
+/* The drift watch's synthetic cases: invariant TSC advertised, and from 120 s a TSC that runs 2000 ppm slow, or
+ * that stops 20 ms of every 100 ms in idle; nothing else changes. */
+static void test_shipped_event_scenarios_change_the_tsc_alone_at_120_s(void **state)
+{
+	(void)state;
+	static const char *const scenarios[] = {"tsc-rate-change.json", "tsc-stops-in-idle.json"};
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		struct cpuid_regs power;
+		load_scenario(scenarios[i]);
+		m->cpuid(m, 0x80000007, 0, &power);
+		assert_true(power.edx >> 8 & 1); /* invariant TSC */
+		assert_int_equal(config.event_count, 1);
+		assert_int_equal(config.events[0].clock, SIM_CLOCK_TSC);
+		for (unsigned id = 1; id < SIM_CLOCK_COUNT; id++)
+			if (sim.timelines[id].segment_count != 1 || sim.timelines[id].idle_stops)
+				fail_msg("%s: clock %u changes", scenarios[i], id);
+	}
+	assert_float_equal(sim_clock_rate_ppm(&sim, SIM_CLOCK_TSC, 121 * PS_PER_S), 0, 0); /* tsc-stops-in-idle */
+	assert_int_equal(sim.timelines[SIM_CLOCK_TSC].idle_stops->at_ps, 120 * PS_PER_S);
+	assert_int_equal(sim.timelines[SIM_CLOCK_TSC].idle_stops->stops_every_ps, 100 * PS_PER_MS);
+	assert_int_equal(sim.timelines[SIM_CLOCK_TSC].idle_stops->stops_for_ps, 20 * PS_PER_MS);
+	load_scenario("tsc-rate-change.json");
+	assert_float_equal(sim_clock_rate_ppm(&sim, SIM_CLOCK_TSC, 120 * PS_PER_S - 1), 0, 0);
+	assert_float_equal(sim_clock_rate_ppm(&sim, SIM_CLOCK_TSC, 120 * PS_PER_S), TSC_CHANGE_PPM, 0);
+}
+
 /* Xen's time leaf (base + 3): subleaf 1's pvclock mul and shift must describe subleaf 0's guest TSC kHz. */
 static void test_xen_time_leaf_scale_describes_its_tsc_khz(void **state)
 {
@@ -2349,6 +2764,14 @@ int main(void)
 		cmocka_unit_test_setup(test_acpi_discover_finds_the_configured_clocks, reset_config),
 		cmocka_unit_test_setup(test_acpi_faults_are_problems_to_acpi_discover, reset_config),
 		cmocka_unit_test_setup(test_q35_fixture_agrees_with_the_default_clocks, reset_config),
+		cmocka_unit_test_setup(test_a_rate_event_changes_its_clock_alone_keeping_its_count, reset_config),
+		cmocka_unit_test_setup(test_a_tsc_rate_event_is_continuous_exact_and_the_clock_pages_follow,
+				       reset_config),
+		cmocka_unit_test_setup(test_several_events_in_any_order_each_take_over_at_their_moment, reset_config),
+		cmocka_unit_test_setup(test_idle_stops_take_their_windows_from_sleeps_alone, reset_config),
+		cmocka_unit_test_setup(test_idle_stops_combine_with_the_state_and_stop_the_lapic_too, reset_config),
+		cmocka_unit_test_setup(test_same_seed_same_run_through_events, reset_config),
+		cmocka_unit_test_setup(test_two_hours_of_hlt_between_samples_cost_one_idle_per_wake, reset_config),
 		cmocka_unit_test_setup(test_a_scenario_without_clocks_is_a_q35_like_machine, reset_config),
 		cmocka_unit_test_setup(test_every_clock_field_loads, reset_config),
 		cmocka_unit_test_setup(test_listed_msrs_read_their_value_and_refuse_writes_unless_writable,
@@ -2384,10 +2807,13 @@ int main(void)
 		cmocka_unit_test_setup(test_every_paravirtual_field_loads, reset_config),
 		cmocka_unit_test_setup(test_paravirtual_defaults_are_honest_and_absence_is_the_default, reset_config),
 		cmocka_unit_test_setup(test_every_idle_field_loads, reset_config),
+		cmocka_unit_test_setup(test_every_event_field_loads, reset_config),
+		cmocka_unit_test_setup(test_at_most_16_events, reset_config),
 		cmocka_unit_test_setup(test_bad_fields_are_one_line_errors_naming_the_field, reset_config),
 		cmocka_unit_test_setup(test_shipped_scenarios_have_tables_that_match_their_clocks, reset_config),
 		cmocka_unit_test_setup(test_shipped_scenarios_have_the_paravirtual_msrs_their_cpuid_advertises,
 				       reset_config),
+		cmocka_unit_test_setup(test_shipped_event_scenarios_change_the_tsc_alone_at_120_s, reset_config),
 		cmocka_unit_test_setup(test_xen_time_leaf_scale_describes_its_tsc_khz, reset_config),
 		cmocka_unit_test_setup(test_every_scenario_in_the_folder_is_shipped_and_loads, reset_config),
 		cmocka_unit_test_setup(test_shipped_scenarios_offer_mwait_states_only_where_cpuid_advertises_them,

@@ -1,0 +1,644 @@
+/* `tscprobe plot`: read a drift watch's CSV strictly, then draw it as SVG that needs nothing but itself. */
+#include "plot.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_sink.h"
+
+/* Usage and input errors alike, as the other commands. */
+#define EXIT_ERROR 2
+#define ERROR_BYTES 512
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char header_start[] = "elapsed_s,";
+static const char column_suffix[] = "_offset_s";
+/* A field is quoted in a message up to this many characters, so the error stays one readable line. */
+#define QUOTED_CHARS 40
+/* The longest number worth reading: the watch writes at most a dozen digits. */
+#define NUMBER_BYTES 64
+/* Files are read whole, in chunks that double from this. */
+#define READ_CHUNK_BYTES (64 * 1024)
+/* No watch comes near it (nine digits of hours are 3.6e12 s); beyond it the tick arithmetic loses its footing. */
+#define PLOT_MAX_MAGNITUDE 1e15
+
+/* ---- reading the CSV ------------------------------------------------------------------------- */
+
+struct csv_reader {
+	const char *source;
+	unsigned line;
+	char *error;
+	size_t error_size;
+};
+
+/* Record "source:line: message" and return -1. */
+static int csv_fail(struct csv_reader *rd, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static int csv_fail(struct csv_reader *rd, const char *format, ...)
+{
+	char message[ERROR_BYTES / 2];
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(message, sizeof(message), format, args);
+	va_end(args);
+	snprintf(rd->error, rd->error_size, "%s:%u: %s", rd->source, rd->line, message);
+	return -1;
+}
+
+/* The next comma-separated field of [*p, end); *p becomes NULL after the last one. */
+static bool next_field(const char **p, const char *end, const char **field, size_t *length)
+{
+	const char *comma;
+
+	if (!*p)
+		return false;
+	comma = memchr(*p, ',', (size_t)(end - *p));
+	*field = *p;
+	*length = (size_t)((comma ? comma : end) - *p);
+	*p = comma ? comma + 1 : NULL;
+	return true;
+}
+
+static int parse_header(struct csv_reader *rd, const char *line, size_t length, struct watch_csv *csv)
+{
+	const size_t suffix = sizeof(column_suffix) - 1, start = sizeof(header_start) - 1;
+	const char *p = line + start, *field;
+	size_t n;
+
+	if (length < start || memcmp(line, header_start, start))
+		return csv_fail(rd, "not a drift watch CSV: the header must start with %s (it starts \"%.*s\")",
+				header_start, (int)(length < QUOTED_CHARS ? length : QUOTED_CHARS), line);
+	for (unsigned column = 2; next_field(&p, line + length, &field, &n); column++) {
+		if (n < suffix || memcmp(field + n - suffix, column_suffix, suffix))
+			return csv_fail(rd, "column %u, \"%.*s\": not a <series>%s column", column,
+					(int)(n < QUOTED_CHARS ? n : QUOTED_CHARS), field, column_suffix);
+		size_t name = n - suffix;
+		if (name == 0)
+			return csv_fail(rd, "column %u: no series name before %s", column, column_suffix);
+		if (name >= sizeof(csv->names[0]))
+			return csv_fail(rd, "column %u: a series name of %zu characters, more than the %zu this tool holds",
+					column, name, sizeof(csv->names[0]) - 1);
+		if (csv->series_count == WATCH_MAX_SERIES)
+			return csv_fail(rd, "more than the %d series a drift watch writes", WATCH_MAX_SERIES);
+		for (unsigned k = 0; k < csv->series_count; k++)
+			if (strlen(csv->names[k]) == name && !memcmp(csv->names[k], field, name))
+				return csv_fail(rd, "column %u: series \"%s\" again (first in column %u)", column,
+						csv->names[k], k + 2);
+		memcpy(csv->names[csv->series_count], field, name);
+		csv->names[csv->series_count++][name] = '\0';
+	}
+	return 0;
+}
+
+/* One field as a finite number; column 0 is elapsed_s, column k the k-th series. */
+static int parse_number(struct csv_reader *rd, const struct watch_csv *csv, unsigned column, const char *field,
+			size_t n, double *value)
+{
+	char text[NUMBER_BYTES], range[48], *end = NULL;
+	const char *problem = "not a number";
+
+	if (n > 0 && n < sizeof(text) && !isspace((unsigned char)field[0])) {
+		memcpy(text, field, n);
+		text[n] = '\0';
+		*value = strtod(text, &end);
+	}
+	if (end == text + n && isfinite(*value) && fabs(*value) <= PLOT_MAX_MAGNITUDE)
+		return 0;
+	if (end == text + n && !isfinite(*value)) {
+		problem = "not a finite number";
+	} else if (end == text + n) {
+		snprintf(range, sizeof(range), "out of range (beyond +/-%g)", PLOT_MAX_MAGNITUDE);
+		problem = range;
+	}
+	return csv_fail(rd, "column %u (%s%s): \"%.*s\" is %s", column + 1, column ? csv->names[column - 1] : "elapsed_s",
+			column ? column_suffix : "", (int)(n < QUOTED_CHARS ? n : QUOTED_CHARS), field, problem);
+}
+
+static int append_row(struct csv_reader *rd, struct watch_csv *csv, const double *row, size_t *capacity)
+{
+	size_t width = 1 + csv->series_count;
+
+	if (csv->rows == *capacity) {
+		size_t more = *capacity ? *capacity * 2 : 256;
+		double *values = realloc(csv->values, more * width * sizeof(double));
+		if (!values)
+			return csv_fail(rd, "out of memory after %zu rows", csv->rows);
+		csv->values = values;
+		*capacity = more;
+	}
+	memcpy(csv->values + csv->rows++ * width, row, width * sizeof(double));
+	return 0;
+}
+
+static int parse_row(struct csv_reader *rd, const char *line, size_t length, struct watch_csv *csv,
+		     size_t *capacity)
+{
+	size_t expected = 1 + csv->series_count, fields = 1, n;
+	double row[1 + WATCH_MAX_SERIES];
+	const char *p = line, *field;
+
+	for (size_t i = 0; i < length; i++)
+		fields += line[i] == ',';
+	if (fields != expected)
+		return csv_fail(rd, "%zu field%s, expected %zu as in the header", fields, fields == 1 ? "" : "s", expected);
+	for (unsigned column = 0; next_field(&p, line + length, &field, &n); column++)
+		if (parse_number(rd, csv, column, field, n, &row[column]))
+			return -1;
+	if (csv->rows && !(row[0] > csv->values[(csv->rows - 1) * expected]))
+		return csv_fail(rd, "elapsed_s %.9g is not after the previous row's %.9g", row[0],
+				csv->values[(csv->rows - 1) * expected]);
+	return append_row(rd, csv, row, capacity);
+}
+
+int watch_csv_parse(const char *text, size_t length, const char *source, struct watch_csv *csv, char *error,
+		    size_t error_size)
+{
+	struct csv_reader rd = {source, 0, error, error_size};
+	const char *p = text, *end = text + length;
+	size_t capacity = 0;
+	int status = 0;
+
+	*csv = (struct watch_csv){0};
+	/* Lines end in \n, or \r\n where a Windows tool saved the file; the last may lack its end. */
+	while (!status && p < end) {
+		const char *newline = memchr(p, '\n', (size_t)(end - p)), *line = p;
+		size_t n = (size_t)((newline ? newline : end) - p);
+
+		p = newline ? newline + 1 : end;
+		rd.line++;
+		if (n && line[n - 1] == '\r')
+			n--;
+		if (memchr(line, '\0', n))
+			status = csv_fail(&rd, "a NUL byte: binary data, not a CSV");
+		else
+			status = rd.line == 1 ? parse_header(&rd, line, n, csv) : parse_row(&rd, line, n, csv, &capacity);
+	}
+	if (!status && csv->rows == 0) {
+		rd.line++; /* where the header or the first sample should be */
+		status = csv_fail(&rd, "%s", rd.line == 1 ? "empty, not a drift watch CSV" : "no samples after the header");
+	}
+	if (status)
+		watch_csv_free(csv);
+	return status;
+}
+
+int watch_csv_read_file(const char *path, struct watch_csv *csv, char *error, size_t error_size)
+{
+	FILE *file = fopen(path, "rb");
+	size_t length = 0, capacity = 0, got;
+	char *text = NULL;
+	int status = -1;
+
+	*csv = (struct watch_csv){0};
+	if (!file) {
+		snprintf(error, error_size, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	do {
+		if (length == capacity) {
+			char *more = realloc(text, capacity ? 2 * capacity : READ_CHUNK_BYTES);
+			if (!more) {
+				snprintf(error, error_size, "%s: out of memory after %zu bytes", path, length);
+				goto done;
+			}
+			text = more;
+			capacity = capacity ? 2 * capacity : READ_CHUNK_BYTES;
+		}
+		got = fread(text + length, 1, capacity - length, file);
+		length += got;
+	} while (got);
+	/* A directory opens but does not read; say so rather than blame the CSV. */
+	if (ferror(file))
+		snprintf(error, error_size, "%s: cannot read: %s", path, strerror(errno));
+	else
+		status = watch_csv_parse(text, length, path, csv, error, error_size);
+done:
+	fclose(file);
+	free(text);
+	return status;
+}
+
+void watch_csv_free(struct watch_csv *csv)
+{
+	free(csv->values);
+	*csv = (struct watch_csv){0};
+}
+
+int plot_choose_series(const struct watch_csv *csv, const char *list, struct plot_settings *settings, char *error,
+		       size_t error_size)
+{
+	const char *p = list, *field;
+	size_t n;
+
+	settings->count = 0;
+	if (!list) {
+		for (unsigned k = 0; k < csv->series_count; k++)
+			settings->series[settings->count++] = k;
+		return 0;
+	}
+	while (next_field(&p, list + strlen(list), &field, &n)) {
+		unsigned k = 0, i = 0;
+
+		while (k < csv->series_count && !(strlen(csv->names[k]) == n && !memcmp(csv->names[k], field, n)))
+			k++;
+		for (; i < settings->count && settings->series[i] != k; i++)
+			;
+		if (k < csv->series_count && i == settings->count) {
+			settings->series[settings->count++] = k;
+			continue;
+		}
+		if (k < csv->series_count) {
+			snprintf(error, error_size, "--series: \"%s\" named twice", csv->names[k]);
+			return -1;
+		}
+		char names[ERROR_BYTES / 2] = "";
+		for (unsigned j = 0; j < csv->series_count; j++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", j ? ", " : "", csv->names[j]);
+		snprintf(error, error_size, "--series: no series \"%.*s\" (the watch has %s)",
+			 (int)(n < QUOTED_CHARS ? n : QUOTED_CHARS), field, names);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- drawing --------------------------------------------------------------------------------- */
+
+/* The canvas: the plot area, room left and below for tick labels and axis titles, the legend on the right. */
+#define SVG_WIDTH 960
+#define PLOT_LEFT 84
+#define PLOT_RIGHT 664
+#define PLOT_TOP 52
+#define PLOT_BOTTOM_MARGIN 56
+#define PLOT_MIN_HEIGHT 480
+#define LEGEND_LEFT 688
+#define LEGEND_ROW 36 /* the series' name, then its final offset */
+/* About this many ticks on each axis: steps of 1, 2 or 5 times a power of ten. */
+#define TARGET_TICKS 6
+/* Tick marks outside the plot area, and the gap from them to their labels. */
+#define TICK_PX 5
+/* An axis spans at least this much of its unit (the smallest unit is the nanosecond). */
+#define AXIS_MIN_SPAN 1e-3
+/* Elapsed time fills the width; offsets get room above and below, so no line runs along the frame. */
+#define ELAPSED_MARGIN 0.0
+#define OFFSET_MARGIN 0.04
+
+struct unit {
+	double seconds;
+	const char *name;
+};
+
+/* Offsets in the largest unit below their magnitude; elapsed time in minutes from 10 min, in hours from 10 h. */
+static const struct unit offset_units[] = {{1, "s"}, {1e-3, "ms"}, {1e-6, "µs"}, {1e-9, "ns"}};
+static const struct unit elapsed_units[] = {{3600, "h"}, {60, "min"}, {1, "s"}};
+#define OFFSET_UNIT_FROM 1.0
+#define ELAPSED_UNIT_FROM 10.0
+
+static const struct unit *pick_unit(const struct unit *units, size_t count, double magnitude, double from)
+{
+	size_t i = 0;
+	while (i + 1 < count && magnitude < from * units[i].seconds)
+		i++;
+	return &units[i];
+}
+
+/* An axis over [lo, hi] with zero, in seconds, shown in a unit, with ticks inside it, drawn from from_px to to_px. */
+struct axis {
+	const struct unit *unit;
+	double lo, hi;     /* in the unit */
+	double step;       /* between ticks, in the unit */
+	long first, count; /* ticks at (first + i) * step, i < count */
+	int decimals;      /* of a tick label */
+	double from_px, to_px;
+};
+
+/* margin: room beyond the data, as a share of its span on each side. */
+static struct axis make_axis(double lo, double hi, double margin, const struct unit *units, size_t unit_count,
+			     double unit_from, double from_px, double to_px)
+{
+	struct axis a = {.from_px = from_px, .to_px = to_px};
+	lo = fmin(lo, 0);
+	hi = fmax(hi, 0);
+	a.unit = pick_unit(units, unit_count, fmax(-lo, hi), unit_from);
+	lo /= a.unit->seconds;
+	hi /= a.unit->seconds;
+	if (hi - lo < AXIS_MIN_SPAN)
+		hi = lo + 1; /* all zero, or under a picosecond: one unit, the line on the axis */
+	a.lo = lo - (hi - lo) * margin;
+	a.hi = hi + (hi - lo) * margin;
+	double raw = (a.hi - a.lo) / TARGET_TICKS, magnitude = pow(10, floor(log10(raw))), r = raw / magnitude;
+	a.step = (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * magnitude;
+	a.first = (long)ceil(a.lo / a.step);
+	a.count = (long)floor(a.hi / a.step) - a.first + 1;
+	a.decimals = a.step >= 1 ? 0 : (int)ceil(-log10(a.step) - 1e-9);
+	return a;
+}
+
+/* Where a value in seconds lies on the axis, in pixels. */
+static double axis_px(const struct axis *a, double seconds)
+{
+	return a->from_px + (seconds / a->unit->seconds - a->lo) / (a->hi - a->lo) * (a->to_px - a->from_px);
+}
+
+/* A number as a person writes it: the minus sign U+2212, no sign for zero. */
+static void write_number(struct sink *out, double value, int decimals)
+{
+	char text[48];
+	format_string(text, sizeof(text), "%.*f", decimals, fabs(value));
+	sink_printf(out, "%s%s", value < 0 && strspn(text, "0.") != strlen(text) ? "−" : "", text);
+}
+
+/* The length of the UTF-8 sequence at p if XML 1.0 allows its character, else 0. */
+static size_t xml_char_length(const unsigned char *p)
+{
+	static const struct {
+		unsigned char mask, lead;
+		size_t length;
+		uint32_t min;
+	} forms[] = {{0x80, 0x00, 1, 0x20}, {0xe0, 0xc0, 2, 0x80}, {0xf0, 0xe0, 3, 0x800}, {0xf8, 0xf0, 4, 0x10000}};
+
+	for (size_t f = 0; f < ARRAY_SIZE(forms); f++) {
+		if ((p[0] & forms[f].mask) != forms[f].lead)
+			continue;
+		uint32_t c = p[0] & (unsigned char)~forms[f].mask;
+		for (size_t i = 1; i < forms[f].length; i++) {
+			if ((p[i] & 0xc0) != 0x80) /* also stops at the NUL */
+				return 0;
+			c = c << 6 | (p[i] & 0x3f);
+		}
+		bool allowed = c >= forms[f].min && c <= 0x10ffff && !(c >= 0xd800 && c <= 0xdfff) && c != 0xfffe &&
+			       c != 0xffff;
+		return allowed ? forms[f].length : 0;
+	}
+	return 0;
+}
+
+/* Text as XML character data: markup escaped; control characters and bytes that are not UTF-8 as '?'. */
+static void write_xml_text(struct sink *out, const char *text)
+{
+	static const char *const escapes[][2] = {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}};
+	const unsigned char *p = (const unsigned char *)text;
+
+	while (*p) {
+		size_t n = xml_char_length(p), e = 0;
+		while (e < ARRAY_SIZE(escapes) && *p != (unsigned char)escapes[e][0][0])
+			e++;
+		if (e < ARRAY_SIZE(escapes))
+			sink_puts(out, escapes[e][1]);
+		else
+			out->write(out, n ? (const char *)p : "?", n ? n : 1);
+		p += n ? n : 1;
+	}
+}
+
+/* Every colour, light and dark; the viewer's prefers-color-scheme picks. Series colours after Okabe and Ito. */
+static const struct themed {
+	const char *selector, *property, *light, *dark;
+} theme[] = {
+	{".bg", "fill", "#ffffff", "#0d1117"},  {"text", "fill", "#1f2328", "#e6edf3"},
+	{".note", "fill", "#59636e", "#9198a1"}, {".axis", "stroke", "#1f2328", "#e6edf3"},
+	{".grid", "stroke", "#d1d9e0", "#30363d"}, {".zero", "stroke", "#818b98", "#656c76"},
+};
+static const struct {
+	const char *light, *dark;
+} palette[] = {
+	{"#0072b2", "#58a6ff"}, {"#d55e00", "#ff7b39"}, {"#009e73", "#3fb950"}, {"#cc79a7", "#f0a0d0"},
+	{"#e69f00", "#ffb84d"}, {"#56b4e9", "#9fd8ff"}, {"#7b3294", "#c297ff"}, {"#8c510a", "#d29b62"},
+	{"#525252", "#b0b0b0"}, {"#b8a400", "#e3d44e"},
+};
+
+static void write_colours(struct sink *out, bool dark)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(theme); i++)
+		sink_printf(out, "%s{%s:%s}", theme[i].selector, theme[i].property, dark ? theme[i].dark : theme[i].light);
+	for (size_t i = 0; i < ARRAY_SIZE(palette); i++)
+		sink_printf(out, ".c%zu{stroke:%s}", i, dark ? palette[i].dark : palette[i].light);
+}
+
+static void write_head(struct sink *out, const struct plot_settings *settings, int height)
+{
+	sink_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	sink_printf(out,
+		    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+		    "role=\"img\" aria-labelledby=\"plot-title\">\n<title id=\"plot-title\">",
+		    SVG_WIDTH, height, SVG_WIDTH, height);
+	write_xml_text(out, settings->title);
+	sink_puts(out, "</title>\n<style>\ntext{font-family:sans-serif;font-size:12px}.title{font-size:15px;font-weight:bold}"
+		       ".note{font-size:11px}.axis,.grid,.zero{stroke-width:1}"
+		       ".series{fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round}"
+		       ".dashed{stroke-dasharray:6 3}\n");
+	write_colours(out, false);
+	sink_puts(out, "\n@media (prefers-color-scheme: dark){");
+	write_colours(out, true);
+	sink_puts(out, "}\n</style>\n");
+	sink_printf(out, "<rect class=\"bg\" width=\"%d\" height=\"%d\"/>\n", SVG_WIDTH, height);
+	sink_printf(out, "<text class=\"title\" x=\"%d\" y=\"%d\">", PLOT_LEFT, PLOT_TOP - 22);
+	write_xml_text(out, settings->title);
+	sink_puts(out, "</text>\n");
+}
+
+/* Grid lines, tick marks and labels of one axis; the grid line at zero stands out. */
+static void write_ticks(struct sink *out, const struct axis *a, bool vertical, double across_from, double across_to)
+{
+	for (long i = 0; i < a->count; i++) {
+		double value = (a->first + i) * a->step;
+		double at = axis_px(a, value * a->unit->seconds);
+		const char *grid = a->first + i == 0 ? "zero" : "grid";
+
+		if (vertical) {
+			sink_printf(out, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", grid, at,
+				    across_from, at, across_to);
+			sink_printf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", at,
+				    across_from, at, across_from + TICK_PX);
+			sink_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", at,
+				    across_from + TICK_PX + 14);
+		} else {
+			sink_printf(out, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", grid,
+				    across_from, at, across_to, at);
+			sink_printf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+				    across_from - TICK_PX, at, across_from, at);
+			sink_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", across_from - TICK_PX - 3,
+				    at + 4);
+		}
+		write_number(out, value, a->decimals);
+		sink_puts(out, "</text>\n");
+	}
+}
+
+static void write_axes(struct sink *out, const struct axis *x, const struct axis *y)
+{
+	double bottom = y->from_px;
+
+	write_ticks(out, x, true, bottom, PLOT_TOP);
+	write_ticks(out, y, false, PLOT_LEFT, PLOT_RIGHT);
+	sink_printf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", PLOT_LEFT, bottom,
+		    PLOT_RIGHT, bottom);
+	sink_printf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%d\"/>\n", PLOT_LEFT, bottom,
+		    PLOT_LEFT, PLOT_TOP);
+	sink_printf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\">elapsed time by the reference (%s)</text>\n",
+		    (PLOT_LEFT + PLOT_RIGHT) / 2, bottom + 44, x->unit->name);
+	sink_printf(out,
+		    "<text transform=\"translate(18 %.1f) rotate(-90)\" text-anchor=\"middle\">offset from the reference "
+		    "(%s)</text>\n",
+		    (PLOT_TOP + bottom) / 2, y->unit->name);
+}
+
+static double sample(const struct watch_csv *csv, size_t row, unsigned column)
+{
+	return csv->values[row * (1 + csv->series_count) + column];
+}
+
+/*
+ * Each row's point; where rows outnumber the pixel columns, only the lowest and highest of each
+ * column, in their order: the same picture, spikes kept, in a file that stays small for any length of watch.
+ */
+static void write_points(struct sink *out, const struct watch_csv *csv, unsigned column, const struct axis *x,
+			 const struct axis *y)
+{
+	for (size_t first = 0, next; first < csv->rows; first = next) {
+		double pixel = floor(axis_px(x, sample(csv, first, 0)));
+		size_t low = first, high = first;
+
+		for (next = first + 1; next < csv->rows && floor(axis_px(x, sample(csv, next, 0))) == pixel; next++) {
+			low = sample(csv, next, column) < sample(csv, low, column) ? next : low;
+			high = sample(csv, next, column) > sample(csv, high, column) ? next : high;
+		}
+		size_t ends[2] = {low < high ? low : high, low < high ? high : low};
+		for (size_t e = 0; e < (low == high ? 1u : 2u); e++)
+			sink_printf(out, "%.1f,%.1f ", axis_px(x, sample(csv, ends[e], 0)),
+				    axis_px(y, sample(csv, ends[e], column)));
+	}
+}
+
+/* An offset in the largest unit below it, to four digits, for the legend. */
+static void write_offset(struct sink *out, double seconds)
+{
+	const struct unit *unit = pick_unit(offset_units, ARRAY_SIZE(offset_units), fabs(seconds), OFFSET_UNIT_FROM);
+	double value = seconds / unit->seconds;
+	int decimals = value == 0 ? 0 : 3 - (int)floor(log10(fabs(value)));
+
+	sink_puts(out, seconds > 0 ? "+" : "");
+	write_number(out, value, decimals < 0 ? 0 : decimals > 3 ? 3 : decimals);
+	sink_printf(out, " %s", unit->name);
+}
+
+static void write_series(struct sink *out, const struct watch_csv *csv, const struct plot_settings *settings,
+			 const struct axis *x, const struct axis *y)
+{
+	for (unsigned i = 0; i < settings->count; i++) {
+		unsigned k = settings->series[i];
+		const char *dashed = i >= ARRAY_SIZE(palette) ? " dashed" : "";
+		double row_y = PLOT_TOP + i * LEGEND_ROW;
+
+		sink_printf(out, "<polyline class=\"series c%zu%s\" points=\"", i % ARRAY_SIZE(palette), dashed);
+		write_points(out, csv, k + 1, x, y);
+		sink_puts(out, "\"><title>");
+		write_xml_text(out, csv->names[k]);
+		sink_puts(out, "</title></polyline>\n");
+
+		sink_printf(out, "<line class=\"series c%zu%s\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>",
+			    i % ARRAY_SIZE(palette), dashed, LEGEND_LEFT, row_y + 8, LEGEND_LEFT + 24, row_y + 8);
+		sink_printf(out, "<text x=\"%d\" y=\"%.1f\">", LEGEND_LEFT + 32, row_y + 12);
+		write_xml_text(out, csv->names[k]);
+		sink_printf(out, "</text><text class=\"note\" x=\"%d\" y=\"%.1f\">final offset ", LEGEND_LEFT + 32,
+			    row_y + 27);
+		write_offset(out, sample(csv, csv->rows - 1, k + 1));
+		sink_puts(out, "</text>\n");
+	}
+}
+
+void plot_write_svg(const struct watch_csv *csv, const struct plot_settings *settings, struct sink *out)
+{
+	int height = PLOT_TOP + (int)settings->count * LEGEND_ROW + PLOT_BOTTOM_MARGIN;
+	double lo = 0, hi = 0;
+
+	height = height > PLOT_MIN_HEIGHT ? height : PLOT_MIN_HEIGHT;
+	for (size_t r = 0; r < csv->rows; r++)
+		for (unsigned i = 0; i < settings->count; i++) {
+			lo = fmin(lo, sample(csv, r, settings->series[i] + 1));
+			hi = fmax(hi, sample(csv, r, settings->series[i] + 1));
+		}
+	struct axis x = make_axis(sample(csv, 0, 0), sample(csv, csv->rows - 1, 0), ELAPSED_MARGIN, elapsed_units,
+				  ARRAY_SIZE(elapsed_units), ELAPSED_UNIT_FROM, PLOT_LEFT, PLOT_RIGHT);
+	struct axis y = make_axis(lo, hi, OFFSET_MARGIN, offset_units, ARRAY_SIZE(offset_units), OFFSET_UNIT_FROM,
+				  height - PLOT_BOTTOM_MARGIN, PLOT_TOP);
+
+	write_head(out, settings, height);
+	write_axes(out, &x, &y);
+	write_series(out, csv, settings, &x, &y);
+	sink_puts(out, "</svg>\n");
+}
+
+/* ---- the command ----------------------------------------------------------------------------- */
+
+static int plot_usage_error(const char *problem)
+{
+	fprintf(stderr, "tscprobe: plot: %s\nusage: tscprobe plot %s\n", problem, PLOT_ARGUMENTS);
+	return EXIT_ERROR;
+}
+
+static int plot_error(const char *error)
+{
+	fprintf(stderr, "tscprobe: %s\n", error);
+	return EXIT_ERROR;
+}
+
+int plot_command(int argc, char **argv)
+{
+	const char *path = NULL, *destination = NULL, *title = NULL, *series = NULL;
+	const struct {
+		const char *name;
+		const char **value;
+	} options[] = {{"-o", &destination}, {"--title", &title}, {"--series", &series}};
+	char error[ERROR_BYTES], default_title[ERROR_BYTES];
+	struct plot_settings settings;
+	struct watch_csv csv;
+	struct output out;
+	int status = 0;
+
+	for (int i = 1; i < argc; i++) {
+		size_t o = 0;
+		while (o < ARRAY_SIZE(options) && strcmp(argv[i], options[o].name))
+			o++;
+		if (o < ARRAY_SIZE(options) && i + 1 == argc) {
+			snprintf(error, sizeof(error), "%s needs a value", argv[i]);
+			return plot_usage_error(error);
+		}
+		if (o < ARRAY_SIZE(options)) {
+			*options[o].value = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(error, sizeof(error), "unknown option %.40s", argv[i]);
+			return plot_usage_error(error);
+		} else if (path) {
+			return plot_usage_error("expected one WATCH.csv");
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path)
+		return plot_usage_error("expected one WATCH.csv");
+
+	if (watch_csv_read_file(path, &csv, error, sizeof(error)))
+		return plot_error(error);
+	if (plot_choose_series(&csv, series, &settings, error, sizeof(error))) {
+		watch_csv_free(&csv);
+		return plot_usage_error(error);
+	}
+	snprintf(default_title, sizeof(default_title), "Drift watch: %s", path);
+	settings.title = title ? title : default_title;
+	/* Parsed whole before a byte is written: a bad file leaves the destination as it was. */
+	if (output_open(&out, destination, error, sizeof(error))) {
+		status = plot_error(error);
+	} else {
+		plot_write_svg(&csv, &settings, &out.out.sink);
+		if (output_close(&out, error, sizeof(error)))
+			status = plot_error(error);
+	}
+	watch_csv_free(&csv);
+	return status;
+}
