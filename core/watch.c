@@ -200,15 +200,12 @@ static void take_sample(struct watch_run *w, double *last_offsets)
 	double t = reference_now(w, &tsc_mid);
 	double tsc_ticks = (double)(tsc_mid - w->tsc_first);
 
+	/* Counters first, close to the reference read; the edge clocks after, as each waits for its tick. */
 	for (unsigned k = 0; k < w->follower_count; k++) {
 		struct follower *f = &w->followers[k];
 		if (!f->source) {
 			last_offsets[k] = tsc_ticks / f->tsc_hz - t;
-		} else if (f->source->sampling == SAMPLING_EDGES) {
-			double offset;
-			if (edge_offset(w, f, &offset))
-				last_offsets[k] = offset;
-		} else {
+		} else if (f->source->sampling != SAMPLING_EDGES) {
 			uint64_t lo = m->rdtsc(m);
 			uint64_t ticks = read_counter(w, f);
 			uint64_t hi = m->rdtsc(m);
@@ -216,6 +213,12 @@ static void take_sample(struct watch_run *w, double *last_offsets)
 			double t_here = t + (double)(lo + (hi - lo) / 2 - tsc_mid) / w->followers[0].tsc_hz;
 			last_offsets[k] = (double)ticks / f->source->nominal_hz - t_here;
 		}
+	}
+	for (unsigned k = 0; k < w->follower_count; k++) {
+		struct follower *f = &w->followers[k];
+		double offset;
+		if (f->source && f->source->sampling == SAMPLING_EDGES && edge_offset(w, f, &offset))
+			last_offsets[k] = offset;
 	}
 	keep(w, t, last_offsets);
 	report->samples++;

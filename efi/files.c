@@ -210,10 +210,12 @@ EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struc
 		volume_text(volume, where, sizeof(where));
 		status = save_on_volume(volume, files, &run);
 		if (!EFI_ERROR(status)) {
+			char watch[32] = "";
+			if (files->csv)
+				format_string(watch, sizeof(watch), "watch-%04u.csv, ", run);
 			sink_printf(log, "Report files: \\tscprobe\\run-%04u.json, run-%04u.txt, %slatest.json, latest.txt\n"
 					 "  on %s%s\n",
-				    run, run, files->csv ? "watch-NNNN.csv, " : "", i == 0 ? "the boot volume " : "another volume ",
-				    where);
+				    run, run, watch, i == 0 ? "the boot volume " : "another volume ", where);
 			files->run = run;
 			break;
 		}

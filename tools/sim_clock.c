@@ -92,10 +92,10 @@ static uint64_t windowed_ps(const struct sim_event *stops, uint64_t to_ps)
 /* The segment at_ps lies in: the last one, for every read after the last event. */
 static inline const struct sim_rate_segment *segment_at(const struct sim_timeline *t, uint64_t at_ps)
 {
-	uint32_t i = t->segment_count - 1;
-	while (i > 0 && t->segments[i].start_ps > at_ps)
-		i--;
-	return &t->segments[i];
+	const struct sim_rate_segment *segment = &t->segments[t->segment_count - 1];
+	while (segment > t->segments && segment->start_ps > at_ps)
+		segment--;
+	return segment;
 }
 
 /* The progress the rate schedule has made by at_ps, idling aside. */
@@ -129,7 +129,8 @@ sim_zs sim_clock_progress(const struct sim *s, enum sim_clock_id id, uint64_t at
 }
 
 /* One division while progress * numerator fits 128 bits (below 2^88 zs, 86 hours, and 2^40 Hz); past that, split so
- * that no product overflows, whatever the progress: the remainder times the numerator stays below 10^21 * 2^64. */
+ * that no product overflows, whatever the progress: the remainder (below 10^21) times any numerator a scenario allows
+ * (10^11 Hz at most) fits. */
 #define SINGLE_DIVISION_MAX_PROGRESS_BITS 88
 #define SINGLE_DIVISION_MAX_NUMERATOR_BITS 40
 
@@ -170,7 +171,8 @@ static uint64_t lost_ps(uint64_t asleep_ps, double rate)
 
 /*
  * The windows stop the clock outright; the rest of the sleep loses what the state's rate takes, spread evenly over
- * it, so that at a constant rate error the loss is exactly lost_ps of its progress per picosecond.
+ * it, so that at a constant rate error the clock loses exactly rest_lost_ps picoseconds' worth of progress. A sleep
+ * lasts at most the 10 s wake interval: the product below stays far inside 128 bits.
  */
 uint64_t sim_clock_idle(struct sim *s, enum sim_clock_id id, uint64_t start_ps, uint64_t wake_ps, double rate)
 {
