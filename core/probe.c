@@ -163,9 +163,11 @@ static void run_idle(struct machine *m, const struct probe_settings *settings, s
 			lapic = &sources[i];
 			lapic_report = ref;
 		}
-		if (!ref->measured || ref->tsc_derived || ref->disagrees || ref->edges || ref->tsc_hz <= 0)
+		if (!ref->measured || ref->tsc_derived || ref->edges || ref->tsc_hz <= 0)
 			continue;
-		if (!best || ref->uncertainty_ppm < best->uncertainty_ppm) {
+		/* The best estimate's clock when it is a counter; else the most precise, even if flagged. */
+		bool estimate = text_equal(ref->name, r->tsc.reference);
+		if (!best || estimate || (!text_equal(best->name, r->tsc.reference) && ref->uncertainty_ppm < best->uncertainty_ppm)) {
 			best = ref;
 			reference = &sources[i];
 		}

@@ -319,16 +319,18 @@ static void summarise(struct watch_run *w, const double *last_offsets)
 	}
 }
 
-/* The most precise independent counter: the watch's reference, as for the idle experiments. */
+/* The watch's reference: the clock the best estimate came from when it is a counter, else the most
+ * precise independent counter (flagged or not: when every clock disagrees, the best still times). */
 static struct time_source *choose_reference(struct probe *p, double *tsc_hz, double *uncertainty_ppm)
 {
 	const struct reference_report *best = NULL;
 	struct time_source *source = NULL;
 	for (unsigned i = 0; i < p->r->reference_count; i++) {
 		const struct reference_report *ref = &p->r->references[i];
-		if (!ref->measured || ref->tsc_derived || ref->disagrees || ref->edges || ref->tsc_hz <= 0)
+		if (!ref->measured || ref->tsc_derived || ref->edges || ref->tsc_hz <= 0)
 			continue;
-		if (!best || ref->uncertainty_ppm < best->uncertainty_ppm)
+		bool estimate = text_equal(ref->name, p->r->tsc.reference);
+		if (!best || estimate || (!text_equal(best->name, p->r->tsc.reference) && ref->uncertainty_ppm < best->uncertainty_ppm))
 			best = ref, source = &p->sources[i];
 	}
 	if (best) {
