@@ -183,14 +183,9 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 	out->reason = NULL;
 }
 
-/* One bracketed read. */
-struct reading {
-	uint64_t lo, raw, hi;
-};
-
-static struct reading read_bracketed(struct machine *m, struct time_source *s)
+struct bracketed_read calib_read_bracketed(struct machine *m, struct time_source *s)
 {
-	struct reading r;
+	struct bracketed_read r;
 	r.lo = m->rdtsc(m);
 	r.raw = s->driver->read(s, m);
 	r.hi = m->rdtsc(m);
@@ -235,7 +230,7 @@ static uint64_t wide_bracket_threshold(struct machine *m, struct time_source *s,
 {
 	uint64_t fastest = UINT64_MAX;
 	for (int i = 0; i < WARMUP_READS; i++) {
-		struct reading r = read_bracketed(m, s);
+		struct bracketed_read r = calib_read_bracketed(m, s);
 		counter_unwrap(u, r.raw);
 		if (r.hi - r.lo < fastest)
 			fastest = r.hi - r.lo;
@@ -261,21 +256,21 @@ static void measure_counter(struct machine *m, struct time_source *s, const stru
 	double tsc_window = c->window_s * c->tsc_hz_hint;
 
 	counter_unwrap_init(&u, s->modulus);
-	struct reading first_read = read_bracketed(m, s);
+	struct bracketed_read first_read = calib_read_bracketed(m, s);
 	counter_unwrap(&u, first_read.raw);
 	uint64_t threshold = wide_bracket_threshold(m, s, &u);
-	struct reading last = read_bracketed(m, s);
+	struct bracketed_read last = calib_read_bracketed(m, s);
 	uint64_t first = counter_unwrap(&u, last.raw);
 	/* TSC ticks per reference tick, roughly: from the warm-up, then from the samples so far. */
 	double rough_ratio = first ? (double)(last.lo - first_read.lo) / (double)first : 0;
 	limits_init(&l, m, c, c->window_s, (uint64_t)(c->window_s * 1e6 / spacing_us + 1) * (RETRIES_PER_SAMPLE + 1) * 4);
 
 	for (;;) {
-		struct reading r;
+		struct bracketed_read r;
 		uint64_t ticks = 0;
 		bool narrow = false;
 		for (int retry = 0; retry <= RETRIES_PER_SAMPLE && !narrow; retry++) {
-			r = read_bracketed(m, s);
+			r = calib_read_bracketed(m, s);
 			double expected = rough_ratio > 0 ? (double)(r.lo - last.lo) / rough_ratio : 0;
 			ticks = counter_unwrap_expecting(&u, r.raw, expected) - first;
 			last = r;
@@ -327,10 +322,10 @@ static void measure_edges(struct machine *m, struct time_source *s, const struct
 		threshold = slow_edge;
 	limits_init(&l, m, c, window_s, (uint64_t)(window_s * EDGE_POLLS_PER_S_MAX));
 
-	struct reading before = read_bracketed(m, s);
+	struct bracketed_read before = calib_read_bracketed(m, s);
 	uint64_t before_ticks = counter_unwrap(&u, before.raw);
 	while (n < edges_wanted && n < CALIB_MAX_SAMPLES) {
-		struct reading now = read_bracketed(m, s);
+		struct bracketed_read now = calib_read_bracketed(m, s);
 		uint64_t ticks = counter_unwrap(&u, now.raw);
 		if (limits_passed(&l, now.hi)) {
 			out->reason = n > 0 ? "the clock stopped ticking during the window"

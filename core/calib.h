@@ -12,6 +12,12 @@ struct calib_sample {
 	uint64_t tsc_lo, tsc_hi;
 };
 
+/* One reference read between two TSC reads: the reference held raw somewhere in [lo, hi]. */
+struct bracketed_read {
+	uint64_t lo, raw, hi;
+};
+struct bracketed_read calib_read_bracketed(struct machine *m, struct time_source *s);
+
 struct calib_config {
 	double window_s;         /* counter sources: reference time to measure over */
 	double edge_window_s;    /* edge sources (RTC, UEFI time): at least this long, whole seconds */

@@ -50,19 +50,6 @@ const char *idle_lapic_word(const struct idle_run *run)
 	return run->lapic_measured ? loss_word(run->lapic_lost_ppm, run->lapic_uncertainty_ppm) : "not measured";
 }
 
-struct bracketed {
-	uint64_t lo, raw, hi;
-};
-
-static struct bracketed read_bracketed(struct machine *m, struct time_source *s)
-{
-	struct bracketed b;
-	b.lo = m->rdtsc(m);
-	b.raw = s->driver->read(s, m);
-	b.hi = m->rdtsc(m);
-	return b;
-}
-
 static struct idle_run *new_run(struct idle_report *idle, enum idle_kind kind, uint32_t hint, const char *cstate)
 {
 	if (idle->run_count == IDLE_MAX_RUNS) {
@@ -94,7 +81,7 @@ static bool measure(const struct idle_context *c, struct idle_run *run, uint32_t
 	run->requested_us = requested_us;
 	counter_unwrap_init(&unwrap, ref->modulus);
 	uint64_t lapic_before = c->lapic ? c->lapic->driver->read(c->lapic, m) : 0;
-	struct bracketed before = read_bracketed(m, ref);
+	struct bracketed_read before = calib_read_bracketed(m, ref);
 	counter_unwrap(&unwrap, before.raw);
 	while (ticks < target) {
 		if (run->kind != IDLE_KIND_BUSY) {
@@ -112,7 +99,7 @@ static bool measure(const struct idle_context *c, struct idle_run *run, uint32_t
 			return false;
 		}
 	}
-	struct bracketed after = read_bracketed(m, ref);
+	struct bracketed_read after = calib_read_bracketed(m, ref);
 	ticks = counter_unwrap(&unwrap, after.raw);
 	uint64_t lapic_after = c->lapic ? c->lapic->driver->read(c->lapic, m) : 0;
 
