@@ -192,6 +192,21 @@ struct bracketed_read calib_read_bracketed(struct machine *m, struct time_source
 	return r;
 }
 
+/*
+ * The TSC never runs backwards on sound hardware: a read that starts before the one before it ended is a step
+ * back (a host rewriting the TSC), and no figure taken across it means anything, so the measurement ends.
+ */
+static bool tsc_stepped_back(const struct bracketed_read *before, const struct bracketed_read *now,
+			     struct calib_result *out)
+{
+	uint64_t latest = before->hi;
+	if (now->lo >= latest && now->hi >= now->lo)
+		return false;
+	out->tsc_backward_ticks = latest - (now->lo < now->hi ? now->lo : now->hi);
+	out->reason = "the TSC went backwards during the measurement";
+	return true;
+}
+
 /* Bounds shared by both sampling loops: an iteration cap, a TSC deadline and a firmware-stall deadline. */
 struct limits {
 	uint64_t tsc_start, tsc_deadline_ticks;
@@ -271,6 +286,8 @@ static void measure_counter(struct machine *m, struct time_source *s, const stru
 		bool narrow = false;
 		for (int retry = 0; retry <= RETRIES_PER_SAMPLE && !narrow; retry++) {
 			r = calib_read_bracketed(m, s);
+			if (tsc_stepped_back(&last, &r, out))
+				return;
 			double expected = rough_ratio > 0 ? (double)(r.lo - last.lo) / rough_ratio : 0;
 			ticks = counter_unwrap_expecting(&u, r.raw, expected) - first;
 			last = r;
@@ -326,6 +343,8 @@ static void measure_edges(struct machine *m, struct time_source *s, const struct
 	uint64_t before_ticks = counter_unwrap(&u, before.raw);
 	while (n < edges_wanted && n < CALIB_MAX_SAMPLES) {
 		struct bracketed_read now = calib_read_bracketed(m, s);
+		if (tsc_stepped_back(&before, &now, out))
+			return;
 		uint64_t ticks = counter_unwrap(&u, now.raw);
 		if (limits_passed(&l, now.hi)) {
 			out->reason = n > 0 ? "the clock stopped ticking during the window"

@@ -38,6 +38,7 @@ struct calib_result {
 	uint32_t backward_steps; /* readings behind the one before (seen by the unwrap) */
 	uint32_t gaps_bridged; /* reads more than half a counter period apart, completed using the TSC */
 	uint32_t jumps_backward, jumps_forward; /* steps the reference took that the TSC did not (seen by the fit) */
+	uint64_t tsc_backward_ticks; /* how far the TSC stepped back, which ended the measurement; 0 if it never did */
 };
 
 /* Measure the TSC against s (probed and available). Bounded: deadlines on two clocks and an iteration cap. */

@@ -55,7 +55,8 @@ void crosscheck_run(struct report *r)
 			    (!best || r->references[i].uncertainty_ppm < best->uncertainty_ppm))
 				best = &r->references[i];
 
-	r->tsc = (struct tsc_estimate){0};
+	r->tsc = (struct tsc_estimate){.backward_steps = r->tsc.backward_steps,
+				       .largest_backward_step_ticks = r->tsc.largest_backward_step_ticks};
 	if (!best)
 		return;
 	r->tsc.valid = true;

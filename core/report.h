@@ -119,6 +119,9 @@ struct tsc_estimate {
 	bool valid;
 	double hz, uncertainty_ppm;
 	char reference[REPORT_NAME_BYTES];
+	/* Times the TSC was seen to step back (each ended a measurement, measured again), and the largest step. */
+	uint32_t backward_steps;
+	uint64_t largest_backward_step_ticks;
 };
 
 struct report {

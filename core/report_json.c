@@ -244,6 +244,8 @@ static void write_measurements(struct json_writer *w, const struct report *r)
 		jw_string(w, "reference", r->tsc.reference);
 	else
 		jw_null(w, "reference");
+	jw_uint(w, "backward_steps", r->tsc.backward_steps);
+	jw_uint(w, "largest_backward_step_ticks", r->tsc.largest_backward_step_ticks);
 	jw_close(w);
 
 	jw_array(w, "cross_checks");

@@ -111,6 +111,18 @@ static void claim_verdict(struct report *r, const struct claim *c)
 static void measurement_verdicts(struct report *r)
 {
 	struct verdict *v;
+	if (r->tsc.backward_steps && (v = add(r, "tsc.backwards", SEVERITY_FAIL))) {
+		char step[48];
+		unsigned long long ticks = (unsigned long long)r->tsc.largest_backward_step_ticks;
+		if (r->tsc.valid)
+			format_string(step, sizeof(step), "%llu ticks (%.3f ms)", ticks, (double)ticks / r->tsc.hz * 1e3);
+		else
+			format_string(step, sizeof(step), "%llu ticks", ticks);
+		format_string(v->message, sizeof(v->message),
+			      "The TSC went backwards %u time%s, by at least %s: it is not monotonic, so time read from it "
+			      "runs backwards (each measurement it interrupted was taken again)",
+			      r->tsc.backward_steps, r->tsc.backward_steps == 1 ? "" : "s", step);
+	}
 	if (!r->tsc.valid) {
 		if ((v = add(r, "tsc.unmeasured", SEVERITY_WARN)))
 			text_copy(v->message, sizeof(v->message),

@@ -475,6 +475,8 @@ static const struct field tsc_fields[] = {
 	FIELD(FIELD_DOUBLE, struct tsc_estimate, hz, "measured_hz"),
 	FIELD(FIELD_DOUBLE, struct tsc_estimate, uncertainty_ppm, "uncertainty_ppm"),
 	FIELD(FIELD_TEXT, struct tsc_estimate, reference, "reference"),
+	FIELD(FIELD_UINT, struct tsc_estimate, backward_steps, "backward_steps"),
+	FIELD(FIELD_UINT, struct tsc_estimate, largest_backward_step_ticks, "largest_backward_step_ticks"),
 };
 
 static const struct field cross_check_fields[] = {

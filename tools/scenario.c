@@ -974,13 +974,23 @@ static bool event_members(struct loader *l, const json_t *item, const char *wher
 	return true;
 }
 
-/* {"at_s", "clock", "rate_ppm"}: a rate change; {"clock", "stops_every_s", "for_s", "from_s"?}: idle stops. */
+/* The largest TSC step a scenario may make: an hour at 10^11 Hz, far beyond any real one. */
+#define MAX_STEP_TICKS 360000000000000.0
+
+/*
+ * {"at_s", "clock", "rate_ppm"}: a rate change; {"at_s", "clock": "tsc", "step_ticks"}: a TSC step;
+ * {"clock", "stops_every_s", "for_s", "from_s"?}: idle stops.
+ */
 static bool load_event(struct loader *l, const json_t *item, const char *where, struct sim_event *e)
 {
-	static const char *const members[] = {"at_s", "clock", "rate_ppm", "stops_every_s", "for_s", "from_s", NULL};
+	static const char *const members[] = {"at_s",	"clock",  "rate_ppm", "step_ticks",
+					      "stops_every_s", "for_s", "from_s",   NULL};
 	static const char *const rate_members[] = {"rate_ppm", "at_s", NULL};
+	static const char *const step_members[] = {"step_ticks", "at_s", NULL};
+	static const char *const not_rate[] = {"step_ticks", "stops_every_s", "for_s", "from_s", NULL};
+	static const char *const not_step[] = {"rate_ppm", "stops_every_s", "for_s", "from_s", NULL};
 	static const char *const stops_members[] = {"stops_every_s", "for_s", NULL};
-	static const char *const stops_only[] = {"stops_every_s", "for_s", "from_s", NULL};
+	static const char *const not_stops[] = {"rate_ppm", "step_ticks", "at_s", NULL};
 	unsigned clock = 0;
 
 	*e = (struct sim_event){0};
@@ -993,14 +1003,28 @@ static bool load_event(struct loader *l, const json_t *item, const char *where, 
 	e->clock = (enum sim_clock_id)clock;
 	if (!clock_present(l->config, e->clock))
 		return fail(l, "%s.clock: the scenario has no %s", where, CLOCK_NAMES[clock]);
+	if (json_object_get(item, "step_ticks")) {
+		double step = 0;
+		e->kind = SIM_EVENT_STEP;
+		if (!event_members(l, item, where, step_members, not_step) ||
+		    !member_ps(l, item, "at_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps) ||
+		    !member_number(l, item, "step_ticks", where, -MAX_STEP_TICKS, MAX_STEP_TICKS, &step))
+			return false;
+		if (e->clock != SIM_CLOCK_TSC)
+			return fail(l, "%s.clock: only the tsc steps (a counter's own \"fault\" makes it step back)", where);
+		if (step == 0 || step != (double)(int64_t)step)
+			return fail(l, "%s.step_ticks: expected a whole number of ticks other than 0", where);
+		e->step_ticks = (int64_t)step;
+		return true;
+	}
 	if (!json_object_get(item, "stops_every_s")) {
 		e->kind = SIM_EVENT_RATE;
-		return event_members(l, item, where, rate_members, stops_only) &&
+		return event_members(l, item, where, rate_members, not_rate) &&
 		       member_ps(l, item, "at_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps) &&
 		       member_rate(l, item, where, &e->rate_ppm);
 	}
 	e->kind = SIM_EVENT_IDLE_STOPS;
-	if (!event_members(l, item, where, stops_members, rate_members) ||
+	if (!event_members(l, item, where, stops_members, not_stops) ||
 	    !member_ps(l, item, "stops_every_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->stops_every_ps) ||
 	    !member_ps(l, item, "for_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->stops_for_ps) ||
 	    !member_ps(l, item, "from_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps))
@@ -1022,8 +1046,8 @@ static bool event_consistent(struct loader *l, const struct sim_event *e, const 
 		if (e->kind == SIM_EVENT_IDLE_STOPS)
 			return fail(l, "%s: %s already stops in idle (events[%u])", where, CLOCK_NAMES[e->clock], i);
 		if (other->at_ps == e->at_ps)
-			return fail(l, "%s: %s already changes rate then (events[%u])", where, CLOCK_NAMES[e->clock],
-				    i);
+			return fail(l, "%s: %s already %s then (events[%u])", where, CLOCK_NAMES[e->clock],
+				    e->kind == SIM_EVENT_STEP ? "steps" : "changes rate", i);
 	}
 	return true;
 }

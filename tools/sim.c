@@ -197,7 +197,16 @@ static void sim_cpuid(struct machine *m, uint32_t leaf, uint32_t subleaf, struct
 uint64_t sim_tsc_at(const struct sim *s, uint64_t at_ps)
 {
 	struct sim_clock tsc = sim_clock_hz(s->config->tsc_hz, SIM_CLOCK_TSC);
-	return sim_clock_ticks(&tsc, sim_clock_progress(s, SIM_CLOCK_TSC, at_ps));
+	uint64_t ticks = sim_clock_ticks(&tsc, sim_clock_progress(s, SIM_CLOCK_TSC, at_ps));
+	/* Steps that have happened by at_ps; a step back never takes the TSC below 0. */
+	for (uint32_t i = 0; i < s->config->event_count; i++) {
+		const struct sim_event *e = &s->config->events[i];
+		if (e->kind != SIM_EVENT_STEP || e->at_ps > at_ps)
+			continue;
+		uint64_t size = e->step_ticks < 0 ? (uint64_t)-e->step_ticks : (uint64_t)e->step_ticks;
+		ticks = e->step_ticks >= 0 ? ticks + size : ticks > size ? ticks - size : 0;
+	}
+	return ticks;
 }
 
 static uint64_t sim_rdtsc(struct machine *m)

@@ -252,6 +252,7 @@ enum sim_event_kind {
 	SIM_EVENT_RATE,       /* from at_ps on, the clock runs at nominal * (1 + rate_ppm / 1e6), replacing its rate */
 	SIM_EVENT_IDLE_STOPS, /* from at_ps on, the clock stands still for stops_for_ps of every stops_every_ps while
 			       * the CPU sleeps in an idle call */
+	SIM_EVENT_STEP,       /* at at_ps the TSC jumps by step_ticks (backwards when negative), once */
 };
 
 /* Something that happens to one clock at a moment of virtual time: the scenario's "events". */
@@ -261,6 +262,7 @@ struct sim_event {
 	uint64_t at_ps; /* a rate change's moment; idle stops: the start of the first stop window */
 	double rate_ppm;
 	uint64_t stops_every_ps, stops_for_ps;
+	int64_t step_ticks;
 };
 
 #define SIM_MAX_EVENTS 16

@@ -74,7 +74,7 @@ void sim_timelines_init(struct sim *s)
 		struct sim_timeline *t = &s->timelines[order[i]->clock];
 		if (order[i]->kind == SIM_EVENT_RATE)
 			add_segment(t, order[i]->at_ps, order[i]->rate_ppm);
-		else
+		else if (order[i]->kind == SIM_EVENT_IDLE_STOPS)
 			t->idle_stops = order[i];
 	}
 }

@@ -1955,6 +1955,24 @@ static void test_a_tsc_rate_event_is_continuous_exact_and_the_clock_pages_follow
 	assert_int_equal(rdmsr_ok(HV_MSR_TIME_REF_COUNT), later / 100000); /* 100 ns units */
 }
 
+/* A TSC step happens once, at its moment, and the TSC counts on at its rate; a step back stops at 0. */
+static void test_a_tsc_step_jumps_once_and_never_below_zero(void **state)
+{
+	(void)state;
+	config.rdtsc_cost_ps = 0;
+	add_event((struct sim_event){.kind = SIM_EVENT_STEP, .clock = SIM_CLOCK_TSC, .at_ps = PS_PER_S,
+				     .step_ticks = -500000000});
+	add_event((struct sim_event){.kind = SIM_EVENT_STEP, .clock = SIM_CLOCK_TSC, .at_ps = 3 * PS_PER_S,
+				     .step_ticks = -10000000000});
+	start();
+	assert_int_equal(sim_tsc_at(&sim, PS_PER_S - 1), 1999999999ull);
+	assert_int_equal(sim_tsc_at(&sim, PS_PER_S), 1500000000ull);
+	assert_int_equal(sim_tsc_at(&sim, 2 * PS_PER_S), 3500000000ull); /* counting on at 2 GHz */
+	assert_int_equal(sim_tsc_at(&sim, 3 * PS_PER_S), 0);             /* 5.5e9 - 1e10: held at 0 */
+	sim.now_ps = 3 * PS_PER_S + PS_PER_S / 2;
+	assert_int_equal(m->rdtsc(m), 0); /* the clamp holds while the steps outweigh the count */
+}
+
 /* Events listed out of order each take over at their moment; an event at 0 replaces the power-on rate. */
 static void test_several_events_in_any_order_each_take_over_at_their_moment(void **state)
 {
@@ -2395,6 +2413,18 @@ static const struct bad_field_case {
 	{"\"events\": [{\"clock\": \"tsc\", \"stops_every_s\": 1, \"for_s\": 0.5},"
 	 " {\"clock\": \"tsc\", \"stops_every_s\": 2, \"for_s\": 0.5, \"from_s\": 9}]",
 	 "events[1]: tsc already stops in idle (events[0])"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"pit\", \"step_ticks\": -5}]",
+	 "events[0].clock: only the tsc steps"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\", \"step_ticks\": 0}]",
+	 "events[0].step_ticks: expected a whole number of ticks other than 0"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\", \"step_ticks\": 2.5}]",
+	 "events[0].step_ticks: expected a whole number"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\", \"step_ticks\": -5, \"rate_ppm\": 1}]",
+	 "events[0].rate_ppm: not with \"step_ticks\""},
+	{"\"events\": [{\"clock\": \"tsc\", \"step_ticks\": -5}]", "events[0].at_s: required"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\", \"step_ticks\": -5},"
+	 " {\"at_s\": 1, \"clock\": \"tsc\", \"step_ticks\": 7}]",
+	 "events[1]: tsc already steps then (events[0])"},
 };
 
 static void test_bad_fields_are_one_line_errors_naming_the_field(void **state)
@@ -2443,6 +2473,12 @@ static void test_every_event_field_loads(void **state)
 	assert_int_equal(e[3].at_ps, 0); /* from_s: 0 */
 	assert_int_equal(e[3].stops_for_ps, e[3].stops_every_ps); /* a window may fill its period */
 	assert_int_equal(e[4].at_ps, 60 * PS_PER_S);
+	assert_true(scenario_load_string("{\"schema\": \"tscprobe-scenario/1\", \"events\": "
+					 "[{\"at_s\": 0.5, \"clock\": \"tsc\", \"step_ticks\": -3000}]}",
+					 &config, error, sizeof(error)));
+	assert_int_equal(e[0].kind, SIM_EVENT_STEP);
+	assert_int_equal(e[0].at_ps, 500 * PS_PER_MS);
+	assert_int_equal(e[0].step_ticks, -3000);
 
 	assert_true(scenario_load_string("{\"schema\": \"tscprobe-scenario/1\"}", &config, error, sizeof(error)));
 	assert_int_equal(config.event_count, 0);
@@ -2768,6 +2804,7 @@ int main(void)
 		cmocka_unit_test_setup(test_a_rate_event_changes_its_clock_alone_keeping_its_count, reset_config),
 		cmocka_unit_test_setup(test_a_tsc_rate_event_is_continuous_exact_and_the_clock_pages_follow,
 				       reset_config),
+		cmocka_unit_test_setup(test_a_tsc_step_jumps_once_and_never_below_zero, reset_config),
 		cmocka_unit_test_setup(test_several_events_in_any_order_each_take_over_at_their_moment, reset_config),
 		cmocka_unit_test_setup(test_idle_stops_take_their_windows_from_sleeps_alone, reset_config),
 		cmocka_unit_test_setup(test_idle_stops_combine_with_the_state_and_stop_the_lapic_too, reset_config),

@@ -1,0 +1,215 @@
+/*
+ * A machine that lies or breaks, through the whole probe: each fault becomes a finding in the report within
+ * bounded virtual time, never a hang or a crash; the report is complete (its JSON reads back); and the machine
+ * is left as found.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "report_read.h"
+#include "scenario.h"
+
+/* Every fault below ends well within this much virtual time: a few windows' deadlines, not forever. */
+#define FAULT_RUN_MAX_S 60.0
+#define REPORT_JSON_BYTES (1u << 20)
+
+static struct sim_config config;
+static struct sim sim;
+static struct report report, read_back;
+static char json[REPORT_JSON_BYTES];
+
+/* A KVM guest with kvmclock on a q35-like machine; `extra` adds or overrides top-level members. */
+static void load(const char *extra)
+{
+	char text[4096], error[256];
+	snprintf(text, sizeof(text),
+		 "{\"schema\": \"tscprobe-scenario/1\", \"tsc_hz\": 2000000000,"
+		 " \"cpu\": {\"vendor\": \"AuthenticAMD\", \"features\": [\"tsc\", \"hypervisor\"]},"
+		 " \"hypervisors\": [{\"base\": \"0x40000000\", \"signature\": \"KVMKVMKVM\\\\0\\\\0\\\\0\","
+		 "   \"max_leaf\": \"0x40000001\", \"leaves\": [{\"leaf\": \"0x40000001\", \"eax\": \"0x01000009\"}]}],"
+		 " \"kvmclock\": {\"msrs\": \"both\", \"stable\": true}"
+		 "%s%s}",
+		 *extra ? ", " : "", extra);
+	if (!scenario_load_string(text, &config, error, sizeof(error)))
+		fail_msg("scenario: %s", error);
+}
+
+struct device_state {
+	uint64_t hpet_conf;
+	uint8_t port61;
+	struct sim_lapic_state lapic;
+};
+
+static struct device_state device_state(void)
+{
+	return (struct device_state){sim.hpet.gen_conf, sim.pit.port61, sim.lapic};
+}
+
+static void run_probe(const char *fault)
+{
+	struct probe_settings settings;
+	char error[256];
+
+	probe_defaults(&settings, "test");
+	settings.window_s = 0.2;
+	settings.edge_window_s = 2;
+	settings.idle.durations_us[0] = 10000;
+	settings.idle.duration_count = 1;
+	settings.idle.repeats = 1;
+	sim_init(&sim, &config);
+	struct device_state before = device_state();
+	probe_run(&sim.machine, &settings, &report);
+
+	if (sim_now_seconds(&sim) > FAULT_RUN_MAX_S)
+		fail_msg("%s: the probe took %.0f s of virtual time", fault, sim_now_seconds(&sim));
+	struct device_state after = device_state();
+	if (after.hpet_conf != before.hpet_conf || after.port61 != before.port61 ||
+	    after.lapic.lvt_timer != before.lapic.lvt_timer || after.lapic.initial_count != before.lapic.initial_count ||
+	    after.lapic.divide_config != before.lapic.divide_config)
+		fail_msg("%s: a device was not left as found", fault);
+	if (sim.kvmclock.system_time_msr != 0 || sim.hyperv.reference_tsc_msr != 0)
+		fail_msg("%s: a clock page was left enabled", fault);
+
+	struct buffer_sink out;
+	buffer_sink_init(&out, json, sizeof(json));
+	report_write_json(&report, &out.sink);
+	if (out.truncated || report_read_string(json, strlen(json), &read_back, error, sizeof(error)))
+		fail_msg("%s: the report does not read back: %s", fault, out.truncated ? "truncated" : error);
+}
+
+static const struct reference_report *reference(const char *name)
+{
+	for (unsigned i = 0; i < report.reference_count; i++)
+		if (!strcmp(report.references[i].name, name))
+			return &report.references[i];
+	fail_msg("no reference %s", name);
+	return NULL;
+}
+
+static bool has_finding(const struct reference_report *r, const char *text)
+{
+	for (unsigned i = 0; i < r->finding_count; i++)
+		if (strstr(r->findings[i], text))
+			return true;
+	return false;
+}
+
+static const struct verdict *verdict(const char *id)
+{
+	for (unsigned i = 0; i < report.verdict_count; i++)
+		if (!strcmp(report.verdicts[i].id, id))
+			return &report.verdicts[i];
+	return NULL;
+}
+
+/* What a broken reference clock must become: its reason, or a finding, and the others still give the answer. */
+struct clock_fault {
+	const char *scenario; /* top-level members */
+	const char *reference;
+	const char *reason;  /* the start of its reason, or NULL */
+	const char *finding; /* part of one of its findings, or NULL */
+};
+
+static void test_broken_clocks_are_findings_and_the_tsc_is_still_measured(void **state)
+{
+	static const struct clock_fault faults[] = {
+		{"\"clocks\": {\"pm_timer\": {\"fault\": \"stuck\"}}", "acpi_pm", "the counter did not move", NULL},
+		{"\"clocks\": {\"hpet\": {\"fault\": \"all_ones\"}}", "hpet", "its registers read all ones", NULL},
+		{"\"clocks\": {\"rtc\": {\"fault\": \"uip_stuck\"}}", "rtc", "the clock never ticked",
+		 "update-in-progress flag stayed set"},
+		{"\"kvmclock\": {\"msrs\": \"both\", \"fault\": \"version_stuck_odd\"}", "kvmclock",
+		 "its page's version stayed odd", NULL},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		const struct clock_fault *f = &faults[i];
+		load(f->scenario);
+		run_probe(f->scenario);
+		const struct reference_report *r = reference(f->reference);
+		if (r->measured || (f->reason && strncmp(r->reason, f->reason, strlen(f->reason))))
+			fail_msg("%s: %s measured=%d, reason \"%s\", expected \"%s...\"", f->scenario, f->reference,
+				 r->measured, r->reason, f->reason);
+		if (f->finding && !has_finding(r, f->finding))
+			fail_msg("%s: no finding \"%s\"", f->scenario, f->finding);
+		assert_true(report.tsc.valid);
+		assert_true(fabs(report.tsc.hz / 2e9 - 1) * 1e6 <= report.tsc.uncertainty_ppm + 1);
+	}
+}
+
+/* A host that rewrites the TSC mid-run: the step is a failing verdict, the interrupted measurement is taken again. */
+static void test_a_tsc_that_goes_backwards_fails_and_is_measured_around(void **state)
+{
+	(void)state;
+	load("\"events\": [{\"at_s\": 0.3, \"clock\": \"tsc\", \"step_ticks\": -4000000}]");
+	run_probe("TSC step back");
+	assert_int_equal(report.tsc.backward_steps, 1);
+	/* Measured from the read before to the read after: at most the step, at least the part no read straddles. */
+	assert_true(report.tsc.largest_backward_step_ticks > 0 && report.tsc.largest_backward_step_ticks <= 4000000);
+	const struct verdict *v = verdict("tsc.backwards");
+	assert_non_null(v);
+	assert_int_equal(v->severity, SEVERITY_FAIL);
+	unsigned interrupted = 0;
+	for (unsigned i = 0; i < report.reference_count; i++)
+		interrupted += has_finding(&report.references[i], "the TSC went backwards");
+	assert_int_equal(interrupted, 1);
+	/* Every figure the probe kept was taken on one side of the step: all agree with the truth. */
+	for (unsigned i = 0; i < report.reference_count; i++) {
+		const struct reference_report *r = &report.references[i];
+		if (r->measured && r->tsc_hz > 0 && fabs(r->tsc_hz / 2e9 - 1) * 1e6 > r->uncertainty_ppm + 1)
+			fail_msg("%s: %.3f MHz +/- %.3f ppm after the step", r->name, r->tsc_hz / 1e6, r->uncertainty_ppm);
+	}
+	assert_int_equal(read_back.tsc.backward_steps, 1);
+	assert_true(read_back.tsc.largest_backward_step_ticks == report.tsc.largest_backward_step_ticks);
+}
+
+/* An MSR that faults although CPUID advertises it: a recorded fault, no claim from it, and the run goes on. */
+static void test_a_faulting_msr_is_recorded_and_the_run_goes_on(void **state)
+{
+	(void)state;
+	load("\"msr_faults\": [\"0x4b564d01\", \"0x12\"]");
+	run_probe("kvmclock MSRs fault");
+	bool recorded = false;
+	for (unsigned i = 0; i < report.fault_count; i++)
+		recorded |= report.faults[i].msr == 0x4b564d01;
+	assert_true(recorded);
+	for (unsigned i = 0; i < report.claim_count; i++)
+		assert_string_not_equal(report.claims[i].source, "kvmclock");
+	assert_false(reference("kvmclock")->measured);
+	assert_true(report.tsc.valid);
+	assert_non_null(verdict("tsc.measured"));
+}
+
+/* A base that claims 0xFFFF leaves is reported as such and never walked: no read beyond a sane block. */
+static void test_a_base_claiming_0xffff_leaves_is_reported_not_walked(void **state)
+{
+	(void)state;
+	load("\"hypervisors\": [{\"base\": \"0x40000000\", \"signature\": \"KVMKVMKVM\\\\0\\\\0\\\\0\","
+	     " \"max_leaf\": \"0x4000ffff\"}]");
+	run_probe("max leaf 0x4000ffff");
+	assert_true(report.hv.count >= 1);
+	assert_int_equal(report.hv.bases[0].max_leaf, 0x4000ffff);
+	assert_int_equal(report.hv.bases[0].range, HV_RANGE_BEYOND_BLOCK);
+	assert_int_equal(report.hv.bases[0].timing, HV_TIMING_NOT_OFFERED);
+	assert_int_equal(sim.trace.cpuid_beyond_max, 0);
+	/* The scan visits each 0x100 block once, the garbage base's leaves not at all: far below 0xFFFF calls. */
+	assert_true(sim.trace.cpuid_calls < 2000);
+	assert_true(report.tsc.valid);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_broken_clocks_are_findings_and_the_tsc_is_still_measured),
+		cmocka_unit_test(test_a_tsc_that_goes_backwards_fails_and_is_measured_around),
+		cmocka_unit_test(test_a_faulting_msr_is_recorded_and_the_run_goes_on),
+		cmocka_unit_test(test_a_base_claiming_0xffff_leaves_is_reported_not_walked),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
