@@ -2,6 +2,7 @@
 #include "calib.h"
 
 #include "counter.h"
+#include "numeric.h"
 
 /*
  * Reads slower than this multiple of the fastest warm-up read were interrupted by something
@@ -31,38 +32,6 @@
 /* Three standard errors: a stated uncertainty that the truth falls inside 99.7 % of the time. */
 #define COVERAGE_FACTOR 3.0
 
-static double absolute(double x)
-{
-	return x < 0 ? -x : x;
-}
-
-static double square_root(double x)
-{
-	return x > 0 ? __builtin_sqrt(x) : 0;
-}
-
-static void sort_ticks(uint64_t *v, uint32_t n)
-{
-	for (uint32_t i = 1; i < n; i++) {
-		uint64_t key = v[i];
-		uint32_t j = i;
-		for (; j > 0 && v[j - 1] > key; j--)
-			v[j] = v[j - 1];
-		v[j] = key;
-	}
-}
-
-static void sort_doubles(double *v, uint32_t n)
-{
-	for (uint32_t i = 1; i < n; i++) {
-		double key = v[i];
-		uint32_t j = i;
-		for (; j > 0 && v[j - 1] > key; j--)
-			v[j] = v[j - 1];
-		v[j] = key;
-	}
-}
-
 static double midpoint(const struct calib_sample *s)
 {
 	return (double)s->tsc_lo + (double)(s->tsc_hi - s->tsc_lo) / 2;
@@ -87,7 +56,7 @@ static void find_jumps(const struct calib_sample *samples, uint32_t n, double qu
 				     (double)(samples[i].ref_ticks - samples[i - 1].ref_ticks);
 	if (m < JUMP_MIN_PAIRS)
 		return;
-	sort_doubles(rates, m);
+	numeric_sort(rates, m);
 	double rate = rates[m / 2]; /* TSC ticks per reference tick */
 	for (uint32_t i = 1; i < n; i++) {
 		double advance = (double)samples[i].ref_ticks - (double)samples[i - 1].ref_ticks;
@@ -105,7 +74,7 @@ static void find_jumps(const struct calib_sample *samples, uint32_t n, double qu
 void calib_fit(const struct calib_sample *samples, uint32_t count, double nominal_hz, double quantisation_ticks,
 	       bool edges, struct calib_result *out)
 {
-	uint64_t brackets[CALIB_MAX_SAMPLES];
+	double brackets[CALIB_MAX_SAMPLES];
 	double mean_x = 0, mean_y = 0, mean_w = 0, sxx = 0, sxy = 0, sxw = 0, ssr = 0;
 	uint32_t n = count < CALIB_MAX_SAMPLES ? count : CALIB_MAX_SAMPLES;
 
@@ -120,18 +89,18 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 	for (uint32_t i = 0; i < n; i++) {
 		mean_x += (double)(samples[i].ref_ticks - x0);
 		mean_y += (double)(samples[i].tsc_lo - y0) + (double)(samples[i].tsc_hi - samples[i].tsc_lo) / 2;
-		brackets[i] = samples[i].tsc_hi - samples[i].tsc_lo;
-		mean_w += (double)brackets[i];
+		brackets[i] = (double)(samples[i].tsc_hi - samples[i].tsc_lo);
+		mean_w += brackets[i];
 	}
 	mean_x /= n;
 	mean_y /= n;
 	mean_w /= n;
 	for (uint32_t i = 0; i < n; i++) {
 		double dx = (double)(samples[i].ref_ticks - x0) - mean_x;
-		double dy = (double)(samples[i].tsc_lo - y0) + (double)brackets[i] / 2 - mean_y;
+		double dy = (double)(samples[i].tsc_lo - y0) + brackets[i] / 2 - mean_y;
 		sxx += dx * dx;
 		sxy += dx * dy;
-		sxw += dx * ((double)brackets[i] - mean_w);
+		sxw += dx * (brackets[i] - mean_w);
 	}
 	if (sxx <= 0) {
 		out->valid = false;
@@ -146,21 +115,21 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		double x = (double)(samples[i].ref_ticks - x0);
-		double r = (double)(samples[i].tsc_lo - y0) + (double)brackets[i] / 2 - (intercept + slope * x);
+		double r = (double)(samples[i].tsc_lo - y0) + brackets[i] / 2 - (intercept + slope * x);
 		ssr += r * r;
 	}
 
 	double x_span = (double)(samples[n - 1].ref_ticks - x0);
 	double y_span = x_span * slope;
-	sort_ticks(brackets, n);
+	numeric_sort(brackets, n);
 
 	out->ratio = slope;
 	out->tsc_hz = nominal_hz ? slope * (double)nominal_hz : 0;
 	out->window_s = nominal_hz ? x_span / (double)nominal_hz : 0;
-	out->read_cost_ticks = (double)brackets[n / 2];
-	out->fit_ppm = 1e6 * COVERAGE_FACTOR * square_root(ssr / (n - 2) / sxx) / slope;
+	out->read_cost_ticks = brackets[n / 2];
+	out->fit_ppm = 1e6 * COVERAGE_FACTOR * numeric_sqrt(ssr / (n - 2) / sxx) / slope;
 	/* A counter reads up to one tick late at every sample; averaged over n samples by the fit. */
-	out->quantisation_ppm = 1e6 * quantisation_ticks / (x_span * square_root(n));
+	out->quantisation_ppm = 1e6 * quantisation_ticks / (x_span * numeric_sqrt(n));
 	/*
 	 * Where inside its bracket a read happened: averaged for counters, worst case at the ends for
 	 * edges. For counters also a systematic part: when brackets widen or narrow over the window (VM
@@ -169,13 +138,13 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 	 * the width, and the read's line lies between them: half that trend bounds the tilt.
 	 */
 	if (edges) {
-		out->bracket_ppm = 1e6 * (double)brackets[n - 1] / y_span;
+		out->bracket_ppm = 1e6 * brackets[n - 1] / y_span;
 	} else {
-		double random = (double)brackets[n / 2] / 2 / square_root(n) / y_span;
-		double trend = absolute(sxw / sxx) / 2 / slope;
-		out->bracket_ppm = 1e6 * square_root(random * random + trend * trend);
+		double random = brackets[n / 2] / 2 / numeric_sqrt(n) / y_span;
+		double trend = numeric_abs(sxw / sxx) / 2 / slope;
+		out->bracket_ppm = 1e6 * numeric_sqrt(random * random + trend * trend);
 	}
-	out->uncertainty_ppm = square_root(out->fit_ppm * out->fit_ppm + out->quantisation_ppm * out->quantisation_ppm +
+	out->uncertainty_ppm = numeric_sqrt(out->fit_ppm * out->fit_ppm + out->quantisation_ppm * out->quantisation_ppm +
 					   out->bracket_ppm * out->bracket_ppm);
 	if (!edges)
 		find_jumps(samples, n, quantisation_ticks, out);

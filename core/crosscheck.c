@@ -1,10 +1,6 @@
 /* Cross-checking the references against each other, and choosing the best estimate of the TSC rate. */
+#include "numeric.h"
 #include "report.h"
-
-static double root(double x)
-{
-	return x > 0 ? __builtin_sqrt(x) : 0;
-}
 
 static bool comparable(const struct reference_report *ref)
 {
@@ -31,7 +27,7 @@ void crosscheck_run(struct report *r)
 			text_copy(c->a, sizeof(c->a), ra->name);
 			text_copy(c->b, sizeof(c->b), rb->name);
 			c->ppm = (ra->tsc_hz / rb->tsc_hz - 1) * 1e6;
-			c->combined_ppm = root(ra->uncertainty_ppm * ra->uncertainty_ppm + rb->uncertainty_ppm * rb->uncertainty_ppm);
+			c->combined_ppm = numeric_sqrt(ra->uncertainty_ppm * ra->uncertainty_ppm + rb->uncertainty_ppm * rb->uncertainty_ppm);
 			c->agree = c->ppm <= c->combined_ppm && -c->ppm <= c->combined_ppm;
 			if (!independent(ra) || !independent(rb))
 				continue;
@@ -69,7 +65,7 @@ void crosscheck_run(struct report *r)
 		if (!comparable(ref) || !ref->tsc_derived)
 			continue;
 		double ppm = (ref->tsc_hz / r->tsc.hz - 1) * 1e6;
-		double combined = root(ref->uncertainty_ppm * ref->uncertainty_ppm + r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm);
+		double combined = numeric_sqrt(ref->uncertainty_ppm * ref->uncertainty_ppm + r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm);
 		ref->disagrees = ppm > combined || -ppm > combined;
 	}
 }

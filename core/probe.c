@@ -1,5 +1,6 @@
 /* The probe flow: one table of contents for every machine the probe runs on. */
 #include "claims.h"
+#include "numeric.h"
 #include "probe.h"
 
 /* The report lists references in this order; they are measured counters first, so that the
@@ -159,7 +160,7 @@ static void derive_from_estimate(struct report *r, const struct calib_result *re
 		ref->read_cost_ns = results[i].read_cost_ticks / r->tsc.hz * 1e9;
 		if (ref->nominal_hz == 0) {
 			ref->rate_hz = r->tsc.hz / results[i].ratio;
-			ref->rate_uncertainty_ppm = __builtin_sqrt(ref->uncertainty_ppm * ref->uncertainty_ppm +
+			ref->rate_uncertainty_ppm = numeric_sqrt(ref->uncertainty_ppm * ref->uncertainty_ppm +
 								   r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm);
 		}
 	}

@@ -1,4 +1,5 @@
 /* Verdicts: plain-words conclusions from the claims and the measurements; thresholds in docs/verdicts.md. */
+#include "numeric.h"
 #include "report.h"
 
 /*
@@ -18,16 +19,6 @@ const char *severity_name(enum severity severity)
 {
 	static const char *const names[] = {"fail", "warn", "info", "pass"};
 	return names[severity];
-}
-
-static double absolute(double x)
-{
-	return x < 0 ? -x : x;
-}
-
-static double root(double x)
-{
-	return x > 0 ? __builtin_sqrt(x) : 0;
 }
 
 static struct verdict *add(struct report *r, const char *id, enum severity severity)
@@ -53,11 +44,11 @@ static double resolution_ppm(const struct claim *c)
 static void describe_drift(char *dst, size_t capacity, double per_5min, double per_day)
 {
 	const char *direction = per_day < 0 ? "runs slow: loses" : "runs fast: gains";
-	if (absolute(per_5min) >= 0.01)
-		format_string(dst, capacity, "%s %.2f s every 5 min (%.1f s per day)", direction, absolute(per_5min),
-			      absolute(per_day));
+	if (numeric_abs(per_5min) >= 0.01)
+		format_string(dst, capacity, "%s %.2f s every 5 min (%.1f s per day)", direction, numeric_abs(per_5min),
+			      numeric_abs(per_day));
 	else
-		format_string(dst, capacity, "%s %.3f s per day", direction, absolute(per_day));
+		format_string(dst, capacity, "%s %.3f s per day", direction, numeric_abs(per_day));
 }
 
 static void claim_verdict(struct report *r, const struct claim *c)
@@ -82,8 +73,8 @@ static void claim_verdict(struct report *r, const struct claim *c)
 	}
 	double ppm = (c->tsc_hz / r->tsc.hz - 1) * 1e6;
 	double resolution = resolution_ppm(c);
-	double combined = root(r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm + resolution * resolution);
-	double magnitude = absolute(ppm);
+	double combined = numeric_sqrt(r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm + resolution * resolution);
+	double magnitude = numeric_abs(ppm);
 	enum severity severity = magnitude <= combined || magnitude <= CLAIM_PASS_PPM ? SEVERITY_PASS
 				 : magnitude <= CLAIM_FAIL_PPM				   ? SEVERITY_WARN
 											   : SEVERITY_FAIL;
@@ -283,7 +274,7 @@ static void idle_verdicts(struct report *r)
 
 static enum severity drift_severity(double drift_ppm, double uncertainty_ppm)
 {
-	double magnitude = absolute(drift_ppm);
+	double magnitude = numeric_abs(drift_ppm);
 	return magnitude <= uncertainty_ppm || magnitude <= CLAIM_PASS_PPM ? SEVERITY_PASS
 	       : magnitude <= CLAIM_FAIL_PPM				   ? SEVERITY_WARN
 									   : SEVERITY_FAIL;
@@ -305,7 +296,7 @@ static void watch_verdicts(struct report *r)
 		const struct watch_series *s = &watch->series[i];
 		format_string(id, sizeof(id), "watch.%s", s->name);
 		/* The prediction holds when observation and prediction agree within both their bands. */
-		bool predicted = absolute(s->drift_ppm - s->predicted_ppm) <= s->uncertainty_ppm + s->prediction_uncertainty_ppm;
+		bool predicted = numeric_abs(s->drift_ppm - s->predicted_ppm) <= s->uncertainty_ppm + s->prediction_uncertainty_ppm;
 		if ((v = add(r, id, drift_severity(s->drift_ppm, s->uncertainty_ppm)))) {
 			v->has_figures = true;
 			v->ppm = s->drift_ppm;

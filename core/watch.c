@@ -1,5 +1,6 @@
 /* Drift watch: every interval, every clock and every claim against the reference; fits show drift and rate changes. */
 #include "counter.h"
+#include "numeric.h"
 #include "probe.h"
 
 /* A run reads every counter at least this often (HLT wakes on the firmware tick, well inside it). */
@@ -11,16 +12,6 @@
 #define WATCH_CHANGE_MIN_SHARE 0.15
 #define WATCH_CHANGE_MIN_PPM 10.0
 #define WATCH_COVERAGE 3.0
-
-static double absolute(double x)
-{
-	return x < 0 ? -x : x;
-}
-
-static double root(double x)
-{
-	return x > 0 ? __builtin_sqrt(x) : 0;
-}
 
 bool watch_parse_duration(const char *text, double *seconds)
 {
@@ -132,7 +123,7 @@ static void choose_series(struct watch_run *w, double reference_tsc_hz, double r
 		/* An edge is found to within one read of it; a counter to a tick at each end. */
 		double resolution = ref->edges ? 2 * (ref->read_cost_ns > 1e3 ? ref->read_cost_ns : 1e3) * 1e-9 : 2 / s->nominal_hz;
 		add_series(w, ref->name, ref->label, false, (reference_tsc_hz / ref->tsc_hz - 1) * 1e6,
-			   root(reference_ppm * reference_ppm + ref->uncertainty_ppm * ref->uncertainty_ppm), s, ref->tsc_hz,
+			   numeric_sqrt(reference_ppm * reference_ppm + ref->uncertainty_ppm * ref->uncertainty_ppm), s, ref->tsc_hz,
 			   resolution);
 	}
 	for (unsigned i = 0; i < r->claim_count; i++) {
@@ -274,7 +265,7 @@ static struct line_fit fit(const double *t, const double *y, unsigned from, unsi
 
 static double slope_error(const struct line_fit *f)
 {
-	return f->n > 2 && f->sxx > 0 ? root(f->ssr / (f->n - 2) / f->sxx) : 0;
+	return f->n > 2 && f->sxx > 0 ? numeric_sqrt(f->ssr / (f->n - 2) / f->sxx) : 0;
 }
 
 /* The best split into two lines; a change when their slopes differ beyond both errors and 10 ppm. */
@@ -293,8 +284,8 @@ static void find_rate_change(const struct watch_workspace *ws, const double *y, 
 	if (!best)
 		return;
 	struct line_fit before = fit(ws->t, y, 0, best), after = fit(ws->t, y, best, n);
-	double difference = absolute(after.slope - before.slope) * 1e6;
-	double error = WATCH_COVERAGE * root(slope_error(&before) * slope_error(&before) + slope_error(&after) * slope_error(&after)) * 1e6;
+	double difference = numeric_abs(after.slope - before.slope) * 1e6;
+	double error = WATCH_COVERAGE * numeric_sqrt(slope_error(&before) * slope_error(&before) + slope_error(&after) * slope_error(&after)) * 1e6;
 	if (difference <= error || difference <= WATCH_CHANGE_MIN_PPM)
 		return;
 	s->rate_changed = true;
@@ -314,7 +305,7 @@ static void summarise(struct watch_run *w, const double *last_offsets)
 		double resolution = span > 0 ? 2 * w->followers[k].resolution_s / span : 0;
 		s->final_offset_s = last_offsets[k];
 		s->drift_ppm = f.slope * 1e6;
-		s->uncertainty_ppm = root(WATCH_COVERAGE * slope_error(&f) * WATCH_COVERAGE * slope_error(&f) + resolution * resolution) * 1e6;
+		s->uncertainty_ppm = numeric_sqrt(WATCH_COVERAGE * slope_error(&f) * WATCH_COVERAGE * slope_error(&f) + resolution * resolution) * 1e6;
 		find_rate_change(ws, ws->offset[k], s);
 	}
 }

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "report_read.h"
 #include "scenario.h"
+#include "testdata.h"
 
 /* Every fault below ends well within this much virtual time: a few windows' deadlines, not forever. */
 #define FAULT_RUN_MAX_S 60.0
@@ -54,18 +55,12 @@ static struct device_state device_state(void)
 
 static void run_probe(const char *fault)
 {
-	struct probe_settings settings;
+	static const uint32_t idle_us[] = {10000};
 	char error[256];
 
-	probe_defaults(&settings, "test");
-	settings.window_s = 0.2;
-	settings.edge_window_s = 2;
-	settings.idle.durations_us[0] = 10000;
-	settings.idle.duration_count = 1;
-	settings.idle.repeats = 1;
-	sim_init(&sim, &config);
+	sim_init(&sim, &config); /* the state every run starts from */
 	struct device_state before = device_state();
-	probe_run(&sim.machine, &settings, &report);
+	testdata_run_probe(&sim, &config, &report, idle_us, 1);
 
 	if (sim_now_seconds(&sim) > FAULT_RUN_MAX_S)
 		fail_msg("%s: the probe took %.0f s of virtual time", fault, sim_now_seconds(&sim));
@@ -103,10 +98,7 @@ static bool has_finding(const struct reference_report *r, const char *text)
 
 static const struct verdict *verdict(const char *id)
 {
-	for (unsigned i = 0; i < report.verdict_count; i++)
-		if (!strcmp(report.verdicts[i].id, id))
-			return &report.verdicts[i];
-	return NULL;
+	return testdata_verdict(&report, id);
 }
 
 /* What a broken reference clock must become: its reason, or a finding, and the others still give the answer. */

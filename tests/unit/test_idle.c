@@ -24,28 +24,16 @@ static void load(const char *name)
 		fail_msg("%s: %s", name, error);
 }
 
-/* Short calibration windows, the idle durations the issue names, one repeat. */
+/* The idle durations the issue names, once each. */
 static void run(void)
 {
-	struct probe_settings settings;
-	probe_defaults(&settings, "test");
-	settings.window_s = 0.2;
-	settings.edge_window_s = 2;
-	settings.idle.durations_us[0] = 1000;
-	settings.idle.durations_us[1] = 10000;
-	settings.idle.durations_us[2] = 100000;
-	settings.idle.duration_count = 3;
-	settings.idle.repeats = 1;
-	sim_init(&sim, &config);
-	probe_run(&sim.machine, &settings, &report);
+	static const uint32_t idle_us[] = {1000, 10000, 100000};
+	testdata_run_probe(&sim, &config, &report, idle_us, 3);
 }
 
 static const struct verdict *verdict(const char *id)
 {
-	for (unsigned i = 0; i < report.verdict_count; i++)
-		if (!strcmp(report.verdicts[i].id, id))
-			return &report.verdicts[i];
-	return NULL;
+	return testdata_verdict(&report, id);
 }
 
 static void expect_verdict(const char *id, enum severity severity, const char *message_part)

@@ -18,29 +18,19 @@ static struct report report;
 
 static void run_scenario(const char *name)
 {
+	/* Idle periods of 10 ms: enough for every state's verdict, quick for fifteen scenarios. */
+	static const uint32_t idle_us[] = {10000};
 	char error[256], relative[128];
-	struct probe_settings settings;
 
 	snprintf(relative, sizeof(relative), "scenarios/%s", name);
-	/* Idle periods of 10 ms once each: enough for every state's verdict, quick for fifteen scenarios. */
 	if (!scenario_load_file(testdata_path(relative), &config, error, sizeof(error)))
 		fail_msg("%s: %s", name, error);
-	probe_defaults(&settings, "test");
-	settings.window_s = 0.2; /* short windows keep the suite fast; the verdicts do not depend on them */
-	settings.edge_window_s = 2;
-	settings.idle.durations_us[0] = 10000;
-	settings.idle.duration_count = 1;
-	settings.idle.repeats = 1;
-	sim_init(&sim, &config);
-	probe_run(&sim.machine, &settings, &report);
+	testdata_run_probe(&sim, &config, &report, idle_us, 1);
 }
 
 static const struct verdict *verdict(const char *id)
 {
-	for (unsigned i = 0; i < report.verdict_count; i++)
-		if (!strcmp(report.verdicts[i].id, id))
-			return &report.verdicts[i];
-	return NULL;
+	return testdata_verdict(&report, id);
 }
 
 static void show_verdicts(void)

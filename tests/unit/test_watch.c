@@ -62,10 +62,7 @@ static const struct watch_series *series(const char *name)
 
 static const struct verdict *verdict(const char *id)
 {
-	for (unsigned i = 0; i < report.verdict_count; i++)
-		if (!strcmp(report.verdicts[i].id, id))
-			return &report.verdicts[i];
-	return NULL;
+	return testdata_verdict(&report, id);
 }
 
 /* The case the product exists for: after 5 minutes, a kvmclock-trusting clock is 6.7 s behind. */
