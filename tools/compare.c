@@ -201,7 +201,7 @@ const char *compare_group_title(enum compare_group group)
 		[GROUP_CLAIMS] = "Claims: what the platform says the TSC runs at",
 		[GROUP_MEASURED] = "Measured: the TSC against each reference",
 		[GROUP_CLAIM_ERRORS] = "Claims against the measured TSC",
-		[GROUP_IDLE] = "Idle: TSC lost while the CPU idles (the most precise run of each state)",
+		[GROUP_IDLE] = "Idle: the TSC in each state (its most precise run)",
 		[GROUP_VERDICTS] = "Verdicts",
 	};
 	return group < GROUP_COUNT ? titles[group] : "";

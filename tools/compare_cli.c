@@ -12,8 +12,8 @@
 #define EXIT_ERROR 2
 #define ERROR_BYTES 640
 #define SHOW_ARGUMENTS "REPORT [--format text|md|csv|html|svg] [-o OUT]"
-/* No terminal is narrower than a heading and one column; none is wider than a line this tool assembles. */
-#define WIDTH_MIN 40
+/* Room for the narrowest headings and one column; no wider than a line this tool assembles. */
+#define WIDTH_MIN 60
 #define WIDTH_MAX 2000
 
 struct compare_options {

@@ -8,6 +8,7 @@
 #define MISSING "—"
 /* The row headings' column: wider headings wrap. */
 #define TEXT_LABEL_MAX_CHARS 42
+#define TEXT_LABEL_MIN_CHARS 16
 /* A report's column: text wraps past this, numbers never do. */
 #define TEXT_CELL_MAX_CHARS 24
 #define TEXT_CELL_MIN_CHARS 10
@@ -305,12 +306,17 @@ void compare_write_text(const struct compare_table *t, unsigned width, struct si
 			layout[to - from] = l;
 			used += TEXT_GAP_CHARS + l.width;
 		}
+		/* A narrow terminal: the headings give way, down to a readable minimum, before a column would be cut. */
+		unsigned block_label_width = label_width;
+		if (used > width)
+			block_label_width = used - width < label_width - TEXT_LABEL_MIN_CHARS ? label_width - (used - width)
+											 : TEXT_LABEL_MIN_CHARS;
 		sink_puts(out, "\n");
 		if (to - from == 1 && t->column_count > 1)
 			sink_printf(out, "Report %u of %u\n", to, t->column_count);
 		else if (from > 0 || to < t->column_count)
 			sink_printf(out, "Reports %u-%u of %u\n", from + 1, to, t->column_count);
-		write_text_block(out, &line, t, layout, from, to, label_width);
+		write_text_block(out, &line, t, layout, from, to, block_label_width);
 	}
 }
 
