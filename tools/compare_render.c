@@ -14,8 +14,8 @@
 #define TEXT_CELL_MIN_CHARS 10
 #define TEXT_GAP_CHARS 2
 /* A wrapped cell: lines of at most a cell's bytes plus the unit. */
-#define WRAP_MAX_LINES 16
-#define WRAP_LINE_BYTES 160
+#define WRAP_MAX_LINES 32
+#define WRAP_LINE_BYTES (COMPARE_CELL_BYTES + 32)
 
 bool compare_format_parse(const char *name, enum compare_format *format)
 {
