@@ -193,15 +193,17 @@ $(DOCS_COMPARE): $(DOCS_COMPARE_REPORTS) $(BUILD)/tscprobe
 	$(Q)$(BUILD)/tscprobe compare $(DOCS_COMPARE_REPORTS) --format svg -o $@ \
 		--title "Six simulated hypervisors: each TSC frequency claim against the measured TSC, and the TSC in idle"
 
-# The compare tests' inputs (tscprobe sim of the same scenarios) and golden outputs, rewritten for review
-# when the writer or the renderers change (docs/compare.md).
+# The compare tests' inputs (tscprobe sim of the same scenarios), rewritten when the report writer changes,
+# and their golden outputs, rewritten when a renderer changes: both for review in the diff (docs/compare.md).
 COMPARE_DATA := tests/data/compare
-.PHONY: compare-golden
-compare-golden: $(BUILD)/tscprobe $(BUILD)/host/tests/test_compare
+.PHONY: compare-reports compare-golden
+compare-reports: $(BUILD)/tscprobe
 	@for s in $(COMPARE_SCENARIOS); do \
 		echo "  SIM      $(COMPARE_DATA)/sim-$$s.json"; \
 		$(BUILD)/tscprobe sim tests/data/scenarios/$$s.json --json $(COMPARE_DATA)/sim-$$s.json >/dev/null || exit 1; \
 	done
+
+compare-golden: $(BUILD)/host/tests/test_compare
 	TSCPROBE_UPDATE_GOLDEN=1 $(BUILD)/host/tests/test_compare
 
 clean:

@@ -314,7 +314,8 @@ static void set_number(struct compare_cell *c, double value, int decimals, bool 
 	c->value = value;
 	format_string(c->text, sizeof(c->text), sign ? "%+.*f" : "%.*f", decimals, value);
 	/* What rounds to zero shows no sign: "+0.00" and "-0.00" would claim a direction. */
-	if (strspn(c->text + (c->text[0] == '+' || c->text[0] == '-'), "0.") == strlen(c->text) - (c->text[0] == '+' || c->text[0] == '-'))
+	const char *digits = c->text + (c->text[0] == '+' || c->text[0] == '-');
+	if (strspn(digits, "0.") == strlen(digits))
 		format_string(c->text, sizeof(c->text), "%.*f", decimals, 0.0);
 }
 

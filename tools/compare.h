@@ -39,7 +39,7 @@ struct compare_input {
 int compare_input_read(const char *path, struct compare_input *in, char *error, size_t error_size);
 void compare_input_free(struct compare_input *in);
 
-/* Among inputs[0..count), the one with the same report as *candidate (the same file, or the same JSON): its index, else -1. */
+/* Among inputs[0..count), the one with the same report as *candidate (same file or same JSON): its index, or -1. */
 int compare_find_same(const struct compare_input *inputs, unsigned count, const struct compare_input *candidate);
 
 /*
@@ -95,7 +95,7 @@ struct compare_table {
 	struct compare_row *rows;
 };
 
-/* Rows from the inputs: a row where at least one report has a figure, "—" (CELL_MISSING) elsewhere. 0, or -1 out of memory. */
+/* Rows from the inputs: a row where at least one report has a figure, CELL_MISSING elsewhere. 0, or -1 out of memory. */
 int compare_build(const struct compare_input *inputs, unsigned count, struct compare_table *table);
 void compare_table_free(struct compare_table *table);
 

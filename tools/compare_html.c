@@ -114,8 +114,10 @@ static void write_axis(struct sink *out, const struct chart *c, int bottom)
 	for (int sign = -1; sign <= 1; sign++)
 		for (int d = sign ? 0 : c->decade; d <= c->decade; d++) {
 			double ppm = sign * pow(10, d), x = chart_x(c, ppm);
-			sink_printf(out, "<line class=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>",
+			sink_printf(out, "<line class=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
 				    sign ? "grid" : "zero", x, CHART_TOP - 6, x, bottom);
+			if (sign && d == 0)
+				continue; /* +/-1 ppm sit too close to zero for a label of their own */
 			sink_printf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", x, bottom + 16);
 			if (fabs(ppm) >= PPM_PER_PERCENT) {
 				svg_write_number(out, ppm / PPM_PER_PERCENT, 0);

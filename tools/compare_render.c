@@ -77,7 +77,10 @@ static void wrap_push(struct wrapped *w, const char *indent, size_t indent_bytes
 		snprintf(w->lines[w->count++], WRAP_LINE_BYTES, "%.*s%.*s", (int)indent_bytes, indent, (int)bytes, text);
 }
 
-/* Text in lines of at most `width` columns, broken at spaces (within a word that is longer); leading spaces indent every line. */
+/*
+ * Text in lines of at most `width` columns, broken at spaces (within a word that is longer);
+ * leading spaces indent every line.
+ */
 static void wrap(const char *text, unsigned width, struct wrapped *w)
 {
 	size_t indent = strspn(text, " ");

@@ -1,4 +1,4 @@
-/* What the host's SVG and HTML writers share: escaping strangers' text, numbers as people write them, themed colours. */
+/* What the host's SVG and HTML writers share: escaped text, numbers as people write them, themed colours. */
 #ifndef TSCPROBE_SVG_H
 #define TSCPROBE_SVG_H
 
@@ -6,7 +6,10 @@
 
 #include "sink.h"
 
-/* Text as XML character data or attribute value: markup and double quotes escaped; control characters and bytes that are not UTF-8 as '?'. */
+/*
+ * Text as XML character data or attribute value: markup and double quotes escaped; control
+ * characters and bytes that are not UTF-8 as '?'.
+ */
 void svg_write_text(struct sink *out, const char *text);
 
 /* A number with `decimals` places, negative ones with the minus sign U+2212, no sign for zero. */

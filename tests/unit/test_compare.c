@@ -1,4 +1,4 @@
-/* tscprobe compare and show --format: rows from many reports, four renderers, strict and lenient input, hostile strings. */
+/* tscprobe compare and show --format: rows from many reports, every renderer, strict input, hostile strings. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -41,7 +41,7 @@ static char *data_path(const char *folder, const char *name)
 	return strdup(testdata_path(relative));
 }
 
-/* Read an input that must read; its path (kept for the file row) is the name alone, so output is the same from any directory. */
+/* Read an input that must read; its path (the file row) becomes the name alone, the same from any directory. */
 static void read_input(const char *folder, const char *name, struct compare_input *in)
 {
 	char *path = data_path(folder, name);
@@ -102,6 +102,14 @@ static const struct compare_row *find_row(const struct compare_table *t, const c
 		if (!strcmp(t->rows[r].key, key))
 			return &t->rows[r];
 	return NULL;
+}
+
+static unsigned count_of(const char *text, const char *needle)
+{
+	unsigned n = 0;
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
 }
 
 static void assert_contains(const char *text, const char *needle)
@@ -375,13 +383,18 @@ static void test_html_is_self_contained_well_formed_and_has_a_column_per_report(
 	for (size_t i = 0; i < sizeof(external) / sizeof(external[0]); i++)
 		if (strstr(html, external[i]))
 			fail_msg("the page refers outside itself: %s", external[i]);
-	for (const char *p = strstr(html, "<thead>"); (p = strstr(p + 1, "<th scope=\"col\">")) && p < strstr(html, "</thead>");)
+	const char *head_end = strstr(html, "</thead>");
+	for (const char *p = strstr(html, "<thead>"); (p = strstr(p + 1, "<th scope=\"col\">")) && p < head_end;)
 		columns++;
 	assert_int_equal(columns, SIM_COUNT + 1); /* the headings' column and one per report */
 	assert_contains(html, "prefers-color-scheme: dark");
 	assert_contains(html, "@media print");
-	/* Both charts, each a bar per figure: six claims judged in all, two idle states in six reports. */
-	assert_int_equal((int)(strstr(html, "</svg>") != NULL) + (int)(strstr(strstr(html, "</svg>") + 1, "</svg>") != NULL), 2);
+	/* Two charts: a bar per judged claim (nine in these reports) and per idle state (busy and HLT in each of six). */
+	assert_int_equal(count_of(html, "<rect class=\"sev-"), 9 + 2 * SIM_COUNT);
+	const char *first_chart = strstr(html, "</svg>");
+	assert_non_null(first_chart);
+	assert_non_null(strstr(first_chart + 1, "</svg>"));
+	assert_null(strstr(strstr(first_chart + 1, "</svg>") + 1, "</svg>"));
 	svg = render(&table, FORMAT_SVG, 0);
 	assert_well_formed(svg);
 	assert_contains(svg, "±500 ppm");

@@ -110,7 +110,10 @@ static const char *xml_start_tag(const char *p, char stack[][XML_NAME_BYTES], in
 	return xml_fail("a tag not closed");
 }
 
-/* NULL when well-formed: an optional declaration and DOCTYPE, one root element, every tag closed by its own name, nothing after it but space. */
+/*
+ * NULL when well-formed: an optional declaration and DOCTYPE, one root element, every tag closed
+ * by its own name, nothing after it but space.
+ */
 static const char *xml_check(const char *xml)
 {
 	char stack[XML_MAX_DEPTH][XML_NAME_BYTES], name[XML_NAME_BYTES];
