@@ -129,6 +129,20 @@ int compare_find_same(const struct compare_input *inputs, unsigned count, const 
 	return -1;
 }
 
+/* Report strings come from strangers: control bytes (terminal escapes, line breaks) become '?'. */
+static void make_printable(char *text)
+{
+	for (char *p = text; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+static void copy_printable(char *dst, size_t size, const char *src)
+{
+	format_string(dst, size, "%s", src);
+	make_printable(dst);
+}
+
 /* ---- labels -------------------------------------------------------------------------------------- */
 
 static const char *base_name(const char *path)
@@ -171,6 +185,9 @@ void compare_label_inputs(struct compare_input *inputs, unsigned count)
 		hypervisor_title(&inputs[i].report, title, sizeof(title));
 		format_string(inputs[i].label, sizeof(inputs[i].label), "%s (%s)", title, base_name(inputs[i].path));
 	}
+	/* File names and --label come from the command line: no terminal escapes in a heading either. */
+	for (unsigned i = 0; i < count; i++)
+		make_printable(inputs[i].label);
 	/* Equal labels: the same file name in two folders gets its path; what is still equal gets a number. */
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned i = 0; i < count; i++) {
@@ -263,15 +280,6 @@ static struct compare_row *find_or_add_row(struct builder *b, const struct row_s
 	t->row_count++;
 	b->last_row = (int)at;
 	return &t->rows[at];
-}
-
-/* Report strings come from strangers: control bytes (terminal escapes, line breaks) become '?'. */
-static void copy_printable(char *dst, size_t size, const char *src)
-{
-	format_string(dst, size, "%s", src);
-	for (char *p = dst; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
 }
 
 /* This report's cell in the row keyed `key` of the group being filled (made on first use); NULL out of memory. */

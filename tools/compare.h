@@ -8,7 +8,8 @@
 #include "report.h"
 #include "sink.h"
 
-#define COMPARE_ARGUMENTS "REPORT... [--format text|md|csv|html|svg] [--label NAME=FILE] [--width N] [-o OUT]"
+#define COMPARE_ARGUMENTS \
+	"REPORT... [--format text|md|csv|html|svg] [--label NAME=FILE] [--width N] [--title T] [-o OUT]"
 #define COMPARE_LABEL_BYTES 96
 #define COMPARE_NOTE_BYTES 320
 #define COMPARE_CELL_BYTES (COMPARE_NOTE_BYTES + 32) /* a note fits whole */

@@ -429,7 +429,7 @@ static void test_hostile_strings_are_escaped_in_every_format(void **state)
 	json_decref(root);
 	if (compare_input_read(hostile_path, &input, error, sizeof(error)))
 		fail_msg("%s", error);
-	snprintf(input.label, sizeof(input.label), "<b>&amp;</b>");
+	snprintf(input.label, sizeof(input.label), "<b>&amp;</b>\x1b[31m");
 	input.labelled = true;
 	compare_label_inputs(&input, 1);
 	assert_int_equal(compare_build(&input, 1, &table), 0);
