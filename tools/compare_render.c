@@ -153,11 +153,11 @@ static struct column_layout lay_out_column(const struct compare_table *t, unsign
 	return l;
 }
 
-static void write_padded(struct sink *out, const char *text, unsigned width, bool right)
+/* Text left-aligned in `width` columns. */
+static void write_padded(struct sink *out, const char *text, unsigned width)
 {
 	unsigned w = display_width(text, strlen(text));
-	unsigned pad = w < width ? width - w : 0;
-	sink_printf(out, "%*s%s%*s", right ? (int)pad : 0, "", text, right ? 0 : (int)pad, "");
+	sink_printf(out, "%s%*s", text, (int)(w < width ? width - w : 0), "");
 }
 
 /* One cell's line `line` in its column: numbers on the column's decimal point, "—" where its integer part ends. */
@@ -178,7 +178,7 @@ static void write_cell_line(struct sink *out, const struct compare_cell *cell, b
 		return;
 	}
 	wrap(cell->kind == CELL_TEXT ? cell->text : MISSING, l->width, &w);
-	write_padded(out, line < w.count ? w.lines[line] : "", l->width, false);
+	write_padded(out, line < w.count ? w.lines[line] : "", l->width);
 }
 
 /* Lines a row takes: its heading's and its text cells' wrapped lines. */
@@ -226,7 +226,7 @@ static void write_text_row(struct sink *out, struct buffer_sink *line, const str
 	wrap(text, label_width, &heading);
 	for (unsigned l = 0; l < lines; l++) {
 		sink_puts(&line->sink, "  ");
-		write_padded(&line->sink, l < heading.count ? heading.lines[l] : "", label_width, false);
+		write_padded(&line->sink, l < heading.count ? heading.lines[l] : "", label_width);
 		for (unsigned c = from; c < to; c++) {
 			sink_printf(&line->sink, "%*s", TEXT_GAP_CHARS, "");
 			write_cell_line(&line->sink, &row->cells[c], numeric, &layout[c - from], l);
@@ -252,7 +252,7 @@ static void write_text_header(struct sink *out, struct buffer_sink *line, const 
 		for (unsigned c = from; c < to; c++) {
 			wrap(t->columns[c].label, layout[c - from].width, &w);
 			sink_printf(&line->sink, "%*s", TEXT_GAP_CHARS, "");
-			write_padded(&line->sink, l < w.count ? w.lines[l] : "", layout[c - from].width, false);
+			write_padded(&line->sink, l < w.count ? w.lines[l] : "", layout[c - from].width);
 		}
 		flush_line(out, line);
 	}
