@@ -177,6 +177,35 @@ $(DOCS_DRIFT): $(DOCS_CSV) $(BUILD)/tscprobe
 	@$(if $(Q),echo "  PLOT     $@")
 	$(Q)$(BUILD)/tscprobe plot $< -o $@ --title "VirtualBox 5.0, KVM provider: every clock against the ACPI PM timer for 5 min"
 
+# The README's compare chart: the VirtualBox providers, VMware, Hyper-V and KVM in the simulator (not part of test).
+COMPARE_SCENARIOS := virtualbox-5.0-kvm virtualbox-minimal virtualbox-hyperv vmware hyperv-gen2 kvm
+DOCS_COMPARE_REPORTS := $(patsubst %,$(BUILD)/docs/%.json,$(COMPARE_SCENARIOS))
+DOCS_COMPARE := docs/images/compare.svg
+docs: $(DOCS_COMPARE)
+
+$(BUILD)/docs/%.json: tests/data/scenarios/%.json $(BUILD)/tscprobe
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SIM      $@")
+	$(Q)$(BUILD)/tscprobe sim $< --json $@ >/dev/null
+
+$(DOCS_COMPARE): $(DOCS_COMPARE_REPORTS) $(BUILD)/tscprobe
+	@$(if $(Q),echo "  COMPARE  $@")
+	$(Q)$(BUILD)/tscprobe compare $(DOCS_COMPARE_REPORTS) --format svg -o $@ \
+		--title "Six simulated hypervisors: each TSC frequency claim against the measured TSC, and the TSC in idle"
+
+# The compare tests' inputs (tscprobe sim of the same scenarios), rewritten when the report writer changes,
+# and their golden outputs, rewritten when a renderer changes: both for review in the diff (docs/compare.md).
+COMPARE_DATA := tests/data/compare
+.PHONY: compare-reports compare-golden
+compare-reports: $(BUILD)/tscprobe
+	@for s in $(COMPARE_SCENARIOS); do \
+		echo "  SIM      $(COMPARE_DATA)/sim-$$s.json"; \
+		$(BUILD)/tscprobe sim tests/data/scenarios/$$s.json --json $(COMPARE_DATA)/sim-$$s.json >/dev/null || exit 1; \
+	done
+
+compare-golden: $(BUILD)/host/tests/test_compare
+	TSCPROBE_UPDATE_GOLDEN=1 $(BUILD)/host/tests/test_compare
+
 clean:
 	rm -rf $(BUILD)
 

@@ -181,23 +181,33 @@ static char *read_stream(FILE *file, size_t *length)
 	return NULL;
 }
 
-int extract_report_file(const char *path, struct extracted_report *out, char *error, size_t error_size)
+int extract_read_file(const char *path, char **text, size_t *length, char *error, size_t error_size)
 {
-	char reason[REASON_BYTES];
 	FILE *file = fopen(path, "rb");
-	size_t length;
-	char *text;
 
-	*out = (struct extracted_report){0};
+	*text = NULL;
 	if (!file)
 		return fail(error, error_size, "%s: cannot open: %s", path, strerror(errno));
-	text = read_stream(file, &length);
-	if (!text) {
+	*text = read_stream(file, length);
+	if (!*text) {
 		int read_errno = errno;
 		fclose(file);
 		return fail(error, error_size, "%s: cannot read: %s", path, strerror(read_errno));
 	}
 	fclose(file);
+	(*text)[*length] = '\0';
+	return 0;
+}
+
+int extract_report_file(const char *path, struct extracted_report *out, char *error, size_t error_size)
+{
+	char reason[REASON_BYTES];
+	size_t length;
+	char *text;
+
+	*out = (struct extracted_report){0};
+	if (extract_read_file(path, &text, &length, error, error_size))
+		return -1;
 	if (extract_owned(text, length, out, reason, sizeof(reason)))
 		return fail(error, error_size, "%s: %s", path, reason);
 	return 0;

@@ -19,6 +19,40 @@ void file_sink_init(struct file_sink *s, FILE *file)
 	*s = (struct file_sink){.sink = {.write = file_write}, .file = file};
 }
 
+static void memory_write(struct sink *s, const char *text, size_t len)
+{
+	struct memory_sink *m = (struct memory_sink *)s;
+
+	if (m->failed)
+		return;
+	if (m->length + len + 1 > m->capacity) {
+		size_t more = m->capacity ? m->capacity : 4096;
+		while (more < m->length + len + 1)
+			more *= 2;
+		char *data = realloc(m->data, more);
+		if (!data) {
+			m->failed = true;
+			return;
+		}
+		m->data = data;
+		m->capacity = more;
+	}
+	memcpy(m->data + m->length, text, len);
+	m->length += len;
+	m->data[m->length] = '\0';
+}
+
+void memory_sink_init(struct memory_sink *m)
+{
+	*m = (struct memory_sink){.sink = {.write = memory_write}};
+}
+
+void memory_sink_free(struct memory_sink *m)
+{
+	free(m->data);
+	memory_sink_init(m);
+}
+
 static int output_error(const char *path, const char *what, int error_number, char *error, size_t error_size)
 {
 	snprintf(error, error_size, "%s: %s: %s", path, what, strerror(error_number));

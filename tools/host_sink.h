@@ -2,6 +2,7 @@
 #ifndef TSCPROBE_HOST_SINK_H
 #define TSCPROBE_HOST_SINK_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "sink.h"
@@ -13,6 +14,16 @@ struct file_sink {
 	int write_errno;
 };
 void file_sink_init(struct file_sink *s, FILE *file);
+
+/* A sink into memory that grows as needed: output is rendered whole before a byte reaches a file. */
+struct memory_sink {
+	struct sink sink;
+	char *data; /* malloc'd; NUL-terminated when not NULL */
+	size_t length, capacity;
+	bool failed; /* out of memory: data holds what fitted */
+};
+void memory_sink_init(struct memory_sink *m);
+void memory_sink_free(struct memory_sink *m);
 
 /*
  * What a command writes: stdout; or a regular file, written as a temporary beside it and renamed

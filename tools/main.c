@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "extract.h"
 #include "host_sink.h"
 #include "plot.h"
@@ -20,11 +21,13 @@ struct command {
 	const char *help;                  /* one line */
 };
 
-static int show_command(int argc, char **argv);
 static int extract_command(int argc, char **argv);
 
 static const struct command commands[] = {
-	{"show", show_command, "REPORT.json", "print a JSON report as text"},
+	{"show", compare_show_command, "REPORT [--format text|md|csv|html|svg] [-o OUT]",
+	 "print a report (JSON, or a serial capture holding one) as text, or as a one-column table"},
+	{"compare", compare_command, COMPARE_ARGUMENTS,
+	 "compare reports side by side: one column each, as text, Markdown, CSV, HTML with charts, or the charts as SVG"},
 	{"extract", extract_command, "SERIAL.log [-o OUT.json]", "take the last JSON report out of a serial capture"},
 	{"sim", simulate_command,
 	 "SCENARIO.json [--json F] [--text F] [--window S] [--edge-window S] [--seed N] [--no-idle] [--watch D "
@@ -75,20 +78,6 @@ static int error_exit(const char *error)
 {
 	fprintf(stderr, "tscprobe: %s\n", error);
 	return EXIT_ERROR;
-}
-
-static int show_command(int argc, char **argv)
-{
-	static struct report report; /* tens of KiB: kept off the stack */
-	char error[ERROR_BYTES];
-	struct output out;
-
-	if (argc != 2)
-		return usage_error(argv[0], "expected one REPORT.json");
-	if (report_read_file(argv[1], &report, error, sizeof(error)) || output_open(&out, NULL, error, sizeof(error)))
-		return error_exit(error);
-	report_write_text(&report, &out.out.sink);
-	return output_close(&out, error, sizeof(error)) ? error_exit(error) : 0;
 }
 
 static int extract_command(int argc, char **argv)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host_sink.h"
+#include "svg.h"
 
 /* Usage and input errors alike, as the other commands. */
 #define EXIT_ERROR 2
@@ -345,79 +346,22 @@ static double axis_px(const struct axis *a, double seconds)
 	return a->from_px + (seconds / a->unit->seconds - a->lo) / (a->hi - a->lo) * (a->to_px - a->from_px);
 }
 
-/* A number as a person writes it: the minus sign U+2212, no sign for zero. */
-static void write_number(struct sink *out, double value, int decimals)
-{
-	char text[48];
-	format_string(text, sizeof(text), "%.*f", decimals, fabs(value));
-	sink_printf(out, "%s%s", value < 0 && strspn(text, "0.") != strlen(text) ? "−" : "", text);
-}
-
-/* The length of the UTF-8 sequence at p if XML 1.0 allows its character, else 0. */
-static size_t xml_char_length(const unsigned char *p)
-{
-	static const struct {
-		unsigned char mask, lead;
-		size_t length;
-		uint32_t min;
-	} forms[] = {{0x80, 0x00, 1, 0x20}, {0xe0, 0xc0, 2, 0x80}, {0xf0, 0xe0, 3, 0x800}, {0xf8, 0xf0, 4, 0x10000}};
-
-	for (size_t f = 0; f < ARRAY_SIZE(forms); f++) {
-		if ((p[0] & forms[f].mask) != forms[f].lead)
-			continue;
-		uint32_t c = p[0] & (unsigned char)~forms[f].mask;
-		for (size_t i = 1; i < forms[f].length; i++) {
-			if ((p[i] & 0xc0) != 0x80) /* also stops at the NUL */
-				return 0;
-			c = c << 6 | (p[i] & 0x3f);
-		}
-		bool allowed = c >= forms[f].min && c <= 0x10ffff && !(c >= 0xd800 && c <= 0xdfff) && c != 0xfffe &&
-			       c != 0xffff;
-		return allowed ? forms[f].length : 0;
-	}
-	return 0;
-}
-
-/* Text as XML character data: markup escaped; control characters and bytes that are not UTF-8 as '?'. */
-static void write_xml_text(struct sink *out, const char *text)
-{
-	static const char *const escapes[][2] = {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}};
-	const unsigned char *p = (const unsigned char *)text;
-
-	while (*p) {
-		size_t n = xml_char_length(p), e = 0;
-		while (e < ARRAY_SIZE(escapes) && *p != (unsigned char)escapes[e][0][0])
-			e++;
-		if (e < ARRAY_SIZE(escapes))
-			sink_puts(out, escapes[e][1]);
-		else
-			out->write(out, n ? (const char *)p : "?", n ? n : 1);
-		p += n ? n : 1;
-	}
-}
-
-/* Every colour, light and dark; the viewer's prefers-color-scheme picks. Series colours after Okabe and Ito. */
-static const struct themed {
-	const char *selector, *property, *light, *dark;
-} theme[] = {
-	{".bg", "fill", "#ffffff", "#0d1117"},  {"text", "fill", "#1f2328", "#e6edf3"},
-	{".note", "fill", "#59636e", "#9198a1"}, {".axis", "stroke", "#1f2328", "#e6edf3"},
-	{".grid", "stroke", "#d1d9e0", "#30363d"}, {".zero", "stroke", "#818b98", "#656c76"},
-};
-static const struct {
-	const char *light, *dark;
-} palette[] = {
-	{"#0072b2", "#58a6ff"}, {"#d55e00", "#ff7b39"}, {"#009e73", "#3fb950"}, {"#cc79a7", "#f0a0d0"},
-	{"#e69f00", "#ffb84d"}, {"#56b4e9", "#9fd8ff"}, {"#7b3294", "#c297ff"}, {"#8c510a", "#d29b62"},
-	{"#525252", "#b0b0b0"}, {"#b8a400", "#e3d44e"},
+/* Series colours after Okabe and Ito, light and dark; the viewer's prefers-color-scheme picks. */
+static const struct svg_colour palette[] = {
+	{".c0", "stroke", "#0072b2", "#58a6ff"}, {".c1", "stroke", "#d55e00", "#ff7b39"},
+	{".c2", "stroke", "#009e73", "#3fb950"}, {".c3", "stroke", "#cc79a7", "#f0a0d0"},
+	{".c4", "stroke", "#e69f00", "#ffb84d"}, {".c5", "stroke", "#56b4e9", "#9fd8ff"},
+	{".c6", "stroke", "#7b3294", "#c297ff"}, {".c7", "stroke", "#8c510a", "#d29b62"},
+	{".c8", "stroke", "#525252", "#b0b0b0"}, {".c9", "stroke", "#b8a400", "#e3d44e"},
 };
 
-static void write_colours(struct sink *out, bool dark)
+static void write_colours(struct sink *out)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(theme); i++)
-		sink_printf(out, "%s{%s:%s}", theme[i].selector, theme[i].property, dark ? theme[i].dark : theme[i].light);
-	for (size_t i = 0; i < ARRAY_SIZE(palette); i++)
-		sink_printf(out, ".c%zu{stroke:%s}", i, dark ? palette[i].dark : palette[i].light);
+	struct svg_colour colours[SVG_THEME_COUNT + ARRAY_SIZE(palette)];
+
+	memcpy(colours, svg_theme, sizeof(svg_theme));
+	memcpy(colours + SVG_THEME_COUNT, palette, sizeof(palette));
+	svg_write_colours(out, colours, ARRAY_SIZE(colours), "(prefers-color-scheme: dark)");
 }
 
 static void write_head(struct sink *out, const struct plot_settings *settings, int height)
@@ -427,18 +371,16 @@ static void write_head(struct sink *out, const struct plot_settings *settings, i
 		    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 		    "role=\"img\" aria-labelledby=\"plot-title\">\n<title id=\"plot-title\">",
 		    SVG_WIDTH, height, SVG_WIDTH, height);
-	write_xml_text(out, settings->title);
+	svg_write_text(out, settings->title);
 	sink_puts(out, "</title>\n<style>\ntext{font-family:sans-serif;font-size:12px}.title{font-size:15px;font-weight:bold}"
 		       ".note{font-size:11px}.axis,.grid,.zero{stroke-width:1}"
 		       ".series{fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round}"
 		       ".dashed{stroke-dasharray:6 3}\n");
-	write_colours(out, false);
-	sink_puts(out, "\n@media (prefers-color-scheme: dark){");
-	write_colours(out, true);
-	sink_puts(out, "}\n</style>\n");
+	write_colours(out);
+	sink_puts(out, "</style>\n");
 	sink_printf(out, "<rect class=\"bg\" width=\"%d\" height=\"%d\"/>\n", SVG_WIDTH, height);
 	sink_printf(out, "<text class=\"title\" x=\"%d\" y=\"%d\">", PLOT_LEFT, PLOT_TOP - 22);
-	write_xml_text(out, settings->title);
+	svg_write_text(out, settings->title);
 	sink_puts(out, "</text>\n");
 }
 
@@ -465,7 +407,7 @@ static void write_ticks(struct sink *out, const struct axis *a, bool vertical, d
 			sink_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", across_from - TICK_PX - 3,
 				    at + 4);
 		}
-		write_number(out, value, a->decimals);
+		svg_write_number(out, value, a->decimals);
 		sink_puts(out, "</text>\n");
 	}
 }
@@ -523,7 +465,7 @@ static void write_offset(struct sink *out, double seconds)
 	int decimals = value == 0 ? 0 : 3 - (int)floor(log10(fabs(value)));
 
 	sink_puts(out, seconds > 0 ? "+" : "");
-	write_number(out, value, decimals < 0 ? 0 : decimals > 3 ? 3 : decimals);
+	svg_write_number(out, value, decimals < 0 ? 0 : decimals > 3 ? 3 : decimals);
 	sink_printf(out, " %s", unit->name);
 }
 
@@ -538,13 +480,13 @@ static void write_series(struct sink *out, const struct watch_csv *csv, const st
 		sink_printf(out, "<polyline class=\"series c%zu%s\" points=\"", i % ARRAY_SIZE(palette), dashed);
 		write_points(out, csv, k + 1, x, y);
 		sink_puts(out, "\"><title>");
-		write_xml_text(out, csv->names[k]);
+		svg_write_text(out, csv->names[k]);
 		sink_puts(out, "</title></polyline>\n");
 
 		sink_printf(out, "<line class=\"series c%zu%s\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>",
 			    i % ARRAY_SIZE(palette), dashed, LEGEND_LEFT, row_y + 8, LEGEND_LEFT + 24, row_y + 8);
 		sink_printf(out, "<text x=\"%d\" y=\"%.1f\">", LEGEND_LEFT + 32, row_y + 12);
-		write_xml_text(out, csv->names[k]);
+		svg_write_text(out, csv->names[k]);
 		sink_printf(out, "</text><text class=\"note\" x=\"%d\" y=\"%.1f\">final offset ", LEGEND_LEFT + 32,
 			    row_y + 27);
 		write_offset(out, sample(csv, csv->rows - 1, k + 1));

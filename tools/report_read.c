@@ -20,6 +20,8 @@ struct reader {
 	const char *source; /* file name, or NULL */
 	char *error;
 	size_t error_size;
+	bool any_schema;         /* read tscprobe/N for any N as far as its members are known */
+	unsigned schema_version; /* the N the report says */
 };
 
 /* Record "source: path: message" and return -1, so that an error path is one line. */
@@ -1117,6 +1119,9 @@ static int check_schema(struct reader *rd, const json_t *root)
 		return fail(rd, NULL, "not a tscprobe report (schema is %s, not \"tscprobe/N\")",
 			    describe(schema, got));
 	schema_version(REPORT_SCHEMA, &readable);
+	rd->schema_version = version;
+	if (rd->any_schema)
+		return 0;
 	if (version > readable)
 		return fail(rd, NULL, "schema %s is newer than this tool reads (%s): update tscprobe",
 			    json_string_value(schema), REPORT_SCHEMA);
@@ -1146,21 +1151,19 @@ static int read_report(struct reader *rd, const json_t *root, struct report *out
 
 int report_read_json(const json_t *root, struct report *out, char *error, size_t error_size)
 {
-	struct reader rd = {NULL, error, error_size};
+	struct reader rd = {NULL, error, error_size, false, 0};
 	return read_report(&rd, root, out);
 }
 
 /* Takes ownership of root; NULL root means jansson could not parse, as parse_error says. */
-static int read_parsed(json_t *root, const json_error_t *parse_error, const char *source, struct report *out,
-		       char *error, size_t error_size)
+static int read_parsed(struct reader *rd, json_t *root, const json_error_t *parse_error, struct report *out)
 {
-	struct reader rd = {source, error, error_size};
 	int status;
 
 	if (!root)
-		return fail(&rd, NULL, "JSON syntax error at line %d, column %d: %s", parse_error->line,
+		return fail(rd, NULL, "JSON syntax error at line %d, column %d: %s", parse_error->line,
 			    parse_error->column, parse_error->text);
-	status = read_report(&rd, root, out);
+	status = read_report(rd, root, out);
 	json_decref(root);
 	return status;
 }
@@ -1170,14 +1173,24 @@ static int read_parsed(json_t *root, const json_error_t *parse_error, const char
 
 int report_read_string(const char *text, size_t length, struct report *out, char *error, size_t error_size)
 {
+	struct reader rd = {NULL, error, error_size, false, 0};
 	json_error_t parse_error;
-	return read_parsed(json_loadb(text, length, REPORT_DECODE_FLAGS, &parse_error), &parse_error, NULL, out, error,
-			   error_size);
+	return read_parsed(&rd, json_loadb(text, length, REPORT_DECODE_FLAGS, &parse_error), &parse_error, out);
+}
+
+int report_read_any_schema(const char *text, size_t length, const char *source, struct report *out,
+			   unsigned *schema_version, char *error, size_t error_size)
+{
+	struct reader rd = {source, error, error_size, true, 0};
+	json_error_t parse_error;
+	int status = read_parsed(&rd, json_loadb(text, length, REPORT_DECODE_FLAGS, &parse_error), &parse_error, out);
+	*schema_version = rd.schema_version;
+	return status;
 }
 
 int report_read_file(const char *path, struct report *out, char *error, size_t error_size)
 {
-	struct reader rd = {path, error, error_size};
+	struct reader rd = {path, error, error_size, false, 0};
 	json_error_t parse_error;
 	FILE *file = fopen(path, "rb");
 	json_t *root;
@@ -1192,5 +1205,5 @@ int report_read_file(const char *path, struct report *out, char *error, size_t e
 		return fail(&rd, NULL, "cannot read: %s", strerror(read_errno));
 	}
 	fclose(file);
-	return read_parsed(root, &parse_error, path, out, error, error_size);
+	return read_parsed(&rd, root, &parse_error, out);
 }

@@ -22,6 +22,14 @@ int report_read_json(const json_t *root, struct report *out, char *error, size_t
 /* The same from JSON text of `length` bytes; syntax errors give jansson's line and column. */
 int report_read_string(const char *text, size_t length, struct report *out, char *error, size_t error_size);
 
+/*
+ * The same for a report of any schema version tscprobe/N (compare and show read old and new
+ * reports alike): the members this tool knows are read with the same strictness, others are
+ * ignored. *schema_version is N once the schema was read; errors start with source when not NULL.
+ */
+int report_read_any_schema(const char *text, size_t length, const char *source, struct report *out,
+			   unsigned *schema_version, char *error, size_t error_size);
+
 /* The same from a file; every error starts with the path. */
 int report_read_file(const char *path, struct report *out, char *error, size_t error_size);
 
