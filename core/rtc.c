@@ -51,6 +51,9 @@ static const char *rtc_probe(struct time_source *s, struct machine *m, struct re
  * Seconds of the day. While an update is in progress the registers are not to be read, so the
  * previous value stands: the new second becomes visible when the update completes, and that
  * instant is the edge the calibrator times. Never waits, so a UIP flag stuck high cannot hang it.
+ * UIP clear promises 244 us without an update, but a vCPU descheduled between the flag and the
+ * registers outlives that: seconds read before an update and minutes after it are a minute
+ * ahead. So the seconds are read again last, and a read they disagree with is not believed.
  */
 static uint64_t rtc_read(struct time_source *s, struct machine *m)
 {
@@ -63,6 +66,8 @@ static uint64_t rtc_read(struct time_source *s, struct machine *m)
 	s->saved[1] = 0;
 	uint8_t status_b = (uint8_t)s->saved[0];
 	uint8_t raw_s = cmos_read(m, RTC_SECONDS), raw_m = cmos_read(m, RTC_MINUTES), raw_h = cmos_read(m, RTC_HOURS);
+	if (cmos_read(m, RTC_SECONDS) != raw_s)
+		return s->last_value; /* an update came between the reads: the next read sees it whole */
 	bool pm = !(status_b & RTC_B_24_HOUR) && (raw_h & RTC_HOUR_PM);
 	raw_h &= (uint8_t)~RTC_HOUR_PM;
 	unsigned sec = raw_s, min = raw_m, hour = raw_h;

@@ -15,7 +15,9 @@
 #include "report.h"
 #include "report_read.h"
 #include "scenario.h"
+#include "sim_device.h"
 #include "testdata.h"
+#include "timesource.h"
 
 /* Every fault below ends well within this much virtual time: a few windows' deadlines, not forever. */
 #define FAULT_RUN_MAX_S 60.0
@@ -195,6 +197,76 @@ static void test_a_base_claiming_0xffff_leaves_is_reported_not_walked(void **sta
 	assert_true(report.tsc.valid);
 }
 
+/* A vCPU descheduled inside an RTC read: the minutes register is read this long after the seconds. */
+#define DESCHEDULED_PS (3000ull * PS_PER_US)
+#define CMOS_INDEX_PORT 0x70
+#define CMOS_DATA_PORT 0x71
+#define RTC_MINUTES 0x02
+
+static uint32_t (*sim_io_read)(struct machine *m, uint16_t port, unsigned width);
+static void (*sim_io_write)(struct machine *m, uint16_t port, unsigned width, uint32_t value);
+static uint8_t cmos_index;
+static bool deschedule_next_minutes_read;
+
+static void io_write_noting_the_index(struct machine *m, uint16_t port, unsigned width, uint32_t value)
+{
+	if (port == CMOS_INDEX_PORT)
+		cmos_index = (uint8_t)value;
+	sim_io_write(m, port, width, value);
+}
+
+static uint32_t io_read_descheduled_before_minutes(struct machine *m, uint16_t port, unsigned width)
+{
+	if (port == CMOS_DATA_PORT && cmos_index == RTC_MINUTES && deschedule_next_minutes_read) {
+		deschedule_next_minutes_read = false;
+		sim.now_ps += DESCHEDULED_PS;
+	}
+	return sim_io_read(m, port, width);
+}
+
+static uint8_t cmos(uint8_t index)
+{
+	sim_io_write(&sim.machine, CMOS_INDEX_PORT, 1, index);
+	return (uint8_t)sim_io_read(&sim.machine, CMOS_DATA_PORT, 1);
+}
+
+/* The first moment after from_ps at which the seconds register shows a new value: where an update cycle ends. */
+static uint64_t next_update_end(uint64_t from_ps)
+{
+	sim.now_ps = from_ps;
+	uint8_t seconds = cmos(0);
+	while (cmos(0) == seconds)
+		sim.now_ps += 10 * PS_PER_US;
+	return sim.now_ps;
+}
+
+/*
+ * UIP clear promises 244 us without an update, and a descheduled vCPU outlives it: seconds read before the
+ * update to 13:00:00 and minutes and hours after it give 13:00:59, a minute ahead. Such a read is not believed.
+ */
+static void test_an_rtc_read_torn_by_a_descheduled_vcpu_is_not_believed(void **state)
+{
+	/* UIP rises 244 us before the update cycle, which ends 1984 us later with the new time (MC146818A). */
+	const uint64_t uip_before_end_ps = (244 + 1984) * PS_PER_US;
+	struct time_source rtc = {.driver = &rtc_driver};
+	(void)state;
+	load("\"clocks\": {\"rtc\": {\"start\": \"2026-11-21 12:59:58\"}}");
+	sim_init(&sim, &config);
+	sim_io_read = sim.machine.io_read;
+	sim_io_write = sim.machine.io_write;
+	sim.machine.io_read = io_read_descheduled_before_minutes;
+	sim.machine.io_write = io_write_noting_the_index;
+	assert_null(rtc.driver->probe(&rtc, &sim.machine, &report));
+
+	uint64_t to_59 = next_update_end(0), to_00 = next_update_end(to_59 + 10 * PS_PER_US);
+	sim.now_ps = to_00 - uip_before_end_ps - 100 * PS_PER_US; /* UIP still clear */
+	assert_int_equal(rtc.driver->read(&rtc, &sim.machine), 12 * 3600 + 59 * 60 + 59);
+	deschedule_next_minutes_read = true;
+	assert_int_equal(rtc.driver->read(&rtc, &sim.machine), 12 * 3600 + 59 * 60 + 59); /* the last good value */
+	assert_true(sim.now_ps > to_00);
+	assert_int_equal(rtc.driver->read(&rtc, &sim.machine), 13 * 3600); /* whole again */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_a_tsc_that_goes_backwards_fails_and_is_measured_around),
 		cmocka_unit_test(test_a_faulting_msr_is_recorded_and_the_run_goes_on),
 		cmocka_unit_test(test_a_base_claiming_0xffff_leaves_is_reported_not_walked),
+		cmocka_unit_test(test_an_rtc_read_torn_by_a_descheduled_vcpu_is_not_believed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
