@@ -150,8 +150,9 @@ run: deps
 
 unit: $(TEST_BIN)
 
+# The ISO and the data disk are for the matrix's CD rows (ci/matrix).
 test: deps
-	@$(MAKE) --no-print-directory all image unit
+	@$(MAKE) --no-print-directory all image unit $(IMAGE_ISO) $(IMAGE_DATA)
 	@tests/run-all $(TEST_BIN)
 
 # Calibration error against truth under QEMU -icount; a table, not a pass/fail test.

@@ -10,6 +10,8 @@
 /* A directory listing is bounded: FAT directories hold at most 65536 entries. */
 #define DIR_ENTRIES_MAX 65536u
 #define DIR_ENTRY_BYTES (SIZE_OF_EFI_FILE_INFO + 256 * sizeof(CHAR16))
+/* A run's numbered files: run-NNNN.json, run-NNNN.txt and, after a watch, watch-NNNN.csv. */
+#define HISTORY_FILES 3
 
 /* UCS-2 to ASCII for messages; anything else becomes '?'. */
 static void ascii_from_ucs2(const CHAR16 *src, char *dst, UINTN capacity)
@@ -145,13 +147,18 @@ static EFI_STATUS replace_file(EFI_FILE_HANDLE dir, CHAR16 *name, CHAR16 *tempor
 	return rename_file(dir, temporary, name);
 }
 
-static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct report_files *files, unsigned *run)
+/* Write one save's files on a volume, naming in `failed` the file that could not be written. A failure
+ * before latest.* is replaced also takes this save's run-NNNN files back off, leaving the volume as found. */
+static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct report_files *files, unsigned *run, CHAR16 *failed,
+				 UINTN failed_bytes)
 {
-	const struct memory_sink *json = files->json, *text = files->text;
 	EFI_FILE_HANDLE root = LibOpenRoot(volume), dir;
 	EFI_STATUS status;
-	CHAR16 name[32];
+	CHAR16 history[HISTORY_FILES][32];
+	const struct memory_sink *history_content[HISTORY_FILES] = {files->json, files->text, files->csv};
+	UINTN count = 0;
 
+	StrCpy(failed, REPORT_DIR);
 	if (!root)
 		return EFI_NOT_FOUND;
 	status = root->Open(root, &dir, REPORT_DIR, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE,
@@ -161,20 +168,27 @@ static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct report_files *f
 		return status;
 	}
 	*run = files->run ? files->run : next_run_number(dir);
-	SPrint(name, sizeof(name), L"run-%04d.json", *run);
-	status = write_file(dir, name, json->data, json->length);
+	SPrint(history[0], sizeof(history[0]), L"run-%04d.json", *run);
+	SPrint(history[1], sizeof(history[1]), L"run-%04d.txt", *run);
+	SPrint(history[2], sizeof(history[2]), L"watch-%04d.csv", *run);
+	for (; count < HISTORY_FILES && history_content[count] && !EFI_ERROR(status); count++) {
+		status = write_file(dir, history[count], history_content[count]->data, history_content[count]->length);
+		if (EFI_ERROR(status))
+			SPrint(failed, failed_bytes, L"%s\\%s", REPORT_DIR, history[count]);
+	}
 	if (!EFI_ERROR(status)) {
-		SPrint(name, sizeof(name), L"run-%04d.txt", *run);
-		status = write_file(dir, name, text->data, text->length);
+		status = replace_file(dir, L"latest.json", L"latest.json.new", files->json->data, files->json->length);
+		if (EFI_ERROR(status))
+			SPrint(failed, failed_bytes, L"%s\\latest.json", REPORT_DIR);
 	}
-	if (!EFI_ERROR(status) && files->csv) {
-		SPrint(name, sizeof(name), L"watch-%04d.csv", *run);
-		status = write_file(dir, name, files->csv->data, files->csv->length);
+	if (EFI_ERROR(status)) {
+		for (UINTN i = 0; i < count; i++)
+			delete_if_present(dir, history[i]);
+	} else {
+		status = replace_file(dir, L"latest.txt", L"latest.txt.new", files->text->data, files->text->length);
+		if (EFI_ERROR(status))
+			SPrint(failed, failed_bytes, L"%s\\latest.txt", REPORT_DIR);
 	}
-	if (!EFI_ERROR(status))
-		status = replace_file(dir, L"latest.json", L"latest.json.new", json->data, json->length);
-	if (!EFI_ERROR(status))
-		status = replace_file(dir, L"latest.txt", L"latest.txt.new", text->data, text->length);
 	dir->Close(dir);
 	root->Close(root);
 	return status;
@@ -194,7 +208,8 @@ EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struc
 	EFI_HANDLE boot = boot_volume(image), *volumes = NULL;
 	UINTN count = 0;
 	EFI_STATUS status = EFI_NOT_FOUND;
-	char where[160], why[48];
+	char where[160], why[48], what[40];
+	CHAR16 failed[40];
 	unsigned run = 0;
 
 	if (json->failed || text->failed || (files->csv && files->csv->failed)) {
@@ -208,7 +223,7 @@ EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struc
 		if (!volume || (i > 0 && volume == boot))
 			continue;
 		volume_text(volume, where, sizeof(where));
-		status = save_on_volume(volume, files, &run);
+		status = save_on_volume(volume, files, &run, failed, sizeof(failed));
 		if (!EFI_ERROR(status)) {
 			char watch[32] = "";
 			if (files->csv)
@@ -220,11 +235,12 @@ EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struc
 			break;
 		}
 		status_text(status, why, sizeof(why));
-		sink_printf(log, "Report files: cannot write to %s%s: %s\n", i == 0 ? "the boot volume " : "volume ",
+		ascii_from_ucs2(failed, what, sizeof(what));
+		sink_printf(log, "Report files: cannot write %s on %s%s: %s\n", what, i == 0 ? "the boot volume " : "volume ",
 			    where, why);
 	}
 	if (EFI_ERROR(status))
-		sink_puts(log, "Report files: none written; the report is on the console and serial only.\n");
+		sink_puts(log, "Report files: not saved; the complete report is on the console and serial.\n");
 	if (volumes)
 		FreePool(volumes);
 	return status;
