@@ -52,8 +52,9 @@ FORCE:
 
 # ---- host CLI and unit tests -------------------------------------------------
 HOST_PKGS := jansson
-HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O1 -g -Icore -Itools \
-	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+# ASan and UBSan everywhere but in the plain build (valgrind cannot run sanitized binaries).
+HOST_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O1 -g -Icore -Itools $(HOST_SANITIZE) \
 	-DTSCPROBE_VERSION='"$(VERSION)"' -MMD -MP \
 	$(shell pkg-config --cflags $(HOST_PKGS) 2>/dev/null)
 HOST_LDLIBS := $(shell pkg-config --libs $(HOST_PKGS) 2>/dev/null) -lm
@@ -68,11 +69,56 @@ $(BUILD)/tscprobe: $(BUILD)/host/tools/main.o $(HOST_OBJ)
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS)
 
+# The host CLI without sanitizers, for valgrind: the same rules, run with BUILD=$(BUILD)/plain.
+PLAIN_CLI := $(BUILD)/plain/tscprobe
+$(PLAIN_CLI): FORCE
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/plain HOST_SANITIZE= $@
+
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/host/tests/%,$(TEST_SRC))
 $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(HOST_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS) -lcmocka
+
+# ---- static analysis (make lint) ---------------------------------------------------
+# cppcheck and clang-tidy over every C file of core/, efi/, tools/ and tests/unit/; any finding fails.
+# Configuration: .clang-tidy (efi/.clang-tidy adds to it) and .cppcheck-suppressions, each exclusion
+# with its reason. A stamp per file and check: a second run checks only what changed (a header: all).
+LINT_DIR := $(BUILD)/lint
+LINT_HEADERS := $(wildcard core/*.h efi/*.h tools/*.h tests/unit/*.h)
+LINT_HOST_SRC := $(wildcard tools/*.c) $(TEST_SRC)
+# core/ has no #if, so one pass stands for both builds: with the app's flags, freestanding.
+LINT_EFI_SRC := $(CORE_SRC) $(EFI_SRC)
+# The compilers' own flags, less dependency files, sanitizers and what clang does not know.
+TIDY_FLAGS_host := $(filter-out -MMD -MP $(HOST_SANITIZE),$(HOST_CFLAGS))
+TIDY_FLAGS_efi := $(filter-out -MMD -MP -maccumulate-outgoing-args,$(EFI_CFLAGS))
+# cppcheck reads no system header (its own libraries know libc and POSIX); GNU-EFI's it must read,
+# and they test the compiler, so it is told gcc's.
+CPPCHECK_FLAGS := --std=c11 --enable=warning,style,performance,portability --error-exitcode=1 --quiet \
+	--inline-suppr --suppressions-list=.cppcheck-suppressions --template='{file}:{line}: {severity}: {message} [{id}]'
+CPPCHECK_FLAGS_host := -Icore -Itools -D_DEFAULT_SOURCE -DTSCPROBE_VERSION='"lint"' --library=posix
+CPPCHECK_FLAGS_efi := -I$(EFI_INC) -I$(EFI_INC)/x86_64 -Icore -Iefi -D__x86_64__ -D__GNUC__=12 -D__GNUC_MINOR__=2 \
+	-DGNU_EFI_USE_MS_ABI -DTSCPROBE_VERSION='"lint"'
+CPPCHECK_SRC_host := $(CORE_SRC) $(LINT_HOST_SRC)
+CPPCHECK_SRC_efi := $(EFI_SRC)
+LINT_STAMPS := $(patsubst %.c,$(LINT_DIR)/host/%.tidy,$(LINT_HOST_SRC)) \
+	$(patsubst %.c,$(LINT_DIR)/efi/%.tidy,$(LINT_EFI_SRC)) $(LINT_DIR)/host.cppcheck $(LINT_DIR)/efi.cppcheck
+
+# One rule per build, host and efi.
+define LINT_RULES
+$(LINT_DIR)/$(1)/%.tidy: %.c .clang-tidy efi/.clang-tidy $(LINT_HEADERS)
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  TIDY $(1)  $$<")
+	$$(Q)set -o pipefail; clang-tidy --quiet $$< -- $$(TIDY_FLAGS_$(1)) 2>&1 | sed '/^[0-9]* warnings* generated\.$$$$/d'
+	@touch $$@
+
+$(LINT_DIR)/$(1).cppcheck: $$(CPPCHECK_SRC_$(1)) .cppcheck-suppressions $(LINT_HEADERS)
+	@mkdir -p $(LINT_DIR)/cppcheck-$(1)
+	@$$(if $$(Q),echo "  CPPCHECK $(1)")
+	$$(Q)cppcheck $$(CPPCHECK_FLAGS) $$(CPPCHECK_FLAGS_$(1)) --cppcheck-build-dir=$(LINT_DIR)/cppcheck-$(1) \
+		$$(CPPCHECK_SRC_$(1)) && touch $$@
+endef
+$(foreach build,host efi,$(eval $(call LINT_RULES,$(build))))
 
 # ---- boot media (boot/) ---------------------------------------------------------------
 # One set of media in IMAGE_DIR, built from IMAGE_EFI; `make sign` builds a signed set in build/signed.
@@ -118,7 +164,7 @@ $(IMAGE_SUMS): $(IMAGE_EFI) $(IMAGE) $(IMAGE_ISO) $(IMAGE_CONVERTED) $(IMAGE_DAT
 	$(Q)cd $(IMAGE_DIR) && sha256sum $(notdir $^) >SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
 
 # ---- targets ----------------------------------------------------------------------
-.PHONY: all image run test unit deps bench clean
+.PHONY: all image run test unit deps bench clean lint
 all: $(BUILD)/tscprobe.efi $(BUILD)/tscprobe
 image: $(IMAGE)
 
@@ -150,9 +196,15 @@ run: deps
 
 unit: $(TEST_BIN)
 
+# Every check at once on every core (CI has two); `make lint` alone is enough, no -j needed.
+.PHONY: lint-checks
+lint:
+	@$(MAKE) --no-print-directory -j$(shell nproc) --keep-going lint-checks
+lint-checks: $(LINT_STAMPS)
+
 # The ISO and the data disk are for the matrix's CD rows (ci/matrix).
 test: deps
-	@$(MAKE) --no-print-directory all image unit $(IMAGE_ISO) $(IMAGE_DATA)
+	@$(MAKE) --no-print-directory all image unit $(PLAIN_CLI) $(IMAGE_ISO) $(IMAGE_DATA)
 	@tests/run-all $(TEST_BIN)
 
 # Calibration error against truth under QEMU -icount; a table, not a pass/fail test.

@@ -255,7 +255,7 @@ static bool rsdp_load(struct machine *m, struct acpi_info *out, uint64_t *rsdt)
 	out->rsdp_address = m->acpi_rsdp;
 	out->rsdp_revision = r->revision;
 	for (unsigned i = 0; i < sizeof r->oem_id; i++)
-		out->oem_id[i] = (r->oem_id[i] >= ' ' && r->oem_id[i] <= '~') ? r->oem_id[i] : '?';
+		out->oem_id[i] = (char)((r->oem_id[i] >= ' ' && r->oem_id[i] <= '~') ? r->oem_id[i] : '?');
 	*rsdt = r->rsdt_address;
 	return true;
 }

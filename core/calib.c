@@ -79,6 +79,7 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 	uint32_t n = count < CALIB_MAX_SAMPLES ? count : CALIB_MAX_SAMPLES;
 
 	out->samples = n;
+	/* cppcheck-suppress knownConditionTrueFalse ; false positive: n is count capped, any value up to 512 */
 	if (n < 3) {
 		out->valid = false;
 		out->reason = "fewer than 3 usable samples";

@@ -29,7 +29,7 @@ static const char *hpet_probe(struct time_source *s, struct machine *m, struct r
 	if (period_fs == 0 || period_fs > HPET_MAX_PERIOD_FS)
 		return "its counter period is out of specification (0, or longer than 100 ns)";
 
-	s->width_bits = capabilities & HPET_GCAP_COUNT_SIZE_CAP ? 64 : 32;
+	s->width_bits = (capabilities & HPET_GCAP_COUNT_SIZE_CAP) ? 64 : 32;
 	s->modulus = s->width_bits == 64 ? 0 : (uint64_t)1 << 32;
 	s->nominal_hz = FS_PER_S / (double)period_fs;
 	s->sampling = SAMPLING_COUNTER;

@@ -191,6 +191,7 @@ void idle_run_all(struct machine *m, struct report *r, const struct probe_settin
 			unsigned before = idle->run_count;
 			format_string(cstate, sizeof(cstate), sub ? "C%u.%u" : "C%u", state, sub);
 			run_method(&c, r, settings, IDLE_KIND_MWAIT, MWAIT_HINT(state, sub), cstate);
+			/* cppcheck-suppress knownConditionTrueFalse ; false positive: run_method adds runs through r */
 			if (idle->run_count > before && !idle->runs[idle->run_count - 1].done &&
 			    idle->runs[idle->run_count - 1].status[0] == '#')
 				return; /* MWAIT faults: no point trying deeper hints */

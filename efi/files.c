@@ -18,7 +18,7 @@ static void ascii_from_ucs2(const CHAR16 *src, char *dst, UINTN capacity)
 {
 	UINTN i = 0;
 	for (; src && src[i] && i + 1 < capacity; i++)
-		dst[i] = src[i] < 0x80 ? (char)src[i] : '?';
+		dst[i] = (char)(src[i] < 0x80 ? src[i] : '?');
 	dst[i] = '\0';
 }
 

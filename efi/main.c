@@ -141,11 +141,13 @@ static void emit_serial_json(const struct memory_sink *json)
 	sink_puts(serial, REPORT_END_MARKER "\n");
 }
 
-/* The report on the console, its JSON on serial, and the files; the outcome for QEMU's exit device. */
-static enum run_outcome publish(EFI_HANDLE image, const struct options *opts, struct report_files *files,
+/* The report on the console, its JSON on serial, and the files; the outcome for QEMU's exit device.
+ * `run` is the files' run number: 0 picks the next free one, which is kept for a second publish. */
+static enum run_outcome publish(EFI_HANDLE image, const struct options *opts, unsigned *run,
 				const struct memory_sink *csv, struct sink *log)
 {
 	struct memory_sink json, text;
+	struct report_files files = {.json = &json, .text = &text, .csv = csv, .run = *run};
 	enum run_outcome outcome = OUTCOME_OK;
 
 	memory_sink_init(&json);
@@ -155,11 +157,9 @@ static enum run_outcome publish(EFI_HANDLE image, const struct options *opts, st
 	log->write(log, text.data, text.length);
 	emit_serial_json(&json);
 	sink_puts(log, "\n");
-	files->json = &json;
-	files->text = &text;
-	files->csv = csv;
-	if (opts->write_files && EFI_ERROR(files_save_report(image, files, log)))
+	if (opts->write_files && EFI_ERROR(files_save_report(image, &files, log)))
 		outcome = OUTCOME_NO_FILES;
+	*run = files.run;
 	if (json.failed || text.failed)
 		outcome = OUTCOME_PROBE_ERROR;
 	memory_sink_free(&json);
@@ -238,7 +238,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	struct options opts;
 	struct probe_settings settings;
 	struct machine machine;
-	struct report_files files = {0};
+	unsigned run = 0;
 	struct sink *log;
 	enum run_outcome outcome;
 
@@ -264,15 +264,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	probe_start(&probe, &machine, &settings, &report);
 	if (opts.watch_s <= 0) {
 		probe_finish(&probe);
-		return finish(&opts, publish(image, &opts, &files, NULL, log), log);
+		return finish(&opts, publish(image, &opts, &run, NULL, log), log);
 	}
 	/* The report first, so that it is out even if the watch is cut short; then again with the watch. */
-	publish(image, &opts, &files, NULL, log);
+	publish(image, &opts, &run, NULL, log);
 	struct memory_sink csv;
 	memory_sink_init(&csv);
 	watch(&opts, &csv, log);
 	probe_finish(&probe);
-	outcome = publish(image, &opts, &files, &csv, log);
+	outcome = publish(image, &opts, &run, &csv, log);
 	memory_sink_free(&csv);
 	return finish(&opts, outcome, log);
 }

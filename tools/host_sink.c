@@ -2,6 +2,7 @@
 #include "host_sink.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -67,11 +68,11 @@ static FILE *open_temporary(struct output *o)
 	FILE *file;
 	int fd;
 
-	o->temp_path = malloc(strlen(o->final_path) + sizeof(temp_suffix));
+	size_t size = strlen(o->final_path) + sizeof(temp_suffix);
+	o->temp_path = malloc(size);
 	if (!o->temp_path)
 		return NULL;
-	strcpy(o->temp_path, o->final_path);
-	strcat(o->temp_path, temp_suffix);
+	snprintf(o->temp_path, size, "%s%s", o->final_path, temp_suffix);
 	fd = mkstemp(o->temp_path);
 	if (fd < 0) {
 		free(o->temp_path);

@@ -41,7 +41,8 @@ struct plot_settings {
 int plot_choose_series(const struct watch_csv *csv, const char *list, struct plot_settings *settings, char *error,
 		       size_t error_size);
 
-/* The chart: offsets against elapsed time, axes with ticks and units, a legend with each final offset. */
+/* The chart: offsets against elapsed time, axes with ticks and units, a legend with each final offset.
+ * csv is as watch_csv_parse or watch_csv_read_file gives it, with at least one row. */
 void plot_write_svg(const struct watch_csv *csv, const struct plot_settings *settings, struct sink *out);
 
 /* tscprobe plot WATCH.csv [-o drift.svg] [--title T] [--series A,B]; the SVG goes to stdout without -o. */

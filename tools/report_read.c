@@ -966,7 +966,7 @@ static int check_decoded(struct reader *rd, const json_t *object, const struct h
 		if (d->width == 1)
 			snprintf(bits, sizeof(bits), "bit %u", d->low_bit);
 		else
-			snprintf(bits, sizeof(bits), "bits %u:%u", d->low_bit + d->width - 1, d->low_bit);
+			snprintf(bits, sizeof(bits), "bits %u:%u", (unsigned)(d->low_bit + d->width - 1), d->low_bit);
 		return fail(rd, path, "%s disagrees with hyperv.%s 0x%08x (%s: %s)", decoded_text(d, got, got_text),
 			    hyperv_register_name(d->reg), reg, bits, decoded_text(d, want, want_text));
 	}
@@ -1110,7 +1110,8 @@ static bool schema_version(const char *schema, unsigned *version)
 static int check_schema(struct reader *rd, const json_t *root)
 {
 	const json_t *schema = json_object_get(root, "schema");
-	unsigned version, readable;
+	/* 0 if REPORT_SCHEMA were malformed: every report would then be refused, as the tests would show. */
+	unsigned version, readable = 0;
 	char got[QUOTED_BYTES];
 
 	if (!schema)

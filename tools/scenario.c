@@ -76,6 +76,7 @@ static bool member_u64(struct loader *l, const json_t *object, const char *key, 
 	snprintf(path, sizeof(path), "%s.%s", where, key);
 	if (!read_u64(l, value, path, max, &v))
 		return false;
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): fail() returns false, which the analyzer does not see in a variadic function */
 	if (v < min)
 		return fail(l, "%s: %llu is below the minimum %llu", path, (unsigned long long)v,
 			    (unsigned long long)min);
@@ -299,7 +300,7 @@ static bool load_hypervisor(struct loader *l, const json_t *hv, const char *wher
 #define PS_PER_US 1e6
 #define PS_PER_S 1e12
 /* A clock may be off by -50 % to +100 %: VirtualBox guests have been seen running 25 % slow (reference E). */
-#define MIN_RATE_PPM -500000.0
+#define MIN_RATE_PPM (-500000.0)
 #define MAX_RATE_PPM 1000000.0
 /* Costs up to 1 s per access and delays up to 10 s (a long-descheduled vCPU) are simulated; more is a typo. */
 #define MAX_COST_US 1e6
@@ -724,6 +725,7 @@ static bool load_msrs(struct loader *l, const json_t *list, const char *where)
 		    !required_u64(l, item, "value", path, UINT64_MAX, &e.value) ||
 		    !member_bool(l, item, "writable", path, &e.writable))
 			return false;
+		/* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): as above, fail() returns false */
 		e.msr = (uint32_t)msr;
 		if (msr_listed(c, e.msr))
 			return fail(l, "%s.msr: 0x%x is listed twice", path, e.msr);

@@ -636,7 +636,7 @@ static void broken_tables_are_reported_and_skipped(void **state)
 }
 
 #define MACHINE(title, index) \
-	{ .name = title, .test_func = real_machine_tables_are_read_as_the_firmware_states_them, .teardown_func = free_loaded_fixture, .initial_state = (void *)&MACHINE_CASES[index] }
+	{ .name = (title), .test_func = real_machine_tables_are_read_as_the_firmware_states_them, .teardown_func = free_loaded_fixture, .initial_state = (void *)&MACHINE_CASES[(index)] }
 
 int main(void)
 {

@@ -248,9 +248,11 @@ static void test_lapic_detail_says_whether_the_firmware_tick_was_left_untouched(
 	     "\"lapic\": {\"firmware_tick\": {\"mode\": \"periodic\", \"initial_count\": 1000000, \"divide\": 1, "
 	     "\"vector\": 32}}");
 	run_probe(0.1, 2);
+	/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): ref() fails the test on NULL; cmocka 1.1 does not mark a failed assertion as not returning */
 	assert_non_null(strstr(ref("lapic")->detail, "read untouched"));
 	load(2000000000ull, 1, "");
 	run_probe(0.1, 2);
+	/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): as above */
 	assert_non_null(strstr(ref("lapic")->detail, "configuration restored"));
 	assert_true(ref("lapic")->measured);
 }
