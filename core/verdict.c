@@ -51,6 +51,24 @@ static void describe_drift(char *dst, size_t capacity, double per_5min, double p
 		format_string(dst, capacity, "%s %.3f s per day", direction, numeric_abs(per_day));
 }
 
+/*
+ * Pass within the uncertainty or CLAIM_PASS_PPM, warn up to CLAIM_FAIL_PPM, fail beyond. A figure whose
+ * uncertainty reaches past CLAIM_FAIL_PPM cannot pass: it cannot rule out a failing clock (an erratic one).
+ */
+static enum severity drift_severity(double ppm, double uncertainty_ppm)
+{
+	double magnitude = numeric_abs(ppm);
+	if (magnitude <= uncertainty_ppm || magnitude <= CLAIM_PASS_PPM)
+		return uncertainty_ppm <= CLAIM_FAIL_PPM ? SEVERITY_PASS : SEVERITY_WARN;
+	return magnitude <= CLAIM_FAIL_PPM ? SEVERITY_WARN : SEVERITY_FAIL;
+}
+
+/* What a verdict's message adds when its figure is too uncertain to judge, else "". */
+static const char *too_uncertain(double uncertainty_ppm)
+{
+	return uncertainty_ppm > CLAIM_FAIL_PPM ? " (too uncertain to judge: beyond the 500 ppm fail threshold)" : "";
+}
+
 static void claim_verdict(struct report *r, const struct claim *c)
 {
 	char id[40], drift[96];
@@ -74,11 +92,7 @@ static void claim_verdict(struct report *r, const struct claim *c)
 	double ppm = (c->tsc_hz / r->tsc.hz - 1) * 1e6;
 	double resolution = resolution_ppm(c);
 	double combined = numeric_sqrt(r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm + resolution * resolution);
-	double magnitude = numeric_abs(ppm);
-	enum severity severity = magnitude <= combined || magnitude <= CLAIM_PASS_PPM ? SEVERITY_PASS
-				 : magnitude <= CLAIM_FAIL_PPM				   ? SEVERITY_WARN
-											   : SEVERITY_FAIL;
-	struct verdict *v = add(r, id, severity);
+	struct verdict *v = add(r, id, drift_severity(ppm, combined));
 	if (!v)
 		return;
 	/* A guest that trusts the claim counts true time x measured / claimed. */
@@ -89,14 +103,14 @@ static void claim_verdict(struct report *r, const struct claim *c)
 	v->drift_s_per_day = fraction * SECONDS_PER_DAY;
 	v->drift_s_per_5min = fraction * SECONDS_PER_5_MIN;
 	describe_drift(drift, sizeof(drift), v->drift_s_per_5min, v->drift_s_per_day);
-	if (magnitude >= 1e4)
+	if (numeric_abs(ppm) >= 1e4)
 		format_string(v->message, sizeof(v->message),
 			      "%s claims %.3f MHz; measured %.3f MHz (%+.2f %%): a guest trusting it %s", c->label,
 			      c->tsc_hz / 1e6, r->tsc.hz / 1e6, ppm / 1e4, drift);
 	else
 		format_string(v->message, sizeof(v->message),
-			      "%s claims %.3f MHz; measured %.3f MHz (%+.2f ppm, +/- %.2f): a guest trusting it %s",
-			      c->label, c->tsc_hz / 1e6, r->tsc.hz / 1e6, ppm, combined, drift);
+			      "%s claims %.3f MHz; measured %.3f MHz (%+.2f ppm, +/- %.2f)%s: a guest trusting it %s",
+			      c->label, c->tsc_hz / 1e6, r->tsc.hz / 1e6, ppm, combined, too_uncertain(combined), drift);
 }
 
 static void measurement_verdicts(struct report *r)
@@ -272,14 +286,6 @@ static void idle_verdicts(struct report *r)
 			      idle->runs_skipped);
 }
 
-static enum severity drift_severity(double drift_ppm, double uncertainty_ppm)
-{
-	double magnitude = numeric_abs(drift_ppm);
-	return magnitude <= uncertainty_ppm || magnitude <= CLAIM_PASS_PPM ? SEVERITY_PASS
-	       : magnitude <= CLAIM_FAIL_PPM				   ? SEVERITY_WARN
-									   : SEVERITY_FAIL;
-}
-
 static void watch_verdicts(struct report *r)
 {
 	const struct watch_report *watch = &r->watch;
@@ -304,10 +310,11 @@ static void watch_verdicts(struct report *r)
 			v->drift_s_per_day = s->drift_ppm * 1e-6 * SECONDS_PER_DAY;
 			v->drift_s_per_5min = s->drift_ppm * 1e-6 * SECONDS_PER_5_MIN;
 			format_string(v->message, sizeof(v->message),
-				      "%s: %+.3f s after %.0f s (%+.2f ppm +/- %.2f); the short calibration predicted %+.2f "
-				      "ppm%s",
+				      "%s: %+.3f s after %.0f s (%+.2f ppm +/- %.2f)%s; the short calibration predicted "
+				      "%+.2f ppm%s",
 				      s->label, s->final_offset_s, watch->duration_s, s->drift_ppm, s->uncertainty_ppm,
-				      s->predicted_ppm, predicted ? ", as observed" : ": the observation differs");
+				      too_uncertain(s->uncertainty_ppm), s->predicted_ppm,
+				      predicted ? ", as observed" : ": the observation differs");
 		}
 		if (!s->rate_changed)
 			continue;

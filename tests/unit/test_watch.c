@@ -147,6 +147,37 @@ static void test_a_day_long_watch_keeps_bounded_samples(void **state)
 	assert_true(fabs(s->final_offset_s + 1941.6) < 1); /* 1941.6 s per day, as the verdict predicts */
 }
 
+/* A watched clock passes only when its uncertainty could have shown a failing one: an erratic clock is a warning. */
+static void test_a_drift_too_uncertain_to_judge_is_a_warning_not_a_pass(void **state)
+{
+	static const struct {
+		double drift_ppm, uncertainty_ppm;
+		enum severity severity;
+		bool too_uncertain;
+	} cases[] = {
+		{5, 100, SEVERITY_PASS, false},	    {300, 400, SEVERITY_PASS, false},	{300, 100, SEVERITY_WARN, false},
+		{900, 100, SEVERITY_FAIL, false},   {5, 600, SEVERITY_WARN, true},	{9883, 515850, SEVERITY_WARN, true},
+		{-800000, 900, SEVERITY_FAIL, true},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&report, 0, sizeof(report));
+		report.watch.ran = true;
+		report.watch.series_count = 1;
+		strcpy(report.watch.series[0].name, "rtc");
+		strcpy(report.watch.series[0].label, "RTC (CMOS)");
+		report.watch.series[0].drift_ppm = cases[i].drift_ppm;
+		report.watch.series[0].uncertainty_ppm = cases[i].uncertainty_ppm;
+		verdicts_run(&report);
+		const struct verdict *v = verdict("watch.rtc");
+		assert_non_null(v);
+		if (v->severity != cases[i].severity ||
+		    (strstr(v->message, "too uncertain to judge") != NULL) != cases[i].too_uncertain)
+			fail_msg("%+.0f ppm +/- %.0f: %s \"%s\"", cases[i].drift_ppm, cases[i].uncertainty_ppm,
+				 severity_name(v->severity), v->message);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_the_time_series_is_a_csv_row_per_sample),
 		cmocka_unit_test(test_a_watch_stopped_early_still_summarises),
 		cmocka_unit_test(test_a_day_long_watch_keeps_bounded_samples),
+		cmocka_unit_test(test_a_drift_too_uncertain_to_judge_is_a_warning_not_a_pass),
 	};
 	return cmocka_run_group_tests_name("watch", tests, NULL, NULL);
 }
