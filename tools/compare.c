@@ -25,7 +25,7 @@ static void add_note(struct compare_input *in, const char *format, ...)
 	va_list args;
 
 	if (used && used + 2 < sizeof(in->note)) {
-		strcat(in->note, "; ");
+		memcpy(in->note + used, "; ", 3);
 		used += 2;
 	}
 	va_start(args, format);
@@ -401,18 +401,18 @@ static void add_claims(struct builder *b, const struct compare_input *in)
 }
 
 /* A rate and its uncertainty as two rows: MHz to the Hz, ppm to the thousandth as the text report gives them. */
-static void add_rate(struct builder *b, const char *key, const char *label, double hz, double uncertainty_ppm,
+static void add_rate(struct builder *b, const char *key, const char *reference, double hz, double uncertainty_ppm,
 		     const char *detail)
 {
 	char row_key[64], row_label[112];
 
 	format_string(row_key, sizeof(row_key), "tsc.%s", key);
-	format_string(row_label, sizeof(row_label), "TSC by %s", label);
-	struct compare_cell *rate = cell(b, CHART_NONE, "MHz", label, row_key, row_label);
+	format_string(row_label, sizeof(row_label), "TSC by %s", reference);
+	struct compare_cell *rate = cell(b, CHART_NONE, "MHz", reference, row_key, row_label);
 	set_number(rate, hz / 1e6, 6, false);
 	format_string(row_key, sizeof(row_key), "uncertainty.%s", key);
 	format_string(row_label, sizeof(row_label), "  +/-");
-	set_number(cell(b, CHART_NONE, "ppm", label, row_key, row_label), uncertainty_ppm, 3, false);
+	set_number(cell(b, CHART_NONE, "ppm", reference, row_key, row_label), uncertainty_ppm, 3, false);
 	if (detail)
 		set_severity(rate, SEVERITY_WARN, detail);
 }

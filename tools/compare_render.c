@@ -71,10 +71,10 @@ struct wrapped {
 	char lines[WRAP_MAX_LINES][WRAP_LINE_BYTES];
 };
 
-static void wrap_push(struct wrapped *w, const char *indent, size_t indent_bytes, const char *text, size_t bytes)
+static void wrap_push(struct wrapped *w, const char *prefix, size_t prefix_bytes, const char *part, size_t bytes)
 {
 	if (w->count < WRAP_MAX_LINES)
-		snprintf(w->lines[w->count++], WRAP_LINE_BYTES, "%.*s%.*s", (int)indent_bytes, indent, (int)bytes, text);
+		snprintf(w->lines[w->count++], WRAP_LINE_BYTES, "%.*s%.*s", (int)prefix_bytes, prefix, (int)bytes, part);
 }
 
 /*

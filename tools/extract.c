@@ -202,7 +202,7 @@ int extract_read_file(const char *path, char **text, size_t *length, char *error
 int extract_report_file(const char *path, struct extracted_report *out, char *error, size_t error_size)
 {
 	char reason[REASON_BYTES];
-	size_t length;
+	size_t length = 0;
 	char *text;
 
 	*out = (struct extracted_report){0};

@@ -154,8 +154,9 @@ static void write_text(const char *path, const char *text)
 static void check_golden(const char *name, const char *output)
 {
 	char *path = data_path("compare/golden", name), *expected;
+	const char *update = getenv("TSCPROBE_UPDATE_GOLDEN");
 
-	if (getenv("TSCPROBE_UPDATE_GOLDEN") && !strcmp(getenv("TSCPROBE_UPDATE_GOLDEN"), "1")) {
+	if (update && !strcmp(update, "1")) {
 		write_text(path, output);
 		free(path);
 		return;
@@ -298,7 +299,8 @@ static void test_text_aligns_numbers_on_their_decimal_point(void **state)
 	(void)state;
 	assert_int_equal(compare_build(inputs, 1, &table), 0);
 	text = render(&table, FORMAT_TEXT, GOLDEN_WIDTH);
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+	char *rest = NULL;
+	for (char *line = strtok_r(text, "\n", &rest); line; line = strtok_r(NULL, "\n", &rest)) {
 		char *last = strrchr(line, ' '), *end;
 		if (!last || !strchr(last, '.'))
 			continue;
