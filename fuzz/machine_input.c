@@ -55,7 +55,8 @@ void fuzz_acpi_decode(const uint8_t *data, size_t size, struct sim_config *c)
 	c->acpi.use_fixture = true;
 	if (size < FUZZ_ACPI_HEADER_BYTES)
 		return;
-	f->rsdp = get_le(data, 8);
+	bool keep_checksums = data[0] & FUZZ_ACPI_KEEP_CHECKSUMS;
+	f->rsdp = get_le(data + 1, 8);
 	size_t at = FUZZ_ACPI_HEADER_BYTES;
 	while (at + FUZZ_ACPI_REGION_HEADER_BYTES <= size && f->table_count < SIM_ACPI_MAX_TABLES) {
 		uint64_t phys = get_le(data + at, 8);
@@ -64,12 +65,14 @@ void fuzz_acpi_decode(const uint8_t *data, size_t size, struct sim_config *c)
 		if (length > size - at)
 			length = size - at;
 		if (length > SIM_ACPI_MAX_BYTES - f->used)
-			return;
+			break;
 		memcpy(f->bytes + f->used, data + at, length);
 		f->tables[f->table_count++] = (struct sim_acpi_table){phys, f->used, (uint32_t)length};
 		f->used += (uint32_t)length;
 		at += length;
 	}
+	if (!keep_checksums)
+		sim_acpi_fix_checksums(f);
 }
 
 size_t fuzz_acpi_encode(const struct sim_config *c, uint8_t *out, size_t capacity)
@@ -79,7 +82,8 @@ size_t fuzz_acpi_encode(const struct sim_config *c, uint8_t *out, size_t capacit
 
 	if (!c->acpi.use_fixture || capacity < at)
 		return 0;
-	put_le(out, 8, f->rsdp);
+	out[0] = 0; /* a fixture's checksums are right already */
+	put_le(out + 1, 8, f->rsdp);
 	for (uint32_t i = 0; i < f->table_count; i++) {
 		const struct sim_acpi_table *t = &f->tables[i];
 		if (t->length > UINT16_MAX || capacity - at < FUZZ_ACPI_REGION_HEADER_BYTES + t->length)

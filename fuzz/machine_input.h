@@ -23,11 +23,14 @@ void fuzz_cpuid_decode(const uint8_t *data, size_t size, struct sim_config *c);
 size_t fuzz_cpuid_encode(const struct sim_config *c, uint8_t *out, size_t capacity);
 
 /*
- * ACPI memory: the RSDP's physical address (64-bit little-endian), then regions, each a 64-bit physical
- * address, a 16-bit length and that many bytes of memory there (a short last region keeps what there is).
- * Regions past the simulator's capacity (SIM_ACPI_MAX_TABLES, SIM_ACPI_MAX_BYTES) are ignored.
+ * ACPI memory: one flags byte, the RSDP's physical address (64-bit little-endian), then regions, each a
+ * 64-bit physical address, a 16-bit length and that many bytes of memory there (a short last region keeps
+ * what there is). Regions past the simulator's capacity (SIM_ACPI_MAX_TABLES, SIM_ACPI_MAX_BYTES) are
+ * ignored. Each region's checksums are then set as firmware would (sim_acpi_fix_checksums), so that a
+ * mutated table reaches its parser, unless the flags say FUZZ_ACPI_KEEP_CHECKSUMS.
  */
-#define FUZZ_ACPI_HEADER_BYTES 8u
+#define FUZZ_ACPI_KEEP_CHECKSUMS 0x01u
+#define FUZZ_ACPI_HEADER_BYTES 9u
 #define FUZZ_ACPI_REGION_HEADER_BYTES 10u
 
 /* Make c's firmware tables the memory in data. */

@@ -1,5 +1,6 @@
 /* The fuzz inputs' codec (fuzz/machine_input.c): a seed made from a fixture gives the fuzz target the machine the
  * fixture describes, and arbitrary bytes decode within the simulator's limits. */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,6 +52,45 @@ static void test_an_acpi_seed_discovers_what_its_fixture_does(void **state)
 		assert_int_equal(actual.problem_count, expected.problem_count);
 		assert_memory_equal(&actual, &expected, sizeof(actual));
 	}
+}
+
+/* FADT CENTURY, ACPI 6.5 §5.2.9: a field whose change shows whether the FADT was parsed. */
+#define FADT_CENTURY 108
+#define CHANGED_CENTURY_INDEX 0x33
+
+static bool has_problem(const struct acpi_info *info, const char *table, const char *reason)
+{
+	for (unsigned i = 0; i < info->problem_count; i++)
+		if (!strcmp(info->problems[i].table, table) && !strcmp(info->problems[i].reason, reason))
+			return true;
+	return false;
+}
+
+static void test_a_mutated_table_reaches_its_parser_unless_checksums_are_kept(void **state)
+{
+	char error[ERROR_BYTES];
+	static struct acpi_info info;
+	(void)state;
+
+	sim_config_defaults(&fixture);
+	if (!sim_acpi_load_fixture(&fixture, testdata_path("acpi/q35"), error, sizeof(error)))
+		fail_msg("%s", error);
+	size_t length = fuzz_acpi_encode(&fixture, seed, sizeof(seed));
+	uint8_t *fadt = memmem(seed, length, "FACP", 4);
+	assert_non_null(fadt);
+	assert_int_not_equal(fadt[FADT_CENTURY], CHANGED_CENTURY_INDEX);
+	fadt[FADT_CENTURY] = CHANGED_CENTURY_INDEX;
+
+	fuzz_acpi_decode(seed, length, &decoded);
+	discover(&decoded, &info);
+	assert_int_equal(info.rtc_century_index, CHANGED_CENTURY_INDEX);
+	assert_false(has_problem(&info, "FACP", "checksum mismatch"));
+
+	seed[0] |= FUZZ_ACPI_KEEP_CHECKSUMS;
+	fuzz_acpi_decode(seed, length, &decoded);
+	discover(&decoded, &info);
+	assert_int_equal(info.rtc_century_index, 0);
+	assert_true(has_problem(&info, "FACP", "checksum mismatch"));
 }
 
 /* The inventory of a machine, as the probe reads it: what a CPUID seed must reproduce. */
@@ -113,6 +153,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_an_acpi_seed_discovers_what_its_fixture_does),
+		cmocka_unit_test(test_a_mutated_table_reaches_its_parser_unless_checksums_are_kept),
 		cmocka_unit_test(test_a_cpuid_seed_reads_as_its_scenario),
 		cmocka_unit_test(test_arbitrary_bytes_decode_within_the_simulators_limits),
 	};
