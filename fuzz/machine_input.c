@@ -21,7 +21,7 @@ void fuzz_cpuid_decode(const uint8_t *data, size_t size, struct sim_config *c)
 {
 	c->cpuid_count = 0;
 	c->out_of_range = size && (data[0] & FUZZ_CPUID_AMD) ? SIM_OUT_OF_RANGE_AMD : SIM_OUT_OF_RANGE_INTEL;
-	for (size_t at = 1; at + FUZZ_CPUID_RECORD_BYTES <= size; at += FUZZ_CPUID_RECORD_BYTES) {
+	for (size_t at = FUZZ_CPUID_HEADER_BYTES; at + FUZZ_CPUID_RECORD_BYTES <= size; at += FUZZ_CPUID_RECORD_BYTES) {
 		const uint8_t *r = data + at;
 		struct cpuid_regs regs = {(uint32_t)get_le(r + 8, 4), (uint32_t)get_le(r + 12, 4),
 					  (uint32_t)get_le(r + 16, 4), (uint32_t)get_le(r + 20, 4)};
@@ -32,13 +32,13 @@ void fuzz_cpuid_decode(const uint8_t *data, size_t size, struct sim_config *c)
 
 size_t fuzz_cpuid_encode(const struct sim_config *c, uint8_t *out, size_t capacity)
 {
-	size_t length = 1 + (size_t)c->cpuid_count * FUZZ_CPUID_RECORD_BYTES;
+	size_t length = FUZZ_CPUID_HEADER_BYTES + (size_t)c->cpuid_count * FUZZ_CPUID_RECORD_BYTES;
 	if (length > capacity)
 		return 0;
 	out[0] = c->out_of_range == SIM_OUT_OF_RANGE_AMD ? FUZZ_CPUID_AMD : 0;
 	for (uint32_t i = 0; i < c->cpuid_count; i++) {
 		const struct sim_cpuid_entry *e = &c->cpuid[i];
-		uint8_t *r = out + 1 + (size_t)i * FUZZ_CPUID_RECORD_BYTES;
+		uint8_t *r = out + FUZZ_CPUID_HEADER_BYTES + (size_t)i * FUZZ_CPUID_RECORD_BYTES;
 		const uint32_t words[6] = {e->leaf, e->subleaf, e->regs.eax, e->regs.ebx, e->regs.ecx, e->regs.edx};
 		for (unsigned w = 0; w < 6; w++)
 			put_le(r + 4 * w, 4, words[w]);

@@ -14,6 +14,7 @@
  * ECX, EDX, each 32-bit little-endian. A partial last record is ignored; a repeated leaf replaces.
  */
 #define FUZZ_CPUID_AMD 0x01u
+#define FUZZ_CPUID_HEADER_BYTES 1u
 #define FUZZ_CPUID_RECORD_BYTES 24u
 
 /* Replace c's CPUID table with the one in data (c keeps everything else). */

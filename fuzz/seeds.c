@@ -8,7 +8,10 @@
 #include "scenario.h"
 
 #define ERROR_BYTES 512
-#define SEED_MAX_BYTES (SIM_ACPI_MAX_BYTES + (SIM_ACPI_MAX_TABLES + 1) * 16 + SIM_MAX_CPUID * FUZZ_CPUID_RECORD_BYTES)
+/* Room for either kind: all the ACPI memory the simulator holds, or a full CPUID table. */
+#define ACPI_SEED_MAX_BYTES (FUZZ_ACPI_HEADER_BYTES + SIM_ACPI_MAX_TABLES * FUZZ_ACPI_REGION_HEADER_BYTES + SIM_ACPI_MAX_BYTES)
+#define CPUID_SEED_MAX_BYTES (FUZZ_CPUID_HEADER_BYTES + SIM_MAX_CPUID * FUZZ_CPUID_RECORD_BYTES)
+#define SEED_MAX_BYTES (ACPI_SEED_MAX_BYTES > CPUID_SEED_MAX_BYTES ? ACPI_SEED_MAX_BYTES : CPUID_SEED_MAX_BYTES)
 
 /* Load one fixture into c: an ACPI capture folder, or a scenario file. */
 typedef bool (*fixture_loader)(const char *path, struct sim_config *c, char *error, size_t error_size);

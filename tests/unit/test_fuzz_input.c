@@ -110,7 +110,7 @@ static void test_a_cpuid_seed_reads_as_its_scenario(void **state)
 		if (!scenario_load_file(testdata_path(SCENARIOS[i]), &fixture, error, sizeof(error)))
 			fail_msg("%s", error);
 		size_t length = fuzz_cpuid_encode(&fixture, seed, sizeof(seed));
-		assert_int_equal(length, 1 + fixture.cpuid_count * FUZZ_CPUID_RECORD_BYTES);
+		assert_int_equal(length, FUZZ_CPUID_HEADER_BYTES + fixture.cpuid_count * FUZZ_CPUID_RECORD_BYTES);
 
 		sim_config_defaults(&decoded);
 		fuzz_cpuid_decode(seed, length, &decoded);
@@ -134,12 +134,12 @@ static void test_arbitrary_bytes_decode_within_the_simulators_limits(void **stat
 	assert_true(decoded.acpi.fixture.table_count <= SIM_ACPI_MAX_TABLES);
 
 	/* More distinct leaves than the table holds: the first SIM_MAX_CPUID stay. */
-	for (size_t at = 1; at + FUZZ_CPUID_RECORD_BYTES <= sizeof(seed); at += FUZZ_CPUID_RECORD_BYTES)
+	for (size_t at = FUZZ_CPUID_HEADER_BYTES; at + FUZZ_CPUID_RECORD_BYTES <= sizeof(seed); at += FUZZ_CPUID_RECORD_BYTES)
 		memcpy(seed + at, &at, sizeof(at));
 	fuzz_cpuid_decode(seed, sizeof(seed), &decoded);
 	assert_int_equal(decoded.cpuid_count, SIM_MAX_CPUID);
 	assert_int_equal(decoded.out_of_range, SIM_OUT_OF_RANGE_AMD);
-	assert_int_equal(decoded.cpuid[0].leaf, 1);
+	assert_int_equal(decoded.cpuid[0].leaf, FUZZ_CPUID_HEADER_BYTES); /* the first record says where it starts */
 
 	/* Too short for a record or an RSDP address: an empty table, no memory. */
 	fuzz_cpuid_decode(seed, FUZZ_CPUID_RECORD_BYTES, &decoded);
