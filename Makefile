@@ -90,13 +90,14 @@ LINT_HOST_SRC := $(wildcard tools/*.c) $(TEST_SRC)
 # core/ has no #if, so one pass stands for both builds: with the app's flags, freestanding.
 LINT_EFI_SRC := $(CORE_SRC) $(EFI_SRC)
 # The compilers' own flags, less dependency files, sanitizers and what clang does not know.
-TIDY_FLAGS_host := $(filter-out -MMD -MP $(HOST_SANITIZE),$(HOST_CFLAGS))
+# -Ifuzz: tests/unit/test_fuzz_input.c tests the fuzz inputs' codec.
+TIDY_FLAGS_host := $(filter-out -MMD -MP $(HOST_SANITIZE),$(HOST_CFLAGS)) -Ifuzz
 TIDY_FLAGS_efi := $(filter-out -MMD -MP -maccumulate-outgoing-args,$(EFI_CFLAGS))
 # cppcheck reads no system header (its own libraries know libc and POSIX); GNU-EFI's it must read,
 # and they test the compiler, so it is told gcc's.
 CPPCHECK_FLAGS := --std=c11 --enable=warning,style,performance,portability --error-exitcode=1 --quiet \
 	--inline-suppr --suppressions-list=.cppcheck-suppressions --template='{file}:{line}: {severity}: {message} [{id}]'
-CPPCHECK_FLAGS_host := -Icore -Itools -D_DEFAULT_SOURCE -DTSCPROBE_VERSION='"lint"' --library=posix
+CPPCHECK_FLAGS_host := -Icore -Itools -Ifuzz -D_DEFAULT_SOURCE -DTSCPROBE_VERSION='"lint"' --library=posix
 CPPCHECK_FLAGS_efi := -I$(EFI_INC) -I$(EFI_INC)/x86_64 -Icore -Iefi -D__x86_64__ -D__GNUC__=12 -D__GNUC_MINOR__=2 \
 	-DGNU_EFI_USE_MS_ABI -DTSCPROBE_VERSION='"lint"'
 CPPCHECK_SRC_host := $(CORE_SRC) $(LINT_HOST_SRC)
@@ -119,6 +120,62 @@ $(LINT_DIR)/$(1).cppcheck: $$(CPPCHECK_SRC_$(1)) .cppcheck-suppressions $(LINT_H
 		$$(CPPCHECK_SRC_$(1)) && touch $$@
 endef
 $(foreach build,host efi,$(eval $(call LINT_RULES,$(build))))
+
+# ---- fuzzing (fuzz/, docs/testing.md) -----------------------------------------------
+# One clang libFuzzer target per parser, fuzz/fuzz_NAME.c, over the production core/ and tools/ sources compiled
+# once more with coverage, ASan and UBSan (any undefined behaviour stops the run, as a crash).
+FUZZ_CC := clang-14
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SHARED := fuzz/machine_input.c fuzz/machine_run.c fuzz/report_check.c
+FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O1 -g -Icore -Itools -Ifuzz -Itests/unit \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-DTSCPROBE_VERSION='"$(VERSION)"' -MMD -MP $(shell pkg-config --cflags $(HOST_PKGS) 2>/dev/null)
+FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(CORE_SRC) $(TOOLS_SRC) $(FUZZ_SHARED))
+FUZZ_BIN := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+# Objects kept between builds (make would delete them as intermediates of the pattern rule).
+.SECONDARY: $(FUZZ_OBJ) $(patsubst %,$(BUILD)/fuzz/obj/fuzz/fuzz_%.o,$(FUZZ_TARGETS))
+# Seed inputs made from tests/data by fuzz/seeds.c (built like the host tools): ACPI captures, scenarios' CPUID.
+FUZZ_SEEDS := $(BUILD)/fuzz/seeds
+FUZZ_SEEDS_TOOL := $(BUILD)/fuzz/fuzz-seeds
+ACPI_FIXTURES := $(patsubst %/layout,%,$(wildcard tests/data/acpi/*/layout))
+SCENARIOS := $(wildcard tests/data/scenarios/*.json)
+# Seconds each target runs under `make fuzz`.
+FUZZ_SECONDS ?= 60
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC fuzz  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+$(BUILD)/fuzz/obj/tools/simulate.o: $(BUILD)/.version
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/obj/fuzz/fuzz_%.o $(FUZZ_OBJ)
+	@$(if $(Q),echo "  LD fuzz  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(HOST_LDLIBS)
+
+# The fuzz inputs' codec has its unit test (tests/unit/test_fuzz_input.c).
+$(BUILD)/host/tests/test_fuzz_input: $(BUILD)/host/fuzz/machine_input.o
+$(BUILD)/host/tests/unit/test_fuzz_input.o: HOST_CFLAGS += -Ifuzz
+
+$(FUZZ_SEEDS_TOOL): $(BUILD)/host/fuzz/seeds.o $(BUILD)/host/fuzz/machine_input.o $(HOST_OBJ)
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS)
+
+# Each seed folder is made whole, then renamed into place: never half-written.
+$(FUZZ_SEEDS)/acpi: $(FUZZ_SEEDS_TOOL) $(wildcard tests/data/acpi/*/*)
+$(FUZZ_SEEDS)/acpi: FUZZ_SEED_FIXTURES := $(ACPI_FIXTURES)
+$(FUZZ_SEEDS)/cpuid: $(FUZZ_SEEDS_TOOL) $(SCENARIOS) $(wildcard tests/data/acpi/*/*)
+$(FUZZ_SEEDS)/cpuid: FUZZ_SEED_FIXTURES := $(SCENARIOS)
+$(FUZZ_SEEDS)/%:
+	@$(if $(Q),echo "  SEEDS    $@")
+	$(Q)rm -rf $@ $@.tmp && mkdir -p $@.tmp && $(FUZZ_SEEDS_TOOL) $* $@.tmp $(FUZZ_SEED_FIXTURES) && mv $@.tmp $@
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BIN) $(FUZZ_SEEDS)/acpi $(FUZZ_SEEDS)/cpuid
+
+# Every target for FUZZ_SECONDS, one after the other, then a table of executions, coverage and crashes.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@fuzz/run --fuzz $(FUZZ_SECONDS)
 
 # ---- boot media (boot/) ---------------------------------------------------------------
 # One set of media in IMAGE_DIR, built from IMAGE_EFI; `make sign` builds a signed set in build/signed.
@@ -204,7 +261,7 @@ lint-checks: $(LINT_STAMPS)
 
 # The ISO and the data disk are for the matrix's CD rows (ci/matrix).
 test: deps
-	@$(MAKE) --no-print-directory all image unit $(PLAIN_CLI) $(IMAGE_ISO) $(IMAGE_DATA)
+	@$(MAKE) --no-print-directory all image unit fuzz-build $(PLAIN_CLI) $(IMAGE_ISO) $(IMAGE_DATA)
 	@tests/run-all $(TEST_BIN)
 
 # Calibration error against truth under QEMU -icount; a table, not a pass/fail test.

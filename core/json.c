@@ -144,12 +144,41 @@ void jw_hex64(struct json_writer *w, const char *key, uint64_t value)
 	sink_printf(w->out, "\"0x%llx\"", (unsigned long long)value);
 }
 
+/* sink_printf's %f prints through a 64-bit integer, so up to this magnitude; beyond it, an exponent. */
+#define JSON_FIXED_LIMIT 1e18
+/* Significant digits after the first in exponent form: %f's most, far finer than any garbage claim needs. */
+#define JSON_EXPONENT_DECIMALS 9
+/* A mantissa at or above this rounds to 10 at JSON_EXPONENT_DECIMALS: written as 1 with the next exponent. */
+#define JSON_MANTISSA_ROUNDS_UP 9.9999999995
+/* DBL_MAX (1.7976931348623157e308) cut to JSON_EXPONENT_DECIMALS: rounded up, a reader would overflow. */
+#define JSON_LARGEST_MANTISSA 1.797693134
+
+/* A finite magnitude beyond JSON_FIXED_LIMIT (a hypervisor's garbage frequency) as d.ddddddddde+N. */
+static void write_exponent(struct sink *out, double value)
+{
+	double mantissa = value < 0 ? -value : value;
+	int exponent = 0;
+	while (mantissa >= 10) {
+		mantissa /= 10;
+		exponent++;
+	}
+	if (mantissa >= JSON_MANTISSA_ROUNDS_UP) {
+		mantissa /= 10;
+		exponent++;
+	}
+	if (exponent == __DBL_MAX_10_EXP__ && mantissa > JSON_LARGEST_MANTISSA)
+		mantissa = JSON_LARGEST_MANTISSA;
+	sink_printf(out, "%s%.*fe+%d", value < 0 ? "-" : "", JSON_EXPONENT_DECIMALS, mantissa, exponent);
+}
+
 void jw_double(struct json_writer *w, const char *key, double value, int decimals)
 {
 	member(w, key);
-	/* JSON has no NaN or infinity: an unknown figure is null. */
-	if (value != value || value > 1e18 || value < -1e18)
+	/* JSON has no NaN or infinity (inf - inf is NaN): an unknown figure is null. */
+	if (value - value != 0)
 		sink_puts(w->out, "null");
+	else if (value > JSON_FIXED_LIMIT || value < -JSON_FIXED_LIMIT)
+		write_exponent(w->out, value);
 	else
 		sink_printf(w->out, "%.*f", decimals, value);
 }

@@ -57,10 +57,16 @@ double pvclock_tsc_hz(uint32_t mul, int8_t shift)
 	return hz;
 }
 
+/* A 64-bit delta shifted this far either way has no bits left; C leaves such a shift undefined. */
+#define PVCLOCK_SHIFT_OUT 64
+
 uint64_t pvclock_ns(const struct pvclock_snapshot *p, uint64_t tsc)
 {
 	uint64_t delta = tsc - p->tsc_timestamp;
-	if (p->tsc_shift >= 0)
+	/* KVM keeps tsc_shift within a few steps of 0; a page with more is garbage, computed without UB. */
+	if (p->tsc_shift >= PVCLOCK_SHIFT_OUT || p->tsc_shift <= -PVCLOCK_SHIFT_OUT)
+		delta = 0;
+	else if (p->tsc_shift >= 0)
 		delta <<= p->tsc_shift;
 	else
 		delta >>= -p->tsc_shift;

@@ -70,17 +70,27 @@ static int canonicalise(struct compare_input *in, const char *json, size_t lengt
 
 int compare_input_read(const char *path, struct compare_input *in, char *error, size_t error_size)
 {
-	struct extracted_report extracted = {0};
-	const char *json;
-	size_t length;
+	size_t length = 0;
 	char *text;
-	int status = -1;
 
 	memset(in, 0, sizeof(*in));
 	in->path = path;
 	if (extract_read_file(path, &text, &length, error, error_size))
 		return -1;
-	json = text;
+	int status = compare_input_parse(path, text, length, in, error, error_size);
+	free(text);
+	return status;
+}
+
+int compare_input_parse(const char *path, const char *text, size_t length, struct compare_input *in, char *error,
+			size_t error_size)
+{
+	struct extracted_report extracted = {0};
+	const char *json = text;
+	int status = -1;
+
+	memset(in, 0, sizeof(*in));
+	in->path = path;
 	/* A capture holds the marker line; a report's JSON never does (its strings cannot hold a line break). */
 	if (strstr(text, REPORT_BEGIN_MARKER)) {
 		char reason[COMPARE_NOTE_BYTES];
@@ -99,7 +109,7 @@ int compare_input_read(const char *path, struct compare_input *in, char *error, 
 	    canonicalise(in, json, length, error, error_size))
 		goto done;
 
-	unsigned readable = (unsigned)strtoul(REPORT_SCHEMA + strlen("tscprobe/"), NULL, 10);
+	unsigned readable = (unsigned)strtoul(&REPORT_SCHEMA[sizeof("tscprobe/") - 1], NULL, 10);
 	if (in->from_serial_log)
 		add_note(in, "taken from a serial capture (lines %u-%u)", extracted.begin_line, extracted.end_line);
 	if (in->schema_version != readable)
@@ -109,7 +119,6 @@ int compare_input_read(const char *path, struct compare_input *in, char *error, 
 	status = 0;
 done:
 	free(extracted.json);
-	free(text);
 	if (status)
 		compare_input_free(in);
 	return status;

@@ -38,6 +38,9 @@ struct compare_input {
  * 0, or -1 with "PATH: what is wrong" in error. Free with compare_input_free.
  */
 int compare_input_read(const char *path, struct compare_input *in, char *error, size_t error_size);
+/* The same from text of length bytes (NUL-terminated after them), read from path. */
+int compare_input_parse(const char *path, const char *text, size_t length, struct compare_input *in, char *error,
+			size_t error_size);
 void compare_input_free(struct compare_input *in);
 
 /* Among inputs[0..count), the one with the same report as *candidate (same file or same JSON): its index, or -1. */

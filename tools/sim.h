@@ -485,6 +485,10 @@ double sim_clock_rate_ppm(const struct sim *s, enum sim_clock_id clock, uint64_t
 /* The RTC's calendar time at virtual time at_ps, as its registers and GetTime() show it. */
 void sim_rtc_calendar(const struct sim *s, uint64_t at_ps, struct calendar_time *out);
 
+/* Set the checksums of f's tables as firmware would: an RSDP's two, over 20 bytes and its stated length; a table's,
+ * over its stated length (or as much of it as f holds). Anything too short for its header is left alone. */
+void sim_acpi_fix_checksums(struct sim_acpi_fixture *f);
+
 /* Load tests/data/acpi-style fixture tables from dir (a "layout" file plus one .bin per table) into c. */
 bool sim_acpi_load_fixture(struct sim_config *c, const char *dir, char *error, size_t error_size);
 

@@ -339,6 +339,24 @@ void sim_acpi_build(struct sim *s)
 	apply_faults(s);
 }
 
+void sim_acpi_fix_checksums(struct sim_acpi_fixture *f)
+{
+	for (uint32_t i = 0; i < f->table_count; i++) {
+		uint8_t *t = f->bytes + f->tables[i].offset;
+		uint32_t held = f->tables[i].length;
+		if (held >= RSDP_V1_BYTES && !memcmp(t, "RSD PTR ", 8)) {
+			set_checksum(t, RSDP_V1_BYTES, RSDP_CHECKSUM);
+			uint32_t stated = held >= RSDP_BYTES ? get32(t + RSDP_LENGTH) : 0;
+			if (stated >= RSDP_BYTES && stated <= held)
+				set_checksum(t, stated, RSDP_EXTENDED_CHECKSUM);
+		} else if (held >= SDT_HEADER_BYTES) {
+			uint32_t stated = get32(t + SDT_LENGTH);
+			if (stated >= SDT_HEADER_BYTES)
+				set_checksum(t, stated < held ? stated : held, SDT_CHECKSUM);
+		}
+	}
+}
+
 static bool load_error(char *error, size_t error_size, const char *path, const char *why)
 {
 	snprintf(error, error_size, "%s: %s", path, why);

@@ -68,7 +68,7 @@ void sim_timelines_init(struct sim *s)
 	for (unsigned id = 0; id < SIM_CLOCK_COUNT; id++)
 		s->timelines[id] = (struct sim_timeline){
 			.segment_count = 1,
-			.segments = {{0, zs_per_ps(power_on_rate_ppm(s->config, (enum sim_clock_id)id))}},
+			.segments = {{.zs_per_ps = zs_per_ps(power_on_rate_ppm(s->config, (enum sim_clock_id)id))}},
 		};
 	for (uint32_t i = 0; i < count; i++) {
 		struct sim_timeline *t = &s->timelines[order[i]->clock];

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -657,17 +658,19 @@ static void test_every_hyperv_register_bit_agrees_with_its_decoded_member(void *
 		}
 }
 
-/* json_double writes null beyond 10^18: the drift against a 0 Hz claim. The verdict still has its figures. */
-static void test_a_figure_written_as_null_keeps_the_verdicts_figures(void **state)
+/* jw_double writes a figure beyond 10^18 with an exponent (a drift against a near-0 Hz claim), and an infinite one
+ * (against a 0 Hz claim) as null. Either way the verdict still has its figures. */
+static void test_a_huge_or_infinite_figure_keeps_the_verdicts_figures(void **state)
 {
 	(void)state;
 
 	build_full_report(&written);
-	written.verdicts[0].drift_s_per_day = written.verdicts[0].drift_s_per_5min = 1e300;
+	written.verdicts[0].drift_s_per_day = 1e300;
+	written.verdicts[0].drift_s_per_5min = (double)INFINITY;
 	read_json(write_json(&written), &read_back);
 	assert_true(read_back.verdicts[0].has_figures);
 	assert_figure_equal(read_back.verdicts[0].ppm, written.verdicts[0].ppm);
-	assert_figure_equal(read_back.verdicts[0].drift_s_per_day, 0.0);
+	assert_true(fabs(read_back.verdicts[0].drift_s_per_day - 1e300) <= 1e300 * 1e-9);
 	assert_figure_equal(read_back.verdicts[0].drift_s_per_5min, 0.0);
 }
 
@@ -1173,7 +1176,7 @@ int main(void)
 		cmocka_unit_test(test_a_full_model_round_trips),
 		cmocka_unit_test(test_a_signed_detail_that_is_not_negative_reads_back_unsigned),
 		cmocka_unit_test(test_every_hyperv_register_bit_agrees_with_its_decoded_member),
-		cmocka_unit_test(test_a_figure_written_as_null_keeps_the_verdicts_figures),
+		cmocka_unit_test(test_a_huge_or_infinite_figure_keeps_the_verdicts_figures),
 		cmocka_unit_test(test_shown_text_is_the_text_of_the_original),
 		cmocka_unit_test(test_reads_reports_the_app_wrote_under_qemu),
 		cmocka_unit_test(test_reports_from_before_claims_idle_and_watch_read_without_them),

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -257,6 +258,41 @@ static void test_json_values_and_nesting_parse_back(void **state)
 	json_decref(root);
 }
 
+/* Figures past %f's 64-bit range: a hypervisor's garbage frequency (found by fuzz/fuzz_paravirt). */
+static void build_huge_figures(struct json_writer *w)
+{
+	jw_double(w, "msr_hz", 6.8e18, 0);
+	jw_double(w, "negative", -2.5e300, 3);
+	jw_double(w, "rounds_up", 9.99999999996e20, 0); /* the mantissa rounds to 10 at 9 decimals */
+	jw_double(w, "largest", DBL_MAX, 0);
+	jw_double(w, "infinite", (double)INFINITY, 0);
+	jw_double(w, "at_limit", 1e18, 0);
+}
+
+static void assert_real_near(json_t *value, double expected)
+{
+	assert_true(json_is_real(value));
+	assert_true(fabs(json_real_value(value) - expected) <= fabs(expected) * 1e-9);
+}
+
+static void test_json_figures_beyond_1e18_keep_their_value_in_exponent_form(void **state)
+{
+	char buf[1024];
+	json_t *root;
+	(void)state;
+
+	root = write_and_parse(build_huge_figures, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"msr_hz\": 6.800000000e+18"));
+	assert_real_near(json_object_get(root, "msr_hz"), 6.8e18);
+	assert_real_near(json_object_get(root, "negative"), -2.5e300);
+	assert_non_null(strstr(buf, "\"rounds_up\": 1.000000000e+21"));
+	assert_non_null(strstr(buf, "\"largest\": 1.797693134e+308")); /* rounded down: up would not parse */
+	assert_real_near(json_object_get(root, "largest"), DBL_MAX);
+	assert_true(json_is_null(json_object_get(root, "infinite"))); /* JSON has no infinity */
+	assert_non_null(strstr(buf, "\"at_limit\": 1000000000000000000"));
+	json_decref(root);
+}
+
 static void test_json_layout_is_one_member_per_line(void **state)
 {
 	char buf[256];
@@ -383,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_buffer_sink_reports_truncation),
 		cmocka_unit_test(test_json_strings_escape_quotes_backslashes_and_controls),
 		cmocka_unit_test(test_json_values_and_nesting_parse_back),
+		cmocka_unit_test(test_json_figures_beyond_1e18_keep_their_value_in_exponent_form),
 		cmocka_unit_test(test_json_layout_is_one_member_per_line),
 		cmocka_unit_test(test_json_nesting_to_the_maximum_depth_parses_back),
 		cmocka_unit_test(test_signature_text_and_parse_are_inverse),
