@@ -69,3 +69,12 @@ void crosscheck_run(struct report *r)
 		ref->disagrees = ppm > combined || -ppm > combined;
 	}
 }
+
+void report_tsc_step(struct report *r, uint64_t backward_ticks)
+{
+	if (!backward_ticks)
+		return;
+	r->tsc.backward_steps++;
+	if (backward_ticks > r->tsc.largest_backward_step_ticks)
+		r->tsc.largest_backward_step_ticks = backward_ticks;
+}

@@ -64,6 +64,7 @@ static struct idle_run *new_run(struct idle_report *idle, enum idle_kind kind, u
 
 struct idle_context {
 	struct machine *m;
+	struct report *r;
 	struct time_source *reference, *lapic;
 	double reference_tsc_hz, reference_uncertainty_ppm, lapic_hz;
 };
@@ -100,6 +101,12 @@ static bool measure(const struct idle_context *c, struct idle_run *run, uint32_t
 		}
 	}
 	struct bracketed_read after = calib_read_bracketed(m, ref);
+	if (after.lo < before.hi) {
+		/* A host rewrote the TSC meanwhile: the period says nothing of idle, and the step is a finding. */
+		report_tsc_step(c->r, before.hi - after.lo);
+		text_copy(run->status, sizeof(run->status), "the TSC went backwards during it");
+		return true;
+	}
 	ticks = counter_unwrap(&unwrap, after.raw);
 	uint64_t lapic_after = c->lapic ? c->lapic->driver->read(c->lapic, m) : 0;
 
@@ -163,7 +170,7 @@ void idle_run_all(struct machine *m, struct report *r, const struct probe_settin
 		  struct time_source *reference, double reference_tsc_hz, double reference_uncertainty_ppm,
 		  struct time_source *lapic, double lapic_hz)
 {
-	const struct idle_context c = {m, reference, lapic, reference_tsc_hz, reference_uncertainty_ppm, lapic_hz};
+	const struct idle_context c = {m, r, reference, lapic, reference_tsc_hz, reference_uncertainty_ppm, lapic_hz};
 	const struct mwait_info *mwait = &r->cpu.mwait;
 	struct idle_report *idle = &r->idle;
 

@@ -99,16 +99,6 @@ static double best_hint(const struct report *r)
 	return best_hz;
 }
 
-/* A step back of the TSC, seen by a measurement (0: none). */
-static void record_tsc_step(struct report *r, uint64_t backward_ticks)
-{
-	if (!backward_ticks)
-		return;
-	r->tsc.backward_steps++;
-	if (backward_ticks > r->tsc.largest_backward_step_ticks)
-		r->tsc.largest_backward_step_ticks = backward_ticks;
-}
-
 static void measure_all(struct machine *m, const struct probe_settings *settings, struct report *r,
 			struct time_source *sources, struct calib_result *results)
 {
@@ -135,10 +125,10 @@ static void measure_all(struct machine *m, const struct probe_settings *settings
 			calib_measure(m, s, &config, workspace, &results[i]);
 			if (results[i].tsc_backward_ticks) {
 				/* A step is a one-off (a host rewriting the TSC): note it and measure again, once. */
-				record_tsc_step(r, results[i].tsc_backward_ticks);
+				report_tsc_step(r, results[i].tsc_backward_ticks);
 				time_source_note(s, "the TSC went backwards during its measurement, which was taken again");
 				calib_measure(m, s, &config, workspace, &results[i]);
-				record_tsc_step(r, results[i].tsc_backward_ticks);
+				report_tsc_step(r, results[i].tsc_backward_ticks);
 			}
 			/* Findings made while reading (a stuck UIP flag, an impossible value) join the probe's. */
 			record_source(&r->references[i], s);

@@ -179,6 +179,8 @@ void claims_collect(struct machine *m, struct report *r);
 
 /* Record an access that faulted; extra faults are counted. */
 void report_fault(struct report *r, const char *access, uint32_t msr, enum access_status status);
+/* A step back of the TSC that a measurement saw, backward_ticks at least (0: none): counted in r->tsc. */
+void report_tsc_step(struct report *r, uint64_t backward_ticks);
 
 /* MSR access through the machine that records a fault in the report; true when it worked. */
 bool report_rdmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t *value);

@@ -124,8 +124,8 @@ static void measurement_verdicts(struct report *r)
 		else
 			format_string(step, sizeof(step), "%llu ticks", ticks);
 		format_string(v->message, sizeof(v->message),
-			      "The TSC went backwards %u time%s, by at least %s: it is not monotonic, so time read from it "
-			      "runs backwards (each measurement it interrupted was taken again)",
+			      "The TSC went backwards %u time%s, by at least %s: not monotonic, so time read from it runs "
+			      "backwards (what it interrupted was measured again or dropped)",
 			      r->tsc.backward_steps, r->tsc.backward_steps == 1 ? "" : "s", step);
 	}
 	if (!r->tsc.valid) {

@@ -163,6 +163,29 @@ static void test_a_tsc_that_goes_backwards_fails_and_is_measured_around(void **s
 	assert_true(read_back.tsc.largest_backward_step_ticks == report.tsc.largest_backward_step_ticks);
 }
 
+/*
+ * A step back larger than an idle period has lasted: the period is dropped, not turned into a loss of minus
+ * billions of microseconds. (A smaller step inside a period cannot be told from lost time: it shows as such.)
+ */
+static void test_a_tsc_step_back_across_an_idle_period_drops_it(void **state)
+{
+	static const uint32_t idle_us[] = {1000000};
+	(void)state;
+	/* The 1 s idle periods come after some 6.5 s of calibration at these settings; the step lands in one. */
+	load("\"events\": [{\"at_s\": 7.5, \"clock\": \"tsc\", \"step_ticks\": -4000000000}]");
+	testdata_run_probe(&sim, &config, &report, idle_us, 1);
+	unsigned dropped = 0;
+	for (unsigned i = 0; i < report.idle.run_count; i++) {
+		const struct idle_run *run = &report.idle.runs[i];
+		dropped += !strcmp(run->status, "the TSC went backwards during it");
+		if (run->done && fabs(run->tsc_lost_us) > 1e6)
+			fail_msg("%s run: %.0f us lost", idle_kind_name(run->kind), run->tsc_lost_us);
+	}
+	assert_int_equal(dropped, 1);
+	assert_int_equal(report.tsc.backward_steps, 1);
+	assert_non_null(verdict("tsc.backwards"));
+}
+
 /* An MSR that faults although CPUID advertises it: a recorded fault, no claim from it, and the run goes on. */
 static void test_a_faulting_msr_is_recorded_and_the_run_goes_on(void **state)
 {
@@ -272,6 +295,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_broken_clocks_are_findings_and_the_tsc_is_still_measured),
 		cmocka_unit_test(test_a_tsc_that_goes_backwards_fails_and_is_measured_around),
+		cmocka_unit_test(test_a_tsc_step_back_across_an_idle_period_drops_it),
 		cmocka_unit_test(test_a_faulting_msr_is_recorded_and_the_run_goes_on),
 		cmocka_unit_test(test_a_base_claiming_0xffff_leaves_is_reported_not_walked),
 		cmocka_unit_test(test_an_rtc_read_torn_by_a_descheduled_vcpu_is_not_believed),
