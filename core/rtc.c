@@ -2,19 +2,8 @@
 #include "sink.h"
 #include "report.h"
 #include "timesource.h"
+#include "cmos.h"
 
-/* MC146818 register map, as every PC's CMOS RTC implements it. */
-#define CMOS_INDEX_PORT 0x70
-#define CMOS_DATA_PORT 0x71
-#define RTC_SECONDS 0x00
-#define RTC_MINUTES 0x02
-#define RTC_HOURS 0x04
-#define RTC_STATUS_A 0x0a
-#define RTC_STATUS_B 0x0b
-#define RTC_A_UPDATE_IN_PROGRESS 0x80 /* set 244 us before an update until it completes */
-#define RTC_B_24_HOUR 0x02
-#define RTC_B_BINARY 0x04
-#define RTC_HOUR_PM 0x80 /* 12-hour mode */
 #define SECONDS_PER_DAY 86400u
 /* An update takes under 2 ms; this many reads in a row with UIP set is far longer. */
 #define RTC_UIP_STUCK_READS 100000u
@@ -57,7 +46,7 @@ static const char *rtc_probe(struct time_source *s, struct machine *m, struct re
  */
 static uint64_t rtc_read(struct time_source *s, struct machine *m)
 {
-	if (cmos_read(m, RTC_STATUS_A) & RTC_A_UPDATE_IN_PROGRESS) {
+	if (cmos_read(m, RTC_STATUS_A) & RTC_A_UIP) {
 		s->saved[1]++; /* consecutive reads with UIP set */
 		if (s->saved[1] > RTC_UIP_STUCK_READS)
 			time_source_note(s, "the update-in-progress flag stayed set (the RTC never completes an update)");
@@ -68,8 +57,8 @@ static uint64_t rtc_read(struct time_source *s, struct machine *m)
 	uint8_t raw_s = cmos_read(m, RTC_SECONDS), raw_m = cmos_read(m, RTC_MINUTES), raw_h = cmos_read(m, RTC_HOURS);
 	if (cmos_read(m, RTC_SECONDS) != raw_s)
 		return s->last_value; /* an update came between the reads: the next read sees it whole */
-	bool pm = !(status_b & RTC_B_24_HOUR) && (raw_h & RTC_HOUR_PM);
-	raw_h &= (uint8_t)~RTC_HOUR_PM;
+	bool pm = !(status_b & RTC_B_24_HOUR) && (raw_h & RTC_HOURS_PM);
+	raw_h &= (uint8_t)~RTC_HOURS_PM;
 	unsigned sec = raw_s, min = raw_m, hour = raw_h;
 	if (!(status_b & RTC_B_BINARY)) {
 		sec = from_bcd(raw_s);

@@ -42,8 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	int status = compare_input_parse("a.json", text, size, &inputs[0], error, sizeof(error));
-	if (status == 0)
-		status = compare_input_parse("b.log", text, size, &inputs[1], error, sizeof(error));
+	if (status == 0 && compare_input_parse("b.log", text, size, &inputs[1], error, sizeof(error))) {
+		compare_input_free(&inputs[0]);
+		status = -1;
+	}
 	free(text);
 	if (status)
 		return 0;

@@ -1,41 +1,21 @@
 /* The simulated CMOS RTC (MC146818): a calendar clock in its own clock domain, read through ports 0x70/0x71. */
+#include "cmos.h"
 #include "sim_device.h"
 
-/* Motorola MC146818A datasheet: with the 32.768 kHz time base (divider bits 010), UIP rises tBUC = 244 us
- * before an update cycle, which lasts tUC = 1984 us; the new time is readable when it ends and UIP falls.
- * In crystal ticks: 244 us = 8 ticks, 1984 us = 65 ticks. */
+/* Motorola MC146818A datasheet: with the 32.768 kHz time base (divider bits 010), UIP rises tBUC
+ * (RTC_UIP_LEAD_US) before an update cycle, which lasts tUC (RTC_UPDATE_CYCLE_US); the new time is readable
+ * when it ends and UIP falls. In crystal ticks: 244 us = 8 ticks, 1984 us = 65 ticks. */
 #define RTC_CRYSTAL_HZ 32768u
 #define RTC_UIP_LEAD_TICKS 8u
 #define RTC_UPDATE_TICKS 65u
 /* Power-on lands half way through a second, far from an update. */
 #define RTC_POWER_ON_PHASE_TICKS (RTC_CRYSTAL_HZ / 2)
 
-#define CMOS_INDEX_PORT 0x70
-#define CMOS_DATA_PORT 0x71
 #define CMOS_INDEX_MASK 0x7Fu
 #define CMOS_NMI_DISABLE 0x80u
-
-/* Register map (MC146818A; IBM PC/AT CMOS layout). */
-enum rtc_register {
-	RTC_SECONDS = 0x00,
-	RTC_MINUTES = 0x02,
-	RTC_HOURS = 0x04,
-	RTC_WEEKDAY = 0x06,
-	RTC_DAY = 0x07,
-	RTC_MONTH = 0x08,
-	RTC_YEAR = 0x09,
-	RTC_STATUS_A = 0x0A,
-	RTC_STATUS_B = 0x0B,
-	RTC_STATUS_C = 0x0C,
-	RTC_STATUS_D = 0x0D,
-};
-#define RTC_A_UIP 0x80u
 #define RTC_A_WRITABLE 0x7Fu
 #define RTC_A_POWER_ON 0x26u /* divider 010 (32.768 kHz time base), rate 0110 (1024 Hz), as PC firmware sets it */
-#define RTC_B_24_HOUR 0x02u
-#define RTC_B_BINARY 0x04u
 #define RTC_D_VALID_RAM_AND_TIME 0x80u
-#define RTC_HOURS_PM 0x80u
 
 #define SECONDS_PER_DAY 86400u
 #define DAYS_BEFORE_1970 719468u /* days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmos.h"
 #include "report.h"
 #include "report_read.h"
 #include "scenario.h"
@@ -60,9 +61,9 @@ static void run_probe(const char *fault)
 	static const uint32_t idle_us[] = {10000};
 	char error[256];
 
-	sim_init(&sim, &config); /* the state every run starts from */
+	sim_init(&sim, &config);
 	struct device_state before = device_state();
-	testdata_run_probe(&sim, &config, &report, idle_us, 1);
+	testdata_run_probe(&sim, &report, idle_us, 1);
 
 	if (sim_now_seconds(&sim) > FAULT_RUN_MAX_S)
 		fail_msg("%s: the probe took %.0f s of virtual time", fault, sim_now_seconds(&sim));
@@ -173,7 +174,8 @@ static void test_a_tsc_step_back_across_an_idle_period_drops_it(void **state)
 	(void)state;
 	/* The 1 s idle periods come after some 6.5 s of calibration at these settings; the step lands in one. */
 	load("\"events\": [{\"at_s\": 7.5, \"clock\": \"tsc\", \"step_ticks\": -4000000000}]");
-	testdata_run_probe(&sim, &config, &report, idle_us, 1);
+	sim_init(&sim, &config);
+	testdata_run_probe(&sim, &report, idle_us, 1);
 	unsigned dropped = 0;
 	for (unsigned i = 0; i < report.idle.run_count; i++) {
 		const struct idle_run *run = &report.idle.runs[i];
@@ -222,9 +224,6 @@ static void test_a_base_claiming_0xffff_leaves_is_reported_not_walked(void **sta
 
 /* A vCPU descheduled inside an RTC read: the minutes register is read this long after the seconds. */
 #define DESCHEDULED_PS (3000ull * PS_PER_US)
-#define CMOS_INDEX_PORT 0x70
-#define CMOS_DATA_PORT 0x71
-#define RTC_MINUTES 0x02
 
 static uint32_t (*sim_io_read)(struct machine *m, uint16_t port, unsigned width);
 static void (*sim_io_write)(struct machine *m, uint16_t port, unsigned width, uint32_t value);
@@ -257,9 +256,13 @@ static uint8_t cmos(uint8_t index)
 static uint64_t next_update_end(uint64_t from_ps)
 {
 	sim.now_ps = from_ps;
-	uint8_t seconds = cmos(0);
-	while (cmos(0) == seconds)
+	uint8_t seconds = cmos(RTC_SECONDS);
+	/* The seconds change once a second: two seconds of 10 us steps without a change is a broken RTC. */
+	for (unsigned steps = 0; cmos(RTC_SECONDS) == seconds; steps++) {
+		if (steps > 2 * PS_PER_S / (10 * PS_PER_US))
+			fail_msg("the RTC's seconds did not change for 2 s");
 		sim.now_ps += 10 * PS_PER_US;
+	}
 	return sim.now_ps;
 }
 
@@ -269,8 +272,8 @@ static uint64_t next_update_end(uint64_t from_ps)
  */
 static void test_an_rtc_read_torn_by_a_descheduled_vcpu_is_not_believed(void **state)
 {
-	/* UIP rises 244 us before the update cycle, which ends 1984 us later with the new time (MC146818A). */
-	const uint64_t uip_before_end_ps = (244 + 1984) * PS_PER_US;
+	/* UIP rises before the update cycle, which ends with the new time (MC146818A). */
+	const uint64_t uip_before_end_ps = (RTC_UIP_LEAD_US + RTC_UPDATE_CYCLE_US) * PS_PER_US;
 	struct time_source rtc = {.driver = &rtc_driver};
 	(void)state;
 	load("\"clocks\": {\"rtc\": {\"start\": \"2026-11-21 12:59:58\"}}");

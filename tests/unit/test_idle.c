@@ -28,7 +28,8 @@ static void load(const char *name)
 static void run(void)
 {
 	static const uint32_t idle_us[] = {1000, 10000, 100000};
-	testdata_run_probe(&sim, &config, &report, idle_us, 3);
+	sim_init(&sim, &config);
+	testdata_run_probe(&sim, &report, idle_us, 3);
 }
 
 static const struct verdict *verdict(const char *id)

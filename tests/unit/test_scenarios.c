@@ -25,7 +25,8 @@ static void run_scenario(const char *name)
 	snprintf(relative, sizeof(relative), "scenarios/%s", name);
 	if (!scenario_load_file(testdata_path(relative), &config, error, sizeof(error)))
 		fail_msg("%s: %s", name, error);
-	testdata_run_probe(&sim, &config, &report, idle_us, 1);
+	sim_init(&sim, &config);
+	testdata_run_probe(&sim, &report, idle_us, 1);
 }
 
 static const struct verdict *verdict(const char *id)

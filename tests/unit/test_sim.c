@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "acpi.h"
+#include "cmos.h"
 #include "counter.h"
 #include "scenario.h"
 #include "testdata.h"
@@ -28,20 +29,8 @@
 #define HPET_ENABLE_CNF 1u
 #define HPET_COUNT_SIZE_CAP (1ull << 13)
 #define HPET_LEG_RT_CAP (1ull << 15)
-#define CMOS_INDEX 0x70         /* MC146818 */
-#define CMOS_DATA 0x71
-#define RTC_SECONDS 0x00
-#define RTC_MINUTES 0x02
-#define RTC_HOURS 0x04
-#define RTC_WEEKDAY 0x06
-#define RTC_DAY 0x07
-#define RTC_MONTH 0x08
-#define RTC_YEAR 0x09
-#define RTC_STATUS_A 0x0A
-#define RTC_STATUS_B 0x0B
-#define RTC_UIP 0x80u
-#define RTC_UIP_BEFORE_UPDATE_PS (244 * PS_PER_US)
-#define RTC_UPDATE_CYCLE_PS (1984 * PS_PER_US)
+#define RTC_UIP_BEFORE_UPDATE_PS (RTC_UIP_LEAD_US * PS_PER_US)
+#define RTC_UPDATE_CYCLE_PS (RTC_UPDATE_CYCLE_US * PS_PER_US)
 #define PIT_CHANNEL2 0x42       /* Intel 8254 */
 #define PIT_CONTROL 0x43
 #define PORT_61 0x61
@@ -129,8 +118,8 @@ static void advance(uint64_t ps)
 
 static uint8_t cmos(uint8_t index)
 {
-	m->io_write(m, CMOS_INDEX, 1, index);
-	return (uint8_t)m->io_read(m, CMOS_DATA, 1);
+	m->io_write(m, CMOS_INDEX_PORT, 1, index);
+	return (uint8_t)m->io_read(m, CMOS_DATA_PORT, 1);
 }
 
 static void pit_program(unsigned mode, uint16_t count)
@@ -366,7 +355,7 @@ static void test_rtc_seconds_advance_once_per_virtual_second(void **state)
 static bool uip_at(uint64_t at_ps)
 {
 	sim.now_ps = at_ps;
-	return cmos(RTC_STATUS_A) & RTC_UIP;
+	return cmos(RTC_STATUS_A) & RTC_A_UIP;
 }
 
 /* MC146818A: UIP rises 244 us before the update cycle and falls when it ends 1984 us later, with the new time. */
@@ -453,7 +442,7 @@ static void test_rtc_faults(void **state)
 	config.clocks.rtc.fault = SIM_RTC_UIP_STUCK;
 	start();
 	for (unsigned i = 0; i < 30; i++) {
-		assert_true(cmos(RTC_STATUS_A) & RTC_UIP);
+		assert_true(cmos(RTC_STATUS_A) & RTC_A_UIP);
 		advance(PS_PER_S / 10);
 	}
 
@@ -468,11 +457,11 @@ static void test_rtc_index_port_keeps_the_nmi_disable_bit(void **state)
 {
 	(void)state;
 	start();
-	m->io_write(m, CMOS_INDEX, 1, 0x80 | RTC_STATUS_B);
-	assert_int_equal(m->io_read(m, CMOS_DATA, 1), 0x02);
+	m->io_write(m, CMOS_INDEX_PORT, 1, 0x80 | RTC_STATUS_B);
+	assert_int_equal(m->io_read(m, CMOS_DATA_PORT, 1), 0x02);
 	assert_true(sim.rtc.nmi_disabled);
 	assert_int_equal(sim.rtc.index, RTC_STATUS_B);
-	assert_int_equal(m->io_read(m, CMOS_INDEX, 1), 0xFF); /* write-only */
+	assert_int_equal(m->io_read(m, CMOS_INDEX_PORT, 1), 0xFF); /* write-only */
 }
 
 /* ---- PIT ----------------------------------------------------------------------------------------- */

@@ -19,11 +19,11 @@ static inline const char *testdata_path(const char *relative)
 }
 
 /*
- * Run the whole probe on a fresh simulated machine of config: short calibration windows (the verdicts do not
+ * Run the whole probe on a simulated machine fresh from sim_init: short calibration windows (the verdicts do not
  * depend on their length) and the given idle periods, once each.
  */
-static inline void testdata_run_probe(struct sim *sim, const struct sim_config *config, struct report *report,
-				      const uint32_t *idle_us, unsigned idle_count)
+static inline void testdata_run_probe(struct sim *sim, struct report *report, const uint32_t *idle_us,
+				      unsigned idle_count)
 {
 	struct probe_settings settings;
 	probe_defaults(&settings, "test");
@@ -33,7 +33,6 @@ static inline void testdata_run_probe(struct sim *sim, const struct sim_config *
 		settings.idle.durations_us[i] = idle_us[i];
 	settings.idle.duration_count = idle_count;
 	settings.idle.repeats = 1;
-	sim_init(sim, config);
 	probe_run(&sim->machine, &settings, report);
 }
 
