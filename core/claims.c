@@ -1,5 +1,6 @@
 /* Every frequency the platform claims for the TSC, gathered as data to be compared, never believed. */
 #include "claims.h"
+#include "pvclock.h"
 
 /* VMware's backdoor (Linux arch/x86/include/asm/vmware.h). */
 #define VMWARE_HYPERVISOR_MAGIC 0x564d5868u /* "VMXh" */
@@ -10,14 +11,14 @@
 #define XEN_LEAF_TIME 3u
 #define XEN_TSC_EMULATED 1u /* subleaf 0 EAX bit 0 */
 
-struct claim *claim_add(struct report *r, const char *source, const char *label, double tsc_hz)
+struct claim *claim_add(struct report *r, const struct claim_source *source, uint32_t where, double tsc_hz)
 {
 	if (r->claim_count == REPORT_MAX_CLAIMS)
 		return NULL;
 	struct claim *c = &r->claims[r->claim_count++];
-	*c = (struct claim){.tsc_hz = tsc_hz};
-	text_copy(c->source, sizeof(c->source), source);
-	text_copy(c->label, sizeof(c->label), label);
+	*c = (struct claim){.where = where, .status = tsc_hz > 0 ? CLAIM_STATED : CLAIM_EMPTY, .tsc_hz = tsc_hz};
+	text_copy(c->source, sizeof(c->source), source->name);
+	text_copy(c->label, sizeof(c->label), source->label);
 	return c;
 }
 
@@ -114,19 +115,16 @@ bool report_wrmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t va
 	return status == ACCESS_OK;
 }
 
-/* Base + 0x10, read by the inventory only where the max leaf reaches it. */
+/* Base + 0x10, read by the inventory only where the max leaf reaches it: one claim per base that offers it. */
 static void timing_leaf_claims(struct report *r)
 {
 	for (uint32_t i = 0; i < r->hv.count; i++) {
 		const struct hv_base *b = &r->hv.bases[i];
 		if (b->timing != HV_TIMING_PRESENT)
 			continue;
-		struct claim *c = claim_add(r, "cpuid_timing_leaf", "CPUID timing leaf (base + 0x10) EAX",
-					    (double)b->timing_tsc_khz * 1e3);
-		if (c) {
-			claim_hex(c, "base", b->base);
+		struct claim *c = claim_add(r, &claim_source_timing_leaf, b->base, (double)b->timing_tsc_khz * 1e3);
+		if (c)
 			claim_uint(c, "apic_bus_khz", b->timing_apic_bus_khz);
-		}
 	}
 }
 
@@ -136,40 +134,48 @@ static void native_leaf_claims(struct report *r)
 	struct claim *c;
 
 	if (cpu->leaf15.present && cpu->leaf15.tsc_hz &&
-	    (c = claim_add(r, "cpuid_leaf15", "CPUID 0x15 crystal x ratio", (double)cpu->leaf15.tsc_hz))) {
+	    (c = claim_add(r, &claim_source_leaf15, CPUID_LEAF_TSC_CRYSTAL, (double)cpu->leaf15.tsc_hz))) {
 		claim_uint(c, "crystal_hz", cpu->leaf15.crystal_hz);
 		claim_uint(c, "numerator", cpu->leaf15.numerator);
 		claim_uint(c, "denominator", cpu->leaf15.denominator);
 	}
 	if (cpu->leaf16.present && cpu->leaf16.base_mhz &&
-	    (c = claim_add(r, "cpuid_leaf16", "CPUID 0x16 base frequency (MHz)", cpu->leaf16.base_mhz * 1e6))) {
+	    (c = claim_add(r, &claim_source_leaf16, CPUID_LEAF_FREQUENCY, cpu->leaf16.base_mhz * 1e6))) {
 		claim_uint(c, "base_mhz", cpu->leaf16.base_mhz);
 		claim_uint(c, "max_mhz", cpu->leaf16.max_mhz);
 		claim_uint(c, "bus_mhz", cpu->leaf16.bus_mhz);
 	}
 }
 
-static void xen_claim(struct machine *m, struct report *r)
+/*
+ * Xen's time leaf describes the guest's TSC twice: sub-leaf 0 ECX in kHz, sub-leaf 1 as the pvclock scale
+ * that turns it into ns. Each is a claim; sub-leaf 2's host kHz is the host's own TSC, which the guest's
+ * differs from whenever Xen scales or emulates it, so it is a figure beside them, never judged alone.
+ */
+static void xen_claims(struct machine *m, struct report *r)
 {
 	const struct hv_base *xen = hv_base_named(r, "XenVMMXenVMM");
 	struct cpuid_regs modes, scale, host;
 
-	if (!xen || xen->range != HV_RANGE_OK || xen->max_leaf < xen->base + XEN_LEAF_TIME)
+	if (!xen || !hv_find_leaf(xen, xen->base + XEN_LEAF_TIME))
 		return;
 	m->cpuid(m, xen->base + XEN_LEAF_TIME, 0, &modes);
 	m->cpuid(m, xen->base + XEN_LEAF_TIME, 1, &scale);
 	m->cpuid(m, xen->base + XEN_LEAF_TIME, 2, &host);
-	if (!modes.ecx)
-		return;
-	struct claim *c = claim_add(r, "xen_time_leaf", "Xen time leaf (base + 3) guest TSC kHz", modes.ecx * 1e3);
-	if (!c)
-		return;
-	claim_uint(c, "tsc_mode", modes.ebx);
-	claim_bool(c, "emulated", modes.eax & XEN_TSC_EMULATED);
-	claim_uint(c, "incarnation", modes.edx);
-	claim_uint(c, "tsc_to_system_mul", scale.ecx);
-	claim_int(c, "tsc_shift", (int8_t)scale.edx);
-	claim_uint(c, "host_tsc_khz", host.eax);
+	/* Zeros state nothing (an old or unfilled leaf), as the timing leaf's EAX = 0 does. */
+	struct claim *c = modes.ecx ? claim_add(r, &claim_source_xen_leaf, xen->base, modes.ecx * 1e3) : NULL;
+	if (c) {
+		claim_uint(c, "tsc_mode", modes.ebx);
+		claim_bool(c, "emulated", modes.eax & XEN_TSC_EMULATED);
+		claim_uint(c, "incarnation", modes.edx);
+		claim_uint(c, "host_tsc_khz", host.eax);
+	}
+	c = scale.ecx ? claim_add(r, &claim_source_xen_scale, xen->base, pvclock_tsc_hz(scale.ecx, (int8_t)scale.edx))
+		      : NULL;
+	if (c) {
+		claim_uint(c, "tsc_to_system_mul", scale.ecx);
+		claim_int(c, "tsc_shift", (int8_t)scale.edx);
+	}
 }
 
 static void vmware_claim(struct machine *m, struct report *r)
@@ -188,7 +194,7 @@ static void vmware_claim(struct machine *m, struct report *r)
 	}
 	if (regs.ebx == VMWARE_GETHZ_FAILED)
 		return;
-	struct claim *c = claim_add(r, "vmware_backdoor", "VMware backdoor GETHZ",
+	struct claim *c = claim_add(r, &claim_source_vmware, VMWARE_HYPERVISOR_PORT,
 				    (double)((uint64_t)regs.ebx << 32 | regs.eax));
 	if (c)
 		claim_uint(c, "apic_hz", regs.ecx);
@@ -200,7 +206,7 @@ void claims_collect(struct machine *m, struct report *r)
 	kvmclock_claim(m, r);
 	hyperv_decode(r);
 	hyperv_claims(m, r);
-	xen_claim(m, r);
+	xen_claims(m, r);
 	vmware_claim(m, r);
 	native_leaf_claims(r);
 }

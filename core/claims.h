@@ -4,8 +4,8 @@
 
 #include "report.h"
 
-/* A new claim in r, or NULL when the report holds no more. */
-struct claim *claim_add(struct report *r, const char *source, const char *label, double tsc_hz);
+/* A new claim in r found at where, or NULL when the report holds no more; a tsc_hz of 0 states no frequency. */
+struct claim *claim_add(struct report *r, const struct claim_source *source, uint32_t where, double tsc_hz);
 
 void claim_uint(struct claim *c, const char *key, uint64_t value);
 void claim_hex(struct claim *c, const char *key, uint64_t value);

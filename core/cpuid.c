@@ -14,8 +14,6 @@ const struct cpu_feature_def cpu_feature_defs[CPU_FEATURE_COUNT] = {
 };
 
 #define LEAF_MWAIT 0x5u
-#define LEAF_TSC_CRYSTAL 0x15u
-#define LEAF_FREQUENCY 0x16u
 #define LEAF_BRAND_FIRST 0x80000002u
 #define LEAF_BRAND_LAST 0x80000004u
 
@@ -123,8 +121,8 @@ static void read_frequency_leaves(struct machine *m, struct cpu_info *cpu)
 {
 	struct cpuid_regs r;
 
-	if (leaf_readable(cpu, LEAF_TSC_CRYSTAL)) {
-		m->cpuid(m, LEAF_TSC_CRYSTAL, 0, &r);
+	if (leaf_readable(cpu, CPUID_LEAF_TSC_CRYSTAL)) {
+		m->cpuid(m, CPUID_LEAF_TSC_CRYSTAL, 0, &r);
 		/* SDM: the ratio is not enumerated when EBX (numerator) or EAX (denominator) is 0. */
 		if (r.eax && r.ebx) {
 			cpu->leaf15.present = true;
@@ -134,8 +132,8 @@ static void read_frequency_leaves(struct machine *m, struct cpu_info *cpu)
 			cpu->leaf15.tsc_hz = (uint64_t)r.ecx * r.ebx / r.eax;
 		}
 	}
-	if (leaf_readable(cpu, LEAF_FREQUENCY)) {
-		m->cpuid(m, LEAF_FREQUENCY, 0, &r);
+	if (leaf_readable(cpu, CPUID_LEAF_FREQUENCY)) {
+		m->cpuid(m, CPUID_LEAF_FREQUENCY, 0, &r);
 		if ((r.eax | r.ebx | r.ecx) & 0xffff) {
 			cpu->leaf16.present = true;
 			cpu->leaf16.base_mhz = (uint16_t)r.eax;

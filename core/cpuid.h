@@ -41,6 +41,7 @@ struct mwait_info {
 };
 
 /* Leaf 0x15: TSC / core crystal clock ratio. */
+#define CPUID_LEAF_TSC_CRYSTAL 0x15u
 struct leaf15_info {
 	bool present; /* leaf readable and ratio non-zero */
 	uint32_t denominator, numerator, crystal_hz;
@@ -48,6 +49,7 @@ struct leaf15_info {
 };
 
 /* Leaf 0x16: nominal frequencies in MHz. */
+#define CPUID_LEAF_FREQUENCY 0x16u
 struct leaf16_info {
 	bool present; /* leaf readable and any field non-zero */
 	uint16_t base_mhz, max_mhz, bus_mhz;

@@ -96,7 +96,7 @@ static void frequency_msrs_claim(struct machine *m, struct report *r)
 	    !(r->hyperv.features & HV_FEATURE_FREQUENCY_MSRS_AVAILABLE) ||
 	    !report_rdmsr(r, m, HV_MSR_TSC_FREQUENCY, &tsc_hz))
 		return;
-	struct claim *c = claim_add(r, "hyperv_tsc_frequency_msr", "Hyper-V TSC frequency MSR 0x40000022", (double)tsc_hz);
+	struct claim *c = claim_add(r, &claim_source_hyperv_msr, HV_MSR_TSC_FREQUENCY, (double)tsc_hz);
 	if (c && report_rdmsr(r, m, HV_MSR_APIC_FREQUENCY, &apic_hz))
 		claim_uint(c, "apic_hz", apic_hz);
 }
@@ -138,13 +138,14 @@ static void tsc_page_claim(struct machine *m, struct report *r)
 	bool restored = report_wrmsr(r, m, HV_MSR_REFERENCE_TSC, previous);
 	if (restored) /* otherwise the hypervisor may still write there: never reuse it */
 		m->page_free(m, page);
-	if (!valid || snap.scale == 0) {
+	if (!valid) {
 		report_fault(r, "hv_tsc_page", HV_MSR_REFERENCE_TSC, ACCESS_UNSUPPORTED);
 		return;
 	}
-	/* ReferenceTime = (TSC x scale) >> 64 in 100 ns units: the TSC rate is 10^7 x 2^64 / scale. */
-	struct claim *c = claim_add(r, "hyperv_reference_tsc_page", "Hyper-V reference TSC page",
-				    HV_REFERENCE_HZ * TWO_POW_64 / (double)snap.scale);
+	/* ReferenceTime = (TSC x scale) >> 64 in 100 ns units: the TSC rate is 10^7 x 2^64 / scale; a scale of 0
+	 * under a valid sequence is a page the hypervisor never filled, a claim of no frequency. */
+	struct claim *c = claim_add(r, &claim_source_hyperv_page, HV_MSR_REFERENCE_TSC,
+				    snap.scale ? HV_REFERENCE_HZ * TWO_POW_64 / (double)snap.scale : 0);
 	if (!c)
 		return;
 	claim_uint(c, "sequence", snap.sequence);

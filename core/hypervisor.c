@@ -141,28 +141,40 @@ static bool base_is_live(uint32_t base, const struct cpuid_regs *r, const struct
 	return (r->eax & 0xffff0000u) == HV_BASE_FIRST && r->eax >= base;
 }
 
+/*
+ * Linux Documentation/virt/kvm/x86/cpuid.rst: KVM's max leaf is 0x40000001, and "old hosts set eax value to 0x0.
+ * This should be interpreted as if the value was 0x40000001". Relative to the base: KVM sits at 0x40000100 when
+ * it emulates Hyper-V at 0x40000000. Only KVM's signature gets this reading.
+ */
+#define KVM_OLD_HOST_LAST_OFFSET 1u
+
 /* Read base..max_leaf when the max leaf is believable, then the timing leaf if it is in range. */
 static void read_base(struct machine *m, uint32_t base, const struct cpuid_regs *base_regs, struct hv_base *b)
 {
+	uint32_t last_leaf = base;
 	*b = (struct hv_base){.base = base, .max_leaf = base_regs->eax};
 	signature_from_regs(base_regs, b->signature);
 	b->leaves[0] = (struct hv_leaf){base, *base_regs};
 	b->leaf_count = 1;
 
-	if (b->max_leaf < base) {
+	if (b->max_leaf == 0 && signature_equal(b->signature, "KVMKVMKVM\0\0\0")) {
+		b->range = HV_RANGE_KVM_ZERO;
+		last_leaf = base + KVM_OLD_HOST_LAST_OFFSET;
+	} else if (b->max_leaf < base) {
 		b->range = HV_RANGE_BELOW_BASE;
 	} else if (b->max_leaf - base >= HV_MAX_LEAVES) {
 		b->range = HV_RANGE_BEYOND_BLOCK;
 	} else {
 		b->range = HV_RANGE_OK;
-		for (uint32_t leaf = base + 1; leaf <= b->max_leaf; leaf++) {
-			struct hv_leaf *l = &b->leaves[b->leaf_count++];
-			l->leaf = leaf;
-			m->cpuid(m, leaf, 0, &l->regs);
-		}
+		last_leaf = b->max_leaf;
+	}
+	for (uint32_t leaf = base + 1; leaf <= last_leaf; leaf++) {
+		struct hv_leaf *l = &b->leaves[b->leaf_count++];
+		l->leaf = leaf;
+		m->cpuid(m, leaf, 0, &l->regs);
 	}
 
-	const struct hv_leaf *timing = b->range == HV_RANGE_OK ? hv_find_leaf(b, base + HV_TIMING_LEAF_OFFSET) : NULL;
+	const struct hv_leaf *timing = hv_find_leaf(b, base + HV_TIMING_LEAF_OFFSET);
 	if (!timing) {
 		b->timing = HV_TIMING_NOT_OFFERED;
 	} else if (timing->regs.eax == 0) {

@@ -65,11 +65,9 @@ void kvmclock_claim(struct machine *m, struct report *r)
 		report_fault(r, "pvclock_read", msr, ACCESS_UNSUPPORTED);
 		return;
 	}
-	struct claim *c = claim_add(r, "kvmclock", "KVM kvmclock (pvclock scale)",
-				    pvclock_tsc_hz(snap.tsc_to_system_mul, snap.tsc_shift));
+	struct claim *c = claim_add(r, &claim_source_kvmclock, msr, pvclock_tsc_hz(snap.tsc_to_system_mul, snap.tsc_shift));
 	if (!c)
 		return;
-	claim_hex(c, "msr", msr);
 	claim_uint(c, "tsc_to_system_mul", snap.tsc_to_system_mul);
 	claim_int(c, "tsc_shift", snap.tsc_shift);
 	claim_hex(c, "flags", snap.flags);

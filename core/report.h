@@ -3,6 +3,7 @@
 #define TSCPROBE_REPORT_H
 
 #include "acpi.h"
+#include "claimsource.h"
 #include "cpuid.h"
 #include "hypervisor.h"
 #include "idle.h"
@@ -64,9 +65,11 @@ struct claim_detail {
 
 /* A frequency the platform advertises for the TSC: never truth, always compared. */
 struct claim {
-	char source[32]; /* "cpuid_timing_leaf", "kvmclock", "hyperv_tsc_frequency_msr", ... */
+	char source[32]; /* a claim_source's name: "cpuid_timing_leaf", "kvmclock", ... */
 	char label[48];  /* "CPUID 0x40000010 timing leaf" */
-	double tsc_hz;
+	uint32_t where;  /* the base, MSR, leaf or port it was found at (claim_source.location); 0 when unknown */
+	enum claim_status status;
+	double tsc_hz;   /* 0 unless status is CLAIM_STATED */
 	unsigned detail_count;
 	struct claim_detail details[CLAIM_MAX_DETAILS];
 };
@@ -106,7 +109,7 @@ const char *hyperv_register_name(enum hyperv_register reg); /* "privileges", "po
 enum severity { SEVERITY_FAIL, SEVERITY_WARN, SEVERITY_INFO, SEVERITY_PASS };
 #define REPORT_MAX_VERDICTS 64
 struct verdict {
-	char id[40]; /* "claim.kvmclock", "invariant_tsc.absent", ... */
+	char id[64]; /* "claim.kvmclock.4b564d01", "invariant_tsc.absent", ... */
 	enum severity severity;
 	char message[200];
 	/* Figures, where the verdict has them (NaN-free: has_figures says whether they are set). */

@@ -9,6 +9,8 @@ const char *hv_range_name(enum hv_range range)
 		return "ok";
 	case HV_RANGE_BELOW_BASE:
 		return "below_base";
+	case HV_RANGE_KVM_ZERO:
+		return "kvm_zero";
 	default:
 		return "beyond_block";
 	}
@@ -265,8 +267,15 @@ static void write_measurements(struct json_writer *w, const struct report *r)
 static void write_claim(struct json_writer *w, const struct claim *c)
 {
 	jw_object(w, NULL);
+	const struct claim_source *source = claim_source_find(c->source);
 	jw_string(w, "source", c->source);
 	jw_string(w, "label", c->label);
+	jw_hex32(w, "where", c->where);
+	if (source) {
+		jw_string(w, "where_kind", claim_location_name(source->location));
+		jw_string(w, "nature", claim_nature_name(source->nature));
+	}
+	jw_string(w, "status", claim_status_name(c->status));
 	jw_double(w, "tsc_hz", c->tsc_hz, 3);
 	jw_object(w, "details");
 	for (unsigned i = 0; i < c->detail_count; i++) {

@@ -46,7 +46,14 @@ static void write_claims(const struct report *r, struct sink *out)
 		sink_puts(out, "  none\n");
 	for (unsigned i = 0; i < r->claim_count; i++) {
 		const struct claim *c = &r->claims[i];
-		sink_printf(out, "  %-38s %16.6f MHz\n", c->label, c->tsc_hz / 1e6);
+		const struct claim_source *source = claim_source_find(c->source);
+		if (c->status == CLAIM_STATED)
+			sink_printf(out, "  %-38s %16.6f MHz\n", c->label, c->tsc_hz / 1e6);
+		else
+			sink_printf(out, "  %-38s %20s\n", c->label, "no frequency");
+		if (source)
+			sink_printf(out, "      %-20s %s 0x%08x, %s\n", "where", claim_location_name(source->location), c->where,
+				    claim_nature_name(source->nature));
 		for (unsigned d = 0; d < c->detail_count; d++) {
 			const struct claim_detail *x = &c->details[d];
 			sink_printf(out, "      %-20s ", x->key);
@@ -125,6 +132,7 @@ static void write_hypervisor(const struct hv_base *b, struct sink *out)
 		[HV_RANGE_OK] = "",
 		[HV_RANGE_BELOW_BASE] = " (below the base: no further leaves)",
 		[HV_RANGE_BEYOND_BLOCK] = " (past the base's 0x100-leaf block: not believed, not read)",
+		[HV_RANGE_KVM_ZERO] = " (KVM's 0 from an old host: read as base + 1, as KVM documents)",
 	};
 
 	hv_signature_text(b->signature, signature);

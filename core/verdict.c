@@ -31,13 +31,17 @@ static struct verdict *add(struct report *r, const char *id, enum severity sever
 	return v;
 }
 
-/* A claim rounded to kHz (timing leaf, Xen) or MHz (leaf 0x16) cannot be better than half its unit. */
-static double resolution_ppm(const struct claim *c)
+/*
+ * CPUID 0x16's base frequency is the model's nominal figure in whole MHz, and nothing promises that the TSC runs
+ * at it: a crystal-derived TSC (3192 MHz on a part sold as 3.2 GHz, -2500 ppm) or a bus clock with the usual
+ * 0.5 % spread-spectrum down-spread is normal. Within 1 % it is information; beyond, worth a look; never a failure.
+ */
+#define NOMINAL_WARN_PPM 10000.0
+
+/* The claim's own resolution (half its unit) in ppm of its figure. */
+static double resolution_ppm(const struct claim_source *source, const struct claim *c)
 {
-	double unit_hz = text_equal(c->source, "cpuid_leaf16") ? 1e6
-			 : text_equal(c->source, "cpuid_timing_leaf") || text_equal(c->source, "xen_time_leaf") ? 1e3
-															   : 0;
-	return unit_hz / 2 / c->tsc_hz * 1e6;
+	return source ? claim_resolution_hz(source->nature) / c->tsc_hz * 1e6 : 0;
 }
 
 /* "runs slow: loses 6.74 s every 5 min (1941 s per day)" for a guest clock ratio-off of the truth. */
@@ -52,65 +56,153 @@ static void describe_drift(char *dst, size_t capacity, double per_5min, double p
 }
 
 /*
- * Pass within the uncertainty or CLAIM_PASS_PPM, warn up to CLAIM_FAIL_PPM, fail beyond. A figure whose
- * uncertainty reaches past CLAIM_FAIL_PPM cannot pass: it cannot rule out a failing clock (an erratic one).
+ * Pass within the uncertainty or CLAIM_PASS_PPM, warn up to CLAIM_FAIL_PPM, fail only when the figure is beyond
+ * CLAIM_FAIL_PPM by more than its uncertainty: a FAIL must be beyond doubt. A figure whose uncertainty reaches past
+ * CLAIM_FAIL_PPM cannot pass either: it cannot rule out a failing clock (an erratic one).
  */
 static enum severity drift_severity(double ppm, double uncertainty_ppm)
 {
 	double magnitude = numeric_abs(ppm);
 	if (magnitude <= uncertainty_ppm || magnitude <= CLAIM_PASS_PPM)
 		return uncertainty_ppm <= CLAIM_FAIL_PPM ? SEVERITY_PASS : SEVERITY_WARN;
-	return magnitude <= CLAIM_FAIL_PPM ? SEVERITY_WARN : SEVERITY_FAIL;
+	return magnitude - uncertainty_ppm > CLAIM_FAIL_PPM ? SEVERITY_FAIL : SEVERITY_WARN;
 }
 
-/* What a verdict's message adds when its figure is too uncertain to judge, else "". */
-static const char *too_uncertain(double uncertainty_ppm)
+/* What a verdict's message adds when drift_severity could not decide for sure, else "". */
+static const char *judgement_note(double ppm, double uncertainty_ppm)
 {
-	return uncertainty_ppm > CLAIM_FAIL_PPM ? " (too uncertain to judge: beyond the 500 ppm fail threshold)" : "";
+	if (uncertainty_ppm > CLAIM_FAIL_PPM)
+		return " (too uncertain to judge: beyond the 500 ppm fail threshold)";
+	if (numeric_abs(ppm) > CLAIM_FAIL_PPM && numeric_abs(ppm) - uncertainty_ppm <= CLAIM_FAIL_PPM)
+		return " (too close to call: the 500 ppm fail threshold is within its uncertainty)";
+	return "";
+}
+
+/* A nominal figure: pass within its resolution, information within NOMINAL_WARN_PPM, a warning beyond. */
+static enum severity nominal_severity(double ppm, double uncertainty_ppm)
+{
+	double magnitude = numeric_abs(ppm);
+	if (magnitude <= uncertainty_ppm || magnitude <= CLAIM_PASS_PPM)
+		return SEVERITY_PASS;
+	return magnitude - uncertainty_ppm > NOMINAL_WARN_PPM ? SEVERITY_WARN : SEVERITY_INFO;
+}
+
+static void claim_figures(struct verdict *v, double ppm, double combined, double measured_hz, double claimed_hz)
+{
+	/* A guest that trusts the claim counts true time x measured / claimed. */
+	double fraction = measured_hz / claimed_hz - 1;
+	v->has_figures = true;
+	v->ppm = ppm;
+	v->combined_uncertainty_ppm = combined;
+	v->drift_s_per_day = fraction * SECONDS_PER_DAY;
+	v->drift_s_per_5min = fraction * SECONDS_PER_5_MIN;
 }
 
 static void claim_verdict(struct report *r, const struct claim *c)
 {
-	char id[40], drift[96];
-	format_string(id, sizeof(id), "claim.%s", c->source);
+	const struct claim_source *source = claim_source_find(c->source);
+	bool nominal = source && source->nature == CLAIM_NATURE_NOMINAL_MHZ;
+	char id[64], key[48], drift[96], offset[64];
+	struct verdict *v;
 
-	if (!(c->tsc_hz >= 1)) {
-		struct verdict *v = add(r, id, SEVERITY_FAIL);
-		if (v)
+	claim_key(c->source, c->where, key, sizeof(key));
+	format_string(id, sizeof(id), "claim.%s", key);
+	if (c->status == CLAIM_EMPTY) {
+		if ((v = add(r, id, SEVERITY_WARN)))
 			format_string(v->message, sizeof(v->message),
-				      "%s gives no usable frequency (0 Hz): a guest trusting it cannot keep time", c->label);
+				      "%s states no frequency: %s; a guest that uses it has no working clock from it",
+				      c->label, source && source->empty_meaning ? source->empty_meaning : "it reads 0");
+		return;
+	}
+	if (!(c->tsc_hz >= 1)) {
+		if ((v = add(r, id, SEVERITY_FAIL)))
+			format_string(v->message, sizeof(v->message),
+				      "%s gives no usable frequency (below 1 Hz): a guest trusting it cannot keep time", c->label);
 		return;
 	}
 	if (!r->tsc.valid) {
-		struct verdict *v = add(r, id, SEVERITY_INFO);
-		if (v)
+		if ((v = add(r, id, SEVERITY_INFO)))
 			format_string(v->message, sizeof(v->message),
 				      "%s claims %.3f MHz; not compared: no reference clock could be measured", c->label,
 				      c->tsc_hz / 1e6);
 		return;
 	}
 	double ppm = (c->tsc_hz / r->tsc.hz - 1) * 1e6;
-	double resolution = resolution_ppm(c);
+	double resolution = resolution_ppm(source, c);
 	double combined = numeric_sqrt(r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm + resolution * resolution);
-	struct verdict *v = add(r, id, drift_severity(ppm, combined));
-	if (!v)
+	if (!(v = add(r, id, nominal ? nominal_severity(ppm, combined) : drift_severity(ppm, combined))))
 		return;
-	/* A guest that trusts the claim counts true time x measured / claimed. */
-	double fraction = r->tsc.hz / c->tsc_hz - 1;
-	v->has_figures = true;
-	v->ppm = ppm;
-	v->combined_uncertainty_ppm = combined;
-	v->drift_s_per_day = fraction * SECONDS_PER_DAY;
-	v->drift_s_per_5min = fraction * SECONDS_PER_5_MIN;
+	claim_figures(v, ppm, combined, r->tsc.hz, c->tsc_hz);
 	describe_drift(drift, sizeof(drift), v->drift_s_per_5min, v->drift_s_per_day);
 	if (numeric_abs(ppm) >= 1e4)
-		format_string(v->message, sizeof(v->message),
-			      "%s claims %.3f MHz; measured %.3f MHz (%+.2f %%): a guest trusting it %s", c->label,
-			      c->tsc_hz / 1e6, r->tsc.hz / 1e6, ppm / 1e4, drift);
+		format_string(offset, sizeof(offset), "%+.2f %%", ppm / 1e4);
 	else
+		format_string(offset, sizeof(offset), "%+.2f ppm, +/- %.2f", ppm, combined);
+	if (nominal)
 		format_string(v->message, sizeof(v->message),
-			      "%s claims %.3f MHz; measured %.3f MHz (%+.2f ppm, +/- %.2f)%s: a guest trusting it %s",
-			      c->label, c->tsc_hz / 1e6, r->tsc.hz / 1e6, ppm, combined, too_uncertain(combined), drift);
+			      "%s says %.0f MHz; the TSC runs at %.3f MHz (%s): a nominal figure, which the TSC need not "
+			      "match; %s",
+			      c->label, c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset,
+			      v->severity == SEVERITY_WARN ? "more than 1 % off, a guest taking it as the TSC's rate drifts"
+							   : "within 1 % is normal");
+	else
+		format_string(v->message, sizeof(v->message), "%s claims %.3f MHz; measured %.3f MHz (%s)%s: a guest trusting it %s",
+			      c->label, c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset, judgement_note(ppm, combined), drift);
+}
+
+/* The claim of this source found at where, or NULL. */
+static const struct claim *find_claim(const struct report *r, const struct claim_source *source, uint32_t where)
+{
+	for (unsigned i = 0; i < r->claim_count; i++)
+		if (text_equal(r->claims[i].source, source->name) && r->claims[i].where == where)
+			return &r->claims[i];
+	return NULL;
+}
+
+static bool detail_uint(const struct claim *c, const char *key, uint64_t *value)
+{
+	for (unsigned i = 0; i < c->detail_count; i++)
+		if (text_equal(c->details[i].key, key)) {
+			*value = c->details[i].u;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Xen's time leaf states the guest's TSC twice (sub-leaf 0 in kHz, sub-leaf 1 as a scale): they must agree within
+ * the kHz rounding, or one is wrong. Sub-leaf 2's host TSC differs from them when Xen scales or emulates the
+ * guest's TSC: that is said, with which of the two the measurement matches.
+ */
+static void xen_verdicts(struct report *r)
+{
+	struct verdict *v;
+	for (unsigned i = 0; i < r->claim_count; i++) {
+		const struct claim *leaf = &r->claims[i];
+		uint64_t host_khz;
+		if (!text_equal(leaf->source, claim_source_xen_leaf.name) || leaf->status != CLAIM_STATED)
+			continue;
+		const struct claim *scale = find_claim(r, &claim_source_xen_scale, leaf->where);
+		double tolerance_ppm = claim_resolution_hz(CLAIM_NATURE_KHZ) / leaf->tsc_hz * 1e6;
+		if (scale && scale->status == CLAIM_STATED &&
+		    numeric_abs((scale->tsc_hz / leaf->tsc_hz - 1) * 1e6) > tolerance_ppm &&
+		    (v = add(r, "xen.time_leaf.contradiction", SEVERITY_WARN)))
+			format_string(v->message, sizeof(v->message),
+				      "Xen's time leaf contradicts itself: sub-leaf 0 says %.3f MHz, sub-leaf 1's scale implies "
+				      "%.3f MHz (%+.1f ppm): one of them is wrong (their claim verdicts say which matches)",
+				      leaf->tsc_hz / 1e6, scale->tsc_hz / 1e6, (scale->tsc_hz / leaf->tsc_hz - 1) * 1e6);
+		if (!detail_uint(leaf, "host_tsc_khz", &host_khz) || host_khz == 0 ||
+		    (double)host_khz * 1e3 == leaf->tsc_hz || !(v = add(r, "xen.host_tsc", SEVERITY_INFO)))
+			continue;
+		char measured[96] = "";
+		if (r->tsc.valid)
+			format_string(measured, sizeof(measured), "; measured %.3f MHz, %+.1f ppm from the host's rate",
+				      r->tsc.hz / 1e6, (r->tsc.hz / ((double)host_khz * 1e3) - 1) * 1e6);
+		format_string(v->message, sizeof(v->message),
+			      "Xen scales or emulates this guest's TSC: the host's TSC runs at %.3f MHz, the guest's is "
+			      "stated as %.3f MHz%s",
+			      (double)host_khz / 1e3, leaf->tsc_hz / 1e6, measured);
+	}
 }
 
 static void measurement_verdicts(struct report *r)
@@ -136,7 +228,7 @@ static void measurement_verdicts(struct report *r)
 	}
 	for (unsigned i = 0; i < r->reference_count; i++) {
 		const struct reference_report *ref = &r->references[i];
-		char id[40];
+		char id[64];
 		if (!ref->disagrees)
 			continue;
 		format_string(id, sizeof(id), "reference.%s.disagrees", ref->name);
@@ -153,9 +245,12 @@ static void measurement_verdicts(struct report *r)
 				      "off (it runs on another clock, or is emulated badly)",
 				      ref->label, ref->tsc_hz / 1e6, (ref->tsc_hz / r->tsc.hz - 1) * 1e6);
 	}
-	if ((v = add(r, "tsc.measured", SEVERITY_PASS)))
-		format_string(v->message, sizeof(v->message), "The TSC runs at %.6f MHz +/- %.3f ppm (by the %s)",
-			      r->tsc.hz / 1e6, r->tsc.uncertainty_ppm, report_reference(r, r->tsc.reference)->label);
+	/* A rate more uncertain than the fail threshold can judge no claim: it is not a pass. */
+	bool judged = r->tsc.uncertainty_ppm <= CLAIM_FAIL_PPM;
+	if ((v = add(r, "tsc.measured", judged ? SEVERITY_PASS : SEVERITY_WARN)))
+		format_string(v->message, sizeof(v->message), "The TSC runs at %.6f MHz +/- %.3f ppm (by the %s)%s",
+			      r->tsc.hz / 1e6, r->tsc.uncertainty_ppm, report_reference(r, r->tsc.reference)->label,
+			      judged ? "" : ": too uncertain to judge any claim against");
 }
 
 static void cpu_verdicts(struct report *r)
@@ -176,28 +271,60 @@ static void cpu_verdicts(struct report *r)
 			  "An invariant TSC is advertised, but the clocks do not agree on its rate: see the references");
 }
 
+/* What a base's max leaf let the probe read, where that is worth saying: why its timing leaf was not read. */
+static void base_verdicts(struct report *r, const struct hv_base *b)
+{
+	struct verdict *v;
+	char id[64];
+	uint32_t timing_leaf = b->base + HV_TIMING_LEAF_OFFSET;
+
+	if (b->range == HV_RANGE_KVM_ZERO) {
+		format_string(id, sizeof(id), "hypervisor.kvm_zero.%08x", b->base);
+		if ((v = add(r, id, SEVERITY_INFO)))
+			format_string(v->message, sizeof(v->message),
+				      "KVM at 0x%08x reports max leaf 0, as old hosts do: read as 0x%08x, the rule KVM's CPUID "
+				      "documentation gives",
+				      b->base, b->base + 1);
+	}
+	if (b->timing != HV_TIMING_NOT_OFFERED)
+		return;
+	format_string(id, sizeof(id), "timing_leaf.not_offered.%08x", b->base);
+	if (!(v = add(r, id, SEVERITY_INFO)))
+		return;
+	if (b->range == HV_RANGE_BEYOND_BLOCK)
+		format_string(v->message, sizeof(v->message),
+			      "Base 0x%08x reports max leaf 0x%08x, outside its own 0x100-leaf block: garbage, so only the "
+			      "base leaf was read, and not its timing leaf 0x%08x",
+			      b->base, b->max_leaf, timing_leaf);
+	else if (b->range == HV_RANGE_BELOW_BASE)
+		format_string(v->message, sizeof(v->message),
+			      "Base 0x%08x reports max leaf 0x%08x, below the base itself: it offers no leaf beyond it, "
+			      "so its timing leaf 0x%08x was not read",
+			      b->base, b->max_leaf, timing_leaf);
+	else
+		format_string(v->message, sizeof(v->message),
+			      "CPUID 0x%08x (timing leaf) is beyond base 0x%08x's max leaf 0x%08x: not read (a tool that "
+			      "reads it anyway gets another leaf's registers)",
+			      timing_leaf, b->base, b->range == HV_RANGE_KVM_ZERO ? b->base + 1 : b->max_leaf);
+}
+
 static void claims_overview(struct report *r)
 {
 	struct verdict *v;
-	if (r->claim_count == 0 && (v = add(r, "claims.none", SEVERITY_INFO)))
+	const struct claim *stated = NULL;
+	unsigned stated_count = 0;
+	for (unsigned i = 0; i < r->claim_count; i++)
+		if (r->claims[i].status == CLAIM_STATED && !stated_count++)
+			stated = &r->claims[i];
+
+	if (stated_count == 0 && (v = add(r, "claims.none", SEVERITY_INFO)))
 		text_copy(v->message, sizeof(v->message),
 			  "The platform states no TSC frequency anywhere: guests must calibrate it themselves");
-	if (r->claim_count == 1 && (v = add(r, "claims.single", SEVERITY_INFO)))
+	if (stated_count == 1 && (v = add(r, "claims.single", SEVERITY_INFO)))
 		format_string(v->message, sizeof(v->message),
-			      "Only the %s states a TSC frequency: nothing else on the platform corroborates it",
-			      r->claims[0].label);
-	for (uint32_t i = 0; i < r->hv.count; i++) {
-		const struct hv_base *b = &r->hv.bases[i];
-		char id[40];
-		if (b->timing != HV_TIMING_NOT_OFFERED)
-			continue;
-		format_string(id, sizeof(id), "timing_leaf.not_offered.%08x", b->base);
-		if ((v = add(r, id, SEVERITY_INFO)))
-			format_string(v->message, sizeof(v->message),
-				      "CPUID 0x%08x (timing leaf) is beyond base 0x%08x's max leaf 0x%08x: not read (a "
-				      "tool that reads it anyway gets another leaf's registers)",
-				      b->base + HV_TIMING_LEAF_OFFSET, b->base, b->max_leaf);
-	}
+			      "Only the %s states a TSC frequency: nothing else on the platform corroborates it", stated->label);
+	for (uint32_t i = 0; i < r->hv.count; i++)
+		base_verdicts(r, &r->hv.bases[i]);
 	for (unsigned i = 0; i < r->fault_count; i++) {
 		const struct fault *f = &r->faults[i];
 		if ((v = add(r, "fault", SEVERITY_WARN)))
@@ -227,7 +354,7 @@ static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 	const char *method = group->kind == IDLE_KIND_BUSY ? "busy-waiting" : group->kind == IDLE_KIND_HLT ? "HLT" : "MWAIT";
 	bool invariant = r->cpu.features[CPU_FEATURE_INVARIANT_TSC], arat = r->cpu.features[CPU_FEATURE_ARAT];
 	struct verdict *v;
-	char id[40];
+	char id[64];
 
 	if (!worst)
 		return;
@@ -290,7 +417,7 @@ static void watch_verdicts(struct report *r)
 {
 	const struct watch_report *watch = &r->watch;
 	struct verdict *v;
-	char id[48];
+	char id[64];
 
 	if (!watch->ran)
 		return;
@@ -313,7 +440,7 @@ static void watch_verdicts(struct report *r)
 				      "%s: %+.3f s after %.0f s (%+.2f ppm +/- %.2f)%s; the short calibration predicted "
 				      "%+.2f ppm%s",
 				      s->label, s->final_offset_s, watch->duration_s, s->drift_ppm, s->uncertainty_ppm,
-				      too_uncertain(s->uncertainty_ppm), s->predicted_ppm,
+				      judgement_note(s->drift_ppm, s->uncertainty_ppm), s->predicted_ppm,
 				      predicted ? ", as observed" : ": the observation differs");
 		}
 		if (!s->rate_changed)
@@ -344,6 +471,7 @@ void verdicts_run(struct report *r)
 	r->verdict_count = 0;
 	for (unsigned i = 0; i < r->claim_count; i++)
 		claim_verdict(r, &r->claims[i]);
+	xen_verdicts(r);
 	measurement_verdicts(r);
 	cpu_verdicts(r);
 	idle_verdicts(r);

@@ -128,10 +128,11 @@ static void choose_series(struct watch_run *w, double reference_tsc_hz, double r
 	}
 	for (unsigned i = 0; i < r->claim_count; i++) {
 		const struct claim *c = &r->claims[i];
-		char name[32], label[48];
+		char key[40], name[48], label[48];
 		if (!(c->tsc_hz >= 1))
 			continue;
-		format_string(name, sizeof(name), "claim.%s", c->source);
+		claim_key(c->source, c->where, key, sizeof(key));
+		format_string(name, sizeof(name), "claim.%s", key);
 		format_string(label, sizeof(label), "clock trusting %s", c->label);
 		add_series(w, name, label, true, (reference_tsc_hz / c->tsc_hz - 1) * 1e6, reference_ppm, NULL, c->tsc_hz,
 			   2 / w->reference->nominal_hz);

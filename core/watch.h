@@ -29,7 +29,7 @@ struct watch_settings {
 
 /* One clock or one claim over the run: its offset from the reference, fitted. */
 struct watch_series {
-	char name[32];  /* "tsc", a reference's name, or "claim.<source>" */
+	char name[48];  /* "tsc", a reference's name, or "claim.<source>.<where>" */
 	char label[48]; /* human name */
 	bool is_claim;
 	double final_offset_s;

@@ -399,13 +399,18 @@ static void add_features(struct builder *b, const struct compare_input *in)
 static void add_claims(struct builder *b, const struct compare_input *in)
 {
 	const struct report *r = &in->report;
-	char key[64], label[112];
+	char id[48], key[64], label[112];
 
 	for (unsigned i = 0; i < r->claim_count; i++) {
-		format_string(key, sizeof(key), "claim.%s", r->claims[i].source);
-		format_string(label, sizeof(label), "%s", r->claims[i].label);
-		set_number(cell(b, CHART_NONE, "MHz", r->claims[i].label, key, label), r->claims[i].tsc_hz / 1e6, 6,
-			   false);
+		const struct claim *c = &r->claims[i];
+		claim_key(c->source, c->where, id, sizeof(id));
+		format_string(key, sizeof(key), "claim.%s", id);
+		claim_title(c, label, sizeof(label));
+		struct compare_cell *claimed = cell(b, CHART_NONE, "MHz", label, key, label);
+		if (c->status == CLAIM_STATED)
+			set_number(claimed, c->tsc_hz / 1e6, 6, false);
+		else
+			set_text(claimed, "none");
 	}
 }
 
@@ -442,12 +447,13 @@ static void add_measured(struct builder *b, const struct compare_input *in)
 	}
 }
 
-/* The verdict that judged a claim, with its figures: core/verdict.c names it claim.<source>. */
+/* The verdict that judged a claim, with its figures: core/verdict.c names it claim.<source>.<where>. */
 static const struct verdict *claim_verdict(const struct report *r, const struct claim *c)
 {
-	char id[sizeof(((struct verdict *)0)->id)];
+	char key[48], id[sizeof(((struct verdict *)0)->id)];
 
-	format_string(id, sizeof(id), "claim.%s", c->source);
+	claim_key(c->source, c->where, key, sizeof(key));
+	format_string(id, sizeof(id), "claim.%s", key);
 	for (unsigned i = 0; i < r->verdict_count; i++)
 		if (!strcmp(r->verdicts[i].id, id))
 			return &r->verdicts[i];
@@ -457,23 +463,25 @@ static const struct verdict *claim_verdict(const struct report *r, const struct 
 static void add_claim_errors(struct builder *b, const struct compare_input *in)
 {
 	const struct report *r = &in->report;
-	char key[64];
+	char id[48], key[64], label[112];
 
 	for (unsigned i = 0; i < r->claim_count; i++) {
 		const struct claim *c = &r->claims[i];
 		const struct verdict *v = claim_verdict(r, c);
 		if (!v || !v->has_figures)
 			continue;
-		format_string(key, sizeof(key), "verdict.%s", c->source);
-		struct compare_cell *judged = cell(b, CHART_NONE, NULL, c->label, key, c->label);
+		claim_key(c->source, c->where, id, sizeof(id));
+		claim_title(c, label, sizeof(label));
+		format_string(key, sizeof(key), "verdict.%s", id);
+		struct compare_cell *judged = cell(b, CHART_NONE, NULL, label, key, label);
 		set_text(judged, severity_word(v->severity));
 		set_severity(judged, v->severity, v->message);
-		format_string(key, sizeof(key), "error.%s", c->source);
-		struct compare_cell *error = cell(b, CHART_CLAIMS, "ppm", c->label, key, "  off by");
+		format_string(key, sizeof(key), "error.%s", id);
+		struct compare_cell *error = cell(b, CHART_CLAIMS, "ppm", label, key, "  off by");
 		set_number(error, v->ppm, 2, true);
 		set_severity(error, v->severity, v->message);
-		format_string(key, sizeof(key), "drift.%s", c->source);
-		struct compare_cell *drift = cell(b, CHART_NONE, "s/day", c->label, key, "  a guest trusting it drifts");
+		format_string(key, sizeof(key), "drift.%s", id);
+		struct compare_cell *drift = cell(b, CHART_NONE, "s/day", label, key, "  a guest trusting it drifts");
 		set_number(drift, v->drift_s_per_day, 2, true);
 		set_severity(drift, v->severity, v->message);
 	}

@@ -12,7 +12,7 @@
 /* A watch's time series as core/watch.c writes it: a header `elapsed_s,<series>_offset_s,...`, a row per sample. */
 struct watch_csv {
 	unsigned series_count;
-	char names[WATCH_MAX_SERIES][sizeof(((struct watch_series *)0)->name)]; /* "tsc", "claim.kvmclock" */
+	char names[WATCH_MAX_SERIES][sizeof(((struct watch_series *)0)->name)]; /* "tsc", "claim.kvmclock.4b564d01" */
 	size_t rows;
 	double *values; /* rows x (1 + series_count): elapsed_s, then each series' offset, in seconds */
 };

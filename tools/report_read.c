@@ -502,6 +502,7 @@ static const struct field hyperv_fields[] = {
 static const struct field claim_fields[] = {
 	REQUIRED(FIELD_TEXT, struct claim, source, "source"),
 	FIELD(FIELD_TEXT, struct claim, label, "label"),
+	FIELD(FIELD_HEX, struct claim, where, "where"),
 	FIELD(FIELD_DOUBLE, struct claim, tsc_hz, "tsc_hz"),
 };
 
@@ -670,6 +671,7 @@ static int read_base(struct reader *rd, const json_t *item, const char *path, si
 		[HV_RANGE_OK] = hv_range_name(HV_RANGE_OK),
 		[HV_RANGE_BELOW_BASE] = hv_range_name(HV_RANGE_BELOW_BASE),
 		[HV_RANGE_BEYOND_BLOCK] = hv_range_name(HV_RANGE_BEYOND_BLOCK),
+		[HV_RANGE_KVM_ZERO] = hv_range_name(HV_RANGE_KVM_ZERO),
 	};
 	const char *const timings[] = {
 		[HV_TIMING_NOT_OFFERED] = hv_timing_name(HV_TIMING_NOT_OFFERED),
@@ -1046,11 +1048,19 @@ static int read_details(struct reader *rd, const json_t *claim_object, const cha
 
 static int read_claim(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
 {
+	const char *const statuses[] = {
+		[CLAIM_STATED] = claim_status_name(CLAIM_STATED),
+		[CLAIM_EMPTY] = claim_status_name(CLAIM_EMPTY),
+	};
 	struct claim *c = &((struct claim *)ctx)[index];
+	int status = CLAIM_STATED;
 
+	/* where_kind and nature follow from the source (claim_source_find): written for people, not read back. */
 	if (check_type(rd, item, path, JSON_OBJECT) ||
-	    read_fields(rd, item, path, claim_fields, ARRAY_SIZE(claim_fields), c))
+	    read_fields(rd, item, path, claim_fields, ARRAY_SIZE(claim_fields), c) ||
+	    read_choice(rd, item, path, "status", statuses, ARRAY_SIZE(statuses), false, &status))
 		return -1;
+	c->status = (enum claim_status)status;
 	return read_details(rd, item, path, c);
 }
 

@@ -224,11 +224,11 @@ static void test_the_virtualbox_kvm_column_shows_the_failing_kvmclock_claim_in_e
 	const struct compare_row *error_row, *drift_row;
 
 	(void)state;
-	snprintf(ppm, sizeof(ppm), "%+.2f", verdict_figure(sim_reports[0], "claim.kvmclock", "ppm"));
-	snprintf(drift, sizeof(drift), "%+.2f", verdict_figure(sim_reports[0], "claim.kvmclock", "drift_s_per_day"));
+	snprintf(ppm, sizeof(ppm), "%+.2f", verdict_figure(sim_reports[0], "claim.kvmclock.4b564d01", "ppm"));
+	snprintf(drift, sizeof(drift), "%+.2f", verdict_figure(sim_reports[0], "claim.kvmclock.4b564d01", "drift_s_per_day"));
 	assert_int_equal(compare_build(inputs, SIM_COUNT, &table), 0);
-	assert_non_null(error_row = find_row(&table, "error.kvmclock"));
-	assert_non_null(drift_row = find_row(&table, "drift.kvmclock"));
+	assert_non_null(error_row = find_row(&table, "error.kvmclock.4b564d01"));
+	assert_non_null(drift_row = find_row(&table, "drift.kvmclock.4b564d01"));
 	assert_string_equal(error_row->cells[VIRTUALBOX_KVM].text, ppm);
 	assert_int_equal(error_row->cells[VIRTUALBOX_KVM].severity, SEVERITY_FAIL);
 	assert_string_equal(drift_row->cells[VIRTUALBOX_KVM].text, drift);
@@ -257,10 +257,10 @@ static void test_rows_no_report_has_are_dropped_and_missing_cells_show_a_dash(vo
 	compare_label_inputs(inputs, 1);
 	assert_int_equal(compare_build(inputs, 1, &table), 0);
 	/* VMware alone: no kvmclock, no Hyper-V, so no such rows. */
-	assert_null(find_row(&table, "claim.kvmclock"));
+	assert_null(find_row(&table, "claim.kvmclock.4b564d01"));
 	assert_null(find_row(&table, "tsc.kvmclock"));
-	assert_null(find_row(&table, "claim.hyperv_tsc_frequency_msr"));
-	assert_non_null(find_row(&table, "claim.vmware_backdoor"));
+	assert_null(find_row(&table, "claim.hyperv_tsc_frequency_msr.40000022"));
+	assert_non_null(find_row(&table, "claim.vmware_backdoor.00005658"));
 	for (unsigned r = 0; r < table.row_count; r++)
 		assert_int_not_equal(table.rows[r].cells[0].kind, CELL_MISSING);
 	compare_table_free(&table);
@@ -268,12 +268,12 @@ static void test_rows_no_report_has_are_dropped_and_missing_cells_show_a_dash(vo
 	read_input("compare", "sim-kvm.json", &inputs[1]);
 	compare_label_inputs(inputs, 2);
 	assert_int_equal(compare_build(inputs, 2, &table), 0);
-	const struct compare_row *kvmclock = find_row(&table, "claim.kvmclock");
+	const struct compare_row *kvmclock = find_row(&table, "claim.kvmclock.4b564d01");
 	assert_non_null(kvmclock);
 	assert_int_equal(kvmclock->cells[0].kind, CELL_MISSING);
 	assert_int_equal(kvmclock->cells[1].kind, CELL_NUMBER);
 	text = render(&table, FORMAT_TEXT, 120);
-	const char *line = strstr(text, "KVM kvmclock (pvclock scale), MHz");
+	const char *line = strstr(text, "KVM kvmclock (pvclock scale) at msr 0x4b564d01, MHz");
 	assert_non_null(line);
 	assert_true(strstr(line, "—") && strstr(line, "—") < strchr(line, '\n'));
 	free(text);

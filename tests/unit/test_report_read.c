@@ -152,7 +152,7 @@ static void build_claims_and_verdicts(struct report *r)
 	r->faults[1] = (struct fault){"vmware_backdoor", 0x5658, "unsupported"};
 
 	r->verdict_count = 5;
-	r->verdicts[0] = (struct verdict){.id = "claim.kvmclock", .severity = SEVERITY_FAIL,
+	r->verdicts[0] = (struct verdict){.id = "claim.kvmclock.4b564d01", .severity = SEVERITY_FAIL,
 					  .message = "KVM kvmclock claims too much", .has_figures = true,
 					  .ppm = 22987.5, .combined_uncertainty_ppm = 0.0625,
 					  .drift_s_per_day = -1944.25, .drift_s_per_5min = -6.75};
@@ -160,7 +160,7 @@ static void build_claims_and_verdicts(struct report *r)
 					  .message = "No invariant TSC is advertised"};
 	r->verdicts[2] = (struct verdict){.id = "timing_leaf.not_offered.40000100", .severity = SEVERITY_INFO,
 					  .message = "CPUID 0x40000110 (timing leaf) is beyond the max leaf"};
-	r->verdicts[3] = (struct verdict){.id = "claim.xen_time_leaf", .severity = SEVERITY_PASS,
+	r->verdicts[3] = (struct verdict){.id = "claim.xen_time_leaf.40000100", .severity = SEVERITY_PASS,
 					  .message = "The Xen time leaf is right", .has_figures = true, .ppm = -0.5,
 					  .combined_uncertainty_ppm = 1.25, .drift_s_per_day = 0.046875,
 					  .drift_s_per_5min = 0.03125};
@@ -207,7 +207,7 @@ static void build_watch(struct watch_report *w)
 					     .drift_ppm = -0.5, .uncertainty_ppm = 0.0625, .predicted_ppm = -0.375,
 					     .rate_changed = true, .change_at_s = 617.5, .rate_before_ppm = -0.25,
 					     .rate_after_ppm = -12.75};
-	w->series[2] = (struct watch_series){.name = "claim.kvmclock", .label = "clock trusting KVM kvmclock (pvclock scale)",
+	w->series[2] = (struct watch_series){.name = "claim.kvmclock.4b564d01", .label = "clock trusting KVM kvmclock (pvclock scale)",
 					     .is_claim = true, .final_offset_s = -27.742, .drift_ppm = -22472.5,
 					     .uncertainty_ppm = 0.003, .predicted_ppm = -22472.125};
 }
@@ -792,7 +792,7 @@ static void test_reports_from_before_claims_idle_and_watch_read_without_them(voi
 /* What tscprobe sim wrote for tests/data/scenarios/kvm-hyperv.json: every section of today's writer. */
 static void test_reads_a_report_with_claims_and_verdicts(void **state)
 {
-	static const enum detail_kind kvmclock_kinds[] = {DETAIL_HEX,  DETAIL_UINT, DETAIL_INT, DETAIL_HEX,
+	static const enum detail_kind kvmclock_kinds[] = {DETAIL_UINT, DETAIL_INT, DETAIL_HEX,
 							  DETAIL_BOOL, DETAIL_UINT, DETAIL_BOOL};
 	const struct claim *kvmclock = &read_back.claims[0];
 	(void)state;
@@ -809,15 +809,17 @@ static void test_reads_a_report_with_claims_and_verdicts(void **state)
 	assert_int_equal(kvmclock->detail_count, ARRAY_SIZE(kvmclock_kinds));
 	for (unsigned i = 0; i < ARRAY_SIZE(kvmclock_kinds); i++)
 		assert_int_equal(kvmclock->details[i].kind, kvmclock_kinds[i]);
-	assert_string_equal(kvmclock->details[2].key, "tsc_shift");
-	assert_int_equal(kvmclock->details[2].i, -1);
-	assert_int_equal(kvmclock->details[0].u, 0x4b564d01);
+	assert_string_equal(kvmclock->details[1].key, "tsc_shift");
+	assert_int_equal(kvmclock->details[1].i, -1);
+	assert_int_equal(kvmclock->where, 0x4b564d01);
+	assert_int_equal(kvmclock->status, CLAIM_STATED);
+	assert_int_equal(read_back.claims[2].where, 0x40000021);
 	assert_int_equal(read_back.fault_count, 0);
 	assert_int_equal(read_back.verdict_count, 9);
 	assert_string_equal(read_back.verdicts[0].id, "invariant_tsc.absent");
 	assert_int_equal(read_back.verdicts[0].severity, SEVERITY_WARN);
 	assert_false(read_back.verdicts[0].has_figures);
-	assert_string_equal(read_back.verdicts[4].id, "claim.kvmclock");
+	assert_string_equal(read_back.verdicts[4].id, "claim.kvmclock.4b564d01");
 	assert_int_equal(read_back.verdicts[4].severity, SEVERITY_PASS);
 	assert_true(read_back.verdicts[4].has_figures);
 	assert_figure_equal(read_back.verdicts[4].combined_uncertainty_ppm, 0.01623);
@@ -883,13 +885,13 @@ static void test_reads_the_watch_section_of_a_sim_report(void **state)
 	assert_string_equal(tsc->name, "tsc");
 	assert_false(tsc->is_claim);
 	assert_string_equal(kvmclock->name, "kvmclock");
-	assert_figure_equal(kvmclock->final_offset_s, -6.786697616);
-	assert_figure_equal(kvmclock->drift_ppm, -22472.381934);
-	assert_string_equal(claim->name, "claim.kvmclock");
+	assert_figure_equal(kvmclock->final_offset_s, -6.7419323);
+	assert_figure_equal(kvmclock->drift_ppm, -22472.490722);
+	assert_string_equal(claim->name, "claim.kvmclock.4b564d01");
 	assert_string_equal(claim->label, "clock trusting KVM kvmclock (pvclock scale)");
 	assert_true(claim->is_claim);
-	assert_figure_equal(claim->final_offset_s, -6.74192719);
-	assert_figure_equal(claim->uncertainty_ppm, 0.003726);
+	assert_figure_equal(claim->final_offset_s, -6.741926989);
+	assert_figure_equal(claim->uncertainty_ppm, 0.003731);
 	assert_figure_equal(claim->predicted_ppm, -22472.495408);
 	for (unsigned i = 0; i < read_back.watch.series_count; i++)
 		assert_false(read_back.watch.series[i].rate_changed);
@@ -982,7 +984,7 @@ static const struct bad_report bad_reports[] = {
 	 "hypervisors[1].max_leaf: expected a hex string like \"0x40000001\", got \"40000101\""},
 	{"signature-short.json", "hypervisors[0].signature: \"TCGTCG\" is not 12 bytes"},
 	{"max-leaf-status-unknown.json",
-	 "hypervisors[0].max_leaf_status: unknown value \"maybe\" (expected one of: ok, below_base, beyond_block)"},
+	 "hypervisors[0].max_leaf_status: unknown value \"maybe\" (expected one of: ok, below_base, beyond_block, kvm_zero)"},
 	{"leaf-gap.json", "hypervisors[0].leaves[1].leaf: 0x40000002 where 0x40000001 was expected"},
 	{"leaves-300.json", "hypervisors[0].leaves: 300 entries, more than the 256 this tool holds"},
 	{"bases-20.json", "hypervisors: 20 entries, more than the 8 this tool holds"},

@@ -71,11 +71,11 @@ static void test_virtualbox_5_kvmclock_trusting_clock_is_6_7_s_behind_after_5_mi
 	(void)state;
 	load("virtualbox-5.0-kvm.json");
 	watch(300, 10, NULL);
-	const struct watch_series *s = series("claim.kvmclock");
+	const struct watch_series *s = series("claim.kvmclock.4b564d01");
 	if (fabs(s->final_offset_s + 6.74) > 0.1)
 		fail_msg("kvmclock-trusting clock %+.3f s after 300 s, expected -6.74 +/- 0.1", s->final_offset_s);
 	assert_true(fabs(s->drift_ppm - s->predicted_ppm) <= s->uncertainty_ppm + s->prediction_uncertainty_ppm);
-	const struct verdict *v = verdict("watch.claim.kvmclock");
+	const struct verdict *v = verdict("watch.claim.kvmclock.4b564d01");
 	assert_non_null(v);
 	assert_int_equal(v->severity, SEVERITY_FAIL);
 	assert_non_null(strstr(v->message, ", as observed"));
@@ -111,7 +111,7 @@ static void test_the_time_series_is_a_csv_row_per_sample(void **state)
 	for (const char *p = csv_text; *p; p++)
 		lines += *p == '\n';
 	assert_int_equal(lines, 1 + report.watch.samples);
-	assert_non_null(strstr(csv_text, "claim.kvmclock_offset_s"));
+	assert_non_null(strstr(csv_text, "claim.kvmclock.4b564d01_offset_s"));
 }
 
 /* A key press ends the watch early: the summary still stands, and says so. */
@@ -143,7 +143,7 @@ static void test_a_day_long_watch_keeps_bounded_samples(void **state)
 	assert_true(workspace.kept <= WATCH_MAX_SAMPLES);
 	assert_true(workspace.stride > 1);
 	assert_true(report.watch.samples > WATCH_MAX_SAMPLES);
-	const struct watch_series *s = series("claim.kvmclock");
+	const struct watch_series *s = series("claim.kvmclock.4b564d01");
 	assert_true(fabs(s->final_offset_s + 1941.6) < 1); /* 1941.6 s per day, as the verdict predicts */
 }
 
