@@ -91,6 +91,10 @@ static const char *kvmclock_probe(struct time_source *s, struct machine *m, stru
 		disable(r, m, msr, s->saved[0], s->page);
 		return "its page's version stayed odd (the hypervisor never finished an update)";
 	}
+	if (snap.tsc_to_system_mul == 0) {
+		disable(r, m, msr, s->saved[0], s->page);
+		return "the hypervisor never filled its page (scale 0): its time would stand still";
+	}
 	s->nominal_hz = NS_PER_S;
 	s->modulus = 0;
 	s->width_bits = 64;

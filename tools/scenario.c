@@ -765,7 +765,7 @@ static bool load_kvmclock(struct loader *l, const json_t *kvmclock, const char *
 	static const char *const members[] = {"claimed_tsc_hz", "msrs", "stable", "fault", NULL};
 	static const char *const pair_names[] = {"new", "old", "both", NULL};
 	static const uint32_t pair_bits[] = {SIM_KVMCLOCK_NEW, SIM_KVMCLOCK_OLD, SIM_KVMCLOCK_NEW | SIM_KVMCLOCK_OLD};
-	static const char *const faults[] = {"none", "version_stuck_odd", NULL};
+	static const char *const faults[] = {"none", "version_stuck_odd", "never_filled", NULL};
 	struct sim_kvmclock_config *c = &l->config->kvmclock;
 	unsigned pair = 0, fault = c->fault;
 

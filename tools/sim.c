@@ -148,12 +148,23 @@ static const struct sim_cpuid_entry *find_entry(const struct sim_config *c, uint
 	return any_subleaf && any_subleaf->subleaf == 0 && !subleaf ? any_subleaf : NULL;
 }
 
-/* The max leaf of leaf's class: basic, extended, or (as KVM does) each 0x100-block of the hypervisor range. */
+/* KVM's signature in the base leaf's EBX, ECX, EDX. */
+static bool regs_say_kvm(const struct cpuid_regs *r)
+{
+	return r->ebx == 0x4b4d564bu && r->ecx == 0x564b4d56u && r->edx == 0x4du;
+}
+
+/*
+ * The max leaf of leaf's class: basic, extended, or (as KVM does) each 0x100-block of the hypervisor range.
+ * An old KVM host says 0 and still answers its feature leaf (Linux Documentation/virt/kvm/x86/cpuid.rst).
+ */
 static bool class_max(const struct sim_config *c, uint32_t leaf, uint32_t *max)
 {
 	uint32_t class = leaf >= 0x80000000u ? 0x80000000u : leaf >= 0x40000000u ? leaf & 0xffffff00u : 0;
 	const struct sim_cpuid_entry *e = find_entry(c, class, 0);
 	*max = e ? e->regs.eax : 0;
+	if (e && class >= 0x40000000u && class < 0x80000000u && *max == 0 && regs_say_kvm(&e->regs))
+		*max = class + 1;
 	return e != NULL;
 }
 

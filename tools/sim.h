@@ -182,6 +182,7 @@ enum sim_kvmclock_pairs {
 enum sim_kvmclock_fault {
 	SIM_KVMCLOCK_OK = 0,
 	SIM_KVMCLOCK_VERSION_STUCK_ODD, /* every update leaves the version odd: forever "being written" */
+	SIM_KVMCLOCK_NEVER_FILLED,      /* the host never writes the page: version 0, scale 0, as the guest zeroed it */
 };
 
 /* KVM's paravirtual clock, as KVM or VirtualBox's KVM provider implements it. */

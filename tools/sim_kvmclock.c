@@ -103,6 +103,8 @@ static void write_system_time(struct sim *s, uint64_t phys, uint64_t at_ps)
 		s->trace.unbacked_page_writes++;
 		return;
 	}
+	if (c->fault == SIM_KVMCLOCK_NEVER_FILLED)
+		return;
 	memcpy(&version, at, sizeof(version));
 	t = (struct pvclock_vcpu_time_info){
 		.version = next_version(s, version),

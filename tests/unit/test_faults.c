@@ -121,6 +121,8 @@ static void test_broken_clocks_are_findings_and_the_tsc_is_still_measured(void *
 		 "update-in-progress flag stayed set"},
 		{"\"kvmclock\": {\"msrs\": \"both\", \"fault\": \"version_stuck_odd\"}", "kvmclock",
 		 "its page's version stayed odd", NULL},
+		{"\"kvmclock\": {\"msrs\": \"both\", \"fault\": \"never_filled\"}", "kvmclock",
+		 "the hypervisor never filled its page", NULL},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
@@ -139,6 +141,24 @@ static void test_broken_clocks_are_findings_and_the_tsc_is_still_measured(void *
 }
 
 /* A host that rewrites the TSC mid-run: the step is a failing verdict, the interrupted measurement is taken again. */
+/* A kvmclock page the host never writes (version 0, scale 0) states no frequency: a finding, not a 0 Hz FAIL. */
+static void test_an_unfilled_kvmclock_page_is_a_finding_not_a_0_hz_claim(void **state)
+{
+	static const char scenario[] = "\"kvmclock\": {\"msrs\": \"both\", \"fault\": \"never_filled\"}";
+	(void)state;
+	load(scenario);
+	run_probe(scenario);
+	assert_int_equal(report.claim_count, 1);
+	assert_int_equal(report.claims[0].status, CLAIM_EMPTY);
+	const struct verdict *v = verdict("claim.kvmclock.4b564d01");
+	assert_non_null(v);
+	assert_int_equal(v->severity, SEVERITY_WARN);
+	assert_non_null(strstr(v->message, "never filled the page"));
+	for (unsigned i = 0; i < report.verdict_count; i++)
+		if (report.verdicts[i].severity == SEVERITY_FAIL)
+			fail_msg("%s fails: %s", report.verdicts[i].id, report.verdicts[i].message);
+}
+
 static void test_a_tsc_that_goes_backwards_fails_and_is_measured_around(void **state)
 {
 	(void)state;
@@ -297,6 +317,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_broken_clocks_are_findings_and_the_tsc_is_still_measured),
+		cmocka_unit_test(test_an_unfilled_kvmclock_page_is_a_finding_not_a_0_hz_claim),
 		cmocka_unit_test(test_a_tsc_that_goes_backwards_fails_and_is_measured_around),
 		cmocka_unit_test(test_a_tsc_step_back_across_an_idle_period_drops_it),
 		cmocka_unit_test(test_a_faulting_msr_is_recorded_and_the_run_goes_on),

@@ -2518,7 +2518,7 @@ static const char *const shipped_scenarios[] = {
 	"hyperv-gen2.json",      "vmware.json",      "xen-viridian.json",       "virtualbox-minimal.json",
 	"virtualbox-5.0-kvm.json", "virtualbox-hyperv.json", "bhyve.json",     "garbage-max-leaf.json",
 	"hyperv-c3-remap.json",  "hyperv-invariant-tsc.json", "kvm-cpu-pm.json", "tsc-rate-change.json",
-	"tsc-stops-in-idle.json",
+	"tsc-stops-in-idle.json", "kvm-old-host.json", "two-timing-leaves.json", "xen-scaled-contradiction.json",
 };
 #define SHIPPED_SCENARIO_COUNT (sizeof(shipped_scenarios) / sizeof(shipped_scenarios[0]))
 
