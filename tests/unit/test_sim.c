@@ -2562,10 +2562,20 @@ static const struct advertised_msr {
 	{HYPERV, 3, false, 15, HV_MSR_TSC_INVARIANT_CONTROL}, /* AccessTscInvariantControls */
 };
 
-/* The bases whose max leaf lies in their own block, so that their leaves can be believed. */
+static bool says_kvm(const struct cpuid_regs *signature)
+{
+	return signature->ebx == 0x4b4d564b && signature->ecx == 0x564b4d56 && signature->edx == 0x4d; /* "KVMKVMKVM\0\0\0" */
+}
+
+/*
+ * The bases whose max leaf lies in their own block, so that their leaves can be believed; KVM's 0 reads as
+ * base + 1, as KVM documents for old hosts (signature->eax is then that).
+ */
 static bool sane_base(uint32_t base, struct cpuid_regs *signature)
 {
 	m->cpuid(m, base, 0, signature);
+	if (signature->eax == 0 && says_kvm(signature))
+		signature->eax = base + 1;
 	return signature->eax >= base && signature->eax <= base + 0xff;
 }
 
@@ -2573,8 +2583,7 @@ static bool base_speaks(uint32_t base, const struct cpuid_regs *signature, enum 
 {
 	struct cpuid_regs interface_leaf;
 	if (interface == KVM)
-		return signature->ebx == 0x4b4d564b && signature->ecx == 0x564b4d56 && /* "KVMKVMKVM\0\0\0" */
-		       signature->edx == 0x4d;
+		return says_kvm(signature);
 	m->cpuid(m, base + 1, 0, &interface_leaf);
 	return interface_leaf.eax == HV_INTERFACE_HV1;
 }
