@@ -52,7 +52,8 @@ void crosscheck_run(struct report *r)
 				best = &r->references[i];
 
 	r->tsc = (struct tsc_estimate){.backward_steps = r->tsc.backward_steps,
-				       .largest_backward_step_ticks = r->tsc.largest_backward_step_ticks};
+				       .largest_backward_step_ticks = r->tsc.largest_backward_step_ticks,
+				       .rate_change = r->tsc.rate_change};
 	if (!best)
 		return;
 	r->tsc.valid = true;
@@ -68,6 +69,46 @@ void crosscheck_run(struct report *r)
 		double combined = numeric_sqrt(ref->uncertainty_ppm * ref->uncertainty_ppm + r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm);
 		ref->disagrees = ppm > combined || -ppm > combined;
 	}
+}
+
+static bool disagree(const struct reference_report *a, const struct reference_report *b)
+{
+	double ppm = (b->tsc_hz / a->tsc_hz - 1) * 1e6;
+	double combined = numeric_sqrt(a->uncertainty_ppm * a->uncertainty_ppm + b->uncertainty_ppm * b->uncertainty_ppm);
+	return numeric_abs(ppm) > combined;
+}
+
+bool crosscheck_split(const struct report *r, const unsigned *order, unsigned count, struct rate_split *out)
+{
+	unsigned independents[REPORT_MAX_REFERENCES], n = 0;
+	for (unsigned k = 0; k < count && n < REPORT_MAX_REFERENCES; k++)
+		if (independent(&r->references[order[k]]))
+			independents[n++] = order[k];
+
+	for (unsigned split = 1; split < n; split++) {
+		bool clean = true;
+		*out = (struct rate_split){.early_count = split};
+		for (unsigned e = 0; e < split && clean; e++) {
+			const struct reference_report *early = &r->references[independents[e]];
+			out->early[e] = independents[e];
+			/* A clock seen to step or jump explains its own disagreement: nothing points at the TSC. */
+			clean = !early->backward_steps && !early->jumps_backward && !early->jumps_forward;
+			for (unsigned other = 0; other < e && clean; other++)
+				clean = !disagree(early, &r->references[independents[other]]);
+			for (unsigned l = split; l < n && clean; l++) {
+				const struct reference_report *late = &r->references[independents[l]];
+				int sign = late->tsc_hz > early->tsc_hz ? 1 : -1;
+				clean = disagree(early, late) && (!out->direction || sign == out->direction);
+				out->direction = sign;
+				if (e == 0 && (l == split || numeric_abs(late->tsc_hz - early->tsc_hz) <
+								 numeric_abs(out->nearest_late_hz - early->tsc_hz)))
+					out->nearest_late_hz = late->tsc_hz;
+			}
+		}
+		if (clean)
+			return true;
+	}
+	return false;
 }
 
 void report_tsc_step(struct report *r, uint64_t backward_ticks)

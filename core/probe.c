@@ -99,43 +99,99 @@ static double best_hint(const struct report *r)
 	return best_hz;
 }
 
-static void measure_all(struct machine *m, const struct probe_settings *settings, struct report *r,
-			struct time_source *sources, struct calib_result *results)
+/* Measure source i against the TSC; a step back of the TSC is noted and the measurement taken again, once. */
+static void measure_source(struct probe *p, unsigned i, struct calib_result *result)
 {
 	static struct calib_sample workspace[CALIB_MAX_SAMPLES];
+	struct time_source *s = &p->sources[i];
+	struct calib_config config = {
+		.window_s = p->settings->window_s,
+		.edge_window_s = p->settings->edge_window_s,
+		.target_samples = p->settings->target_samples,
+		.tsc_hz_hint = best_hint(p->r),
+	};
+	calib_measure(p->m, s, &config, workspace, result);
+	if (result->tsc_backward_ticks) {
+		/* A step is a one-off (a host rewriting the TSC): note it and measure again, once. */
+		report_tsc_step(p->r, result->tsc_backward_ticks);
+		time_source_note(s, "the TSC went backwards during its measurement, which was taken again");
+		calib_measure(p->m, s, &config, workspace, result);
+		report_tsc_step(p->r, result->tsc_backward_ticks);
+	}
+}
+
+static void measure_all(struct probe *p)
+{
+	const struct probe_settings *settings = p->settings;
 	double left = 0;
 
 	for (unsigned i = 0; i < DRIVER_COUNT; i++)
-		left += expected_seconds(&sources[i], settings);
+		left += expected_seconds(&p->sources[i], settings);
 	/* Counters with a nominal rate first; then what needs an estimate: edge clocks and the LAPIC. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < DRIVER_COUNT; i++) {
-			struct time_source *s = &sources[i];
+			struct time_source *s = &p->sources[i];
 			bool first_pass = s->sampling == SAMPLING_COUNTER && s->nominal_hz > 0;
 			if (!s->available || first_pass != (pass == 0))
 				continue;
-			struct calib_config config = {
-				.window_s = settings->window_s,
-				.edge_window_s = settings->edge_window_s,
-				.target_samples = settings->target_samples,
-				.tsc_hz_hint = best_hint(r),
-			};
 			if (settings->progress)
 				settings->progress(settings->progress_ctx, s->driver->label, left);
-			calib_measure(m, s, &config, workspace, &results[i]);
-			if (results[i].tsc_backward_ticks) {
-				/* A step is a one-off (a host rewriting the TSC): note it and measure again, once. */
-				report_tsc_step(r, results[i].tsc_backward_ticks);
-				time_source_note(s, "the TSC went backwards during its measurement, which was taken again");
-				calib_measure(m, s, &config, workspace, &results[i]);
-				report_tsc_step(r, results[i].tsc_backward_ticks);
-			}
+			measure_source(p, i, &p->results[i]);
+			p->order[p->measured_count++] = i;
 			/* Findings made while reading (a stuck UIP flag, an impossible value) join the probe's. */
-			record_source(&r->references[i], s);
-			record_calibration(&r->references[i], &results[i]);
+			record_source(&p->r->references[i], s);
+			record_calibration(&p->r->references[i], &p->results[i]);
 			left -= expected_seconds(s, settings);
 		}
 	}
+}
+
+/*
+ * Clocks measured late that all disagree, on one side, with the clocks measured early: either the late ones are
+ * wrong or the TSC changed rate in between. Measuring the early ones again tells which: a clock does not disagree
+ * with itself, so when the first one's new figure moves beyond both uncertainties and at least half way towards the
+ * late ones, the TSC changed, and the new figures, the TSC's rate now, replace the old. Otherwise nothing changes
+ * and the cross-check's odd ones out stand.
+ */
+static void check_rate_change(struct probe *p)
+{
+	struct report *r = p->r;
+	struct rate_split split;
+	struct calib_result again[REPORT_MAX_REFERENCES];
+
+	if (!crosscheck_split(r, p->order, p->measured_count, &split))
+		return;
+	for (unsigned e = 0; e < split.early_count; e++) {
+		unsigned i = split.early[e];
+		if (p->settings->progress)
+			p->settings->progress(p->settings->progress_ctx, r->references[i].label,
+					      expected_seconds(&p->sources[i], p->settings));
+		measure_source(p, i, &again[e]);
+	}
+	const struct reference_report *first = &r->references[split.early[0]];
+	double ppm = (again[0].tsc_hz / first->tsc_hz - 1) * 1e6;
+	double uncertainty = numeric_sqrt(first->uncertainty_ppm * first->uncertainty_ppm +
+					  again[0].uncertainty_ppm * again[0].uncertainty_ppm);
+	double way = (again[0].tsc_hz - first->tsc_hz) / (split.nearest_late_hz - first->tsc_hz);
+	if (!again[0].valid || numeric_abs(ppm) <= uncertainty || way < 0.5)
+		return;
+	r->tsc.rate_change = (struct tsc_rate_change){
+		.seen = true, .first_hz = first->tsc_hz, .again_hz = again[0].tsc_hz, .ppm = ppm, .uncertainty_ppm = uncertainty};
+	text_copy(r->tsc.rate_change.reference, sizeof(r->tsc.rate_change.reference), first->name);
+	for (unsigned e = 0; e < split.early_count; e++) {
+		p->results[split.early[e]] = again[e];
+		record_calibration(&r->references[split.early[e]], &again[e]);
+	}
+	crosscheck_run(r);
+	/* A clock measured across the change gives a rate between the two: measured again, it gives the new one. */
+	for (unsigned k = 0; k < p->measured_count; k++) {
+		unsigned i = p->order[k];
+		if (!r->references[i].disagrees || r->references[i].tsc_derived)
+			continue;
+		measure_source(p, i, &p->results[i]);
+		record_calibration(&r->references[i], &p->results[i]);
+	}
+	crosscheck_run(r);
 }
 
 /* With the best TSC estimate known: read costs in ns, and the rate of references that have no nominal one. */
@@ -204,8 +260,9 @@ void probe_start(struct probe *p, struct machine *m, const struct probe_settings
 		s->available = s->reason == NULL;
 		record_source(&r->references[i], s);
 	}
-	measure_all(m, settings, r, p->sources, p->results);
+	measure_all(p);
 	crosscheck_run(r);
+	check_rate_change(p);
 	derive_from_estimate(r, p->results);
 	run_idle(m, settings, r, p->sources);
 	if (settings->progress)

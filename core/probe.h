@@ -13,6 +13,8 @@ struct probe {
 	struct report *r;
 	struct time_source sources[PROBE_SOURCES];
 	struct calib_result results[PROBE_SOURCES];
+	unsigned order[PROBE_SOURCES]; /* sources' indices in the order they were measured */
+	unsigned measured_count;
 	uint64_t tsc_start;
 };
 

@@ -117,6 +117,17 @@ struct verdict {
 	double ppm, combined_uncertainty_ppm, drift_s_per_day, drift_s_per_5min;
 };
 
+/*
+ * The TSC changed rate mid-run: every clock measured after the first disagreed with it in one direction, and the
+ * first, measured again, moved with them. Its two figures, and the change between them.
+ */
+struct tsc_rate_change {
+	bool seen;
+	char reference[REPORT_NAME_BYTES]; /* the clock measured twice */
+	double first_hz, again_hz;         /* the TSC rate against it, first and again */
+	double ppm, uncertainty_ppm;       /* (again / first - 1) x 10^6, both uncertainties in quadrature */
+};
+
 /* The best estimate of the TSC rate: the most precise reference that agrees with the others. */
 struct tsc_estimate {
 	bool valid;
@@ -125,6 +136,7 @@ struct tsc_estimate {
 	/* Times the TSC was seen to step back (each ended a measurement, measured again), and the largest step. */
 	uint32_t backward_steps;
 	uint64_t largest_backward_step_ticks;
+	struct tsc_rate_change rate_change;
 };
 
 struct report {
@@ -176,6 +188,20 @@ void probe_inventory(struct machine *m, const char *version, struct report *r);
 
 /* Compare every pair of measured references, flag the odd ones out, choose the best TSC estimate (pure). */
 void crosscheck_run(struct report *r);
+
+/* Clocks measured early and late that disagree as a group: the TSC may have changed rate between them. */
+struct rate_split {
+	unsigned early[REPORT_MAX_REFERENCES]; /* report indices of the early clocks, in measurement order */
+	unsigned early_count;
+	int direction;          /* +1: every late clock gives a higher TSC rate than every early one; -1: lower */
+	double nearest_late_hz; /* the late TSC rate closest to the first early clock's */
+};
+
+/*
+ * Whether the independent references, in measurement order (report indices in order[]), split into early ones that
+ * agree with each other and late ones that each disagree with every early one, all on one side (pure).
+ */
+bool crosscheck_split(const struct report *r, const unsigned *order, unsigned count, struct rate_split *out);
 
 /* Gather every frequency the platform claims (core/claims.c); MSRs and pages are left as found. */
 void claims_collect(struct machine *m, struct report *r);

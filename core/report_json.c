@@ -248,6 +248,18 @@ static void write_measurements(struct json_writer *w, const struct report *r)
 		jw_null(w, "reference");
 	jw_uint(w, "backward_steps", r->tsc.backward_steps);
 	jw_uint(w, "largest_backward_step_ticks", r->tsc.largest_backward_step_ticks);
+	if (r->tsc.rate_change.seen) {
+		const struct tsc_rate_change *c = &r->tsc.rate_change;
+		jw_object_inline(w, "rate_change");
+		jw_string(w, "reference", c->reference);
+		jw_double(w, "first_hz", c->first_hz, 3);
+		jw_double(w, "again_hz", c->again_hz, 3);
+		jw_double(w, "ppm", c->ppm, 3);
+		jw_double(w, "uncertainty_ppm", c->uncertainty_ppm, 3);
+		jw_close(w);
+	} else {
+		jw_null(w, "rate_change");
+	}
 	jw_close(w);
 
 	jw_array(w, "cross_checks");

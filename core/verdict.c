@@ -220,6 +220,21 @@ static void measurement_verdicts(struct report *r)
 			      "backwards (what it interrupted was measured again or dropped)",
 			      r->tsc.backward_steps, r->tsc.backward_steps == 1 ? "" : "s", step);
 	}
+	const struct tsc_rate_change *change = &r->tsc.rate_change;
+	if (change->seen && (v = add(r, "tsc.rate_changed", drift_severity(change->ppm, change->uncertainty_ppm)))) {
+		const struct reference_report *ref = report_reference(r, change->reference);
+		v->has_figures = true;
+		v->ppm = change->ppm;
+		v->combined_uncertainty_ppm = change->uncertainty_ppm;
+		/* A guest that calibrated the TSC at the first rate counts true time x again / first. */
+		v->drift_s_per_day = change->ppm * 1e-6 * SECONDS_PER_DAY;
+		v->drift_s_per_5min = change->ppm * 1e-6 * SECONDS_PER_5_MIN;
+		format_string(v->message, sizeof(v->message),
+			      "The TSC changed rate mid-run: the %s gave %.3f MHz, then %.3f MHz (%+.1f ppm, +/- %.1f), as "
+			      "every later clock saw; a guest that calibrated it once keeps the wrong time",
+			      ref ? ref->label : change->reference, change->first_hz / 1e6, change->again_hz / 1e6,
+			      change->ppm, change->uncertainty_ppm);
+	}
 	if (!r->tsc.valid) {
 		if ((v = add(r, "tsc.unmeasured", SEVERITY_WARN)))
 			text_copy(v->message, sizeof(v->message),
@@ -257,7 +272,7 @@ static void cpu_verdicts(struct report *r)
 {
 	struct verdict *v;
 	bool invariant = r->cpu.features[CPU_FEATURE_INVARIANT_TSC];
-	bool references_disagree = false;
+	bool references_disagree = r->tsc.rate_change.seen;
 	for (unsigned i = 0; i < r->reference_count; i++)
 		references_disagree |= r->references[i].disagrees || r->references[i].jumps_backward ||
 				       r->references[i].jumps_forward || r->references[i].backward_steps;

@@ -481,6 +481,14 @@ static const struct field tsc_fields[] = {
 	FIELD(FIELD_UINT, struct tsc_estimate, largest_backward_step_ticks, "largest_backward_step_ticks"),
 };
 
+static const struct field tsc_rate_change_fields[] = {
+	REQUIRED(FIELD_TEXT, struct tsc_rate_change, reference, "reference"),
+	REQUIRED(FIELD_DOUBLE, struct tsc_rate_change, first_hz, "first_hz"),
+	REQUIRED(FIELD_DOUBLE, struct tsc_rate_change, again_hz, "again_hz"),
+	REQUIRED(FIELD_DOUBLE, struct tsc_rate_change, ppm, "ppm"),
+	REQUIRED(FIELD_DOUBLE, struct tsc_rate_change, uncertainty_ppm, "uncertainty_ppm"),
+};
+
 static const struct field cross_check_fields[] = {
 	FIELD(FIELD_TEXT, struct cross_check, a, "a"),
 	FIELD(FIELD_TEXT, struct cross_check, b, "b"),
@@ -756,16 +764,19 @@ static int read_measurements(struct reader *rd, const json_t *root, struct repor
 {
 	struct field_items cross_checks = {cross_check_fields, ARRAY_SIZE(cross_check_fields), r->cross_checks,
 					   sizeof(r->cross_checks[0])};
-	const json_t *tsc;
+	const json_t *tsc, *rate_change = NULL;
 
 	if (read_array(rd, root, "", "references", false, REPORT_MAX_REFERENCES, read_reference, r,
 		       &r->reference_count) ||
 	    read_block(rd, root, "", "tsc", tsc_fields, ARRAY_SIZE(tsc_fields), &r->tsc, &tsc) ||
+	    (tsc && read_block(rd, tsc, "tsc", "rate_change", tsc_rate_change_fields, ARRAY_SIZE(tsc_rate_change_fields),
+			       &r->tsc.rate_change, &rate_change)) ||
 	    read_array(rd, root, "", "cross_checks", false, REPORT_MAX_CROSS_CHECKS, read_field_item, &cross_checks,
 		       &r->cross_check_count))
 		return -1;
 	/* The writer gives a figure only for a valid estimate, null otherwise. */
 	r->tsc.valid = tsc && present_member(tsc, "measured_hz");
+	r->tsc.rate_change.seen = rate_change != NULL;
 	return 0;
 }
 

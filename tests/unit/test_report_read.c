@@ -89,7 +89,8 @@ static void build_measurements(struct report *r)
 		.nominal_hz = 1e9, .width_bits = 64, .tsc_derived = true, .measured = true, .tsc_hz = 2112000124.25,
 		.uncertainty_ppm = 0.125, .window_s = 1.5, .read_cost_ns = 40.5, .samples = 257, .jumps_backward = 3,
 		.jumps_forward = 4};
-	r->tsc = (struct tsc_estimate){true, 2112000123.5, 0.0625, "acpi_pm", 2, 4000000};
+	r->tsc = (struct tsc_estimate){true, 2112000123.5, 0.0625, "acpi_pm", 2, 4000000,
+				       {true, "acpi_pm", 2112200000.0, 2112000123.5, -94.6, 0.125}};
 	r->cross_check_count = 1;
 	r->cross_checks[0] = (struct cross_check){"acpi_pm", "hpet", -1.25, 0.5, true};
 }

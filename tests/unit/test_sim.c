@@ -2519,6 +2519,7 @@ static const char *const shipped_scenarios[] = {
 	"virtualbox-5.0-kvm.json", "virtualbox-hyperv.json", "bhyve.json",     "garbage-max-leaf.json",
 	"hyperv-c3-remap.json",  "hyperv-invariant-tsc.json", "kvm-cpu-pm.json", "tsc-rate-change.json",
 	"tsc-stops-in-idle.json", "kvm-old-host.json", "two-timing-leaves.json", "xen-scaled-contradiction.json",
+	"tsc-changes-mid-calibration.json",
 };
 #define SHIPPED_SCENARIO_COUNT (sizeof(shipped_scenarios) / sizeof(shipped_scenarios[0]))
 
