@@ -157,7 +157,7 @@ static void check_rate_change(struct probe *p)
 {
 	struct report *r = p->r;
 	struct rate_split split;
-	struct calib_result again[REPORT_MAX_REFERENCES];
+	struct calib_result again[REPORT_MAX_REFERENCES] = {0};
 
 	if (!crosscheck_split(r, p->order, p->measured_count, &split))
 		return;

@@ -87,6 +87,16 @@ static enum severity nominal_severity(double ppm, double uncertainty_ppm)
 	return magnitude - uncertainty_ppm > NOMINAL_WARN_PPM ? SEVERITY_WARN : SEVERITY_INFO;
 }
 
+/* A verdict's figures for a clock that runs ppm off true time: what it gains per day and per 5 min. */
+static void rate_figures(struct verdict *v, double ppm, double uncertainty_ppm)
+{
+	v->has_figures = true;
+	v->ppm = ppm;
+	v->combined_uncertainty_ppm = uncertainty_ppm;
+	v->drift_s_per_day = ppm * 1e-6 * SECONDS_PER_DAY;
+	v->drift_s_per_5min = ppm * 1e-6 * SECONDS_PER_5_MIN;
+}
+
 static void claim_figures(struct verdict *v, double ppm, double combined, double measured_hz, double claimed_hz)
 {
 	/* A guest that trusts the claim counts true time x measured / claimed. */
@@ -223,12 +233,8 @@ static void measurement_verdicts(struct report *r)
 	const struct tsc_rate_change *change = &r->tsc.rate_change;
 	if (change->seen && (v = add(r, "tsc.rate_changed", drift_severity(change->ppm, change->uncertainty_ppm)))) {
 		const struct reference_report *ref = report_reference(r, change->reference);
-		v->has_figures = true;
-		v->ppm = change->ppm;
-		v->combined_uncertainty_ppm = change->uncertainty_ppm;
 		/* A guest that calibrated the TSC at the first rate counts true time x again / first. */
-		v->drift_s_per_day = change->ppm * 1e-6 * SECONDS_PER_DAY;
-		v->drift_s_per_5min = change->ppm * 1e-6 * SECONDS_PER_5_MIN;
+		rate_figures(v, change->ppm, change->uncertainty_ppm);
 		format_string(v->message, sizeof(v->message),
 			      "The TSC changed rate mid-run: the %s gave %.3f MHz, then %.3f MHz (%+.1f ppm, +/- %.1f), as "
 			      "every later clock saw; a guest that calibrated it once keeps the wrong time",
@@ -446,11 +452,7 @@ static void watch_verdicts(struct report *r)
 		/* The prediction holds when observation and prediction agree within both their bands. */
 		bool predicted = numeric_abs(s->drift_ppm - s->predicted_ppm) <= s->uncertainty_ppm + s->prediction_uncertainty_ppm;
 		if ((v = add(r, id, drift_severity(s->drift_ppm, s->uncertainty_ppm)))) {
-			v->has_figures = true;
-			v->ppm = s->drift_ppm;
-			v->combined_uncertainty_ppm = s->uncertainty_ppm;
-			v->drift_s_per_day = s->drift_ppm * 1e-6 * SECONDS_PER_DAY;
-			v->drift_s_per_5min = s->drift_ppm * 1e-6 * SECONDS_PER_5_MIN;
+			rate_figures(v, s->drift_ppm, s->uncertainty_ppm);
 			format_string(v->message, sizeof(v->message),
 				      "%s: %+.3f s after %.0f s (%+.2f ppm +/- %.2f)%s; the short calibration predicted "
 				      "%+.2f ppm%s",
