@@ -17,9 +17,10 @@
     cannot run tscprobe, a UEFI application.
 
     Checked: this script was written on Linux, where PowerShell is not available
-    (pwsh is not in Debian); tests/qemu/media checks only that its strings,
-    comments and brackets balance. See docs/hypervisors/hyper-v.md for the same
-    steps by hand.
+    (pwsh is not in Debian); tests/boot/ps1-lint reads it statically (help for
+    every parameter, strict mode, exit codes of external programs, no aliases,
+    ASCII only, brackets and strings). It has not been run by the project's
+    tests. See docs/hypervisors/hyper-v.md for the same steps by hand.
 
 .PARAMETER Vhdx
     The tscprobe.vhdx built by `make images`.
@@ -30,6 +31,20 @@
 .PARAMETER OutDir
     Where the disk copy, the VM's files, serial.log, report.json and files\ go
     (default .\tscprobe-hyperv).
+
+.PARAMETER PipeName
+    The named pipe that COM1 is connected to, \\.\pipe\PipeName (default
+    tscprobe-com1). Change it when another VM already uses that pipe.
+
+.PARAMETER MemoryMB
+    The VM's static memory in MB (default 512).
+
+.PARAMETER ProcessorCount
+    The number of virtual processors (default 1; the probe measures on the first).
+
+.PARAMETER TimeoutSeconds
+    How long to wait for the report and the VM's power-off, in seconds (default
+    600). After that the VM is left running and the script says so.
 
 .PARAMETER Replace
     Remove an existing VM of the same name first (its disk copy in OutDir is kept).
@@ -49,6 +64,7 @@ param(
     [switch] $Replace
 )
 
+Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $ReportBegin = '-----BEGIN TSCPROBE REPORT-----'
 $ReportEnd = '-----END TSCPROBE REPORT-----'
@@ -61,7 +77,11 @@ function Copy-TscprobeDisk {
         Copy-Item -Path $Vhdx -Destination $disk
     }
     if ((Get-Item $disk).Attributes -band [IO.FileAttributes]::SparseFile) {
+        # An external program: Windows PowerShell 5.1 does not stop when it fails.
         fsutil sparse setflag "$disk" 0 | Out-Null
+        if ($LASTEXITCODE -ne 0) {
+            throw "fsutil sparse setflag failed (exit code $LASTEXITCODE): Hyper-V refuses a sparse '$disk'."
+        }
     }
     return $disk
 }
@@ -146,9 +166,23 @@ function Save-Report([string] $log, [string] $report) {
 function Copy-ReportFiles([string] $disk, [string] $files) {
     $mounted = Mount-VHD -Path $disk -Passthru | Get-Disk
     try {
-        $esp = Get-Partition -DiskNumber $mounted.Number | Where-Object { $_.GptType -eq $EspGptType }
-        $esp | Add-PartitionAccessPath -AssignDriveLetter
-        $letter = (Get-Partition -DiskNumber $mounted.Number -PartitionNumber $esp.PartitionNumber).DriveLetter
+        $esp = @(Get-Partition -DiskNumber $mounted.Number | Where-Object { $_.GptType -eq $EspGptType })
+        if ($esp.Count -ne 1) {
+            throw "Expected one EFI system partition on $disk, found $($esp.Count)."
+        }
+        $esp[0] | Add-PartitionAccessPath -AssignDriveLetter
+        $letter = (Get-Partition -DiskNumber $mounted.Number -PartitionNumber $esp[0].PartitionNumber).DriveLetter
+        if (-not [char]::IsLetter($letter)) {
+            throw "Windows gave the EFI system partition of $disk no drive letter."
+        }
+        # PowerShell keeps its own list of drives: refresh it so that the new letter is usable
+        # in this session, and wait (bounded) until the volume answers.
+        $ready = (Get-Date).AddSeconds(30)
+        while (-not (Test-Path "${letter}:\")) {
+            $null = Get-PSDrive -PSProvider FileSystem
+            if ((Get-Date) -ge $ready) { throw "Drive ${letter}: did not appear within 30 s." }
+            Start-Sleep -Milliseconds 500
+        }
         if (Test-Path $files) { Remove-Item -Recurse -Force $files }
         Copy-Item -Recurse -Path "${letter}:\tscprobe" -Destination $files
         Write-Host "files:      $files"
