@@ -1,4 +1,4 @@
-/* Every host reader (report, serial capture, compare input, watch CSV) takes only a bounded regular file or "-". */
+/* Every host reader (report, serial capture, compare input, scenario, watch CSV) takes only a bounded regular file or "-". */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 #include "extract.h"
 #include "plot.h"
 #include "report_read.h"
+#include "scenario.h"
 #include "testdata.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -49,6 +50,12 @@ static int read_compare_input(const char *path)
 	return status;
 }
 
+static int read_scenario(const char *path)
+{
+	static struct sim_config config;
+	return scenario_load_file(path, &config, error, sizeof(error)) ? 0 : -1;
+}
+
 static int read_watch_csv(const char *path)
 {
 	struct watch_csv csv;
@@ -67,6 +74,7 @@ static const struct reader {
 	{"report", read_report, REPORT_MAX_BYTES, "reports/qemu-q35-tcg.json"},
 	{"serial capture", read_capture, HOST_INPUT_MAX_BYTES, "serial/ovmf-q35-tcg.log"},
 	{"compare input", read_compare_input, HOST_INPUT_MAX_BYTES, "compare/sim-kvm.json"},
+	{"scenario", read_scenario, SCENARIO_MAX_BYTES, "scenarios/kvm.json"},
 	{"watch CSV", read_watch_csv, HOST_INPUT_MAX_BYTES, "reports/sim-virtualbox-5.0-kvm-watch.csv"},
 };
 
