@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "host_input.h"
 #include "report_read.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -75,7 +76,7 @@ int compare_input_read(const char *path, struct compare_input *in, char *error, 
 
 	memset(in, 0, sizeof(*in));
 	in->path = path;
-	if (extract_read_file(path, &text, &length, error, error_size))
+	if (host_input_read(path, HOST_INPUT_MAX_BYTES, &text, &length, error, error_size))
 		return -1;
 	int status = compare_input_parse(path, text, length, in, error, error_size);
 	free(text);

@@ -1,7 +1,6 @@
 /* Finds the JSON report in a serial capture, past firmware chatter, terminal escapes and repeated boots. */
 #include "extract.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_input.h"
 #include "report.h"
+#include "report_read.h"
 
 #define ESC '\x1b'
 /* Room for a reason; a path is added in front of it by extract_report_file. */
@@ -130,6 +131,11 @@ static int extract_owned(char *text, size_t length, struct extracted_report *out
 			return fail(error, error_size, "truncated report (BEGIN at line %u has no END)", open_begin);
 		return fail(error, error_size, "no report found (no line " REPORT_BEGIN_MARKER ")");
 	}
+	if (span.length > REPORT_MAX_BYTES) {
+		free(text);
+		return fail(error, error_size, "report at lines %u-%u is %zu bytes, more than the %u MiB a report may hold",
+			    span.begin_line, span.end_line, span.length, REPORT_MAX_BYTES / MIB);
+	}
 	memmove(text, text + span.start, span.length);
 	text[span.length] = '\0';
 
@@ -157,48 +163,6 @@ int extract_report(const char *capture, size_t length, struct extracted_report *
 	return extract_owned(text, length, out, error, error_size);
 }
 
-/* The whole stream, grown as it comes (a capture may be a pipe); always one spare byte for the NUL. */
-static char *read_stream(FILE *file, size_t *length)
-{
-	size_t capacity = 1 << 16;
-	char *data = malloc(capacity);
-
-	*length = 0;
-	while (data) {
-		*length += fread(data + *length, 1, capacity - *length, file);
-		if (*length < capacity) {
-			if (!ferror(file))
-				return data;
-			free(data);
-			return NULL;
-		}
-		char *grown = realloc(data, capacity * 2);
-		if (!grown)
-			free(data);
-		data = grown;
-		capacity *= 2;
-	}
-	return NULL;
-}
-
-int extract_read_file(const char *path, char **text, size_t *length, char *error, size_t error_size)
-{
-	FILE *file = fopen(path, "rb");
-
-	*text = NULL;
-	if (!file)
-		return fail(error, error_size, "%s: cannot open: %s", path, strerror(errno));
-	*text = read_stream(file, length);
-	if (!*text) {
-		int read_errno = errno;
-		fclose(file);
-		return fail(error, error_size, "%s: cannot read: %s", path, strerror(read_errno));
-	}
-	fclose(file);
-	(*text)[*length] = '\0';
-	return 0;
-}
-
 int extract_report_file(const char *path, struct extracted_report *out, char *error, size_t error_size)
 {
 	char reason[REASON_BYTES];
@@ -206,7 +170,7 @@ int extract_report_file(const char *path, struct extracted_report *out, char *er
 	char *text;
 
 	*out = (struct extracted_report){0};
-	if (extract_read_file(path, &text, &length, error, error_size))
+	if (host_input_read(path, HOST_INPUT_MAX_BYTES, &text, &length, error, error_size))
 		return -1;
 	if (extract_owned(text, length, out, reason, sizeof(reason)))
 		return fail(error, error_size, "%s: %s", path, reason);

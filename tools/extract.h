@@ -30,10 +30,4 @@ int extract_report(const char *capture, size_t length, struct extracted_report *
 /* The same from a file; every error starts with the path. */
 int extract_report_file(const char *path, struct extracted_report *out, char *error, size_t error_size);
 
-/*
- * A whole file (or pipe) into *text, malloc'd and NUL-terminated (free with free()), its bytes
- * in *length. 0, or -1 with "PATH: cannot open/read: why" in error.
- */
-int extract_read_file(const char *path, char **text, size_t *length, char *error, size_t error_size);
-
 #endif

@@ -2,7 +2,6 @@
 #include "plot.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -10,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_input.h"
 #include "host_sink.h"
 #include "svg.h"
 
@@ -24,8 +24,6 @@ static const char column_suffix[] = "_offset_s";
 #define QUOTED_CHARS 40
 /* The longest number worth reading: the watch writes at most a dozen digits. */
 #define NUMBER_BYTES 64
-/* Files are read whole, in chunks that double from this. */
-#define READ_CHUNK_BYTES (64 * 1024)
 /* No watch comes near it (nine digits of hours are 3.6e12 s); beyond it the tick arithmetic loses its footing. */
 #define PLOT_MAX_MAGNITUDE 1e15
 
@@ -192,36 +190,13 @@ int watch_csv_parse(const char *text, size_t length, const char *source, struct 
 
 int watch_csv_read_file(const char *path, struct watch_csv *csv, char *error, size_t error_size)
 {
-	FILE *file = fopen(path, "rb");
-	size_t length = 0, capacity = 0, got;
-	char *text = NULL;
-	int status = -1;
+	size_t length;
+	char *text;
 
 	*csv = (struct watch_csv){0};
-	if (!file) {
-		snprintf(error, error_size, "%s: cannot open: %s", path, strerror(errno));
+	if (host_input_read(path, HOST_INPUT_MAX_BYTES, &text, &length, error, error_size))
 		return -1;
-	}
-	do {
-		if (length == capacity) {
-			char *more = realloc(text, capacity ? 2 * capacity : READ_CHUNK_BYTES);
-			if (!more) {
-				snprintf(error, error_size, "%s: out of memory after %zu bytes", path, length);
-				goto done;
-			}
-			text = more;
-			capacity = capacity ? 2 * capacity : READ_CHUNK_BYTES;
-		}
-		got = fread(text + length, 1, capacity - length, file);
-		length += got;
-	} while (got);
-	/* A directory opens but does not read; say so rather than blame the CSV. */
-	if (ferror(file))
-		snprintf(error, error_size, "%s: cannot read: %s", path, strerror(errno));
-	else
-		status = watch_csv_parse(text, length, path, csv, error, error_size);
-done:
-	fclose(file);
+	int status = watch_csv_parse(text, length, path, csv, error, error_size);
 	free(text);
 	return status;
 }

@@ -2,11 +2,12 @@
 #include "report_read.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "host_input.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* Longest field path is "hypervisors[7].leaves[255].leaf"; room to spare. */
@@ -1178,34 +1179,39 @@ int report_read_json(const json_t *root, struct report *out, char *error, size_t
 }
 
 /* Takes ownership of root; NULL root means jansson could not parse, as parse_error says. */
-static int read_parsed(struct reader *rd, json_t *root, const json_error_t *parse_error, struct report *out)
+/* Duplicate keys are refused: which of the two a reader takes is not defined by JSON. */
+#define REPORT_DECODE_FLAGS JSON_REJECT_DUPLICATES
+
+/* Parse and read; a text beyond REPORT_MAX_BYTES is refused before jansson builds a tree of it. */
+static int read_text(struct reader *rd, const char *text, size_t length, struct report *out)
 {
+	json_error_t parse_error;
+	json_t *root;
 	int status;
 
+	if (length > REPORT_MAX_BYTES)
+		return fail(rd, NULL, "%zu bytes, more than the %u MiB a report may hold", length,
+			    REPORT_MAX_BYTES / MIB);
+	root = json_loadb(text, length, REPORT_DECODE_FLAGS, &parse_error);
 	if (!root)
-		return fail(rd, NULL, "JSON syntax error at line %d, column %d: %s", parse_error->line,
-			    parse_error->column, parse_error->text);
+		return fail(rd, NULL, "JSON syntax error at line %d, column %d: %s", parse_error.line,
+			    parse_error.column, parse_error.text);
 	status = read_report(rd, root, out);
 	json_decref(root);
 	return status;
 }
 
-/* Duplicate keys are refused: which of the two a reader takes is not defined by JSON. */
-#define REPORT_DECODE_FLAGS JSON_REJECT_DUPLICATES
-
 int report_read_string(const char *text, size_t length, struct report *out, char *error, size_t error_size)
 {
 	struct reader rd = {NULL, error, error_size, false, 0};
-	json_error_t parse_error;
-	return read_parsed(&rd, json_loadb(text, length, REPORT_DECODE_FLAGS, &parse_error), &parse_error, out);
+	return read_text(&rd, text, length, out);
 }
 
 int report_read_any_schema(const char *text, size_t length, const char *source, struct report *out,
 			   unsigned *schema_version, char *error, size_t error_size)
 {
 	struct reader rd = {source, error, error_size, true, 0};
-	json_error_t parse_error;
-	int status = read_parsed(&rd, json_loadb(text, length, REPORT_DECODE_FLAGS, &parse_error), &parse_error, out);
+	int status = read_text(&rd, text, length, out);
 	*schema_version = rd.schema_version;
 	return status;
 }
@@ -1213,19 +1219,12 @@ int report_read_any_schema(const char *text, size_t length, const char *source, 
 int report_read_file(const char *path, struct report *out, char *error, size_t error_size)
 {
 	struct reader rd = {path, error, error_size, false, 0};
-	json_error_t parse_error;
-	FILE *file = fopen(path, "rb");
-	json_t *root;
+	size_t length;
+	char *text;
 
-	if (!file)
-		return fail(&rd, NULL, "cannot open: %s", strerror(errno));
-	root = json_loadf(file, REPORT_DECODE_FLAGS, &parse_error);
-	/* A directory opens but does not read; say so rather than blame the JSON. */
-	if (!root && ferror(file)) {
-		int read_errno = errno;
-		fclose(file);
-		return fail(&rd, NULL, "cannot read: %s", strerror(read_errno));
-	}
-	fclose(file);
-	return read_parsed(&rd, root, &parse_error, out);
+	if (host_input_read(path, REPORT_MAX_BYTES, &text, &length, error, error_size))
+		return -1;
+	int status = read_text(&rd, text, length, out);
+	free(text);
+	return status;
 }

@@ -5,7 +5,15 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "host_input.h"
 #include "report.h"
+
+/*
+ * The most JSON a report may be: struct report, the whole model, is 90 KiB, and its JSON with names and
+ * indentation a few times that, so 4 MiB is ten times any report a probe writes. jansson's tree takes some
+ * 30 bytes per byte of a dense input: a report this size still parses in about 100 MiB.
+ */
+#define REPORT_MAX_BYTES (4u * MIB)
 
 /*
  * Fill *out from a parsed report. 0 on success; -1 with a one-line reason naming the field
@@ -19,7 +27,7 @@
  */
 int report_read_json(const json_t *root, struct report *out, char *error, size_t error_size);
 
-/* The same from JSON text of `length` bytes; syntax errors give jansson's line and column. */
+/* The same from JSON text of `length` bytes, at most REPORT_MAX_BYTES; syntax errors give jansson's line and column. */
 int report_read_string(const char *text, size_t length, struct report *out, char *error, size_t error_size);
 
 /*

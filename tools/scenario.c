@@ -5,21 +5,39 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpuid.h"
+#include "host_input.h"
 #include "hypervisor.h"
 
 #define DEFAULT_MAX_BASIC_LEAF 0xdu
 #define DEFAULT_MAX_EXTENDED_LEAF 0x80000008u
-/* Frequencies beyond any machine's: a TSC above 100 GHz, an APIC bus above 10 GHz, is a typo. */
-#define MAX_TSC_HZ 100000000000ull
+
+/*
+ * The true TSC rate. BOOTX64.EFI needs an x86-64 CPU, and the slowest of those ran at 615 MHz (AMD's
+ * embedded G-T16R); 100 MHz leaves room for a hypervisor that scales a guest's TSC down. The TSC counts at the
+ * nominal rate, not the turbo one, and the fastest nominal rates are near 5 GHz: 10 GHz is twice that.
+ */
+#define MIN_TSC_HZ 100000000ull
+#define MAX_TSC_HZ 10000000000ull
+/* A rate a hypervisor claims may be a lie, which is what the probe looks for: only above 100 GHz a typo. */
+#define MAX_CLAIMED_TSC_HZ 100000000000ull
+/*
+ * The LAPIC timer's input: a crystal (19.2 MHz on Goldmont, 24 or 25 MHz on Skylake) or the bus clock,
+ * 100 MHz to 1 GHz under hypervisors (Xen, KVM). 1 MHz is about a twentieth of the slowest; above 10 GHz a typo.
+ */
+#define MIN_APIC_BUS_HZ 1000000ull
 #define MAX_APIC_BUS_HZ 10000000000ull
+/* Names compared for a typo: the format's longest is 20 characters (advertised_period_fs). */
+#define MEMBER_NAME_MAX 32
 
 struct loader {
 	struct sim_config *config;
+	const char *source; /* the file's name, at the start of every error; NULL for a string */
 	const char *acpi_root; /* the folder holding the ACPI fixtures, tests/data/acpi */
 	char *error;
 	size_t error_size;
@@ -28,15 +46,20 @@ struct loader {
 static bool fail(struct loader *l, const char *format, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(struct loader *l, const char *format, ...)
 {
+	int used = l->source ? snprintf(l->error, l->error_size, "%s: ", l->source) : 0;
 	va_list args;
+
+	if (used < 0 || (size_t)used >= l->error_size)
+		return false;
 	va_start(args, format);
-	vsnprintf(l->error, l->error_size, format, args);
+	vsnprintf(l->error + used, l->error_size - (size_t)used, format, args);
 	va_end(args);
 	return false;
 }
 
-/* A number as a JSON integer or a "0x..." / decimal string, for registers and frequencies. */
-static bool read_u64(struct loader *l, const json_t *value, const char *where, uint64_t max, uint64_t *out)
+/* A number as a JSON integer or a "0x..." / decimal string, for registers and frequencies, from min to max. */
+static bool read_u64(struct loader *l, const json_t *value, const char *where, uint64_t min, uint64_t max,
+		     uint64_t *out)
 {
 	if (json_is_integer(value) && json_integer_value(value) >= 0) {
 		*out = (uint64_t)json_integer_value(value);
@@ -53,13 +76,16 @@ static bool read_u64(struct loader *l, const json_t *value, const char *where, u
 	if (*out > max)
 		return fail(l, "%s: %llu is out of range (max %llu)", where, (unsigned long long)*out,
 			    (unsigned long long)max);
+	if (*out < min)
+		return fail(l, "%s: %llu is below the minimum %llu", where, (unsigned long long)*out,
+			    (unsigned long long)min);
 	return true;
 }
 
 static bool read_u32(struct loader *l, const json_t *value, const char *where, uint32_t *out)
 {
 	uint64_t v;
-	if (!read_u64(l, value, where, UINT32_MAX, &v))
+	if (!read_u64(l, value, where, 0, UINT32_MAX, &v))
 		return false;
 	*out = (uint32_t)v;
 	return true;
@@ -74,14 +100,22 @@ static bool member_u64(struct loader *l, const json_t *object, const char *key, 
 	if (!value)
 		return true;
 	snprintf(path, sizeof(path), "%s.%s", where, key);
-	if (!read_u64(l, value, path, max, &v))
+	if (!read_u64(l, value, path, min, max, &v))
 		return false;
-	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): fail() returns false, which the analyzer does not see in a variadic function */
-	if (v < min)
-		return fail(l, "%s: %llu is below the minimum %llu", path, (unsigned long long)v,
-			    (unsigned long long)min);
 	*out = v;
 	return true;
+}
+
+/* A required member: a register, an address or a count, up to max. */
+static bool required_u64(struct loader *l, const json_t *object, const char *key, const char *where, uint64_t max,
+			 uint64_t *out)
+{
+	const json_t *value = json_object_get(object, key);
+	char path[160];
+	snprintf(path, sizeof(path), "%s.%s", where, key);
+	if (!value)
+		return fail(l, "%s: required", path);
+	return read_u64(l, value, path, 0, max, out);
 }
 
 /* An unsigned field of any width, through member_u64: MEMBER_UINT(l, object, "key", where, min, max, c->field). */
@@ -111,6 +145,72 @@ static bool member_uint(struct loader *l, const json_t *object, const char *key,
 }
 #define MEMBER_UINT(l, object, key, where, min, max, field) \
 	member_uint((l), (object), (key), (where), (min), (max), &(field), sizeof(field))
+
+/* A typo's distance from a name: edits, a swap of two neighbours counting as one ("clokcs"). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t d[MEMBER_NAME_MAX + 1][MEMBER_NAME_MAX + 1];
+	size_t n = strlen(a), m = strlen(b);
+
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t k = 0; k <= m; k++)
+		d[0][k] = k;
+	for (size_t i = 1; i <= n; i++) {
+		for (size_t k = 1; k <= m; k++) {
+			size_t best = d[i - 1][k - 1] + (a[i - 1] != b[k - 1]);
+			best = d[i - 1][k] + 1 < best ? d[i - 1][k] + 1 : best;
+			best = d[i][k - 1] + 1 < best ? d[i][k - 1] + 1 : best;
+			if (i > 1 && k > 1 && a[i - 1] == b[k - 2] && a[i - 2] == b[k - 1] && d[i - 2][k - 2] + 1 < best)
+				best = d[i - 2][k - 2] + 1;
+			d[i][k] = best;
+		}
+	}
+	return d[n][m];
+}
+
+/* The known name key is a typo of: the nearest, within a third of its length ("leafs", "vendr"), else NULL. */
+static const char *nearest_member(const char *key, const char *const known[])
+{
+	const char *nearest = NULL;
+	size_t nearest_distance = SIZE_MAX;
+
+	if (strlen(key) > MEMBER_NAME_MAX)
+		return NULL;
+	for (unsigned i = 0; known[i]; i++) {
+		if (strlen(known[i]) > MEMBER_NAME_MAX)
+			continue;
+		size_t distance = edit_distance(key, known[i]);
+		if (3 * distance <= strlen(known[i]) && distance < nearest_distance) {
+			nearest = known[i];
+			nearest_distance = distance;
+		}
+	}
+	return nearest;
+}
+
+/* An object whose every member is one of known (NULL-terminated): a typo is an error, never a silent default. */
+static bool check_members(struct loader *l, const json_t *object, const char *where, const char *const known[])
+{
+	const char *key;
+	const json_t *value;
+
+	if (!json_is_object(object))
+		return fail(l, "%s: expected an object", where);
+	json_object_foreach ((json_t *)object, key, value) {
+		unsigned i = 0;
+		while (known[i] && strcmp(known[i], key))
+			i++;
+		if (known[i])
+			continue;
+		const char *nearest = nearest_member(key, known);
+		if (nearest)
+			return fail(l, "%s%s%s: unknown member (did you mean \"%s\"?)", where, *where ? "." : "", key,
+				    nearest);
+		return fail(l, "%s%s%s: unknown member", where, *where ? "." : "", key);
+	}
+	return true;
+}
 
 static struct cpuid_regs *entry_regs(struct loader *l, uint32_t leaf, uint32_t subleaf)
 {
@@ -174,14 +274,16 @@ static bool load_features(struct loader *l, const json_t *features)
 /* The "cpu" block: vendor, brand, ranges and features, so a scenario need not list raw leaves. */
 static bool load_cpu(struct loader *l, const json_t *cpu)
 {
+	static const char *const members[] = {"vendor",	"brand",    "signature", "max_basic_leaf", "max_extended_leaf",
+					      "out_of_range", "features", NULL};
 	uint32_t max_basic = DEFAULT_MAX_BASIC_LEAF, max_extended = DEFAULT_MAX_EXTENDED_LEAF;
 	const char *vendor = "GenuineIntel";
 	const json_t *value;
 	struct cpuid_regs *r;
 
 	/* An absent block reads as an empty one: json_object_get(NULL, key) is NULL. */
-	if (cpu && !json_is_object(cpu))
-		return fail(l, "cpu: expected an object");
+	if (cpu && !check_members(l, cpu, "cpu", members))
+		return false;
 	if ((value = json_object_get(cpu, "vendor"))) {
 		if (!json_is_string(value) || strlen(json_string_value(value)) != 12)
 			return fail(l, "cpu.vendor: expected a 12-character string like \"GenuineIntel\"");
@@ -229,21 +331,19 @@ static bool load_cpu(struct loader *l, const json_t *cpu)
 /* One raw CPUID entry: {"leaf", "subleaf"?, "eax"?, "ebx"?, "ecx"?, "edx"?}; absent registers are 0. */
 static bool load_raw_leaf(struct loader *l, const json_t *item, const char *where)
 {
-	uint32_t leaf = 0, subleaf = 0;
+	static const char *const members[] = {"leaf", "subleaf", "eax", "ebx", "ecx", "edx", NULL};
+	uint64_t leaf = 0;
+	uint32_t subleaf = 0;
 	struct cpuid_regs regs = {0};
-	const json_t *leaf_value = json_object_get(item, "leaf");
-	char path[160];
 
-	if (!json_is_object(item) || !leaf_value)
-		return fail(l, "%s: expected an object with \"leaf\"", where);
-	snprintf(path, sizeof(path), "%s.leaf", where);
-	if (!read_u32(l, leaf_value, path, &leaf) || !MEMBER_UINT(l, item, "subleaf", where, 0, UINT32_MAX, subleaf) ||
+	if (!check_members(l, item, where, members) || !required_u64(l, item, "leaf", where, UINT32_MAX, &leaf) ||
+	    !MEMBER_UINT(l, item, "subleaf", where, 0, UINT32_MAX, subleaf) ||
 	    !MEMBER_UINT(l, item, "eax", where, 0, UINT32_MAX, regs.eax) ||
 	    !MEMBER_UINT(l, item, "ebx", where, 0, UINT32_MAX, regs.ebx) ||
 	    !MEMBER_UINT(l, item, "ecx", where, 0, UINT32_MAX, regs.ecx) ||
 	    !MEMBER_UINT(l, item, "edx", where, 0, UINT32_MAX, regs.edx))
 		return false;
-	if (!sim_config_set_cpuid(l->config, leaf, subleaf, &regs))
+	if (!sim_config_set_cpuid(l->config, (uint32_t)leaf, subleaf, &regs))
 		return fail(l, "%s: CPUID table full (%d entries)", where, SIM_MAX_CPUID);
 	return true;
 }
@@ -264,31 +364,33 @@ static bool load_raw_leaves(struct loader *l, const json_t *list, const char *wh
 	return true;
 }
 
-/* {"base", "signature", "max_leaf", "leaves"?}: the base leaf from the first three, the rest raw. */
+/*
+ * {"base", "signature", "max_leaf", "leaves"?}: the base leaf from the first three, the rest raw. A base is
+ * where a guest looks for one: 0x40000000 + n * 0x100 (core/hypervisor.h), anything else is never found.
+ */
 static bool load_hypervisor(struct loader *l, const json_t *hv, const char *where)
 {
-	uint32_t base = 0, max_leaf = 0;
+	static const char *const members[] = {"base", "signature", "max_leaf", "leaves", NULL};
+	uint64_t base = 0, max_leaf = 0;
 	uint8_t signature[HV_SIGNATURE_BYTES];
 	const json_t *sig = json_object_get(hv, "signature"), *leaves;
 	char path[96];
 
-	if (!json_is_object(hv))
-		return fail(l, "%s: expected an object", where);
-	snprintf(path, sizeof(path), "%s.base", where);
-	if (!read_u32(l, json_object_get(hv, "base"), path, &base))
+	if (!check_members(l, hv, where, members) || !required_u64(l, hv, "base", where, UINT32_MAX, &base) ||
+	    !required_u64(l, hv, "max_leaf", where, UINT32_MAX, &max_leaf))
 		return false;
-	snprintf(path, sizeof(path), "%s.max_leaf", where);
-	if (!read_u32(l, json_object_get(hv, "max_leaf"), path, &max_leaf))
-		return false;
+	if (base < HV_BASE_FIRST || base > HV_BASE_LAST || base % HV_BASE_STEP)
+		return fail(l, "%s.base: 0x%llx is not a hypervisor base (0x%x + n * 0x%x, up to 0x%x)", where,
+			    (unsigned long long)base, HV_BASE_FIRST, HV_BASE_STEP, HV_BASE_LAST);
 	if (!json_is_string(sig) || !hv_signature_parse(json_string_value(sig), signature))
 		return fail(l, "%s.signature: expected 12 characters, NUL written \\0 (e.g. \"KVMKVMKVM\\0\\0\\0\")", where);
-	struct cpuid_regs regs = {max_leaf, 0, 0, 0};
+	struct cpuid_regs regs = {(uint32_t)max_leaf, 0, 0, 0};
 	for (int i = 0; i < 4; i++) {
 		regs.ebx |= (uint32_t)signature[i] << (8 * i);
 		regs.ecx |= (uint32_t)signature[4 + i] << (8 * i);
 		regs.edx |= (uint32_t)signature[8 + i] << (8 * i);
 	}
-	if (!sim_config_set_cpuid(l->config, base, 0, &regs))
+	if (!sim_config_set_cpuid(l->config, (uint32_t)base, 0, &regs))
 		return fail(l, "%s: CPUID table full", where);
 	snprintf(path, sizeof(path), "%s.leaves", where);
 	return (leaves = json_object_get(hv, "leaves")) ? load_raw_leaves(l, leaves, path) : true;
@@ -302,11 +404,22 @@ static bool load_hypervisor(struct loader *l, const json_t *hv, const char *wher
 /* A clock may be off by -50 % to +100 %: VirtualBox guests have been seen running 25 % slow (reference E). */
 #define MIN_RATE_PPM (-500000.0)
 #define MAX_RATE_PPM 1000000.0
-/* Costs up to 1 s per access and delays up to 10 s (a long-descheduled vCPU) are simulated; more is a typo. */
+/*
+ * What one access takes: at least 10 ns, some 30 cycles at 3 GHz, below the fastest uncached register read
+ * (the local APIC's, tens of ns on bare metal; a VM exit takes a microsecond or more). An access that takes
+ * no time would leave the bracket around every read, and with it the uncertainty, at zero.
+ * Costs up to 1 s per access and delays up to 10 s (a long-descheduled vCPU) are simulated; more is a typo.
+ */
+#define MIN_COST_US 0.01
 #define MAX_COST_US 1e6
 #define MAX_JITTER_US 1e7
 #define MAX_FAULT_AT_S 1e6
-/* IA-PC HPET 1.0a §2.3.4: COUNTER_CLK_PERIOD is non-zero and at most 10^8 fs; a block has 3 to 32 timers. */
+/*
+ * IA-PC HPET 1.0a §2.3.4: COUNTER_CLK_PERIOD is non-zero and at most 10^8 fs; a block has 3 to 32 timers.
+ * The fastest HPET known is QEMU's 100 MHz (10^7 fs), chipsets run 14.318 or 24 MHz: a counter at more
+ * than 1 GHz (10^6 fs) is a typo.
+ */
+#define HPET_MIN_PERIOD_FS 1000000u
 #define HPET_MAX_PERIOD_FS 100000000u
 #define HPET_MIN_TIMERS 3
 #define HPET_MAX_TIMERS 32
@@ -323,24 +436,6 @@ static bool load_hypervisor(struct loader *l, const json_t *hv, const char *wher
 #define PM_TIMER_MIN_PORT 0x08
 #define LAPIC_DEFAULT_TICK_VECTOR 0x20 /* OVMF's timer vector, as read under QEMU q35 */
 
-/* Every member must be one of known (a NULL-terminated list): a typo is an error, not a silent default. */
-static bool check_members(struct loader *l, const json_t *object, const char *where, const char *const known[])
-{
-	const char *key;
-	const json_t *value;
-
-	if (!json_is_object(object))
-		return fail(l, "%s: expected an object", where);
-	json_object_foreach ((json_t *)object, key, value) {
-		unsigned i = 0;
-		while (known[i] && strcmp(known[i], key))
-			i++;
-		if (!known[i])
-			return fail(l, "%s.%s: unknown member", where, key);
-	}
-	return true;
-}
-
 static bool member_number(struct loader *l, const json_t *object, const char *key, const char *where, double min,
 			  double max, double *out)
 {
@@ -356,12 +451,12 @@ static bool member_number(struct loader *l, const json_t *object, const char *ke
 	return true;
 }
 
-/* A number in a unit (us, s) stored as picoseconds. */
-static bool member_ps(struct loader *l, const json_t *object, const char *key, const char *where, double max,
-		      double ps_per_unit, uint64_t *out_ps)
+/* A number in a unit (us, s) from min to max, stored as picoseconds. */
+static bool member_ps(struct loader *l, const json_t *object, const char *key, const char *where, double min,
+		      double max, double ps_per_unit, uint64_t *out_ps)
 {
 	double v = (double)*out_ps / ps_per_unit;
-	if (!member_number(l, object, key, where, 0, max, &v))
+	if (!member_number(l, object, key, where, min, max, &v))
 		return false;
 	*out_ps = (uint64_t)llround(v * ps_per_unit);
 	return true;
@@ -408,7 +503,7 @@ static bool load_access(struct loader *l, const json_t *device, const char *wher
 	const json_t *jitter = json_object_get(device, "jitter");
 	char path[96];
 
-	if (!member_ps(l, device, "read_cost_us", where, MAX_COST_US, PS_PER_US, &a->cost_ps))
+	if (!member_ps(l, device, "read_cost_us", where, MIN_COST_US, MAX_COST_US, PS_PER_US, &a->cost_ps))
 		return false;
 	if (!jitter)
 		return true;
@@ -416,7 +511,7 @@ static bool load_access(struct loader *l, const json_t *device, const char *wher
 	double probability = a->jitter_per_million / 1e6;
 	if (!check_members(l, jitter, path, jitter_members) ||
 	    !member_number(l, jitter, "probability", path, 0, 1, &probability) ||
-	    !member_ps(l, jitter, "max_us", path, MAX_JITTER_US, PS_PER_US, &a->jitter_max_ps))
+	    !member_ps(l, jitter, "max_us", path, 0, MAX_JITTER_US, PS_PER_US, &a->jitter_max_ps))
 		return false;
 	a->jitter_per_million = (uint32_t)llround(probability * 1e6);
 	return true;
@@ -443,7 +538,7 @@ static bool load_pm_timer(struct loader *l, const json_t *device, const char *wh
 	if (c->bits != 24 && c->bits != 32)
 		return fail(l, "%s.bits: expected 24 or 32", where);
 	c->fault = (enum sim_pm_timer_fault)fault;
-	if (!member_ps(l, device, "fault_at_s", where, MAX_FAULT_AT_S, PS_PER_S, &c->fault_at_ps) ||
+	if (!member_ps(l, device, "fault_at_s", where, 0, MAX_FAULT_AT_S, PS_PER_S, &c->fault_at_ps) ||
 	    !MEMBER_UINT(l, device, "backwards_ticks", where, 1, 0xFFFFFF, c->backwards_ticks))
 		return false;
 	/* A step back at power-on would only offset the counter: nothing would ever be seen going backwards. */
@@ -463,7 +558,7 @@ static bool load_hpet(struct loader *l, const json_t *device, const char *where)
 
 	if (!check_members(l, device, where, members) ||
 	    !MEMBER_UINT(l, device, "base", where, 1, UINT64_MAX, c->base) ||
-	    !MEMBER_UINT(l, device, "period_fs", where, 1, HPET_MAX_PERIOD_FS, c->period_fs))
+	    !MEMBER_UINT(l, device, "period_fs", where, HPET_MIN_PERIOD_FS, HPET_MAX_PERIOD_FS, c->period_fs))
 		return false;
 	c->advertised_period_fs = c->period_fs;
 	if (!MEMBER_UINT(l, device, "advertised_period_fs", where, 0, UINT32_MAX, c->advertised_period_fs) ||
@@ -574,7 +669,7 @@ static bool load_lapic(struct loader *l, const json_t *device, const char *where
 
 	if (!check_members(l, device, where, members) ||
 	    !MEMBER_UINT(l, device, "base", where, 1, UINT32_MAX, c->base) ||
-	    !MEMBER_UINT(l, device, "bus_hz", where, 1, MAX_APIC_BUS_HZ, c->bus_hz) ||
+	    !MEMBER_UINT(l, device, "bus_hz", where, MIN_APIC_BUS_HZ, MAX_APIC_BUS_HZ, c->bus_hz) ||
 	    !member_rate(l, device, where, &c->rate_ppm) || !load_access(l, device, where, &c->access))
 		return false;
 	if (c->base % 4096)
@@ -595,7 +690,7 @@ static bool load_uefi_time(struct loader *l, const json_t *value, const char *wh
 		return true;
 	}
 	return check_members(l, value, where, members) &&
-	       member_ps(l, value, "cost_us", where, MAX_COST_US, PS_PER_US, &c->cost_ps);
+	       member_ps(l, value, "cost_us", where, MIN_COST_US, MAX_COST_US, PS_PER_US, &c->cost_ps);
 }
 
 /* One member of "clocks" per device: absent keeps the default, null removes the device. */
@@ -686,18 +781,6 @@ static bool load_acpi_oem_id(struct loader *l, const json_t *value)
  * TscScale = 10^7 * 2^64 / rate needs the rate above 10 MHz to fit 64 bits. */
 #define MIN_CLAIMED_TSC_HZ 20000000ull
 
-/* A required member: a register, an address or a count, up to max. */
-static bool required_u64(struct loader *l, const json_t *object, const char *key, const char *where, uint64_t max,
-			 uint64_t *out)
-{
-	const json_t *value = json_object_get(object, key);
-	char path[160];
-	snprintf(path, sizeof(path), "%s.%s", where, key);
-	if (!value)
-		return fail(l, "%s: required", path);
-	return read_u64(l, value, path, max, out);
-}
-
 static bool msr_listed(const struct sim_msr_config *c, uint32_t msr)
 {
 	for (uint32_t i = 0; i < c->count; i++)
@@ -770,7 +853,8 @@ static bool load_kvmclock(struct loader *l, const json_t *kvmclock, const char *
 	unsigned pair = 0, fault = c->fault;
 
 	if (!check_members(l, kvmclock, where, members) ||
-	    !MEMBER_UINT(l, kvmclock, "claimed_tsc_hz", where, MIN_CLAIMED_TSC_HZ, MAX_TSC_HZ, c->claimed_tsc_hz) ||
+	    !MEMBER_UINT(l, kvmclock, "claimed_tsc_hz", where, MIN_CLAIMED_TSC_HZ, MAX_CLAIMED_TSC_HZ,
+			 c->claimed_tsc_hz) ||
 	    !member_choice(l, kvmclock, "msrs", where, pair_names, &pair) ||
 	    !member_bool(l, kvmclock, "stable", where, &c->stable) ||
 	    !member_choice(l, kvmclock, "fault", where, faults, &fault))
@@ -802,7 +886,7 @@ static bool load_hyperv(struct loader *l, const json_t *hv, const char *where)
 	char path[96];
 
 	if (!check_members(l, hv, where, members) ||
-	    !MEMBER_UINT(l, hv, "tsc_frequency_hz", where, 1, MAX_TSC_HZ, c->tsc_frequency_hz) ||
+	    !MEMBER_UINT(l, hv, "tsc_frequency_hz", where, 1, MAX_CLAIMED_TSC_HZ, c->tsc_frequency_hz) ||
 	    !MEMBER_UINT(l, hv, "apic_frequency_hz", where, 1, MAX_APIC_BUS_HZ, c->apic_frequency_hz))
 		return false;
 	snprintf(path, sizeof(path), "%s.reference_counter", where);
@@ -812,7 +896,8 @@ static bool load_hyperv(struct loader *l, const json_t *hv, const char *where)
 	snprintf(path, sizeof(path), "%s.reference_tsc_page", where);
 	return !page ||
 	       (switch_or_settings(l, page, path, page_members, &c->reference_tsc_page) &&
-		MEMBER_UINT(l, page, "claimed_tsc_hz", path, MIN_CLAIMED_TSC_HZ, MAX_TSC_HZ, c->tsc_page_claimed_hz) &&
+		MEMBER_UINT(l, page, "claimed_tsc_hz", path, MIN_CLAIMED_TSC_HZ, MAX_CLAIMED_TSC_HZ,
+			    c->tsc_page_claimed_hz) &&
 		MEMBER_UINT(l, page, "sequence", path, 0, UINT32_MAX, c->tsc_page_sequence));
 }
 
@@ -823,7 +908,7 @@ static bool load_vmware_backdoor(struct loader *l, const json_t *backdoor, const
 
 	c->present = true;
 	return check_members(l, backdoor, where, members) &&
-	       MEMBER_UINT(l, backdoor, "tsc_hz", where, 1, MAX_TSC_HZ, c->tsc_hz) &&
+	       MEMBER_UINT(l, backdoor, "tsc_hz", where, 1, MAX_CLAIMED_TSC_HZ, c->tsc_hz) &&
 	       MEMBER_UINT(l, backdoor, "apic_hz", where, 1, UINT32_MAX, c->apic_hz);
 }
 
@@ -839,7 +924,12 @@ static const struct paravirt_loader {
 
 /* ---- idle states ------------------------------------------------------------------------------------- */
 
-/* A platform interrupt at most every 10 s, a wake at most 1 s late: anything slower is a typo. */
+/*
+ * A platform interrupt at most every 10 s, a wake at most 1 s late: anything slower is a typo. At least every
+ * 10 us (100 kHz): Linux's fastest tick is 1 kHz, OVMF's 100 Hz, and delivering an interrupt to a guest (an
+ * exit, the injection, an entry) takes microseconds by itself.
+ */
+#define MIN_WAKE_INTERVAL_US 10.0
 #define MAX_WAKE_INTERVAL_US 1e7
 #define MAX_WAKE_LATENCY_US 1e6
 
@@ -908,12 +998,11 @@ static bool load_idle(struct loader *l, const json_t *idle)
 	size_t i;
 
 	if (!check_members(l, idle, "idle", members) ||
-	    !member_ps(l, idle, "wake_interval_us", "idle", MAX_WAKE_INTERVAL_US, PS_PER_US, &c->wake_interval_ps) ||
-	    !member_ps(l, idle, "wake_latency_us", "idle", MAX_WAKE_LATENCY_US, PS_PER_US, &c->wake_latency_ps) ||
+	    !member_ps(l, idle, "wake_interval_us", "idle", MIN_WAKE_INTERVAL_US, MAX_WAKE_INTERVAL_US, PS_PER_US,
+		       &c->wake_interval_ps) ||
+	    !member_ps(l, idle, "wake_latency_us", "idle", 0, MAX_WAKE_LATENCY_US, PS_PER_US, &c->wake_latency_ps) ||
 	    !member_choice(l, idle, "mwait", "idle", mwait, &faults))
 		return false;
-	if (json_object_get(idle, "wake_interval_us") && !c->wake_interval_ps)
-		return fail(l, "idle.wake_interval_us: must be above 0");
 	c->mwait_faults = faults;
 	if (!states)
 		return true;
@@ -1009,7 +1098,7 @@ static bool load_event(struct loader *l, const json_t *item, const char *where, 
 		double step = 0;
 		e->kind = SIM_EVENT_STEP;
 		if (!event_members(l, item, where, step_members, not_step) ||
-		    !member_ps(l, item, "at_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps) ||
+		    !member_ps(l, item, "at_s", where, 0, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps) ||
 		    !member_number(l, item, "step_ticks", where, -MAX_STEP_TICKS, MAX_STEP_TICKS, &step))
 			return false;
 		if (e->clock != SIM_CLOCK_TSC)
@@ -1022,14 +1111,14 @@ static bool load_event(struct loader *l, const json_t *item, const char *where, 
 	if (!json_object_get(item, "stops_every_s")) {
 		e->kind = SIM_EVENT_RATE;
 		return event_members(l, item, where, rate_members, not_rate) &&
-		       member_ps(l, item, "at_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps) &&
+		       member_ps(l, item, "at_s", where, 0, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps) &&
 		       member_rate(l, item, where, &e->rate_ppm);
 	}
 	e->kind = SIM_EVENT_IDLE_STOPS;
 	if (!event_members(l, item, where, stops_members, not_stops) ||
-	    !member_ps(l, item, "stops_every_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->stops_every_ps) ||
-	    !member_ps(l, item, "for_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->stops_for_ps) ||
-	    !member_ps(l, item, "from_s", where, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps))
+	    !member_ps(l, item, "stops_every_s", where, 0, MAX_EVENT_AT_S, PS_PER_S, &e->stops_every_ps) ||
+	    !member_ps(l, item, "for_s", where, 0, MAX_EVENT_AT_S, PS_PER_S, &e->stops_for_ps) ||
+	    !member_ps(l, item, "from_s", where, 0, MAX_EVENT_AT_S, PS_PER_S, &e->at_ps))
 		return false;
 	if (e->clock != SIM_CLOCK_TSC && e->clock != SIM_CLOCK_LAPIC)
 		return fail(l, "%s.clock: only the tsc and the lapic stop in idle", where);
@@ -1079,6 +1168,10 @@ static bool load_events(struct loader *l, const json_t *list)
 
 static bool load_root(struct loader *l, const json_t *root)
 {
+	static const char *const members[] = {
+		"schema", "name",   "source",	  "tsc_hz",	 "seed",	 "cpu",	   "hypervisors",
+		"cpuid",  "clocks", "acpi",	  "acpi_faults", "acpi_oem_id", "msrs",	   "msr_faults",
+		"kvmclock", "hyperv", "vmware_backdoor", "idle",	 "events",	 NULL};
 	const json_t *value;
 	size_t i;
 
@@ -1087,14 +1180,19 @@ static bool load_root(struct loader *l, const json_t *root)
 	value = json_object_get(root, "schema");
 	if (!json_is_string(value) || strcmp(json_string_value(value), SCENARIO_SCHEMA))
 		return fail(l, "schema: expected \"%s\"", SCENARIO_SCHEMA);
-	if ((value = json_object_get(root, "name")) && json_is_string(value))
-		snprintf(l->config->name, sizeof(l->config->name), "%s", json_string_value(value));
-	if ((value = json_object_get(root, "tsc_hz")) &&
-	    !read_u64(l, value, "tsc_hz", MAX_TSC_HZ, &l->config->tsc_hz))
+	if (!check_members(l, root, "", members))
 		return false;
-	if (l->config->tsc_hz == 0)
-		return fail(l, "tsc_hz: must be positive");
-	if ((value = json_object_get(root, "seed")) && !read_u64(l, value, "seed", UINT64_MAX, &l->config->seed))
+	if ((value = json_object_get(root, "source")) && !json_is_string(value))
+		return fail(l, "source: expected a string");
+	if ((value = json_object_get(root, "name"))) {
+		if (!json_is_string(value))
+			return fail(l, "name: expected a string");
+		snprintf(l->config->name, sizeof(l->config->name), "%s", json_string_value(value));
+	}
+	if ((value = json_object_get(root, "tsc_hz")) &&
+	    !read_u64(l, value, "tsc_hz", MIN_TSC_HZ, MAX_TSC_HZ, &l->config->tsc_hz))
+		return false;
+	if ((value = json_object_get(root, "seed")) && !read_u64(l, value, "seed", 0, UINT64_MAX, &l->config->seed))
 		return false;
 	if ((value = json_object_get(root, "clocks")) && !load_clocks(l, value))
 		return false;
@@ -1131,16 +1229,19 @@ static bool load_root(struct loader *l, const json_t *root)
 	return (value = json_object_get(root, "cpuid")) ? load_raw_leaves(l, value, "cpuid") : true;
 }
 
-static bool load(json_t *root, const json_error_t *parse_error, const char *acpi_root, struct sim_config *out,
-		 char *error, size_t error_size)
+/* Duplicate members are refused: which of the two jansson keeps is not what the author meant. */
+#define SCENARIO_DECODE_FLAGS JSON_REJECT_DUPLICATES
+
+static bool load(struct loader *l, const char *json, size_t length)
 {
-	struct loader l = {out, acpi_root, error, error_size};
+	json_error_t parse_error;
+	json_t *root = json_loadb(json, length, SCENARIO_DECODE_FLAGS, &parse_error);
 	bool ok;
 
-	sim_config_defaults(out);
+	sim_config_defaults(l->config);
 	if (!root)
-		return fail(&l, "line %d, column %d: %s", parse_error->line, parse_error->column, parse_error->text);
-	ok = load_root(&l, root);
+		return fail(l, "line %d, column %d: %s", parse_error.line, parse_error.column, parse_error.text);
+	ok = load_root(l, root);
 	json_decref(root);
 	return ok;
 }
@@ -1148,23 +1249,30 @@ static bool load(json_t *root, const json_error_t *parse_error, const char *acpi
 /* Fixtures sit beside the scenarios: tests/data/scenarios/x.json names tests/data/acpi/NAME. */
 bool scenario_load_file(const char *path, struct sim_config *out, char *error, size_t error_size)
 {
-	json_error_t parse_error;
 	char acpi_root[512];
 	const char *slash = strrchr(path, '/');
+	struct loader l = {out, path, acpi_root, error, error_size};
+	size_t length;
+	char *json;
 
 	if (slash)
 		snprintf(acpi_root, sizeof(acpi_root), "%.*s/../acpi", (int)(slash - path), path);
 	else
 		snprintf(acpi_root, sizeof(acpi_root), "../acpi");
-	return load(json_load_file(path, 0, &parse_error), &parse_error, acpi_root, out, error, error_size);
+	sim_config_defaults(out);
+	if (host_input_read(path, SCENARIO_MAX_BYTES, &json, &length, error, error_size))
+		return false;
+	bool ok = load(&l, json, length);
+	free(json);
+	return ok;
 }
 
 bool scenario_load_string(const char *json, struct sim_config *out, char *error, size_t error_size)
 {
-	json_error_t parse_error;
 	char acpi_root[512];
 	const char *data = getenv("TSCPROBE_TESTDATA");
+	struct loader l = {out, NULL, acpi_root, error, error_size};
 
 	snprintf(acpi_root, sizeof(acpi_root), "%s/acpi", data ? data : "tests/data");
-	return load(json_loads(json, 0, &parse_error), &parse_error, acpi_root, out, error, error_size);
+	return load(&l, json, strlen(json));
 }

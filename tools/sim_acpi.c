@@ -1,10 +1,12 @@
 /* The simulated firmware's ACPI tables: synthesized from the clocks or captured from a machine, faults on demand. */
 #include "sim_device.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "host_input.h"
 
 /*
  * Layouts from ACPI 6.5 (UEFI Forum, 2022): §5.2.3.2 Generic Address Structure, §5.2.5.3 RSDP,
@@ -363,21 +365,21 @@ static bool load_error(char *error, size_t error_size, const char *path, const c
 	return false;
 }
 
+/* A layout names at most SIM_ACPI_MAX_TABLES tables, a line each with its comments: 64 KiB is ample. */
+#define LAYOUT_MAX_BYTES (64u * 1024u)
+
 /* Appends the file at path to the fixture as the table at phys. */
 static bool load_table(struct sim_acpi_fixture *f, const char *path, uint64_t phys, char *error, size_t error_size)
 {
-	FILE *file = fopen(path, "rb");
-	if (!file)
-		return load_error(error, error_size, path, strerror(errno));
-	if (f->table_count == SIM_ACPI_MAX_TABLES) {
-		fclose(file);
+	size_t length;
+	char *bytes;
+
+	if (f->table_count == SIM_ACPI_MAX_TABLES)
 		return load_error(error, error_size, path, "more tables than the simulator holds");
-	}
-	size_t length = fread(f->bytes + f->used, 1, SIM_ACPI_MAX_BYTES - f->used, file);
-	bool too_big = !feof(file);
-	fclose(file);
-	if (too_big)
-		return load_error(error, error_size, path, "tables larger than the simulator holds");
+	if (host_input_read(path, SIM_ACPI_MAX_BYTES - f->used, &bytes, &length, error, error_size))
+		return false;
+	memcpy(f->bytes + f->used, bytes, length);
+	free(bytes);
 	f->tables[f->table_count++] = (struct sim_acpi_table){phys, f->used, (uint32_t)length};
 	f->used += (uint32_t)length;
 	return true;
@@ -387,20 +389,25 @@ static bool load_table(struct sim_acpi_fixture *f, const char *path, uint64_t ph
 bool sim_acpi_load_fixture(struct sim_config *c, const char *dir, char *error, size_t error_size)
 {
 	struct sim_acpi_fixture *f = &c->acpi.fixture;
-	char path[512], line[512], file_name[256];
+	char path[512], file_name[256];
 	unsigned line_number = 0;
+	size_t length;
 	uint64_t phys;
+	char *layout, *line, *next;
 	bool ok = true;
 
 	snprintf(path, sizeof(path), "%s/layout", dir);
-	FILE *layout = fopen(path, "r");
-	if (!layout)
-		return load_error(error, error_size, path, strerror(errno));
+	if (host_input_read(path, LAYOUT_MAX_BYTES, &layout, &length, error, error_size))
+		return false;
 	f->table_count = f->used = 0;
 	f->rsdp = 0;
-	while (ok && fgets(line, sizeof(line), layout)) {
+	for (line = layout; ok && *line; line = next) {
+		char *newline = strchr(line, '\n');
+		next = newline ? newline + 1 : line + strlen(line);
+		if (newline)
+			*newline = '\0';
 		line_number++;
-		if (line[0] == '#' || line[0] == '\n')
+		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		if (sscanf(line, "%" SCNx64 " %255s", &phys, file_name) != 2) {
 			snprintf(error, error_size, "%s:%u: expected \"0xADDRESS file\"", path, line_number);
@@ -413,7 +420,7 @@ bool sim_acpi_load_fixture(struct sim_config *c, const char *dir, char *error, s
 		if (!strcmp(file_name, "rsdp.bin"))
 			f->rsdp = phys;
 	}
-	fclose(layout);
+	free(layout);
 	if (ok && !f->rsdp)
 		return load_error(error, error_size, path, "no rsdp.bin line");
 	c->acpi.use_fixture = ok;

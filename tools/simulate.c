@@ -145,7 +145,7 @@ int simulate_command(int argc, char **argv)
 	if ((status = parse(argc, argv, &a)))
 		return status;
 	if (!scenario_load_file(a.scenario, &config, error, sizeof(error))) {
-		fprintf(stderr, "tscprobe: sim: %s: %s\n", a.scenario, error);
+		fprintf(stderr, "tscprobe: sim: %s\n", error);
 		return EXIT_ERROR;
 	}
 	if (a.seed_given)

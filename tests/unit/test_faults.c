@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmos.h"
@@ -29,19 +30,31 @@ static struct sim sim;
 static struct report report, read_back;
 static char json[REPORT_JSON_BYTES];
 
-/* A KVM guest with kvmclock on a q35-like machine; `extra` adds or overrides top-level members. */
+/* A KVM guest with kvmclock on a q35-like machine; `extra` adds or replaces top-level members. */
 static void load(const char *extra)
 {
+	static const char base[] =
+		"{\"schema\": \"tscprobe-scenario/1\", \"tsc_hz\": 2000000000,"
+		" \"cpu\": {\"vendor\": \"AuthenticAMD\", \"features\": [\"tsc\", \"hypervisor\"]},"
+		" \"hypervisors\": [{\"base\": \"0x40000000\", \"signature\": \"KVMKVMKVM\\\\0\\\\0\\\\0\","
+		"   \"max_leaf\": \"0x40000001\", \"leaves\": [{\"leaf\": \"0x40000001\", \"eax\": \"0x01000009\"}]}],"
+		" \"kvmclock\": {\"msrs\": \"both\", \"stable\": true}}";
 	char text[4096], error[256];
-	snprintf(text, sizeof(text),
-		 "{\"schema\": \"tscprobe-scenario/1\", \"tsc_hz\": 2000000000,"
-		 " \"cpu\": {\"vendor\": \"AuthenticAMD\", \"features\": [\"tsc\", \"hypervisor\"]},"
-		 " \"hypervisors\": [{\"base\": \"0x40000000\", \"signature\": \"KVMKVMKVM\\\\0\\\\0\\\\0\","
-		 "   \"max_leaf\": \"0x40000001\", \"leaves\": [{\"leaf\": \"0x40000001\", \"eax\": \"0x01000009\"}]}],"
-		 " \"kvmclock\": {\"msrs\": \"both\", \"stable\": true}"
-		 "%s%s}",
-		 *extra ? ", " : "", extra);
-	if (!scenario_load_string(text, &config, error, sizeof(error)))
+	/* Replaced whole, as a member: the loader refuses a member given twice. */
+	json_t *scenario = json_loads(base, 0, NULL);
+	snprintf(text, sizeof(text), "{%s}", extra);
+	json_t *members = json_loads(text, 0, NULL);
+	char *merged = NULL;
+
+	if (scenario && members && !json_object_update(scenario, members))
+		merged = json_dumps(scenario, 0);
+	json_decref(scenario);
+	json_decref(members);
+	if (!merged)
+		fail_msg("scenario: cannot merge %s", extra);
+	bool loaded = scenario_load_string(merged, &config, error, sizeof(error));
+	free(merged);
+	if (!loaded)
 		fail_msg("scenario: %s", error);
 }
 

@@ -2323,7 +2323,7 @@ static const struct bad_field_case {
 	const char *members; /* top-level members after the schema */
 	const char *error;
 } bad_fields[] = {
-	{"\"clocks\": {\"hpet\": {\"period_fs\": 0}}", "clocks.hpet.period_fs: 0 is below the minimum 1"},
+	{"\"clocks\": {\"hpet\": {\"period_fs\": 0}}", "clocks.hpet.period_fs: 0 is below the minimum 1000000"},
 	{"\"clocks\": {\"hpet\": {\"period_fs\": 100000001}}", "clocks.hpet.period_fs: 100000001 is out of range"},
 	{"\"clocks\": {\"hpet\": {\"perod_fs\": 10}}", "clocks.hpet.perod_fs: unknown member"},
 	{"\"clocks\": {\"pm_timer\": {\"bits\": 28}}", "clocks.pm_timer.bits: expected 24 or 32"},
@@ -2370,7 +2370,7 @@ static const struct bad_field_case {
 	{"\"vmware_backdoor\": {\"apic_hz\": 5000000000}", "vmware_backdoor.apic_hz: 5000000000 is out of range"},
 	{"\"idle\": []", "idle: expected an object"},
 	{"\"idle\": {\"wake_latency\": 5}", "idle.wake_latency: unknown member"},
-	{"\"idle\": {\"wake_interval_us\": 0}", "idle.wake_interval_us: must be above 0"},
+	{"\"idle\": {\"wake_interval_us\": 0}", "idle.wake_interval_us: 0 is out of range [10, 1e+07]"},
 	{"\"idle\": {\"wake_interval_us\": 1e8}", "idle.wake_interval_us: 1e+08 is out of range"},
 	{"\"idle\": {\"mwait\": \"emulated\"}", "idle.mwait: expected one of \"offered\", \"faults\""},
 	{"\"idle\": {\"states\": {\"method\": \"hlt\"}}", "idle.states: expected an array"},
