@@ -221,6 +221,19 @@ static const struct idle_run *worst_run(const struct idle_report *idle, const st
 	return worst;
 }
 
+/*
+ * Whether a run of this method and hint returned at once. Its state was then never entered, and the runs of
+ * it that ended "ok" say nothing of it either: a host that deschedules the vCPU for the whole of a short
+ * period makes a single call that returned at once look like a sleep until the tick.
+ */
+static bool group_returned_at_once(const struct idle_report *idle, const struct idle_run *group)
+{
+	for (unsigned i = 0; i < idle->run_count; i++)
+		if (idle->runs[i].kind == group->kind && idle->runs[i].hint == group->hint && idle_returned_at_once(&idle->runs[i]))
+			return true;
+	return false;
+}
+
 static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 {
 	const struct idle_run *worst = worst_run(&r->idle, group, false);
@@ -229,7 +242,7 @@ static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 	struct verdict *v;
 	char id[40];
 
-	if (!worst)
+	if (!worst || group_returned_at_once(&r->idle, group))
 		return;
 	format_string(id, sizeof(id), "idle.%s.%s.tsc", idle_kind_name(group->kind), group->cstate);
 	const char *tsc = idle_tsc_word(worst);

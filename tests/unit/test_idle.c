@@ -215,6 +215,40 @@ static void test_a_slow_no_op_is_caught_within_the_shortest_period(void **state)
 			 mwait->at_once.each_us, mwait->at_once.uncertainty_us, 1000 / call_us, call_us);
 }
 
+/*
+ * Under host load one call of a no-op MWAIT can last a whole short period (the vCPU descheduled meanwhile), so
+ * that run ends "ok" and a later one returns at once (the cpu-amd row beside two CPU hogs). The state was never
+ * entered: no run of it judges the TSC or the LAPIC timer.
+ */
+static void test_a_state_that_returned_at_once_gets_no_clock_verdict_from_its_ok_runs(void **state)
+{
+	const struct idle_run *hlt = NULL, *mwait = NULL;
+	(void)state;
+	load("qemu-tcg-smp2-mwait.json");
+	run();
+	assert_int_equal(method_runs(IDLE_KIND_HLT, &hlt), 3);
+	assert_int_equal(method_runs(IDLE_KIND_MWAIT, &mwait), 1);
+	assert_true(report.idle.run_count < IDLE_MAX_RUNS);
+	/* An "ok" run of MWAIT C1 before the one that returned at once, its figures a 10 ms HLT run's; the TSC lost. */
+	struct idle_run ok = *hlt;
+	ok.kind = IDLE_KIND_MWAIT;
+	ok.hint = mwait->hint;
+	text_copy(ok.cstate, sizeof(ok.cstate), mwait->cstate);
+	ok.tsc_lost_us = ok.actual_us;
+	ok.tsc_lost_ppm = 1e6;
+	ok.lapic_measured = true;
+	ok.lapic_lost_ppm = 1e6;
+	unsigned at = (unsigned)(mwait - report.idle.runs);
+	memmove(&report.idle.runs[at + 1], &report.idle.runs[at], (report.idle.run_count - at) * sizeof(report.idle.runs[0]));
+	report.idle.runs[at] = ok;
+	report.idle.run_count++;
+	verdicts_run(&report);
+	expect_verdict("idle.mwait.returns_at_once", SEVERITY_WARN, "MWAIT C1 returned at once");
+	expect_no_verdict("idle.mwait.C1.tsc");
+	expect_no_verdict("idle.mwait.C1.lapic");
+	expect_verdict("idle.hlt.C1.tsc", SEVERITY_PASS, "keeps counting");
+}
+
 /* HLT that returns at once is the same finding, said of HLT. */
 static void test_hlt_that_returns_at_once_is_said_of_hlt(void **state)
 {
@@ -290,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_idle_section_keeps_to_its_budget),
 		cmocka_unit_test(test_mwait_that_returns_at_once_is_its_own_finding_and_judges_nothing_of_the_tsc),
 		cmocka_unit_test(test_a_slow_no_op_is_caught_within_the_shortest_period),
+		cmocka_unit_test(test_a_state_that_returned_at_once_gets_no_clock_verdict_from_its_ok_runs),
 		cmocka_unit_test(test_hlt_that_returns_at_once_is_said_of_hlt),
 		cmocka_unit_test(test_a_stopped_reference_is_not_taken_for_an_idle_that_returns_at_once),
 	};
