@@ -16,6 +16,29 @@
  */
 #define IDLE_NOTICEABLE_PPM 10.0
 #define IDLE_STOPPED_PPM 500000.0
+/*
+ * An idle call that the reference times under 100 us did not wait for the wake source. The firmware's
+ * tick wakes the CPU every 10 ms (EDK2's LocalApicTimerDxe, 8254TimerDxe and HpetTimerDxe default to
+ * it, OVMF's 100 Hz) and no firmware ticks faster than 1 ms: ten times above this. A call that returns
+ * at once costs the instruction (a VM exit and entry, about 1 us, where KVM emulates MWAIT as a NOP;
+ * QEMU TCG's pause, 0.2 us) and one read of the reference (a VM exit to the device model, at most a
+ * few us: the references' read_cost_ns): ten times below it.
+ */
+#define IDLE_AT_ONCE_MAX_US 100.0
+/*
+ * This many such calls in one run, while the reference moved, say the method returns at once. A CPU that
+ * sleeps until a tick at least 1 ms apart returns that fast at most once a run (its first call, which may
+ * start just before a tick); after that the next tick is a whole period away. A run of calls that all
+ * return that fast makes more than 10 of them in the shortest period (1 ms): 8 catches every such run.
+ */
+#define IDLE_AT_ONCE_RETURNS 8
+/*
+ * Once it is seen, a run ends after this many such calls: enough that the one-time cost of the first few
+ * weighs little in their mean (on the cpu-amd matrix row the first 8 took 14 us each, TCG translating
+ * the loop, against 0.65 us over 15000). They take at most 100 ms, each under IDLE_AT_ONCE_MAX_US, and
+ * come before any run's iteration cap (at least IDLE_MIN_CAP calls).
+ */
+#define IDLE_AT_ONCE_TIMED_CALLS 1000
 
 void idle_defaults(struct idle_settings *s)
 {
@@ -31,6 +54,16 @@ void idle_defaults(struct idle_settings *s)
 const char *idle_kind_name(enum idle_kind kind)
 {
 	return kind == IDLE_KIND_BUSY ? "busy" : kind == IDLE_KIND_HLT ? "hlt" : "mwait";
+}
+
+const char *idle_method_name(enum idle_kind kind)
+{
+	return kind == IDLE_KIND_BUSY ? "busy-waiting" : kind == IDLE_KIND_HLT ? "HLT" : "MWAIT";
+}
+
+bool idle_returned_at_once(const struct idle_run *run)
+{
+	return run->at_once.returns > 0;
 }
 
 static const char *loss_word(double lost_ppm, double uncertainty_ppm)
@@ -69,13 +102,56 @@ struct idle_context {
 	double reference_tsc_hz, reference_uncertainty_ppm, lapic_hz;
 };
 
-/* One idle period of at least requested_us by the reference; false when the method faulted. */
+/*
+ * A run's idle calls as the reference times them, from one read of it to the next. A call is fast under
+ * IDLE_AT_ONCE_MAX_US; one over which the reference did not move at all says nothing (a reference that
+ * stopped shows only those, and runs into the iteration cap, "the reference stopped moving").
+ */
+struct call_tally {
+	double ticks_per_us;
+	uint32_t fast_calls, fast_calls_moved;
+	uint64_t fast_ticks;
+	uint32_t fast_streaks; /* runs of consecutive fast calls: the sum over each is exact to one tick */
+	bool in_streak;
+};
+
+/* Count one call that took `ticks` of the reference. */
+static void tally_call(struct call_tally *t, uint64_t ticks)
+{
+	bool fast = (double)ticks < IDLE_AT_ONCE_MAX_US * t->ticks_per_us;
+	if (fast) {
+		t->fast_calls++;
+		t->fast_calls_moved += ticks > 0;
+		t->fast_ticks += ticks;
+		t->fast_streaks += !t->in_streak;
+	}
+	t->in_streak = fast;
+}
+
+static bool tally_returned_at_once(const struct call_tally *t)
+{
+	return t->fast_calls_moved >= IDLE_AT_ONCE_RETURNS;
+}
+
+/* What the fast calls took each, with the reference's quantisation (under a tick per streak) and rate error. */
+static struct idle_at_once tally_at_once(const struct call_tally *t, double reference_uncertainty_ppm)
+{
+	double each_us = (double)t->fast_ticks / t->ticks_per_us / t->fast_calls;
+	return (struct idle_at_once){
+		.returns = t->fast_calls,
+		.each_us = each_us,
+		.uncertainty_us = t->fast_streaks / t->ticks_per_us / t->fast_calls + reference_uncertainty_ppm * 1e-6 * each_us,
+	};
+}
+
+/* One idle period of at least requested_us by the reference; false when the method faulted or did not wait. */
 static bool measure(const struct idle_context *c, struct idle_run *run, uint32_t requested_us)
 {
 	struct machine *m = c->m;
 	struct time_source *ref = c->reference;
 	struct counter_unwrap unwrap;
-	uint64_t target = (uint64_t)((double)requested_us * ref->nominal_hz / 1e6), ticks = 0, iterations = 0;
+	uint64_t target = (uint64_t)((double)requested_us * ref->nominal_hz / 1e6), ticks = 0, iterations = 0, last = 0;
+	struct call_tally calls = {.ticks_per_us = ref->nominal_hz / 1e6};
 	uint64_t cap = (uint64_t)requested_us * (run->kind == IDLE_KIND_BUSY ? IDLE_MAX_POLLS_PER_US : IDLE_MAX_WAKES_PER_US) +
 		       IDLE_MIN_CAP;
 
@@ -95,10 +171,22 @@ static bool measure(const struct idle_context *c, struct idle_run *run, uint32_t
 			run->wakes++;
 		}
 		ticks = counter_unwrap(&unwrap, ref->driver->read(ref, m));
+		if (run->kind != IDLE_KIND_BUSY) {
+			tally_call(&calls, ticks - last);
+			if (tally_returned_at_once(&calls) && calls.fast_calls >= IDLE_AT_ONCE_TIMED_CALLS)
+				break;
+		}
+		last = ticks;
 		if (++iterations > cap) {
 			text_copy(run->status, sizeof(run->status), "the reference stopped moving");
 			return false;
 		}
+	}
+	if (tally_returned_at_once(&calls)) {
+		/* No C-state was entered: what the TSC did meanwhile says nothing of idle. */
+		run->at_once = tally_at_once(&calls, c->reference_uncertainty_ppm);
+		text_copy(run->status, sizeof(run->status), IDLE_STATUS_RETURNED_AT_ONCE);
+		return false;
 	}
 	struct bracketed_read after = calib_read_bracketed(m, ref);
 	if (after.lo < before.hi) {

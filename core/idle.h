@@ -18,6 +18,19 @@ struct idle_settings {
 
 enum idle_kind { IDLE_KIND_BUSY, IDLE_KIND_HLT, IDLE_KIND_MWAIT };
 
+/* A run's status when its method returned at once instead of waiting for the wake source (idle_run.at_once). */
+#define IDLE_STATUS_RETURNED_AT_ONCE "returned at once"
+
+/*
+ * The idle calls of a run that the reference timed under IDLE_AT_ONCE_MAX_US (core/idle.c): far below the
+ * firmware's tick, so the CPU did not sleep. Set only when they ended the run (status "returned at once").
+ */
+struct idle_at_once {
+	uint32_t returns;      /* such calls in the run; 0: the method waited */
+	double each_us;        /* their mean duration by the reference: the instruction and one read of the reference */
+	double uncertainty_us; /* of each_us: the reference's quantisation over them, and its rate's error */
+};
+
 /* One idle period, timed by an independent reference. */
 struct idle_run {
 	enum idle_kind kind;
@@ -30,6 +43,7 @@ struct idle_run {
 	bool lapic_measured;
 	double lapic_lost_ppm, lapic_uncertainty_ppm;
 	uint32_t wakes;
+	struct idle_at_once at_once;
 };
 
 struct idle_report {
@@ -62,5 +76,9 @@ void idle_run_all(struct machine *m, struct report *r, const struct probe_settin
 const char *idle_tsc_word(const struct idle_run *run);
 const char *idle_lapic_word(const struct idle_run *run);
 const char *idle_kind_name(enum idle_kind kind);
+/* The method's name as the manuals write it: "busy-waiting", "HLT", "MWAIT". */
+const char *idle_method_name(enum idle_kind kind);
+/* The run ended because its method returned at once, again and again: nothing is known of the TSC in it. */
+bool idle_returned_at_once(const struct idle_run *run);
 
 #endif

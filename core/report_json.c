@@ -405,6 +405,15 @@ static void write_idle(struct json_writer *w, const struct idle_report *idle)
 		jw_string(w, "lapic", run->done ? idle_lapic_word(run) : "not measured");
 		write_measured(w, "lapic_lost_ppm", run->done && run->lapic_measured, run->lapic_lost_ppm, 6);
 		jw_uint(w, "wakes", run->wakes);
+		if (idle_returned_at_once(run)) {
+			jw_object(w, "returned_at_once");
+			jw_uint(w, "returns", run->at_once.returns);
+			jw_double(w, "each_us", run->at_once.each_us, 6);
+			jw_double(w, "uncertainty_us", run->at_once.uncertainty_us, 6);
+			jw_close(w);
+		} else {
+			jw_null(w, "returned_at_once");
+		}
 		jw_string(w, "wake_source", run->kind == IDLE_KIND_BUSY ? "none (busy-wait)" : idle->wake_source);
 		jw_string(w, "phase", idle->phase);
 		jw_close(w);

@@ -221,6 +221,12 @@ static void write_idle(const struct idle_report *idle, struct sink *out)
 		    "TSC lost", "+/- ppm", "TSC", "LAPIC", "wakes");
 	for (unsigned i = 0; i < idle->run_count; i++) {
 		const struct idle_run *run = &idle->runs[i];
+		if (idle_returned_at_once(run)) {
+			sink_printf(out, "  %-6s %-6s %s: %u times, %.3f +/- %.3f us each (no sleep; TSC not judged)\n",
+				    idle_kind_name(run->kind), run->cstate, run->status, run->at_once.returns,
+				    run->at_once.each_us, run->at_once.uncertainty_us);
+			continue;
+		}
 		if (!run->done) {
 			sink_printf(out, "  %-6s %-6s %s\n", idle_kind_name(run->kind), run->cstate, run->status);
 			continue;

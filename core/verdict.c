@@ -369,15 +369,28 @@ static const struct idle_run *worst_run(const struct idle_report *idle, const st
 	return worst;
 }
 
+/*
+ * Whether a run of this method and hint returned at once. Its state was then never entered, and the runs of
+ * it that ended "ok" say nothing of it either: a host that deschedules the vCPU for the whole of a short
+ * period makes a single call that returned at once look like a sleep until the tick.
+ */
+static bool group_returned_at_once(const struct idle_report *idle, const struct idle_run *group)
+{
+	for (unsigned i = 0; i < idle->run_count; i++)
+		if (idle->runs[i].kind == group->kind && idle->runs[i].hint == group->hint && idle_returned_at_once(&idle->runs[i]))
+			return true;
+	return false;
+}
+
 static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 {
 	const struct idle_run *worst = worst_run(&r->idle, group, false);
-	const char *method = group->kind == IDLE_KIND_BUSY ? "busy-waiting" : group->kind == IDLE_KIND_HLT ? "HLT" : "MWAIT";
+	const char *method = idle_method_name(group->kind);
 	bool invariant = r->cpu.features[CPU_FEATURE_INVARIANT_TSC], arat = r->cpu.features[CPU_FEATURE_ARAT];
 	struct verdict *v;
 	char id[64];
 
-	if (!worst)
+	if (!worst || group_returned_at_once(&r->idle, group))
 		return;
 	format_string(id, sizeof(id), "idle.%s.%s.tsc", idle_kind_name(group->kind), group->cstate);
 	const char *tsc = idle_tsc_word(worst);
@@ -410,17 +423,55 @@ static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 			      arat ? "advertised: the promise is broken" : "not advertised: timer interrupts stop in that state");
 }
 
+/*
+ * One verdict for a method whose calls returned at once: the first such state's figures, and how many of
+ * the states tried did the same. Nothing is judged of the TSC there (those runs are not done).
+ */
+static void idle_at_once_verdict(struct report *r, enum idle_kind kind)
+{
+	const struct idle_report *idle = &r->idle;
+	const struct idle_run *first = NULL;
+	unsigned states = 0, at_once = 0;
+	struct verdict *v;
+	char id[40], where[48];
+
+	for (unsigned i = 0; i < idle->run_count; i++) {
+		const struct idle_run *run = &idle->runs[i];
+		if (run->kind != kind)
+			continue;
+		states += i == 0 || idle->runs[i - 1].kind != kind || idle->runs[i - 1].hint != run->hint;
+		if (idle_returned_at_once(run) && !at_once++)
+			first = run;
+	}
+	if (!first)
+		return;
+	const char *method = idle_method_name(kind);
+	if (states == 1)
+		format_string(where, sizeof(where), "%s %s returned at once (", method, first->cstate);
+	else
+		format_string(where, sizeof(where), "%s returned at once in %u of %u states (%s: ", method, at_once, states,
+			      first->cstate);
+	format_string(id, sizeof(id), "idle.%s.returns_at_once", idle_kind_name(kind));
+	if ((v = add(r, id, SEVERITY_WARN)))
+		format_string(v->message, sizeof(v->message),
+			      "%s%u times, %.3f +/- %.3f us each): this hypervisor treats %s as a no-op: no C-state is "
+			      "entered; the TSC is not judged there",
+			      where, first->at_once.returns, first->at_once.each_us, first->at_once.uncertainty_us, method);
+}
+
 static void idle_verdicts(struct report *r)
 {
 	const struct idle_report *idle = &r->idle;
 	struct verdict *v;
 
+	idle_at_once_verdict(r, IDLE_KIND_HLT);
+	idle_at_once_verdict(r, IDLE_KIND_MWAIT);
 	for (unsigned i = 0; i < idle->run_count; i++) {
 		const struct idle_run *run = &idle->runs[i];
 		bool first_of_group = i == 0 || run->kind != idle->runs[i - 1].kind || run->hint != idle->runs[i - 1].hint;
 		if (first_of_group)
 			idle_group_verdicts(r, run);
-		if (run->kind == IDLE_KIND_MWAIT && !run->done && first_of_group) {
+		if (run->kind == IDLE_KIND_MWAIT && !run->done && !idle_returned_at_once(run) && first_of_group) {
 			bool offered = idle->mwait_offered;
 			if ((v = add(r, offered ? "idle.mwait.faults" : "idle.mwait.not_offered", offered ? SEVERITY_WARN : SEVERITY_INFO)))
 				format_string(v->message, sizeof(v->message), "MWAIT %s %s: %s", run->cstate,

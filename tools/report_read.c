@@ -561,6 +561,13 @@ static const struct field idle_figure_fields[] = {
 	FIELD(FIELD_DOUBLE, struct idle_run, uncertainty_ppm, "uncertainty_ppm"),
 };
 
+/* A run that returned at once has all three (status "returned at once"); any other run null. */
+static const struct field idle_at_once_fields[] = {
+	REQUIRED(FIELD_UINT, struct idle_at_once, returns, "returns"),
+	REQUIRED(FIELD_DOUBLE, struct idle_at_once, each_us, "each_us"),
+	REQUIRED(FIELD_DOUBLE, struct idle_at_once, uncertainty_us, "uncertainty_us"),
+};
+
 static const struct field watch_fields[] = {
 	FIELD(FIELD_DOUBLE, struct watch_report, duration_s, "duration_s"),
 	FIELD(FIELD_DOUBLE, struct watch_report, interval_s, "interval_s"),
@@ -890,6 +897,7 @@ static int read_idle_run(struct reader *rd, const json_t *item, const char *path
 	struct idle_run *run = &idle->runs[index];
 	int kind = IDLE_KIND_BUSY;
 	char member[PATH_BYTES];
+	const json_t *at_once;
 
 	if (!idle->ran)
 		return fail(rd, path, "a run without idle_setup (the probe writes both or neither)");
@@ -897,7 +905,9 @@ static int read_idle_run(struct reader *rd, const json_t *item, const char *path
 	    read_choice(rd, item, path, "method", methods, ARRAY_SIZE(methods), true, &kind) ||
 	    read_fields(rd, item, path, idle_run_fields, ARRAY_SIZE(idle_run_fields), run) ||
 	    read_together(rd, item, path, idle_figure_fields, ARRAY_SIZE(idle_figure_fields), false, "a run's", run,
-			  &run->done))
+			  &run->done) ||
+	    read_block(rd, item, path, "returned_at_once", idle_at_once_fields, ARRAY_SIZE(idle_at_once_fields),
+		       &run->at_once, &at_once))
 		return -1;
 	run->kind = (enum idle_kind)kind;
 	run->lapic_measured = present_member(item, "lapic_lost_ppm") != NULL;
@@ -905,6 +915,11 @@ static int read_idle_run(struct reader *rd, const json_t *item, const char *path
 		return fail(rd, join_path(member, path, "status"),
 			    "\"%s\" with%s figures (a run the probe timed has both figures and \"ok\", any other neither)",
 			    run->status, run->done ? "" : "out");
+	if ((at_once != NULL) != text_equal(run->status, IDLE_STATUS_RETURNED_AT_ONCE) || (at_once && !run->at_once.returns))
+		return fail(rd, join_path(member, path, "returned_at_once"),
+			    "%s with status \"%s\" (a run that returned at once has its returns, at least one, and that "
+			    "status; any other null)",
+			    at_once ? "given" : "null", run->status);
 	if (infer_lapic_uncertainty(rd, item, path, run))
 		return -1;
 	return check_idle_derived(rd, item, path, idle, run);

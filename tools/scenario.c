@@ -986,14 +986,18 @@ static bool load_idle_state(struct loader *l, const json_t *item, const char *wh
 	return true;
 }
 
-/* {"wake_interval_us"?, "wake_latency_us"?, "states"?, "mwait"?}. */
+/* {"wake_interval_us"?, "wake_latency_us"?, "states"?, "mwait"?, "hlt"?}. */
 static bool load_idle(struct loader *l, const json_t *idle)
 {
-	static const char *const members[] = {"wake_interval_us", "wake_latency_us", "states", "mwait", NULL};
-	static const char *const mwait[] = {"offered", "faults", NULL};
+	static const char *const members[] = {"wake_interval_us", "wake_latency_us", "states", "mwait", "hlt", NULL};
+	enum { MWAIT_OFFERED, MWAIT_FAULTS, MWAIT_RETURNS_AT_ONCE };
+	static const char *const mwait_choices[] = {[MWAIT_OFFERED] = "offered", [MWAIT_FAULTS] = "faults",
+						    [MWAIT_RETURNS_AT_ONCE] = "returns_at_once", NULL};
+	enum { HLT_SLEEPS, HLT_RETURNS_AT_ONCE };
+	static const char *const hlt_choices[] = {[HLT_SLEEPS] = "sleeps", [HLT_RETURNS_AT_ONCE] = "returns_at_once", NULL};
 	struct sim_idle_config *c = &l->config->idle;
 	const json_t *states = json_object_get(idle, "states"), *item;
-	unsigned faults = 0;
+	unsigned mwait = MWAIT_OFFERED, hlt = HLT_SLEEPS;
 	char where[48];
 	size_t i;
 
@@ -1001,9 +1005,12 @@ static bool load_idle(struct loader *l, const json_t *idle)
 	    !member_ps(l, idle, "wake_interval_us", "idle", MIN_WAKE_INTERVAL_US, MAX_WAKE_INTERVAL_US, PS_PER_US,
 		       &c->wake_interval_ps) ||
 	    !member_ps(l, idle, "wake_latency_us", "idle", 0, MAX_WAKE_LATENCY_US, PS_PER_US, &c->wake_latency_ps) ||
-	    !member_choice(l, idle, "mwait", "idle", mwait, &faults))
+	    !member_choice(l, idle, "mwait", "idle", mwait_choices, &mwait) ||
+	    !member_choice(l, idle, "hlt", "idle", hlt_choices, &hlt))
 		return false;
-	c->mwait_faults = faults;
+	c->mwait_faults = mwait == MWAIT_FAULTS;
+	c->mwait_returns_at_once = mwait == MWAIT_RETURNS_AT_ONCE;
+	c->hlt_returns_at_once = hlt == HLT_RETURNS_AT_ONCE;
 	if (!states)
 		return true;
 	if (!json_is_array(states))

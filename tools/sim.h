@@ -233,6 +233,9 @@ struct sim_idle_config {
 	uint64_t wake_interval_ps; /* the periodic interrupt's period; 0: the firmware LAPIC tick's, else 10 ms */
 	uint64_t wake_latency_ps;  /* from the interrupt to the guest running again; the clocks run meanwhile */
 	bool mwait_faults;         /* MONITOR/MWAIT raise #UD even where CPUID.1:ECX[3] advertises them */
+	/* MWAIT (every hint), or HLT, returns at once without sleeping: QEMU TCG's MWAIT with more than one vCPU,
+	 * KVM's MWAIT emulated as a NOP. The call costs SIM_IDLE_AT_ONCE_PS and every clock runs. */
+	bool mwait_returns_at_once, hlt_returns_at_once;
 	uint32_t state_count;
 	struct sim_idle_state states[SIM_MAX_IDLE_STATES];
 };
@@ -327,6 +330,7 @@ struct sim_trace {
 	uint64_t idle_calls, idle_hlt_calls, idle_mwait_calls; /* every idle call, and by method */
 	uint64_t idle_faults; /* MWAIT calls that raised #UD */
 	uint64_t idle_wakes;  /* idle calls that slept and woke */
+	uint64_t idle_at_once; /* idle calls that returned at once without sleeping */
 	uint64_t idle_ps;     /* virtual time from going to sleep to running again, summed */
 	uint32_t idle_log_count; /* entries in idle_log: the first SIM_IDLE_LOG_ENTRIES idle calls */
 	struct sim_idle_record idle_log[SIM_IDLE_LOG_ENTRIES];

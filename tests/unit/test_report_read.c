@@ -172,13 +172,13 @@ static void build_claims_and_verdicts(struct report *r)
 /*
  * Every kind of idle row, not one machine's: the busy control, HLT whose LAPIC timer lost more than the
  * TSC's uncertainty but less than its own (so it runs), an MWAIT state where the TSC stops and the LAPIC
- * timer slows, an MWAIT hint that faulted, and MWAIT not offered.
+ * timer slows, an MWAIT hint that faulted, MWAIT not offered, and an MWAIT hint that returned at once.
  */
 static void build_idle(struct idle_report *idle)
 {
 	*idle = (struct idle_report){.ran = true, .reference = "hpet", .wake_source = "the firmware's timer tick",
 				     .phase = "boot services", .lapic_note = "the LAPIC timer's full count",
-				     .mwait_offered = true, .run_count = 5, .runs_skipped = 3};
+				     .mwait_offered = true, .run_count = 6, .runs_skipped = 3};
 	idle->runs[0] = (struct idle_run){.kind = IDLE_KIND_BUSY, .cstate = "C0", .done = true, .status = "ok",
 					  .requested_us = 1000, .actual_us = 1000.5, .tsc_lost_us = 0.25,
 					  .tsc_lost_ppm = 0.25, .uncertainty_ppm = 539.75};
@@ -195,6 +195,8 @@ static void build_idle(struct idle_report *idle)
 					  .status = "#UD: it faulted although advertised", .wakes = 1};
 	idle->runs[4] = (struct idle_run){.kind = IDLE_KIND_MWAIT, .cstate = "-",
 					  .status = "not offered: CPUID.1:ECX[3] is clear"};
+	idle->runs[5] = (struct idle_run){.kind = IDLE_KIND_MWAIT, .cstate = "C1", .status = IDLE_STATUS_RETURNED_AT_ONCE,
+					  .wakes = 8, .at_once = {.returns = 8, .each_us = 0.703125, .uncertainty_us = 0.00125}};
 }
 
 /* A watch with every kind of series: the TSC, a reference whose rate changed, a claim. */
@@ -409,6 +411,9 @@ static void assert_idle_run_equal(const struct idle_run *got, const struct idle_
 	assert_int_equal(got->lapic_measured, want->lapic_measured);
 	assert_figure_equal(got->lapic_lost_ppm, want->lapic_lost_ppm);
 	assert_int_equal(got->wakes, want->wakes);
+	assert_int_equal(got->at_once.returns, want->at_once.returns);
+	assert_figure_equal(got->at_once.each_us, want->at_once.each_us);
+	assert_figure_equal(got->at_once.uncertainty_us, want->at_once.uncertainty_us);
 	/* The file gives the LAPIC timer's own uncertainty only through its word: the words must agree. */
 	assert_string_equal(idle_tsc_word(got), idle_tsc_word(want));
 	assert_string_equal(idle_lapic_word(got), idle_lapic_word(want));
@@ -611,7 +616,7 @@ static void test_a_full_model_round_trips(void **state)
 		written.verdicts[i] = written.verdicts[i % 5];
 	written.idle.run_count = IDLE_MAX_RUNS;
 	for (unsigned i = 0; i < IDLE_MAX_RUNS; i++)
-		written.idle.runs[i] = written.idle.runs[i % 5];
+		written.idle.runs[i] = written.idle.runs[i % 6];
 	written.watch.series_count = WATCH_MAX_SERIES;
 	for (unsigned i = 0; i < WATCH_MAX_SERIES; i++)
 		written.watch.series[i] = written.watch.series[i % 3];
@@ -1025,6 +1030,9 @@ static const struct bad_report bad_reports[] = {
 	{"idle-tsc-word-disagrees.json",
 	 "idle[9].tsc: \"slows\" disagrees with tsc_lost_ppm and uncertainty_ppm (\"runs\")"},
 	{"idle-run-without-setup.json", "idle[0]: a run without idle_setup"},
+	{"idle-at-once-other-status.json",
+	 "idle[16].returned_at_once: given with status \"not offered: CPUID.1:ECX[3] is clear\""},
+	{"idle-at-once-without-returns.json", "idle[16].returned_at_once: null with status \"returned at once\""},
 	{"watch-array.json", "watch: expected an object, got an array"},
 	{"watch-busy-string.json", "watch.busy: expected true or false, got \"no\""},
 	{"watch-series-21.json", "watch.series: 21 entries, more than the 20 this tool holds"},

@@ -1761,6 +1761,41 @@ static void test_mwait_raises_ud_without_monitor_and_where_the_scenario_makes_it
 	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK);
 }
 
+/* QEMU TCG with two vCPUs, KVM's NOP emulation: the call returns after the instruction, no interrupt awaited. */
+static void test_mwait_or_hlt_that_returns_at_once_sleeps_not_at_all(void **state)
+{
+	(void)state;
+	static const uint64_t at_once_ps = 200000; /* tools/sim_idle.c: TCG's pause, 0.2 us */
+	advertise_monitor();
+	add_idle_state(IDLE_MWAIT, MWAIT_HINT_C1, SIM_IDLE_STOPS, SIM_IDLE_STOPS); /* never reached: it does not sleep */
+	config.idle.mwait_returns_at_once = true;
+	start();
+	advance(PS_PER_MS);
+	assert_int_equal(m->idle(m, IDLE_MWAIT, MWAIT_HINT_C1), ACCESS_OK);
+	assert_int_equal(sim.now_ps, PS_PER_MS + at_once_ps);
+	assert_int_equal(m->idle(m, IDLE_MWAIT, 0x10), ACCESS_OK); /* every hint */
+	assert_int_equal(sim.now_ps, PS_PER_MS + 2 * at_once_ps);
+	assert_int_equal(sim.trace.idle_at_once, 2);
+	assert_int_equal(sim.trace.idle_wakes, 0);
+	assert_int_equal(sim.trace.idle_ps, 0);
+	assert_int_equal(sim.truth.tsc_idle_lost_ps + sim.truth.lapic_idle_lost_ps, 0);
+	const struct sim_idle_record *first = &sim.trace.idle_log[0];
+	assert_int_equal(first->status, ACCESS_OK);
+	assert_int_equal(first->wake_ps, first->start_ps);
+	assert_int_equal(first->end_ps, first->start_ps + at_once_ps);
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK); /* HLT still sleeps until the interrupt */
+	assert_int_equal(sim.now_ps, DEFAULT_WAKE_INTERVAL_PS + DEFAULT_WAKE_LATENCY_PS);
+	assert_int_equal(sim.trace.idle_wakes, 1);
+
+	reset_config(NULL);
+	config.idle.hlt_returns_at_once = true;
+	start();
+	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK);
+	assert_int_equal(sim.now_ps, at_once_ps);
+	assert_int_equal(sim.trace.idle_at_once, 1);
+	assert_int_equal(m->idle(m, IDLE_MWAIT, MWAIT_HINT_C1), ACCESS_FAULT_UD); /* no MONITOR: still #UD */
+}
+
 static void test_an_unlisted_mwait_hint_runs_both_clocks_as_c1(void **state)
 {
 	(void)state;
@@ -2317,6 +2352,16 @@ static void test_every_idle_field_loads(void **state)
 	assert_int_equal(c->states[2].hint, 33);
 	assert_close(c->states[2].tsc_rate, SIM_IDLE_RUNS, 0);
 	assert_close(c->states[2].lapic_rate, 0, 0);
+	assert_false(c->mwait_returns_at_once);
+	assert_false(c->hlt_returns_at_once);
+
+	if (!scenario_load_string("{\"schema\": \"tscprobe-scenario/1\", \"idle\": {\"mwait\": \"returns_at_once\", "
+				  "\"hlt\": \"returns_at_once\"}}",
+				  &config, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_true(c->mwait_returns_at_once);
+	assert_false(c->mwait_faults);
+	assert_true(c->hlt_returns_at_once);
 }
 
 static const struct bad_field_case {
@@ -2372,7 +2417,8 @@ static const struct bad_field_case {
 	{"\"idle\": {\"wake_latency\": 5}", "idle.wake_latency: unknown member"},
 	{"\"idle\": {\"wake_interval_us\": 0}", "idle.wake_interval_us: 0 is out of range [10, 1e+07]"},
 	{"\"idle\": {\"wake_interval_us\": 1e8}", "idle.wake_interval_us: 1e+08 is out of range"},
-	{"\"idle\": {\"mwait\": \"emulated\"}", "idle.mwait: expected one of \"offered\", \"faults\""},
+	{"\"idle\": {\"mwait\": \"emulated\"}", "idle.mwait: expected one of \"offered\", \"faults\", \"returns_at_once\""},
+	{"\"idle\": {\"hlt\": \"faults\"}", "idle.hlt: expected one of \"sleeps\", \"returns_at_once\""},
 	{"\"idle\": {\"states\": {\"method\": \"hlt\"}}", "idle.states: expected an array"},
 	{"\"idle\": {\"states\": [{\"tsc\": \"runs\"}]}", "idle.states[0].method: required"},
 	{"\"idle\": {\"states\": [{\"method\": \"pause\"}]}", "idle.states[0].method: expected one of \"hlt\""},
@@ -2519,7 +2565,7 @@ static const char *const shipped_scenarios[] = {
 	"virtualbox-5.0-kvm.json", "virtualbox-hyperv.json", "bhyve.json",     "garbage-max-leaf.json",
 	"hyperv-c3-remap.json",  "hyperv-invariant-tsc.json", "kvm-cpu-pm.json", "tsc-rate-change.json",
 	"tsc-stops-in-idle.json", "kvm-old-host.json", "two-timing-leaves.json", "xen-scaled-contradiction.json",
-	"tsc-changes-mid-calibration.json",
+	"tsc-changes-mid-calibration.json", "qemu-tcg-smp2-mwait.json",
 };
 #define SHIPPED_SCENARIO_COUNT (sizeof(shipped_scenarios) / sizeof(shipped_scenarios[0]))
 
@@ -2855,6 +2901,7 @@ int main(void)
 			reset_config),
 		cmocka_unit_test_setup(test_mwait_raises_ud_without_monitor_and_where_the_scenario_makes_it_fault,
 				       reset_config),
+		cmocka_unit_test_setup(test_mwait_or_hlt_that_returns_at_once_sleeps_not_at_all, reset_config),
 		cmocka_unit_test_setup(test_an_unlisted_mwait_hint_runs_both_clocks_as_c1, reset_config),
 		cmocka_unit_test_setup(test_wakes_keep_coming_when_the_lapic_timer_stops, reset_config),
 		cmocka_unit_test_setup(test_same_seed_same_idle_trace, reset_config),
