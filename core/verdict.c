@@ -473,10 +473,12 @@ static void idle_verdicts(struct report *r)
 			idle_group_verdicts(r, run);
 		if (run->kind == IDLE_KIND_MWAIT && !run->done && !idle_returned_at_once(run) && first_of_group) {
 			bool offered = idle->mwait_offered;
-			if ((v = add(r, offered ? "idle.mwait.faults" : "idle.mwait.not_offered", offered ? SEVERITY_WARN : SEVERITY_INFO)))
-				format_string(v->message, sizeof(v->message), "MWAIT %s %s: %s", run->cstate,
-					      offered ? "could not be used although CPUID advertises MONITOR/MWAIT"
-						      : "is not offered by the hypervisor",
+			if (!offered && (v = add(r, "idle.mwait.not_offered", SEVERITY_INFO)))
+				text_copy(v->message, sizeof(v->message),
+					  "MWAIT is not offered by the hypervisor (CPUID.1:ECX[3] is clear): guests idle with HLT");
+			else if (offered && (v = add(r, "idle.mwait.faults", SEVERITY_WARN)))
+				format_string(v->message, sizeof(v->message),
+					      "MWAIT %s could not be used although CPUID advertises MONITOR/MWAIT: %s", run->cstate,
 					      run->status);
 		}
 	}
