@@ -1,5 +1,6 @@
 /* The High Precision Event Timer: a memory-mapped up-counter whose period the hardware states in femtoseconds. */
 #include "sink.h"
+#include "units.h"
 #include "report.h"
 #include "timesource.h"
 
@@ -12,7 +13,6 @@
 #define HPET_CONF_ENABLE 1ull
 /* Section 2.3.4: COUNTER_CLK_PERIOD must be non-zero and at most 100 ns (0x05F5E100 fs). */
 #define HPET_MAX_PERIOD_FS 100000000ull
-#define FS_PER_S 1e15
 
 /* flags: the probe started the main counter and stops it again in restore. */
 #define HPET_STARTED_BY_PROBE 1u

@@ -1,5 +1,6 @@
 /* KVM's kvmclock: the TSC rate its pvclock scale claims, and its system time as a reference clock. */
 #include "claims.h"
+#include "units.h"
 #include "pvclock.h"
 #include "timesource.h"
 
@@ -9,7 +10,6 @@
 #define MSR_KVM_SYSTEM_TIME 0x12u
 #define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01u
 #define KVM_SYSTEM_TIME_ENABLE 1ull
-#define NS_PER_S 1e9
 
 /* The system-time MSR the KVM base advertises (the newer pair first), or 0. */
 static uint32_t system_time_msr(const struct report *r)

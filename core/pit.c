@@ -1,10 +1,10 @@
 /* The 8254 PIT, channel 2: the speaker channel, gated through port 0x61, which nobody else is using. */
 #include "sink.h"
+#include "units.h"
 #include "report.h"
 #include "timesource.h"
 
 /* Intel 8254 datasheet; PC wiring of channel 2's gate and output through port 0x61. */
-#define PIT_HZ 1193182.0 /* 14.31818 MHz / 12 */
 #define PIT_CHANNEL2_PORT 0x42
 #define PIT_COMMAND_PORT 0x43
 #define PORT_61 0x61

@@ -1,10 +1,10 @@
 /* The ACPI power-management timer: a 3.579545 MHz counter at an I/O port the FADT names, 24 or 32 bits wide. */
 #include "sink.h"
+#include "units.h"
 #include "report.h"
 #include "timesource.h"
 
 /* ACPI 6.5 section 4.8.3.3: the PM timer runs at 3.579545 MHz (the NTSC colour burst, as the 8254's x3). */
-#define ACPI_PM_HZ 3579545.0
 
 static const char *pmtimer_probe(struct time_source *s, struct machine *m, struct report *r)
 {

@@ -1,10 +1,10 @@
 /* The CMOS real-time clock: a one-second reference, timed by the edge at which its seconds change. */
 #include "sink.h"
+#include "units.h"
 #include "report.h"
 #include "timesource.h"
 #include "cmos.h"
 
-#define SECONDS_PER_DAY 86400u
 /* An update takes under 2 ms; this many reads in a row with UIP set is far longer. */
 #define RTC_UIP_STUCK_READS 100000u
 

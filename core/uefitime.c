@@ -1,9 +1,9 @@
 /* The firmware's own view of the time (UEFI GetTime): one-second resolution, timed at its edges like the RTC. */
 #include "sink.h"
+#include "units.h"
 #include "report.h"
 #include "timesource.h"
 
-#define SECONDS_PER_DAY 86400u
 
 static const char *uefi_time_probe(struct time_source *s, struct machine *m, struct report *r)
 {

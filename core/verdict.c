@@ -1,5 +1,6 @@
 /* Verdicts: plain-words conclusions from the claims and the measurements; thresholds in docs/verdicts.md. */
 #include "numeric.h"
+#include "units.h"
 #include "report.h"
 
 /*
@@ -12,7 +13,6 @@
  * by more cannot be disciplined and drifts more than 43 s per day.
  */
 #define CLAIM_FAIL_PPM 500.0
-#define SECONDS_PER_DAY 86400.0
 #define SECONDS_PER_5_MIN 300.0
 
 const char *severity_name(enum severity severity)

@@ -1,5 +1,6 @@
 /* Scenario files: a hypervisor's CPUID, clocks and quirks as data, read with jansson. */
 #include "scenario.h"
+#include "units.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -399,8 +400,6 @@ static bool load_hypervisor(struct loader *l, const json_t *hv, const char *wher
 
 /* ---- clocks ---------------------------------------------------------------------------------------- */
 
-#define PS_PER_US 1e6
-#define PS_PER_S 1e12
 /* A clock may be off by -50 % to +100 %: VirtualBox guests have been seen running 25 % slow (reference E). */
 #define MIN_RATE_PPM (-500000.0)
 #define MAX_RATE_PPM 1000000.0
@@ -1027,7 +1026,6 @@ static bool load_idle(struct loader *l, const json_t *idle)
 
 /* Every event within a million seconds of power-on, as faults are; a stop window of at least a nanosecond. */
 #define MAX_EVENT_AT_S MAX_FAULT_AT_S
-#define PS_PER_NS 1e3
 
 static const char *const CLOCK_NAMES[] = {
 	[SIM_CLOCK_TSC] = "tsc",

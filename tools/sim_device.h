@@ -3,10 +3,8 @@
 #define TSCPROBE_SIM_DEVICE_H
 
 #include "sim.h"
+#include "units.h"
 
-#define PS_PER_S 1000000000000ull
-#define PS_PER_US 1000000ull
-#define FS_PER_PS 1000ull
 
 /*
  * Spends one access of cost a: the base cost, plus (with a's probability) an extra delay before or after the

@@ -1,6 +1,7 @@
 /* The simulated kvmclock (Linux Documentation/virt/kvm/x86/msr.rst): MSRs that point the host at a guest page,
  * which it fills with a pvclock time record whose scale comes from the claimed TSC rate. */
 #include "sim_paravirt.h"
+#include "units.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -14,8 +15,6 @@
 #define KVM_SYSTEM_TIME_ENABLE 1ull
 
 #define PVCLOCK_TSC_STABLE_BIT (1u << 0)
-#define NS_PER_S 1000000000ull
-#define PS_PER_NS 1000ull
 
 /* Linux arch/x86/include/asm/pvclock-abi.h, shared by KVM and Xen. */
 struct pvclock_vcpu_time_info {

@@ -1,8 +1,8 @@
 /* The simulated 8254 PIT: three down-counters at 1.193182 MHz, channel 2 gated and watched through port 0x61. */
 #include "sim_device.h"
+#include "units.h"
 
 /* Intel 8254 Programmable Interval Timer datasheet (order 231164), and the IBM PC/AT wiring of its pins. */
-#define PIT_HZ 1193182u /* 14.31818 MHz / 12 */
 #define PIT_CHANNELS 3
 #define PIT_CHANNEL0_PORT 0x40
 #define PIT_CONTROL_PORT 0x43

@@ -1,9 +1,9 @@
 /* The simulated ACPI PM timer: a free-running 3.579545 MHz up-counter, 24 or 32 bits wide, at an I/O port. */
 #include "sim_device.h"
+#include "units.h"
 
 /* ACPI 6.5 §4.8.3.3: TMR_VAL runs off a 3.579545 MHz clock; the register is 32 bits, its top 8 bits read 0
  * when the counter is 24 bits wide. */
-#define ACPI_PM_HZ 3579545u
 #define PM_TIMER_REGISTER_BYTES 4
 
 static const struct sim_pm_timer_config *config(const struct sim *s)

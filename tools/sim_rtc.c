@@ -1,5 +1,6 @@
 /* The simulated CMOS RTC (MC146818): a calendar clock in its own clock domain, read through ports 0x70/0x71. */
 #include "cmos.h"
+#include "units.h"
 #include "sim_device.h"
 
 /* Motorola MC146818A datasheet: with the 32.768 kHz time base (divider bits 010), UIP rises tBUC
@@ -17,7 +18,6 @@
 #define RTC_A_POWER_ON 0x26u /* divider 010 (32.768 kHz time base), rate 0110 (1024 Hz), as PC firmware sets it */
 #define RTC_D_VALID_RAM_AND_TIME 0x80u
 
-#define SECONDS_PER_DAY 86400u
 #define DAYS_BEFORE_1970 719468u /* days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar */
 #define WEEKDAY_OF_1970_01_01 4u  /* a Thursday, counting Sunday as 0 */
 

@@ -1,5 +1,6 @@
 /* The simulated machine's devices against their datasheets, read through the machine interface alone. */
 #include <dirent.h>
+#include "units.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,12 +18,6 @@
 #include "testdata.h"
 
 /* Facts from the specifications, restated here so that the tests do not trust the simulator's own constants. */
-#define PS_PER_S 1000000000000ull
-#define PS_PER_MS 1000000000ull
-#define PS_PER_US 1000000ull
-#define ACPI_PM_HZ 3579545ull  /* ACPI 6.5 §4.8.3.3 */
-#define PIT_HZ 1193182ull      /* Intel 8254, PC/AT: 14.31818 MHz / 12 */
-#define FS_PER_S 1000000000000000ull
 #define HPET_GCAP_ID 0x000      /* IA-PC HPET 1.0a §2.3 */
 #define HPET_GEN_CONF 0x010
 #define HPET_MAIN_COUNTER 0x0F0
@@ -63,7 +58,6 @@
 #define VMWARE_MAGIC 0x564D5868u         /* Linux arch/x86/include/asm/vmware.h */
 #define VMWARE_PORT 0x5658u
 #define VMWARE_CMD_GETHZ 45u
-#define NS_PER_S 1000000000ull
 #define PAGE_BYTES 4096u
 
 static struct sim_config config;
