@@ -257,7 +257,12 @@ unit: $(TEST_BIN)
 .PHONY: lint-checks
 lint:
 	@$(MAKE) --no-print-directory -j$(shell nproc) --keep-going lint-checks
-lint-checks: $(LINT_STAMPS)
+lint-checks: $(LINT_STAMPS) layers
+
+# No dependency cycle in core/ (read from its objects' symbols) and no include across layers.
+.PHONY: layers
+layers: $(patsubst %.c,$(BUILD)/host/%.o,$(CORE_SRC))
+	@tests/check-layers $^
 
 # The ISO and the data disk are for the matrix's CD rows (ci/matrix).
 test: deps

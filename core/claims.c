@@ -11,110 +11,6 @@
 #define XEN_LEAF_TIME 3u
 #define XEN_TSC_EMULATED 1u /* subleaf 0 EAX bit 0 */
 
-struct claim *claim_add(struct report *r, const struct claim_source *source, uint32_t where, double tsc_hz)
-{
-	if (r->claim_count == REPORT_MAX_CLAIMS)
-		return NULL;
-	struct claim *c = &r->claims[r->claim_count++];
-	*c = (struct claim){.where = where, .status = tsc_hz > 0 ? CLAIM_STATED : CLAIM_EMPTY, .tsc_hz = tsc_hz};
-	text_copy(c->source, sizeof(c->source), source->name);
-	text_copy(c->label, sizeof(c->label), source->label);
-	return c;
-}
-
-static struct claim_detail *detail(struct claim *c, const char *key, enum detail_kind kind)
-{
-	if (c->detail_count == CLAIM_MAX_DETAILS)
-		return NULL;
-	struct claim_detail *d = &c->details[c->detail_count++];
-	*d = (struct claim_detail){.kind = kind};
-	text_copy(d->key, sizeof(d->key), key);
-	return d;
-}
-
-/* JSON readers keep integers below 2^63: a larger value (a garbage MSR) is written as hex. */
-void claim_uint(struct claim *c, const char *key, uint64_t value)
-{
-	struct claim_detail *d = detail(c, key, value > INT64_MAX ? DETAIL_HEX : DETAIL_UINT);
-	if (d)
-		d->u = value;
-}
-
-void claim_hex(struct claim *c, const char *key, uint64_t value)
-{
-	struct claim_detail *d = detail(c, key, DETAIL_HEX);
-	if (d)
-		d->u = value;
-}
-
-void claim_int(struct claim *c, const char *key, int64_t value)
-{
-	struct claim_detail *d = detail(c, key, DETAIL_INT);
-	if (d)
-		d->i = value;
-}
-
-void claim_bool(struct claim *c, const char *key, bool value)
-{
-	struct claim_detail *d = detail(c, key, DETAIL_BOOL);
-	if (d)
-		d->u = value;
-}
-
-const struct hv_base *hv_base_named(const struct report *r, const char signature[HV_SIGNATURE_BYTES])
-{
-	for (uint32_t i = 0; i < r->hv.count; i++) {
-		bool same = true;
-		for (int k = 0; k < HV_SIGNATURE_BYTES; k++)
-			same &= r->hv.bases[i].signature[k] == (uint8_t)signature[k];
-		if (same)
-			return &r->hv.bases[i];
-	}
-	return NULL;
-}
-
-static const char *status_text(enum access_status status)
-{
-	switch (status) {
-	case ACCESS_FAULT_GP:
-		return "#GP";
-	case ACCESS_FAULT_UD:
-		return "#UD";
-	case ACCESS_OK:
-		return "ok";
-	default:
-		return "unsupported";
-	}
-}
-
-void report_fault(struct report *r, const char *access, uint32_t msr, enum access_status status)
-{
-	if (r->fault_count == REPORT_MAX_FAULTS) {
-		r->faults_dropped++;
-		return;
-	}
-	struct fault *f = &r->faults[r->fault_count++];
-	text_copy(f->access, sizeof(f->access), access);
-	f->msr = msr;
-	text_copy(f->status, sizeof(f->status), status_text(status));
-}
-
-bool report_rdmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t *value)
-{
-	enum access_status status = m->rdmsr(m, msr, value);
-	if (status != ACCESS_OK)
-		report_fault(r, "rdmsr", msr, status);
-	return status == ACCESS_OK;
-}
-
-bool report_wrmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t value)
-{
-	enum access_status status = m->wrmsr(m, msr, value);
-	if (status != ACCESS_OK)
-		report_fault(r, "wrmsr", msr, status);
-	return status == ACCESS_OK;
-}
-
 /* Base + 0x10, read by the inventory only where the max leaf reaches it: one claim per base that offers it. */
 static void timing_leaf_claims(struct report *r)
 {
@@ -154,7 +50,7 @@ static void native_leaf_claims(struct report *r)
  */
 static void xen_claims(struct machine *m, struct report *r)
 {
-	const struct hv_base *xen = hv_base_named(r, "XenVMMXenVMM");
+	const struct hv_base *xen = hv_find_base(&r->hv, "XenVMMXenVMM");
 	struct cpuid_regs modes, scale, host;
 
 	if (!xen || !hv_find_leaf(xen, xen->base + XEN_LEAF_TIME))
@@ -185,7 +81,7 @@ static void vmware_claim(struct machine *m, struct report *r)
 		.edx = VMWARE_HYPERVISOR_PORT,
 	};
 
-	if (!hv_base_named(r, "VMwareVMware"))
+	if (!hv_find_base(&r->hv, "VMwareVMware"))
 		return;
 	enum access_status status = m->vmware_backdoor(m, &regs);
 	if (status != ACCESS_OK) {

@@ -110,12 +110,3 @@ bool crosscheck_split(const struct report *r, const unsigned *order, unsigned co
 	}
 	return false;
 }
-
-void report_tsc_step(struct report *r, uint64_t backward_ticks)
-{
-	if (!backward_ticks)
-		return;
-	r->tsc.backward_steps++;
-	if (backward_ticks > r->tsc.largest_backward_step_ticks)
-		r->tsc.largest_backward_step_ticks = backward_ticks;
-}

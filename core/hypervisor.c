@@ -210,3 +210,11 @@ const struct hv_leaf *hv_find_leaf(const struct hv_base *b, uint32_t leaf)
 		return NULL;
 	return &b->leaves[leaf - b->base];
 }
+
+const struct hv_base *hv_find_base(const struct hv_inventory *inventory, const char signature[HV_SIGNATURE_BYTES])
+{
+	for (uint32_t i = 0; i < inventory->count; i++)
+		if (signature_equal(inventory->bases[i].signature, signature))
+			return &inventory->bases[i];
+	return NULL;
+}

@@ -64,6 +64,9 @@ void hv_signature_text(const uint8_t signature[HV_SIGNATURE_BYTES], char *dst);
 /* Inverse of hv_signature_text; false when the text is not such a rendering. */
 bool hv_signature_parse(const char *text, uint8_t signature[HV_SIGNATURE_BYTES]);
 
+/* The live base with this signature, or NULL. */
+const struct hv_base *hv_find_base(const struct hv_inventory *inventory, const char signature[HV_SIGNATURE_BYTES]);
+
 /* The leaf's registers if it was read, else NULL. */
 const struct hv_leaf *hv_find_leaf(const struct hv_base *b, uint32_t leaf);
 

@@ -14,7 +14,7 @@
 /* The system-time MSR the KVM base advertises (the newer pair first), or 0. */
 static uint32_t system_time_msr(const struct report *r)
 {
-	const struct hv_base *kvm = hv_base_named(r, "KVMKVMKVM\0\0\0");
+	const struct hv_base *kvm = hv_find_base(&r->hv, "KVMKVMKVM\0\0\0");
 	const struct hv_leaf *features = kvm ? hv_find_leaf(kvm, kvm->base + 1) : NULL;
 	if (!features)
 		return 0;

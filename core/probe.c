@@ -287,11 +287,3 @@ void probe_run(struct machine *m, const struct probe_settings *settings, struct 
 	probe_start(&p, m, settings, r);
 	probe_finish(&p);
 }
-
-const struct reference_report *report_reference(const struct report *r, const char *name)
-{
-	for (unsigned i = 0; i < r->reference_count; i++)
-		if (text_equal(r->references[i].name, name))
-			return &r->references[i];
-	return NULL;
-}

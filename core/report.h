@@ -206,6 +206,15 @@ bool crosscheck_split(const struct report *r, const unsigned *order, unsigned co
 /* Gather every frequency the platform claims (core/claims.c); MSRs and pages are left as found. */
 void claims_collect(struct machine *m, struct report *r);
 
+/* A new claim in r found at where, or NULL when the report holds no more; a tsc_hz of 0 states no frequency. */
+struct claim *claim_add(struct report *r, const struct claim_source *source, uint32_t where, double tsc_hz);
+
+/* A claim's raw figures, typed for the JSON writer; one past CLAIM_MAX_DETAILS is dropped. */
+void claim_uint(struct claim *c, const char *key, uint64_t value);
+void claim_hex(struct claim *c, const char *key, uint64_t value);
+void claim_int(struct claim *c, const char *key, int64_t value);
+void claim_bool(struct claim *c, const char *key, bool value);
+
 /* Record an access that faulted; extra faults are counted. */
 void report_fault(struct report *r, const char *access, uint32_t msr, enum access_status status);
 /* A step back of the TSC that a measurement saw, backward_ticks at least (0: none): counted in r->tsc. */

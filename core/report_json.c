@@ -2,32 +2,6 @@
 #include "json.h"
 #include "report.h"
 
-const char *hv_range_name(enum hv_range range)
-{
-	switch (range) {
-	case HV_RANGE_OK:
-		return "ok";
-	case HV_RANGE_BELOW_BASE:
-		return "below_base";
-	case HV_RANGE_KVM_ZERO:
-		return "kvm_zero";
-	default:
-		return "beyond_block";
-	}
-}
-
-const char *hv_timing_name(enum hv_timing_status timing)
-{
-	switch (timing) {
-	case HV_TIMING_PRESENT:
-		return "present";
-	case HV_TIMING_ZERO:
-		return "zero";
-	default:
-		return "not_offered";
-	}
-}
-
 static void write_cpu(struct json_writer *w, const struct cpu_info *cpu)
 {
 	jw_object(w, "cpu");

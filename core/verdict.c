@@ -15,12 +15,6 @@
 #define CLAIM_FAIL_PPM 500.0
 #define SECONDS_PER_5_MIN 300.0
 
-const char *severity_name(enum severity severity)
-{
-	static const char *const names[] = {"fail", "warn", "info", "pass"};
-	return names[severity];
-}
-
 static struct verdict *add(struct report *r, const char *id, enum severity severity)
 {
 	if (r->verdict_count == REPORT_MAX_VERDICTS)

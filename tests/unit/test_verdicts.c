@@ -6,7 +6,6 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "claims.h"
 #include "report.h"
 #include "testdata.h"
 

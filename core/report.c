@@ -1,0 +1,143 @@
+/* The report model's own API: every phase adds to the report through these, and nothing else writes it. */
+#include "report.h"
+
+struct claim *claim_add(struct report *r, const struct claim_source *source, uint32_t where, double tsc_hz)
+{
+	if (r->claim_count == REPORT_MAX_CLAIMS)
+		return NULL;
+	struct claim *c = &r->claims[r->claim_count++];
+	*c = (struct claim){.where = where, .status = tsc_hz > 0 ? CLAIM_STATED : CLAIM_EMPTY, .tsc_hz = tsc_hz};
+	text_copy(c->source, sizeof(c->source), source->name);
+	text_copy(c->label, sizeof(c->label), source->label);
+	return c;
+}
+
+static struct claim_detail *detail(struct claim *c, const char *key, enum detail_kind kind)
+{
+	if (c->detail_count == CLAIM_MAX_DETAILS)
+		return NULL;
+	struct claim_detail *d = &c->details[c->detail_count++];
+	*d = (struct claim_detail){.kind = kind};
+	text_copy(d->key, sizeof(d->key), key);
+	return d;
+}
+
+/* JSON readers keep integers below 2^63: a larger value (a garbage MSR) is written as hex. */
+void claim_uint(struct claim *c, const char *key, uint64_t value)
+{
+	struct claim_detail *d = detail(c, key, value > INT64_MAX ? DETAIL_HEX : DETAIL_UINT);
+	if (d)
+		d->u = value;
+}
+
+void claim_hex(struct claim *c, const char *key, uint64_t value)
+{
+	struct claim_detail *d = detail(c, key, DETAIL_HEX);
+	if (d)
+		d->u = value;
+}
+
+void claim_int(struct claim *c, const char *key, int64_t value)
+{
+	struct claim_detail *d = detail(c, key, DETAIL_INT);
+	if (d)
+		d->i = value;
+}
+
+void claim_bool(struct claim *c, const char *key, bool value)
+{
+	struct claim_detail *d = detail(c, key, DETAIL_BOOL);
+	if (d)
+		d->u = value;
+}
+
+static const char *status_text(enum access_status status)
+{
+	switch (status) {
+	case ACCESS_FAULT_GP:
+		return "#GP";
+	case ACCESS_FAULT_UD:
+		return "#UD";
+	case ACCESS_OK:
+		return "ok";
+	default:
+		return "unsupported";
+	}
+}
+
+void report_fault(struct report *r, const char *access, uint32_t msr, enum access_status status)
+{
+	if (r->fault_count == REPORT_MAX_FAULTS) {
+		r->faults_dropped++;
+		return;
+	}
+	struct fault *f = &r->faults[r->fault_count++];
+	text_copy(f->access, sizeof(f->access), access);
+	f->msr = msr;
+	text_copy(f->status, sizeof(f->status), status_text(status));
+}
+
+bool report_rdmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t *value)
+{
+	enum access_status status = m->rdmsr(m, msr, value);
+	if (status != ACCESS_OK)
+		report_fault(r, "rdmsr", msr, status);
+	return status == ACCESS_OK;
+}
+
+bool report_wrmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t value)
+{
+	enum access_status status = m->wrmsr(m, msr, value);
+	if (status != ACCESS_OK)
+		report_fault(r, "wrmsr", msr, status);
+	return status == ACCESS_OK;
+}
+
+const struct reference_report *report_reference(const struct report *r, const char *name)
+{
+	for (unsigned i = 0; i < r->reference_count; i++)
+		if (text_equal(r->references[i].name, name))
+			return &r->references[i];
+	return NULL;
+}
+
+void report_tsc_step(struct report *r, uint64_t backward_ticks)
+{
+	if (!backward_ticks)
+		return;
+	r->tsc.backward_steps++;
+	if (backward_ticks > r->tsc.largest_backward_step_ticks)
+		r->tsc.largest_backward_step_ticks = backward_ticks;
+}
+
+const char *hv_range_name(enum hv_range range)
+{
+	switch (range) {
+	case HV_RANGE_OK:
+		return "ok";
+	case HV_RANGE_BELOW_BASE:
+		return "below_base";
+	case HV_RANGE_KVM_ZERO:
+		return "kvm_zero";
+	default:
+		return "beyond_block";
+	}
+}
+
+const char *hv_timing_name(enum hv_timing_status timing)
+{
+	switch (timing) {
+	case HV_TIMING_PRESENT:
+		return "present";
+	case HV_TIMING_ZERO:
+		return "zero";
+	default:
+		return "not_offered";
+	}
+}
+
+const char *severity_name(enum severity severity)
+{
+	static const char *const names[] = {"fail", "warn", "info", "pass"};
+	return names[severity];
+}
