@@ -88,9 +88,8 @@ void claim_key(const char *source, uint32_t where, char *dst, size_t capacity)
 
 void claim_title(const struct claim *c, char *dst, size_t capacity)
 {
-	const struct claim_source *source = claim_source_find(c->source);
-	if (source && c->where)
-		format_string(dst, capacity, "%s at %s 0x%08x", c->label, claim_location_name(source->location), c->where);
+	if (c->kind && c->where)
+		format_string(dst, capacity, "%s at %s 0x%08x", c->label, claim_location_name(c->kind->location), c->where);
 	else
 		format_string(dst, capacity, "%s", c->label);
 }

@@ -66,21 +66,38 @@ bool idle_returned_at_once(const struct idle_run *run)
 	return run->at_once.returns > 0;
 }
 
-static const char *loss_word(double lost_ppm, double uncertainty_ppm)
+const char *idle_outcome_name(enum idle_outcome outcome)
+{
+	static const char *const names[] = {
+		[IDLE_RUNS] = "runs", [IDLE_SLOWS] = "slows", [IDLE_STOPS] = "stops", [IDLE_NOT_MEASURED] = "not measured"};
+	return names[outcome];
+}
+
+static enum idle_outcome loss_outcome(double lost_ppm, double uncertainty_ppm)
 {
 	if (lost_ppm <= uncertainty_ppm || lost_ppm <= IDLE_NOTICEABLE_PPM)
-		return "runs";
-	return lost_ppm >= IDLE_STOPPED_PPM ? "stops" : "slows";
+		return IDLE_RUNS;
+	return lost_ppm >= IDLE_STOPPED_PPM ? IDLE_STOPS : IDLE_SLOWS;
+}
+
+enum idle_outcome idle_tsc_outcome(const struct idle_run *run)
+{
+	return loss_outcome(run->tsc_lost_ppm, run->uncertainty_ppm);
+}
+
+enum idle_outcome idle_lapic_outcome(const struct idle_run *run)
+{
+	return run->lapic_measured ? loss_outcome(run->lapic_lost_ppm, run->lapic_uncertainty_ppm) : IDLE_NOT_MEASURED;
 }
 
 const char *idle_tsc_word(const struct idle_run *run)
 {
-	return loss_word(run->tsc_lost_ppm, run->uncertainty_ppm);
+	return idle_outcome_name(idle_tsc_outcome(run));
 }
 
 const char *idle_lapic_word(const struct idle_run *run)
 {
-	return run->lapic_measured ? loss_word(run->lapic_lost_ppm, run->lapic_uncertainty_ppm) : "not measured";
+	return idle_outcome_name(idle_lapic_outcome(run));
 }
 
 static struct idle_run *new_run(struct idle_report *idle, enum idle_kind kind, uint32_t hint, const char *cstate)

@@ -72,7 +72,12 @@ void idle_run_all(struct machine *m, struct report *r, const struct probe_settin
 		  struct time_source *reference, double reference_tsc_hz, double reference_uncertainty_ppm,
 		  struct time_source *lapic, double lapic_hz);
 
-/* What a run says of a clock: "runs", "slows", "stops" (or "not measured" for the LAPIC timer). */
+/* What a run says of a clock; idle_outcome_name gives its word: "runs", "slows", "stops", "not measured". */
+enum idle_outcome { IDLE_RUNS, IDLE_SLOWS, IDLE_STOPS, IDLE_NOT_MEASURED };
+const char *idle_outcome_name(enum idle_outcome outcome);
+enum idle_outcome idle_tsc_outcome(const struct idle_run *run);
+enum idle_outcome idle_lapic_outcome(const struct idle_run *run); /* IDLE_NOT_MEASURED unless lapic_measured */
+/* The outcomes' words, for the writers and the reader. */
 const char *idle_tsc_word(const struct idle_run *run);
 const char *idle_lapic_word(const struct idle_run *run);
 const char *idle_kind_name(enum idle_kind kind);

@@ -6,7 +6,7 @@ struct claim *claim_add(struct report *r, const struct claim_source *source, uin
 	if (r->claim_count == REPORT_MAX_CLAIMS)
 		return NULL;
 	struct claim *c = &r->claims[r->claim_count++];
-	*c = (struct claim){.where = where, .status = tsc_hz > 0 ? CLAIM_STATED : CLAIM_EMPTY, .tsc_hz = tsc_hz};
+	*c = (struct claim){.kind = source, .where = where, .status = tsc_hz > 0 ? CLAIM_STATED : CLAIM_EMPTY, .tsc_hz = tsc_hz};
 	text_copy(c->source, sizeof(c->source), source->name);
 	text_copy(c->label, sizeof(c->label), source->label);
 	return c;

@@ -65,7 +65,8 @@ struct claim_detail {
 
 /* A frequency the platform advertises for the TSC: never truth, always compared. */
 struct claim {
-	char source[32]; /* a claim_source's name: "cpuid_timing_leaf", "kvmclock", ... */
+	const struct claim_source *kind; /* its descriptor; NULL for a source this tool does not know (a newer report) */
+	char source[32]; /* kind's name, kept for such a source: "cpuid_timing_leaf", "kvmclock", ... */
 	char label[48];  /* "CPUID 0x40000010 timing leaf" */
 	uint32_t where;  /* the base, MSR, leaf or port it was found at (claim_source.location); 0 when unknown */
 	enum claim_status status;

@@ -253,7 +253,7 @@ static void write_measurements(struct json_writer *w, const struct report *r)
 static void write_claim(struct json_writer *w, const struct claim *c)
 {
 	jw_object(w, NULL);
-	const struct claim_source *source = claim_source_find(c->source);
+	const struct claim_source *source = c->kind;
 	jw_string(w, "source", c->source);
 	jw_string(w, "label", c->label);
 	jw_hex32(w, "where", c->where);

@@ -46,7 +46,7 @@ static void write_claims(const struct report *r, struct sink *out)
 		sink_puts(out, "  none\n");
 	for (unsigned i = 0; i < r->claim_count; i++) {
 		const struct claim *c = &r->claims[i];
-		const struct claim_source *source = claim_source_find(c->source);
+		const struct claim_source *source = c->kind;
 		if (c->status == CLAIM_STATED)
 			sink_printf(out, "  %-38s %16.6f MHz\n", c->label, c->tsc_hz / 1e6);
 		else

@@ -104,7 +104,7 @@ static void claim_figures(struct verdict *v, double ppm, double combined, double
 
 static void claim_verdict(struct report *r, const struct claim *c)
 {
-	const struct claim_source *source = claim_source_find(c->source);
+	const struct claim_source *source = c->kind;
 	bool nominal = source && source->nature == CLAIM_NATURE_NOMINAL_MHZ;
 	char id[64], key[48], drift[96], offset[64];
 	struct verdict *v;
@@ -158,7 +158,7 @@ static void claim_verdict(struct report *r, const struct claim *c)
 static const struct claim *find_claim(const struct report *r, const struct claim_source *source, uint32_t where)
 {
 	for (unsigned i = 0; i < r->claim_count; i++)
-		if (text_equal(r->claims[i].source, source->name) && r->claims[i].where == where)
+		if (r->claims[i].kind == source && r->claims[i].where == where)
 			return &r->claims[i];
 	return NULL;
 }
@@ -184,7 +184,7 @@ static void xen_verdicts(struct report *r)
 	for (unsigned i = 0; i < r->claim_count; i++) {
 		const struct claim *leaf = &r->claims[i];
 		uint64_t host_khz;
-		if (!text_equal(leaf->source, claim_source_xen_leaf.name) || leaf->status != CLAIM_STATED)
+		if (leaf->kind != &claim_source_xen_leaf || leaf->status != CLAIM_STATED)
 			continue;
 		const struct claim *scale = find_claim(r, &claim_source_xen_scale, leaf->where);
 		double tolerance_ppm = claim_resolution_hz(CLAIM_NATURE_KHZ) / leaf->tsc_hz * 1e6;
@@ -388,7 +388,7 @@ static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 		return;
 	format_string(id, sizeof(id), "idle.%s.%s.tsc", idle_kind_name(group->kind), group->cstate);
 	const char *tsc = idle_tsc_word(worst);
-	if (text_equal(tsc, "runs")) {
+	if (idle_tsc_outcome(worst) == IDLE_RUNS) {
 		/* Busy-waiting is the control: it earns a line only when it shows a loss (below). */
 		if (group->kind != IDLE_KIND_BUSY && (v = add(r, id, SEVERITY_PASS)))
 			format_string(v->message, sizeof(v->message), "%s %s: the TSC keeps counting (no loss within %.2f ppm)",
@@ -408,7 +408,7 @@ static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 	}
 
 	const struct idle_run *lapic_worst = worst_run(&r->idle, group, true);
-	if (!lapic_worst || text_equal(idle_lapic_word(lapic_worst), "runs"))
+	if (!lapic_worst || idle_lapic_outcome(lapic_worst) == IDLE_RUNS)
 		return;
 	format_string(id, sizeof(id), "idle.%s.%s.lapic", idle_kind_name(group->kind), group->cstate);
 	if ((v = add(r, id, arat ? SEVERITY_FAIL : SEVERITY_WARN)))

@@ -502,9 +502,9 @@ static const struct idle_run *most_precise_run(const struct idle_report *idle, c
 	return best;
 }
 
-static enum severity idle_severity(const char *word)
+static enum severity idle_severity(enum idle_outcome outcome)
 {
-	return !strcmp(word, "runs") ? SEVERITY_PASS : !strcmp(word, "slows") ? SEVERITY_WARN : SEVERITY_FAIL;
+	return outcome == IDLE_RUNS ? SEVERITY_PASS : outcome == IDLE_SLOWS ? SEVERITY_WARN : SEVERITY_FAIL;
 }
 
 static void add_idle(struct builder *b, const struct compare_input *in)
@@ -517,7 +517,7 @@ static void add_idle(struct builder *b, const struct compare_input *in)
 		if (run != &idle->runs[i])
 			continue; /* each state once, at its most precise run */
 		const char *word = idle_tsc_word(run);
-		enum severity severity = idle_severity(word);
+		enum severity severity = idle_severity(idle_tsc_outcome(run));
 		format_string(subject, sizeof(subject), "%s %s", idle_kind_name(run->kind), run->cstate);
 		format_string(detail, sizeof(detail), "%s: the TSC %s (%.1f ppm lost, +/- %.1f, over %.3f ms)", subject,
 			      word, run->tsc_lost_ppm, run->uncertainty_ppm, run->actual_us / 1e3);

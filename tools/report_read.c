@@ -1082,12 +1082,13 @@ static int read_claim(struct reader *rd, const json_t *item, const char *path, s
 	struct claim *c = &((struct claim *)ctx)[index];
 	int status = CLAIM_STATED;
 
-	/* where_kind and nature follow from the source (claim_source_find): written for people, not read back. */
+	/* where_kind and nature follow from the source's descriptor: written for people, not read back. */
 	if (check_type(rd, item, path, JSON_OBJECT) ||
 	    read_fields(rd, item, path, claim_fields, ARRAY_SIZE(claim_fields), c) ||
 	    read_choice(rd, item, path, "status", statuses, ARRAY_SIZE(statuses), false, &status))
 		return -1;
 	c->status = (enum claim_status)status;
+	c->kind = claim_source_find(c->source);
 	return read_details(rd, item, path, c);
 }
 

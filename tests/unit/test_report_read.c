@@ -105,10 +105,10 @@ static void build_claims_and_verdicts(struct report *r)
 
 	r->claim_count = 3;
 	*kvmclock = (struct claim){
-		.source = "kvmclock", .label = "KVM kvmclock (pvclock scale)", .tsc_hz = 2599985000.5,
-		.detail_count = 7,
+		.kind = &claim_source_kvmclock, .source = "kvmclock", .label = "KVM kvmclock (pvclock scale)",
+		.where = 0x4b564d01, .tsc_hz = 2599985000.5,
+		.detail_count = 6,
 		.details = {
-			{.key = "msr", .kind = DETAIL_HEX, .u = 0x4b564d01},
 			{.key = "tsc_to_system_mul", .kind = DETAIL_UINT, .u = 3303840057},
 			{.key = "tsc_shift", .kind = DETAIL_INT, .i = -1},
 			{.key = "flags", .kind = DETAIL_HEX, .u = 0x1},
@@ -117,7 +117,8 @@ static void build_claims_and_verdicts(struct report *r)
 			{.key = "disabled_after", .kind = DETAIL_BOOL, .u = 0},
 		}};
 	*xen = (struct claim){
-		.source = "xen_time_leaf", .label = "Xen time leaf (base + 3) guest TSC kHz", .tsc_hz = 2394454000.0,
+		.kind = &claim_source_xen_leaf, .source = "xen_time_leaf", .label = "Xen time leaf (base + 3) guest TSC kHz",
+		.where = 0x40000100, .tsc_hz = 2394454000.0,
 		.detail_count = 6,
 		.details = {
 			{.key = "tsc_mode", .kind = DETAIL_UINT, .u = 0},
@@ -129,7 +130,7 @@ static void build_claims_and_verdicts(struct report *r)
 		}};
 	/* The extremes are what JSON integers and "0x" strings can carry. */
 	*limits = (struct claim){
-		.label = "A claim at the model's limits", .tsc_hz = 0.125,
+		.label = "A claim at the model's limits", .status = CLAIM_EMPTY,
 		.detail_count = CLAIM_MAX_DETAILS,
 		.details = {
 			{.key = "one", .kind = DETAIL_UINT, .u = 1},
@@ -471,8 +472,11 @@ static void assert_hyperv_equal(const struct hyperv_info *got, const struct hype
 
 static void assert_claim_equal(const struct claim *got, const struct claim *want)
 {
+	assert_ptr_equal(got->kind, want->kind);
 	assert_string_equal(got->source, want->source);
 	assert_string_equal(got->label, want->label);
+	assert_int_equal(got->where, want->where);
+	assert_int_equal(got->status, want->status);
 	assert_figure_equal(got->tsc_hz, want->tsc_hz);
 	assert_int_equal(got->detail_count, want->detail_count);
 	for (unsigned i = 0; i < want->detail_count; i++) {
@@ -630,15 +634,15 @@ static void test_a_full_model_round_trips(void **state)
 /* JSON has one kind of integer: the sign decides, and the text report prints the same number either way. */
 static void test_a_signed_detail_that_is_not_negative_reads_back_unsigned(void **state)
 {
-	struct claim_detail *shift = &written.claims[0].details[2];
+	struct claim_detail *shift = &written.claims[0].details[1];
 	struct buffer_sink a, b;
 	(void)state;
 
 	build_full_report(&written);
 	*shift = (struct claim_detail){.key = "tsc_shift", .kind = DETAIL_INT, .i = 1};
 	read_json(write_json(&written), &read_back);
-	assert_int_equal(read_back.claims[0].details[2].kind, DETAIL_UINT);
-	assert_int_equal(read_back.claims[0].details[2].u, 1);
+	assert_int_equal(read_back.claims[0].details[1].kind, DETAIL_UINT);
+	assert_int_equal(read_back.claims[0].details[1].u, 1);
 	buffer_sink_init(&a, text_a, sizeof(text_a));
 	buffer_sink_init(&b, text_b, sizeof(text_b));
 	report_write_text(&written, &a.sink);
