@@ -232,7 +232,7 @@ static void test_the_virtualbox_kvm_column_shows_the_failing_kvmclock_claim_in_e
 	assert_string_equal(error_row->cells[VIRTUALBOX_KVM].text, ppm);
 	assert_int_equal(error_row->cells[VIRTUALBOX_KVM].severity, SEVERITY_FAIL);
 	assert_string_equal(drift_row->cells[VIRTUALBOX_KVM].text, drift);
-	assert_int_equal(find_row(&table, "verdict.kvmclock")->cells[VIRTUALBOX_KVM].severity, SEVERITY_FAIL);
+	assert_int_equal(find_row(&table, "verdict.kvmclock.4b564d01")->cells[VIRTUALBOX_KVM].severity, SEVERITY_FAIL);
 	/* Plain KVM's kvmclock is right: the same row, another verdict. */
 	assert_int_equal(error_row->cells[SIM_COUNT - 1].severity, SEVERITY_PASS);
 	for (enum compare_format f = FORMAT_TEXT; f <= FORMAT_HTML; f++) {
@@ -273,7 +273,7 @@ static void test_rows_no_report_has_are_dropped_and_missing_cells_show_a_dash(vo
 	assert_int_equal(kvmclock->cells[0].kind, CELL_MISSING);
 	assert_int_equal(kvmclock->cells[1].kind, CELL_NUMBER);
 	text = render(&table, FORMAT_TEXT, 120);
-	const char *line = strstr(text, "KVM kvmclock (pvclock scale) at msr 0x4b564d01, MHz");
+	const char *line = strstr(text, "KVM kvmclock (pvclock scale) at msr"); /* the label wraps after it */
 	assert_non_null(line);
 	assert_true(strstr(line, "—") && strstr(line, "—") < strchr(line, '\n'));
 	free(text);
