@@ -1,18 +1,10 @@
 /* The High Precision Event Timer: a memory-mapped up-counter whose period the hardware states in femtoseconds. */
+#include "hpet.h"
 #include "sink.h"
 #include "units.h"
 #include "report.h"
 #include "timesource.h"
 
-/* IA-PC HPET specification 1.0a, section 2.3: register offsets and bits. */
-#define HPET_GCAP_ID 0x000
-#define HPET_GEN_CONF 0x010
-#define HPET_MAIN_COUNTER 0x0f0
-#define HPET_GCAP_COUNT_SIZE_CAP (1ull << 13)
-#define HPET_GCAP_PERIOD_SHIFT 32
-#define HPET_CONF_ENABLE 1ull
-/* Section 2.3.4: COUNTER_CLK_PERIOD must be non-zero and at most 100 ns (0x05F5E100 fs). */
-#define HPET_MAX_PERIOD_FS 100000000ull
 
 /* flags: the probe started the main counter and stops it again in restore. */
 #define HPET_STARTED_BY_PROBE 1u
@@ -25,17 +17,17 @@ static const char *hpet_probe(struct time_source *s, struct machine *m, struct r
 	uint64_t capabilities = m->mmio_read(m, s->address + HPET_GCAP_ID, 8);
 	if (capabilities == ~0ull)
 		return "its registers read all ones (no device at the address the table gives)";
-	uint64_t period_fs = capabilities >> HPET_GCAP_PERIOD_SHIFT;
+	uint64_t period_fs = capabilities >> HPET_COUNTER_CLK_PERIOD_SHIFT;
 	if (period_fs == 0 || period_fs > HPET_MAX_PERIOD_FS)
 		return "its counter period is out of specification (0, or longer than 100 ns)";
 
-	s->width_bits = (capabilities & HPET_GCAP_COUNT_SIZE_CAP) ? 64 : 32;
+	s->width_bits = (capabilities & HPET_COUNT_SIZE_CAP) ? 64 : 32;
 	s->modulus = s->width_bits == 64 ? 0 : (uint64_t)1 << 32;
 	s->nominal_hz = FS_PER_S / (double)period_fs;
 	s->sampling = SAMPLING_COUNTER;
 	s->saved[0] = m->mmio_read(m, s->address + HPET_GEN_CONF, 8);
-	if (!(s->saved[0] & HPET_CONF_ENABLE)) {
-		m->mmio_write(m, s->address + HPET_GEN_CONF, 8, s->saved[0] | HPET_CONF_ENABLE);
+	if (!(s->saved[0] & HPET_ENABLE_CNF)) {
+		m->mmio_write(m, s->address + HPET_GEN_CONF, 8, s->saved[0] | HPET_ENABLE_CNF);
 		s->flags |= HPET_STARTED_BY_PROBE;
 		time_source_note(s, "the main counter was stopped: started for the measurement, stopped again after");
 	}

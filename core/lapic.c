@@ -1,22 +1,10 @@
 /* The local APIC timer: its count rate measured against the TSC, without disturbing a firmware tick that uses it. */
+#include "lapic.h"
 #include "sink.h"
 #include "report.h"
 #include "timesource.h"
 
-/* Intel SDM Vol. 3A, 11.5.4: xAPIC timer registers, offsets from the LAPIC base. */
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_INITIAL_COUNT 0x380
-#define LAPIC_CURRENT_COUNT 0x390
-#define LAPIC_DIVIDE_CONFIG 0x3e0
-#define LVT_MASKED (1u << 16)
-#define LVT_MODE_MASK (3u << 17)
-#define LVT_MODE_PERIODIC (1u << 17)
-#define LVT_VECTOR_MASK 0xffu
-#define DIVIDE_BY_1 0xbu
-/* IA32_APIC_BASE (SDM 11.4.4): bit 10 set means x2APIC mode, where the MMIO page is not decoded. */
-#define MSR_IA32_APIC_BASE 0x1b
-#define APIC_BASE_X2APIC_ENABLE (1ull << 10)
-#define APIC_BASE_ADDRESS_MASK 0xffffff000ull
+/* IA32_APIC_BASE bit 10 set means x2APIC mode, where the MMIO page is not decoded. */
 
 /* flags: the probe programmed the timer and must put the configuration back. */
 #define LAPIC_PROGRAMMED_BY_PROBE 1u
@@ -53,7 +41,7 @@ static const char *lapic_probe(struct time_source *s, struct machine *m, struct 
 	s->width_bits = 32;
 	s->sampling = SAMPLING_COUNTER;
 
-	if (!(lvt & LVT_MASKED) && (lvt & LVT_MODE_MASK) == LVT_MODE_PERIODIC && initial > 1) {
+	if (!(lvt & LVT_MASKED) && (lvt & LVT_MODE_MASK) == LVT_MODE_PERIODIC << LVT_MODE_SHIFT && initial > 1) {
 		/* The firmware's periodic tick: read its count as it is, change nothing. It counts down to 0
 		 * and reloads on the next tick (SDM 11.5.4): a period of initial + 1 ticks. */
 		s->modulus = (uint64_t)initial + 1;
@@ -68,7 +56,7 @@ static const char *lapic_probe(struct time_source *s, struct machine *m, struct 
 	s->flags |= LAPIC_PROGRAMMED_BY_PROBE;
 	/* Masked periodic mode over the full range: it counts, it never interrupts. */
 	lapic_set(s, m, LAPIC_DIVIDE_CONFIG, DIVIDE_BY_1);
-	lapic_set(s, m, LAPIC_LVT_TIMER, LVT_MASKED | LVT_MODE_PERIODIC | (lvt & LVT_VECTOR_MASK));
+	lapic_set(s, m, LAPIC_LVT_TIMER, LVT_MASKED | LVT_MODE_PERIODIC << LVT_MODE_SHIFT | (lvt & LVT_VECTOR_MASK));
 	lapic_set(s, m, LAPIC_INITIAL_COUNT, 0xffffffffu);
 	s->modulus = 0x100000000ull;
 	format_string(s->detail, sizeof(s->detail),

@@ -1,15 +1,11 @@
 /* The 8254 PIT, channel 2: the speaker channel, gated through port 0x61, which nobody else is using. */
 #include "sink.h"
 #include "units.h"
+#include "pit.h"
 #include "report.h"
 #include "timesource.h"
 
-/* Intel 8254 datasheet; PC wiring of channel 2's gate and output through port 0x61. */
-#define PIT_CHANNEL2_PORT 0x42
-#define PIT_COMMAND_PORT 0x43
-#define PORT_61 0x61
-#define PORT_61_GATE2 0x01
-#define PORT_61_SPEAKER 0x02
+/* Intel 8254 datasheet: control words for channel 2. */
 #define PIT_CMD_CH2_LOHI_MODE2 0xb4 /* channel 2, lobyte/hibyte, mode 2 (rate generator), binary */
 #define PIT_CMD_CH2_LATCH 0x80      /* channel 2, counter latch */
 #define PIT_CMD_CH2_READ_STATUS 0xe8 /* 8254 read-back: latch channel 2's status only */
@@ -20,7 +16,7 @@
 
 static uint16_t latch_count(struct machine *m)
 {
-	m->io_write(m, PIT_COMMAND_PORT, 1, PIT_CMD_CH2_LATCH);
+	m->io_write(m, PIT_CONTROL_PORT, 1, PIT_CMD_CH2_LATCH);
 	uint16_t lo = (uint16_t)m->io_read(m, PIT_CHANNEL2_PORT, 1);
 	uint16_t hi = (uint16_t)m->io_read(m, PIT_CHANNEL2_PORT, 1);
 	return (uint16_t)(lo | hi << 8);
@@ -30,11 +26,11 @@ static const char *pit_probe(struct time_source *s, struct machine *m, struct re
 {
 	(void)r;
 	s->saved[0] = m->io_read(m, PORT_61, 1);
-	m->io_write(m, PIT_COMMAND_PORT, 1, PIT_CMD_CH2_READ_STATUS);
+	m->io_write(m, PIT_CONTROL_PORT, 1, PIT_CMD_CH2_READ_STATUS);
 	uint8_t status = (uint8_t)m->io_read(m, PIT_CHANNEL2_PORT, 1);
 	/* Gate on, speaker off, then a full-range rate generator counting down from 0xffff. */
 	m->io_write(m, PORT_61, 1, (uint8_t)((s->saved[0] & ~PORT_61_SPEAKER) | PORT_61_GATE2));
-	m->io_write(m, PIT_COMMAND_PORT, 1, PIT_CMD_CH2_LOHI_MODE2);
+	m->io_write(m, PIT_CONTROL_PORT, 1, PIT_CMD_CH2_LOHI_MODE2);
 	m->io_write(m, PIT_CHANNEL2_PORT, 1, PIT_RELOAD & 0xff);
 	m->io_write(m, PIT_CHANNEL2_PORT, 1, PIT_RELOAD >> 8);
 

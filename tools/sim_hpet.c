@@ -1,24 +1,11 @@
 /* The simulated HPET: a memory-mapped main counter that runs only while ENABLE_CNF is set, 32 or 64 bits wide. */
+#include "hpet.h"
 #include "sim_device.h"
 
 /* IA-PC HPET Specification 1.0a, §2.3: a 1 KiB register block of 64-bit registers, read and written
  * 32 or 64 bits at a time, naturally aligned (a 32-bit access at +4 is a register's upper half). */
-#define HPET_BLOCK_BYTES 1024u
-#define HPET_GCAP_ID 0x000
-#define HPET_GEN_CONF 0x010
-#define HPET_GEN_INT_STS 0x020
-#define HPET_MAIN_COUNTER 0x0F0
-#define HPET_REGISTER_BYTES 8u
-/* §2.3.4 General Capabilities and ID Register. */
+/* The revision QEMU reports in GCAP_ID (§2.3.4). */
 #define HPET_REV_ID 0x01u
-#define HPET_NUM_TIM_CAP_SHIFT 8
-#define HPET_COUNT_SIZE_CAP (1ull << 13)
-#define HPET_LEG_RT_CAP (1ull << 15)
-#define HPET_VENDOR_ID_SHIFT 16
-#define HPET_COUNTER_CLK_PERIOD_SHIFT 32
-/* §2.3.5 General Configuration Register. */
-#define HPET_ENABLE_CNF 1ull
-#define HPET_LEG_RT_CNF 2ull
 
 static const struct sim_hpet_config *config(const struct sim *s)
 {

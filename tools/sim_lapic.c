@@ -1,29 +1,14 @@
 /* The simulated local APIC timer (xAPIC, memory-mapped): a down-counter at bus clock / divide, one-shot or periodic. */
+#include "lapic.h"
 #include "sim_device.h"
 
 #include <math.h>
 
-/* Intel SDM Vol. 3A §11.4 and §11.5.4: a 4 KiB page of 32-bit registers on 16-byte boundaries. */
-#define LAPIC_PAGE_BYTES 4096u
-#define LAPIC_REGISTER_STRIDE 16u
-#define LAPIC_ID 0x020
-#define LAPIC_VERSION 0x030
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_INITIAL_COUNT 0x380
-#define LAPIC_CURRENT_COUNT 0x390
-#define LAPIC_DIVIDE_CONFIG 0x3E0
 /* Version register: an integrated APIC (0x14) with 6 LVT entries (max LVT entry 5), as QEMU and KVM report. */
 #define LAPIC_VERSION_VALUE 0x00050014u
 /* LVT timer: vector 7:0, delivery status 12 (read-only), mask 16, timer mode 18:17. */
-#define LVT_VECTOR_MASK 0xFFu
-#define LVT_MASKED (1u << 16)
-#define LVT_MODE_SHIFT 17
-#define LVT_MODE_MASK (3u << LVT_MODE_SHIFT)
 #define LVT_TIMER_WRITABLE (LVT_VECTOR_MASK | LVT_MASKED | LVT_MODE_MASK)
-#define LVT_MODE_PERIODIC 1u
-#define LVT_MODE_TSC_DEADLINE 2u
 /* Divide configuration: bits 3, 1, 0 encode divide by 2^(value+1), with 0b111 meaning divide by 1. */
-#define DIVIDE_WRITABLE 0x0Bu
 #define DIVIDE_BY_1_VALUE 7u
 
 static const struct sim_lapic_config *config(const struct sim *s)
@@ -173,7 +158,7 @@ static void register_write(struct sim *s, uint64_t offset, uint32_t value, uint6
 		break;
 	case LAPIC_DIVIDE_CONFIG:
 		reanchor(s, at_ps);
-		s->lapic.divide_config = value & DIVIDE_WRITABLE;
+		s->lapic.divide_config = value & DIVIDE_CONFIG_BITS;
 		break;
 	default: /* ID, version, current count and the rest: read-only here */
 		break;

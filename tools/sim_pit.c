@@ -1,11 +1,10 @@
 /* The simulated 8254 PIT: three down-counters at 1.193182 MHz, channel 2 gated and watched through port 0x61. */
 #include "sim_device.h"
 #include "units.h"
+#include "pit.h"
 
 /* Intel 8254 Programmable Interval Timer datasheet (order 231164), and the IBM PC/AT wiring of its pins. */
 #define PIT_CHANNELS 3
-#define PIT_CHANNEL0_PORT 0x40
-#define PIT_CONTROL_PORT 0x43
 #define PIT_BINARY_MODULUS 65536u /* a count of 0 means 2^16 */
 #define PIT_BCD_MODULUS 10000u    /* ... or 10^4 in BCD */
 
@@ -27,12 +26,8 @@
 #define STATUS_OUT 0x80u
 #define STATUS_NULL_COUNT 0x40u
 
-/* Port 0x61 (PC/AT system control port B): bits 3:0 written, bits 5:4 read back the hardware. */
-#define PORT_61 0x61
-#define PORT_61_GATE2 0x01u
 #define PORT_61_WRITABLE 0x0Fu
-#define PORT_61_REFRESH 0x10u /* toggles with every DRAM refresh request, one per 15.085 us on the PC/AT */
-#define PORT_61_OUT2 0x20u
+/* One DRAM refresh request every 15.085 us on the PC/AT: PORT_61_REFRESH toggles at each. */
 #define REFRESH_PERIOD_PS 15085000ull
 
 static const struct sim_pit_config *config(const struct sim *s)

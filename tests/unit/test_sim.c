@@ -13,34 +13,16 @@
 
 #include "acpi.h"
 #include "cmos.h"
+#include "hpet.h"
+#include "lapic.h"
+#include "pit.h"
 #include "counter.h"
 #include "scenario.h"
 #include "testdata.h"
 
-/* Facts from the specifications, restated here so that the tests do not trust the simulator's own constants. */
-#define HPET_GCAP_ID 0x000      /* IA-PC HPET 1.0a §2.3 */
-#define HPET_GEN_CONF 0x010
-#define HPET_MAIN_COUNTER 0x0F0
-#define HPET_ENABLE_CNF 1u
-#define HPET_COUNT_SIZE_CAP (1ull << 13)
-#define HPET_LEG_RT_CAP (1ull << 15)
+/* Facts from the specifications that no header of core/ names; registers come from core/hpet.h and core/lapic.h. */
 #define RTC_UIP_BEFORE_UPDATE_PS (RTC_UIP_LEAD_US * PS_PER_US)
 #define RTC_UPDATE_CYCLE_PS (RTC_UPDATE_CYCLE_US * PS_PER_US)
-#define PIT_CHANNEL2 0x42       /* Intel 8254 */
-#define PIT_CONTROL 0x43
-#define PORT_61 0x61
-#define PORT_61_GATE2 0x01u
-#define PORT_61_OUT2 0x20u
-#define PORT_61_REFRESH 0x10u
-#define LAPIC_VERSION 0x030     /* Intel SDM Vol. 3A §11.4, §11.5.4 */
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_INITIAL_COUNT 0x380
-#define LAPIC_CURRENT_COUNT 0x390
-#define LAPIC_DIVIDE_CONFIG 0x3E0
-#define LVT_MASKED (1u << 16)
-#define LVT_PERIODIC (1u << 17)
-#define LVT_TSC_DEADLINE (2u << 17)
-#define MSR_IA32_APIC_BASE 0x1b
 #define MSR_KVM_WALL_CLOCK 0x11u        /* Linux Documentation/virt/kvm/x86/msr.rst */
 #define MSR_KVM_SYSTEM_TIME 0x12u
 #define MSR_KVM_WALL_CLOCK_NEW 0x4b564d00u
@@ -118,16 +100,16 @@ static uint8_t cmos(uint8_t index)
 
 static void pit_program(unsigned mode, uint16_t count)
 {
-	m->io_write(m, PIT_CONTROL, 1, 0x80u | 0x30u | mode << 1); /* channel 2, lobyte then hibyte, binary */
-	m->io_write(m, PIT_CHANNEL2, 1, count & 0xFFu);
-	m->io_write(m, PIT_CHANNEL2, 1, count >> 8);
+	m->io_write(m, PIT_CONTROL_PORT, 1, 0x80u | 0x30u | mode << 1); /* channel 2, lobyte then hibyte, binary */
+	m->io_write(m, PIT_CHANNEL2_PORT, 1, count & 0xFFu);
+	m->io_write(m, PIT_CHANNEL2_PORT, 1, count >> 8);
 }
 
 static uint16_t pit_latched(void)
 {
-	m->io_write(m, PIT_CONTROL, 1, 0x80u); /* channel 2, counter latch command */
-	uint8_t low = (uint8_t)m->io_read(m, PIT_CHANNEL2, 1);
-	return (uint16_t)(low | m->io_read(m, PIT_CHANNEL2, 1) << 8);
+	m->io_write(m, PIT_CONTROL_PORT, 1, 0x80u); /* channel 2, counter latch command */
+	uint8_t low = (uint8_t)m->io_read(m, PIT_CHANNEL2_PORT, 1);
+	return (uint16_t)(low | m->io_read(m, PIT_CHANNEL2_PORT, 1) << 8);
 }
 
 static uint32_t lapic(uint32_t offset)
@@ -494,10 +476,10 @@ static void test_pit_latch_holds_the_count_until_read(void **state)
 	start();
 	pit_program(2, 0);
 	advance(pit_pulses_ps(1000));
-	m->io_write(m, PIT_CONTROL, 1, 0x80);
+	m->io_write(m, PIT_CONTROL_PORT, 1, 0x80);
 	advance(10 * PS_PER_MS); /* the counter runs on; the latch does not */
-	uint8_t low = (uint8_t)m->io_read(m, PIT_CHANNEL2, 1);
-	uint16_t latched = (uint16_t)(low | m->io_read(m, PIT_CHANNEL2, 1) << 8);
+	uint8_t low = (uint8_t)m->io_read(m, PIT_CHANNEL2_PORT, 1);
+	uint16_t latched = (uint16_t)(low | m->io_read(m, PIT_CHANNEL2_PORT, 1) << 8);
 	assert_int_equal(latched, 65536 - 999);
 	assert_int_equal(pit_latched(), (uint16_t)(65536 - 999 - 11932));
 }
@@ -544,11 +526,11 @@ static void test_pit_read_back_reports_status_and_count(void **state)
 	start();
 	pit_program(2, 5000);
 	advance(pit_pulses_ps(100));
-	m->io_write(m, PIT_CONTROL, 1, 0xC0 | 0x08); /* read-back: count and status of channel 2 */
-	uint8_t status = (uint8_t)m->io_read(m, PIT_CHANNEL2, 1);
+	m->io_write(m, PIT_CONTROL_PORT, 1, 0xC0 | 0x08); /* read-back: count and status of channel 2 */
+	uint8_t status = (uint8_t)m->io_read(m, PIT_CHANNEL2_PORT, 1);
 	assert_int_equal(status, 0x80 | 0x30 | 2 << 1); /* OUT high, not null, lobyte/hibyte, mode 2, binary */
-	uint8_t low = (uint8_t)m->io_read(m, PIT_CHANNEL2, 1);
-	assert_int_equal(low | m->io_read(m, PIT_CHANNEL2, 1) << 8, 5000 - 99);
+	uint8_t low = (uint8_t)m->io_read(m, PIT_CHANNEL2_PORT, 1);
+	assert_int_equal(low | m->io_read(m, PIT_CHANNEL2_PORT, 1) << 8, 5000 - 99);
 }
 
 static void test_port_61_keeps_its_written_bits_and_shows_out2_and_refresh(void **state)
@@ -609,7 +591,7 @@ static void test_lapic_periodic_reloads_and_one_shot_stops_at_zero(void **state)
 	(void)state;
 	start();
 	lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
-	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC);
+	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | (LVT_MODE_PERIODIC << LVT_MODE_SHIFT));
 	lapic_set(LAPIC_INITIAL_COUNT, 1000000);
 	advance(2500 * PS_PER_US); /* 2,500,000 ticks: two periods of initial + 1 ticks (0 is a count too), then 499,998 */
 	assert_int_equal(lapic(LAPIC_CURRENT_COUNT), 1000000 - 499998);
@@ -620,7 +602,7 @@ static void test_lapic_periodic_reloads_and_one_shot_stops_at_zero(void **state)
 	assert_int_equal(lapic(LAPIC_CURRENT_COUNT), 0);
 	assert_int_equal(lapic(LAPIC_INITIAL_COUNT), 1000000);
 
-	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_TSC_DEADLINE);
+	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | (LVT_MODE_TSC_DEADLINE << LVT_MODE_SHIFT));
 	lapic_set(LAPIC_INITIAL_COUNT, 5); /* ignored in TSC-deadline mode */
 	assert_int_equal(lapic(LAPIC_INITIAL_COUNT), 1000000);
 	assert_int_equal(lapic(LAPIC_CURRENT_COUNT), 0);
@@ -728,7 +710,7 @@ static void start_every_clock_counting(void)
 	start();
 	pit_program(2, 0);
 	lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
-	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC);
+	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | (LVT_MODE_PERIODIC << LVT_MODE_SHIFT));
 	lapic_set(LAPIC_INITIAL_COUNT, 0xFFFFFFFFu);
 }
 
@@ -1688,7 +1670,7 @@ static void test_tsc_and_lapic_lose_exactly_what_the_state_takes_while_other_clo
 		config.hyperv.reference_counter = true;
 		start();
 		lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
-		lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC);
+		lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | (LVT_MODE_PERIODIC << LVT_MODE_SHIFT));
 		lapic_set(LAPIC_INITIAL_COUNT, 0xFFFFFFFFu);
 		advance(PS_PER_MS + 1234567);
 
@@ -2079,7 +2061,7 @@ static void test_idle_stops_combine_with_the_state_and_stop_the_lapic_too(void *
 	add_event(idle_stops(SIM_CLOCK_LAPIC, 0, 5 * PS_PER_MS, 2 * PS_PER_MS));
 	start();
 	lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
-	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC);
+	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | (LVT_MODE_PERIODIC << LVT_MODE_SHIFT));
 	lapic_set(LAPIC_INITIAL_COUNT, 0xFFFFFFFFu);
 	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK);
 	/* TSC: 2 s of windows, then half of the other 8 s; LAPIC: 4 s of windows, running the rest */
