@@ -99,24 +99,17 @@ static void write_hypervisor(struct json_writer *w, const struct hv_base *b)
 
 static void write_acpi(struct json_writer *w, const struct acpi_info *a)
 {
-	static const char *const roots[] = {[ACPI_ROOT_NONE] = "none", [ACPI_ROOT_XSDT] = "xsdt", [ACPI_ROOT_RSDT] = "rsdt"};
-	static const char *const pm_fields[] = {
-		[ACPI_PM_PORT_NONE] = "none",
-		[ACPI_PM_PORT_X_PM_TMR_BLK] = "X_PM_TMR_BLK",
-		[ACPI_PM_PORT_PM_TMR_BLK] = "PM_TMR_BLK",
-	};
-
 	jw_object(w, "acpi");
 	jw_bool(w, "rsdp_found", a->rsdp_found);
 	jw_hex64(w, "rsdp_address", a->rsdp_address);
 	jw_uint(w, "rsdp_revision", a->rsdp_revision);
 	jw_string(w, "oem_id", a->oem_id);
-	jw_string(w, "root", roots[a->root]);
+	jw_string(w, "root", acpi_root_words[a->root]);
 	if (a->pm_timer.present) {
 		jw_object_inline(w, "pm_timer");
 		jw_hex32(w, "port", a->pm_timer.port);
 		jw_uint(w, "width_bits", a->pm_timer.width_bits);
-		jw_string(w, "field", pm_fields[a->pm_timer.port_field]);
+		jw_string(w, "field", pm_port_field_words[a->pm_timer.port_field]);
 		jw_close(w);
 	} else {
 		jw_null(w, "pm_timer");
@@ -184,7 +177,7 @@ static void write_reference(struct json_writer *w, const struct reference_report
 	jw_string(w, "detail", ref->detail);
 	write_measured(w, "nominal_hz", ref->nominal_hz > 0, ref->nominal_hz, 3);
 	jw_uint(w, "width_bits", ref->width_bits);
-	jw_string(w, "sampling", ref->edges ? "edges" : "counter");
+	jw_string(w, "sampling", sampling_words[ref->edges]);
 	jw_bool(w, "tsc_derived", ref->tsc_derived);
 	write_measured(w, "tsc_hz", ref->measured && ref->tsc_hz > 0, ref->tsc_hz, 3);
 	write_measured(w, "uncertainty_ppm", ref->measured, ref->uncertainty_ppm, 6);
@@ -388,7 +381,7 @@ static void write_idle(struct json_writer *w, const struct idle_report *idle)
 		} else {
 			jw_null(w, "returned_at_once");
 		}
-		jw_string(w, "wake_source", run->kind == IDLE_KIND_BUSY ? "none (busy-wait)" : idle->wake_source);
+		jw_string(w, "wake_source", run->kind == IDLE_KIND_BUSY ? IDLE_BUSY_WAKE_SOURCE : idle->wake_source);
 		jw_string(w, "phase", idle->phase);
 		jw_close(w);
 	}

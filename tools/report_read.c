@@ -594,19 +594,6 @@ static const struct field rate_change_fields[] = {
 	REQUIRED(FIELD_DOUBLE, struct watch_series, rate_after_ppm, "after_ppm"),
 };
 
-/*
- * Words core/report_json.c writes from tables of its own. They must match it: the round-trip
- * tests write every value and read it back. (Core could export them as it does hv_range_name.)
- */
-static const char *const acpi_root_words[] = {[ACPI_ROOT_NONE] = "none", [ACPI_ROOT_XSDT] = "xsdt",
-					      [ACPI_ROOT_RSDT] = "rsdt"};
-static const char *const pm_port_field_words[] = {
-	[ACPI_PM_PORT_NONE] = "none",
-	[ACPI_PM_PORT_X_PM_TMR_BLK] = "X_PM_TMR_BLK",
-	[ACPI_PM_PORT_PM_TMR_BLK] = "PM_TMR_BLK",
-};
-static const char *const sampling_words[] = {"counter", "edges"}; /* indexed by reference_report.edges */
-static const char *const idle_busy_wake_source = "none (busy-wait)"; /* a CPU that never sleeps is not woken */
 
 /* CPUID leaf 5 EDX holds one nibble per C-state. */
 #define MWAIT_SUBSTATES_MAX 0xf
@@ -825,7 +812,7 @@ static void lapic_words(const struct idle_report *idle, const struct idle_run *r
 
 static void run_wake_source(const struct idle_report *idle, const struct idle_run *run, const char *out[2])
 {
-	out[0] = out[1] = run->kind == IDLE_KIND_BUSY ? idle_busy_wake_source : idle->wake_source;
+	out[0] = out[1] = run->kind == IDLE_KIND_BUSY ? IDLE_BUSY_WAKE_SOURCE : idle->wake_source;
 }
 
 static void run_phase(const struct idle_report *idle, const struct idle_run *run, const char *out[2])
