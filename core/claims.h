@@ -4,9 +4,15 @@
 
 #include "report.h"
 
-/* The collectors, one per interface (core/kvmclock.c, core/hyperv.c). */
-void kvmclock_claim(struct machine *m, struct report *r);
+/* The collectors, one per interface and file; each adds what it finds and leaves MSRs and pages as found. */
+void timing_leaf_claims(struct machine *m, struct report *r); /* core/timingleaf.c */
+void kvmclock_claim(struct machine *m, struct report *r);     /* core/kvmclock.c */
+void hyperv_claims(struct machine *m, struct report *r);      /* core/hyperv.c */
+void xen_claims(struct machine *m, struct report *r);         /* core/xen.c */
+void vmware_claim(struct machine *m, struct report *r);       /* core/vmware.c */
+void native_leaf_claims(struct machine *m, struct report *r); /* core/cpuleaves.c */
+
+/* Hyper-V's CPUID 0x40000003/4 into r->hyperv, where a base speaks its interface (core/hyperv.c). */
 void hyperv_decode(struct report *r);
-void hyperv_claims(struct machine *m, struct report *r);
 
 #endif

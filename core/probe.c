@@ -33,6 +33,7 @@ void probe_inventory(struct machine *m, const char *version, struct report *r)
 	cpuid_inventory(m, &r->cpu);
 	m->cpuid(m, r->cpu.max_basic_leaf, 0, &echo);
 	hv_scan(m, &echo, &r->hv);
+	hyperv_decode(r);
 }
 
 /* Seconds a reference's measurement takes, for the progress line. */

@@ -184,7 +184,7 @@ void probe_defaults(struct probe_settings *settings, const char *version);
 /* The probe flow, the same on every machine: inventory first, then measurements, leaving the machine as found. */
 void probe_run(struct machine *m, const struct probe_settings *settings, struct report *r);
 
-/* Its first part alone: CPUID and hypervisor leaves (clears *r). */
+/* Its first part alone: CPUID, the hypervisor leaves and Hyper-V's decoded ones (clears *r). */
 void probe_inventory(struct machine *m, const char *version, struct report *r);
 
 /* Compare every pair of measured references, flag the odd ones out, choose the best TSC estimate (pure). */

@@ -1,0 +1,30 @@
+/* VMware's backdoor GETHZ: the TSC and APIC bus rates in Hz, asked of the hypervisor through an I/O port. */
+#include "claims.h"
+
+/* Linux arch/x86/include/asm/vmware.h. */
+#define VMWARE_HYPERVISOR_MAGIC 0x564d5868u /* "VMXh" */
+#define VMWARE_HYPERVISOR_PORT 0x5658u
+#define VMWARE_CMD_GETHZ 45u
+#define VMWARE_GETHZ_FAILED 0xffffffffu /* EBX */
+
+void vmware_claim(struct machine *m, struct report *r)
+{
+	struct backdoor_regs regs = {
+		.eax = VMWARE_HYPERVISOR_MAGIC, .ebx = VMWARE_GETHZ_FAILED, .ecx = VMWARE_CMD_GETHZ,
+		.edx = VMWARE_HYPERVISOR_PORT,
+	};
+
+	if (!hv_find_base(&r->hv, "VMwareVMware"))
+		return;
+	enum access_status status = m->vmware_backdoor(m, &regs);
+	if (status != ACCESS_OK) {
+		report_fault(r, "vmware_backdoor", VMWARE_HYPERVISOR_PORT, status);
+		return;
+	}
+	if (regs.ebx == VMWARE_GETHZ_FAILED)
+		return;
+	struct claim *c = claim_add(r, &claim_source_vmware, VMWARE_HYPERVISOR_PORT,
+				    (double)((uint64_t)regs.ebx << 32 | regs.eax));
+	if (c)
+		claim_uint(c, "apic_hz", regs.ecx);
+}
