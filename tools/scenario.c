@@ -383,6 +383,10 @@ static bool load_hypervisor(struct loader *l, const json_t *hv, const char *wher
 	if (base < HV_BASE_FIRST || base > HV_BASE_LAST || base % HV_BASE_STEP)
 		return fail(l, "%s.base: 0x%llx is not a hypervisor base (0x%x + n * 0x%x, up to 0x%x)", where,
 			    (unsigned long long)base, HV_BASE_FIRST, HV_BASE_STEP, HV_BASE_LAST);
+	for (uint32_t i = 0; i < l->config->cpuid_count; i++)
+		if (l->config->cpuid[i].leaf == base && l->config->cpuid[i].subleaf == 0)
+			return fail(l, "%s.base: 0x%llx is given twice: one base leaf answers for one hypervisor", where,
+				    (unsigned long long)base);
 	if (!json_is_string(sig) || !hv_signature_parse(json_string_value(sig), signature))
 		return fail(l, "%s.signature: expected 12 characters, NUL written \\0 (e.g. \"KVMKVMKVM\\0\\0\\0\")", where);
 	struct cpuid_regs regs = {(uint32_t)max_leaf, 0, 0, 0};

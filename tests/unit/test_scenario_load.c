@@ -96,6 +96,9 @@ static void test_a_hypervisor_base_is_0x40000000_plus_a_multiple_of_0x100(void *
 		 "hypervisors[0].base: 0x3fffff00 is not a hypervisor base (0x40000000 + n * 0x100, up to 0x4000ff00)"},
 		{"\"hypervisors\": [{\"base\": \"0x40010000\", \"signature\": \"Microsoft Hv\", \"max_leaf\": 1}]",
 		 "hypervisors[0].base: 0x40010000 is not a hypervisor base (0x40000000 + n * 0x100, up to 0x4000ff00)"},
+		{"\"hypervisors\": [{\"base\": \"0x40000000\", \"signature\": \"Microsoft Hv\", \"max_leaf\": 1},"
+		 " {\"base\": \"0x40000000\", \"signature\": \"KVMKVMKVM\\\\0\\\\0\\\\0\", \"max_leaf\": 1}]",
+		 "hypervisors[1].base: 0x40000000 is given twice: one base leaf answers for one hypervisor"},
 	};
 	(void)state;
 	expect_refusals(cases, ARRAY_SIZE(cases));
