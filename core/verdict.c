@@ -102,12 +102,27 @@ static void claim_figures(struct verdict *v, double ppm, double combined, double
 	v->drift_s_per_5min = fraction * SECONDS_PER_5_MIN;
 }
 
+/* Whether another claim comes from the same kind of source (two timing leaves at two bases). */
+static bool has_twin(const struct report *r, const struct claim *c)
+{
+	for (unsigned i = 0; i < r->claim_count; i++)
+		if (&r->claims[i] != c && c->kind && r->claims[i].kind == c->kind)
+			return true;
+	return false;
+}
+
 static void claim_verdict(struct report *r, const struct claim *c)
 {
 	const struct claim_source *source = c->kind;
 	bool nominal = source && source->nature == CLAIM_NATURE_NOMINAL_MHZ;
-	char id[64], key[48], drift[96], offset[64];
+	char id[64], key[48], drift[96], offset[64], name[112];
 	struct verdict *v;
+
+	/* Where two claims come from one kind of source, the message says which (the id always does). */
+	if (has_twin(r, c))
+		claim_title(c, name, sizeof(name));
+	else
+		text_copy(name, sizeof(name), c->label);
 
 	claim_key(c->source, c->where, key, sizeof(key));
 	format_string(id, sizeof(id), "claim.%s", key);
@@ -115,19 +130,19 @@ static void claim_verdict(struct report *r, const struct claim *c)
 		if ((v = add(r, id, SEVERITY_WARN)))
 			format_string(v->message, sizeof(v->message),
 				      "%s states no frequency: %s; a guest that uses it has no working clock from it",
-				      c->label, source && source->empty_meaning ? source->empty_meaning : "it reads 0");
+				      name, source && source->empty_meaning ? source->empty_meaning : "it reads 0");
 		return;
 	}
 	if (!(c->tsc_hz >= 1)) {
 		if ((v = add(r, id, SEVERITY_FAIL)))
 			format_string(v->message, sizeof(v->message),
-				      "%s gives no usable frequency (below 1 Hz): a guest trusting it cannot keep time", c->label);
+				      "%s gives no usable frequency (below 1 Hz): a guest trusting it cannot keep time", name);
 		return;
 	}
 	if (!r->tsc.valid) {
 		if ((v = add(r, id, SEVERITY_INFO)))
 			format_string(v->message, sizeof(v->message),
-				      "%s claims %.3f MHz; not compared: no reference clock could be measured", c->label,
+				      "%s claims %.3f MHz; not compared: no reference clock could be measured", name,
 				      c->tsc_hz / 1e6);
 		return;
 	}
@@ -146,12 +161,12 @@ static void claim_verdict(struct report *r, const struct claim *c)
 		format_string(v->message, sizeof(v->message),
 			      "%s says %.0f MHz; the TSC runs at %.3f MHz (%s): a nominal figure, which the TSC need not "
 			      "match; %s",
-			      c->label, c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset,
+			      name, c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset,
 			      v->severity == SEVERITY_WARN ? "more than 1 % off, a guest taking it as the TSC's rate drifts"
 							   : "within 1 % is normal");
 	else
 		format_string(v->message, sizeof(v->message), "%s claims %.3f MHz; measured %.3f MHz (%s)%s: a guest trusting it %s",
-			      c->label, c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset, judgement_note(ppm, combined), drift);
+			      name, c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset, judgement_note(ppm, combined), drift);
 }
 
 /* The claim of this source found at where, or NULL. */

@@ -128,6 +128,9 @@ static void test_two_claims_of_one_kind_keep_their_own_verdicts(void **state)
 	verdicts_run(&report);
 	assert_int_equal(verdict("claim.cpuid_timing_leaf.40000000")->severity, SEVERITY_PASS);
 	assert_int_equal(verdict("claim.cpuid_timing_leaf.40000100")->severity, SEVERITY_FAIL);
+	/* The text tells them apart too. */
+	expect_message(verdict("claim.cpuid_timing_leaf.40000100"), "EAX at base 0x40000100 claims");
+	expect_message(verdict("claim.cpuid_timing_leaf.40000000"), "EAX at base 0x40000000 claims");
 	assert_null(testdata_verdict(&report, "claims.single"));
 }
 
