@@ -1,18 +1,63 @@
-/* The claim collectors, one per interface: each reads the platform and adds its claims to the report. */
+/* Claims: every frequency the platform states for the TSC, gathered by one collector per interface. */
 #ifndef TSCPROBE_CLAIMS_H
 #define TSCPROBE_CLAIMS_H
 
-#include "report.h"
+#include "claimsource.h"
+#include "faults.h"
+#include "platform.h"
 
-/* The collectors, one per interface and file; each adds what it finds and leaves MSRs and pages as found. */
-void timing_leaf_claims(struct machine *m, struct report *r); /* core/timingleaf.c */
-void kvmclock_claim(struct machine *m, struct report *r);     /* core/kvmclock.c */
-void hyperv_claims(struct machine *m, struct report *r);      /* core/hyperv.c */
-void xen_claims(struct machine *m, struct report *r);         /* core/xen.c */
-void vmware_claim(struct machine *m, struct report *r);       /* core/vmware.c */
-void native_leaf_claims(struct machine *m, struct report *r); /* core/cpuleaves.c */
+/* One figure behind a claim, typed so that JSON keeps it as a number, a hex string or a boolean. */
+enum detail_kind { DETAIL_UINT, DETAIL_INT, DETAIL_HEX, DETAIL_BOOL };
+struct claim_detail {
+	char key[24];
+	enum detail_kind kind;
+	uint64_t u; /* DETAIL_UINT, DETAIL_HEX, DETAIL_BOOL (0/1) */
+	int64_t i;  /* DETAIL_INT */
+};
 
-/* Hyper-V's CPUID 0x40000003/4 into r->hyperv, where a base speaks its interface (core/hyperv.c). */
-void hyperv_decode(struct report *r);
+#define CLAIM_LIST_CAPACITY 12
+#define CLAIM_MAX_DETAILS 10
+
+/* A frequency the platform advertises for the TSC: never truth, always compared. */
+struct claim {
+	const struct claim_source *kind; /* its descriptor; NULL for a source this tool does not know (a newer report) */
+	char source[32]; /* kind's name, kept for such a source: "cpuid_timing_leaf", "kvmclock", ... */
+	char label[48];  /* "CPUID 0x40000010 timing leaf" */
+	uint32_t where;  /* the base, MSR, leaf or port it was found at (claim_source.location); 0 when unknown */
+	enum claim_status status;
+	double tsc_hz;   /* 0 unless status is CLAIM_STATED */
+	unsigned detail_count;
+	struct claim_detail details[CLAIM_MAX_DETAILS];
+};
+
+struct claim_list {
+	unsigned count;
+	struct claim items[CLAIM_LIST_CAPACITY];
+};
+
+/* A new claim found at where, or NULL when the list is full; a tsc_hz of 0 states no frequency (core/report.c). */
+struct claim *claim_add(struct claim_list *claims, const struct claim_source *source, uint32_t where, double tsc_hz);
+
+/* A claim's raw figures, typed for the JSON writer; one past CLAIM_MAX_DETAILS is dropped. */
+void claim_uint(struct claim *c, const char *key, uint64_t value);
+void claim_hex(struct claim *c, const char *key, uint64_t value);
+void claim_int(struct claim *c, const char *key, int64_t value);
+void claim_bool(struct claim *c, const char *key, bool value);
+
+/*
+ * The collectors, one per interface and file: each reads the platform, adds what it finds and the faults it met,
+ * and leaves MSRs and pages as found.
+ */
+typedef void claim_collector(struct machine *m, const struct platform *p, struct claim_list *claims,
+			     struct fault_log *faults);
+claim_collector timing_leaf_claims; /* core/timingleaf.c */
+claim_collector kvmclock_claim;     /* core/kvmclock.c */
+claim_collector hyperv_claims;      /* core/hyperv.c */
+claim_collector xen_claims;         /* core/xen.c */
+claim_collector vmware_claim;       /* core/vmware.c */
+claim_collector native_leaf_claims; /* core/cpuleaves.c */
+
+/* Every collector in turn, in the order the report lists them (core/claims.c). */
+claim_collector claims_collect;
 
 #endif

@@ -2,18 +2,18 @@
 #include "hpet.h"
 #include "sink.h"
 #include "units.h"
-#include "report.h"
 #include "timesource.h"
 
 
 /* flags: the probe started the main counter and stops it again in restore. */
 #define HPET_STARTED_BY_PROBE 1u
 
-static const char *hpet_probe(struct time_source *s, struct machine *m, struct report *r)
+static const char *hpet_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
 {
-	if (!r->acpi.hpet.present)
+	(void)faults; /* no MSR: its registers are ports or memory */
+	if (!p->acpi.hpet.present)
 		return "no HPET table (none on this platform, or disabled as by QEMU's hpet=off)";
-	s->address = r->acpi.hpet.base;
+	s->address = p->acpi.hpet.base;
 	uint64_t capabilities = m->mmio_read(m, s->address + HPET_GCAP_ID, 8);
 	if (capabilities == ~0ull)
 		return "its registers read all ones (no device at the address the table gives)";

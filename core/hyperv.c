@@ -1,6 +1,7 @@
 /* Hyper-V's enlightenments (TLFS): privileges and power-management hints, the frequency MSRs, the reference
  * TSC page, and the partition reference counter as a reference clock. */
 #include "claims.h"
+#include "sink.h"
 #include "timesource.h"
 
 /* Hyper-V TLFS; Linux include/hyperv/hvgdk_mini.h (asm-generic/hyperv-tlfs.h). */
@@ -60,10 +61,10 @@ const char *hyperv_register_name(enum hyperv_register reg)
 }
 
 /* A base speaking the Hyper-V interface ("Hv#1"): Hyper-V itself, KVM's and VirtualBox's emulations. */
-static const struct hv_base *hyperv_base(const struct report *r)
+static const struct hv_base *hyperv_base(const struct hv_inventory *hv)
 {
-	for (uint32_t i = 0; i < r->hv.count; i++) {
-		const struct hv_base *b = &r->hv.bases[i];
+	for (uint32_t i = 0; i < hv->count; i++) {
+		const struct hv_base *b = &hv->bases[i];
 		const struct hv_leaf *interface = hv_find_leaf(b, b->base + 1);
 		if (interface && interface->regs.eax == HV_INTERFACE_SIGNATURE && hv_find_leaf(b, b->base + HV_LEAF_FEATURES))
 			return b;
@@ -71,14 +72,15 @@ static const struct hv_base *hyperv_base(const struct report *r)
 	return NULL;
 }
 
-void hyperv_decode(struct report *r)
+void hyperv_decode(const struct hv_inventory *hv, struct hyperv_info *out)
 {
-	const struct hv_base *b = hyperv_base(r);
+	const struct hv_base *b = hyperv_base(hv);
+	*out = (struct hyperv_info){0};
 	if (!b)
 		return;
 	const struct hv_leaf *features = hv_find_leaf(b, b->base + HV_LEAF_FEATURES);
 	const struct hv_leaf *hints = hv_find_leaf(b, b->base + HV_LEAF_HINTS);
-	r->hyperv = (struct hyperv_info){
+	*out = (struct hyperv_info){
 		.present = true,
 		.base = b->base,
 		.privileges = features->regs.eax,
@@ -88,16 +90,16 @@ void hyperv_decode(struct report *r)
 	};
 }
 
-static void frequency_msrs_claim(struct machine *m, struct report *r)
+static void frequency_msrs_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
 	uint64_t tsc_hz, apic_hz;
 	/* Linux uses them only when both the privilege and the feature bit say so. */
-	if (!(r->hyperv.privileges & HV_ACCESS_FREQUENCY_MSRS) ||
-	    !(r->hyperv.features & HV_FEATURE_FREQUENCY_MSRS_AVAILABLE) ||
-	    !report_rdmsr(r, m, HV_MSR_TSC_FREQUENCY, &tsc_hz))
+	if (!(p->hyperv.privileges & HV_ACCESS_FREQUENCY_MSRS) ||
+	    !(p->hyperv.features & HV_FEATURE_FREQUENCY_MSRS_AVAILABLE) ||
+	    !msr_read_logged(m, faults, HV_MSR_TSC_FREQUENCY, &tsc_hz))
 		return;
-	struct claim *c = claim_add(r, &claim_source_hyperv_msr, HV_MSR_TSC_FREQUENCY, (double)tsc_hz);
-	if (c && report_rdmsr(r, m, HV_MSR_APIC_FREQUENCY, &apic_hz))
+	struct claim *c = claim_add(claims, &claim_source_hyperv_msr, HV_MSR_TSC_FREQUENCY, (double)tsc_hz);
+	if (c && msr_read_logged(m, faults, HV_MSR_APIC_FREQUENCY, &apic_hz))
 		claim_uint(c, "apic_hz", apic_hz);
 }
 
@@ -118,33 +120,33 @@ static bool read_tsc_page(const volatile struct hv_reference_tsc_page *p, struct
 	return false;
 }
 
-static void tsc_page_claim(struct machine *m, struct report *r)
+static void tsc_page_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
 	uint64_t phys, previous;
 	struct hv_reference_tsc_page snap;
 
-	if (!(r->hyperv.privileges & HV_ACCESS_REFERENCE_TSC))
+	if (!(p->hyperv.privileges & HV_ACCESS_REFERENCE_TSC))
 		return;
 	volatile void *page = m->page_alloc(m, &phys);
 	if (!page)
 		return;
-	if (!report_rdmsr(r, m, HV_MSR_REFERENCE_TSC, &previous) ||
-	    !report_wrmsr(r, m, HV_MSR_REFERENCE_TSC,
+	if (!msr_read_logged(m, faults, HV_MSR_REFERENCE_TSC, &previous) ||
+	    !msr_write_logged(m, faults, HV_MSR_REFERENCE_TSC,
 			  phys | (previous & HV_REFERENCE_TSC_PRESERVED) | HV_REFERENCE_TSC_ENABLE)) {
 		m->page_free(m, page);
 		return;
 	}
 	bool valid = read_tsc_page(page, &snap);
-	bool restored = report_wrmsr(r, m, HV_MSR_REFERENCE_TSC, previous);
+	bool restored = msr_write_logged(m, faults, HV_MSR_REFERENCE_TSC, previous);
 	if (restored) /* otherwise the hypervisor may still write there: never reuse it */
 		m->page_free(m, page);
 	if (!valid) {
-		report_fault(r, "hv_tsc_page", HV_MSR_REFERENCE_TSC, ACCESS_UNSUPPORTED);
+		fault_add(faults, "hv_tsc_page", HV_MSR_REFERENCE_TSC, ACCESS_UNSUPPORTED);
 		return;
 	}
 	/* ReferenceTime = (TSC x scale) >> 64 in 100 ns units: the TSC rate is 10^7 x 2^64 / scale; a scale of 0
 	 * under a valid sequence is a page the hypervisor never filled, a claim of no frequency. */
-	struct claim *c = claim_add(r, &claim_source_hyperv_page, HV_MSR_REFERENCE_TSC,
+	struct claim *c = claim_add(claims, &claim_source_hyperv_page, HV_MSR_REFERENCE_TSC,
 				    snap.scale ? HV_REFERENCE_HZ * TWO_POW_64 / (double)snap.scale : 0);
 	if (!c)
 		return;
@@ -154,22 +156,22 @@ static void tsc_page_claim(struct machine *m, struct report *r)
 	claim_bool(c, "disabled_after", restored && !(previous & HV_REFERENCE_TSC_ENABLE));
 }
 
-void hyperv_claims(struct machine *m, struct report *r)
+void hyperv_claims(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
-	if (!r->hyperv.present)
+	if (!p->hyperv.present)
 		return;
-	frequency_msrs_claim(m, r);
-	tsc_page_claim(m, r);
+	frequency_msrs_claim(m, p, claims, faults);
+	tsc_page_claim(m, p, claims, faults);
 }
 
-static const char *hv_refcount_probe(struct time_source *s, struct machine *m, struct report *r)
+static const char *hv_refcount_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
 {
 	uint64_t first;
-	if (!r->hyperv.present)
+	if (!p->hyperv.present)
 		return "no Hyper-V interface";
-	if (!(r->hyperv.privileges & HV_ACCESS_REFERENCE_COUNTER))
+	if (!(p->hyperv.privileges & HV_ACCESS_REFERENCE_COUNTER))
 		return "the partition may not read the reference counter (0x40000003 EAX bit 1 clear)";
-	if (!report_rdmsr(r, m, HV_MSR_TIME_REF_COUNT, &first))
+	if (!msr_read_logged(m, faults, HV_MSR_TIME_REF_COUNT, &first))
 		return "reading MSR 0x40000020 faulted although it is advertised";
 	s->address = HV_MSR_TIME_REF_COUNT;
 	s->nominal_hz = HV_REFERENCE_HZ;

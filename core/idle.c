@@ -276,14 +276,14 @@ void idle_run_all(struct machine *m, struct report *r, const struct probe_settin
 		  struct time_source *lapic, double lapic_hz)
 {
 	const struct idle_context c = {m, r, reference, lapic, reference_tsc_hz, reference_uncertainty_ppm, lapic_hz};
-	const struct mwait_info *mwait = &r->cpu.mwait;
+	const struct mwait_info *mwait = &r->platform.cpu.mwait;
 	struct idle_report *idle = &r->idle;
 
 	idle->ran = true;
 	text_copy(idle->reference, sizeof(idle->reference), reference->driver->name);
 	text_copy(idle->wake_source, sizeof(idle->wake_source), m->idle_wake_source);
 	text_copy(idle->phase, sizeof(idle->phase), "boot services");
-	idle->mwait_offered = r->cpu.features[CPU_FEATURE_MONITOR_MWAIT];
+	idle->mwait_offered = r->platform.cpu.features[CPU_FEATURE_MONITOR_MWAIT];
 
 	run_method(&c, r, settings, IDLE_KIND_BUSY, 0, "C0");
 	run_method(&c, r, settings, IDLE_KIND_HLT, 0, "C1");

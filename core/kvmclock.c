@@ -1,5 +1,6 @@
 /* KVM's kvmclock: the TSC rate its pvclock scale claims, and its system time as a reference clock. */
 #include "claims.h"
+#include "sink.h"
 #include "units.h"
 #include "pvclock.h"
 #include "timesource.h"
@@ -12,9 +13,9 @@
 #define KVM_SYSTEM_TIME_ENABLE 1ull
 
 /* The system-time MSR the KVM base advertises (the newer pair first), or 0. */
-static uint32_t system_time_msr(const struct report *r)
+static uint32_t system_time_msr(const struct hv_inventory *hv)
 {
-	const struct hv_base *kvm = hv_find_base(&r->hv, "KVMKVMKVM\0\0\0");
+	const struct hv_base *kvm = hv_find_base(hv, "KVMKVMKVM\0\0\0");
 	const struct hv_leaf *features = kvm ? hv_find_leaf(kvm, kvm->base + 1) : NULL;
 	if (!features)
 		return 0;
@@ -26,13 +27,13 @@ static uint32_t system_time_msr(const struct report *r)
 }
 
 /* Point the MSR at a page of ours; saves the MSR's value in *previous. NULL when it could not be done. */
-static volatile void *enable(struct report *r, struct machine *m, uint32_t msr, uint64_t *previous)
+static volatile void *enable(struct machine *m, struct fault_log *faults, uint32_t msr, uint64_t *previous)
 {
 	uint64_t phys;
 	volatile void *page = m->page_alloc(m, &phys);
 	if (!page)
 		return NULL;
-	if (!report_rdmsr(r, m, msr, previous) || !report_wrmsr(r, m, msr, phys | KVM_SYSTEM_TIME_ENABLE)) {
+	if (!msr_read_logged(m, faults, msr, previous) || !msr_write_logged(m, faults, msr, phys | KVM_SYSTEM_TIME_ENABLE)) {
 		m->page_free(m, page);
 		return NULL;
 	}
@@ -40,32 +41,32 @@ static volatile void *enable(struct report *r, struct machine *m, uint32_t msr, 
 }
 
 /* Put the MSR back; the page is freed only once the hypervisor no longer writes to it. */
-static bool disable(struct report *r, struct machine *m, uint32_t msr, uint64_t previous, volatile void *page)
+static bool disable(struct machine *m, struct fault_log *faults, uint32_t msr, uint64_t previous, volatile void *page)
 {
-	if (!report_wrmsr(r, m, msr, previous))
+	if (!msr_write_logged(m, faults, msr, previous))
 		return false; /* the page stays allocated: freeing it would let the host write into reused memory */
 	m->page_free(m, page);
 	return true;
 }
 
-void kvmclock_claim(struct machine *m, struct report *r)
+void kvmclock_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
-	uint32_t msr = system_time_msr(r);
+	uint32_t msr = system_time_msr(&p->hv);
 	uint64_t previous;
 	struct pvclock_snapshot snap;
 
 	if (!msr)
 		return;
-	volatile void *page = enable(r, m, msr, &previous);
+	volatile void *page = enable(m, faults, msr, &previous);
 	if (!page)
 		return;
 	bool consistent = pvclock_read(page, &snap);
-	bool restored = disable(r, m, msr, previous, page);
+	bool restored = disable(m, faults, msr, previous, page);
 	if (!consistent) {
-		report_fault(r, "pvclock_read", msr, ACCESS_UNSUPPORTED);
+		fault_add(faults, "pvclock_read", msr, ACCESS_UNSUPPORTED);
 		return;
 	}
-	struct claim *c = claim_add(r, &claim_source_kvmclock, msr, pvclock_tsc_hz(snap.tsc_to_system_mul, snap.tsc_shift));
+	struct claim *c = claim_add(claims, &claim_source_kvmclock, msr, pvclock_tsc_hz(snap.tsc_to_system_mul, snap.tsc_shift));
 	if (!c)
 		return;
 	claim_uint(c, "tsc_to_system_mul", snap.tsc_to_system_mul);
@@ -76,23 +77,23 @@ void kvmclock_claim(struct machine *m, struct report *r)
 	claim_bool(c, "disabled_after", restored && previous == 0);
 }
 
-static const char *kvmclock_probe(struct time_source *s, struct machine *m, struct report *r)
+static const char *kvmclock_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
 {
 	struct pvclock_snapshot snap;
-	uint32_t msr = system_time_msr(r);
+	uint32_t msr = system_time_msr(&p->hv);
 
 	if (!msr)
 		return "no KVM base advertising kvmclock";
-	s->page = enable(r, m, msr, &s->saved[0]);
+	s->page = enable(m, faults, msr, &s->saved[0]);
 	if (!s->page)
 		return "the system-time MSR or a page for it was not available";
 	s->address = msr;
 	if (!pvclock_read(s->page, &snap)) {
-		disable(r, m, msr, s->saved[0], s->page);
+		disable(m, faults, msr, s->saved[0], s->page);
 		return "its page's version stayed odd (the hypervisor never finished an update)";
 	}
 	if (snap.tsc_to_system_mul == 0) {
-		disable(r, m, msr, s->saved[0], s->page);
+		disable(m, faults, msr, s->saved[0], s->page);
 		return "the hypervisor never filled its page (scale 0): its time would stand still";
 	}
 	s->nominal_hz = NS_PER_S;

@@ -1,7 +1,6 @@
 /* The local APIC timer: its count rate measured against the TSC, without disturbing a firmware tick that uses it. */
 #include "lapic.h"
 #include "sink.h"
-#include "report.h"
 #include "timesource.h"
 
 /* IA32_APIC_BASE bit 10 set means x2APIC mode, where the MMIO page is not decoded. */
@@ -19,15 +18,16 @@ static void lapic_set(struct time_source *s, struct machine *m, uint32_t offset,
 	m->mmio_write(m, s->address + offset, 4, value);
 }
 
-static const char *lapic_probe(struct time_source *s, struct machine *m, struct report *r)
+static const char *lapic_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
 {
+	(void)faults; /* no MSR: its registers are ports or memory */
 	uint64_t apic_base;
 	bool msr_readable = m->rdmsr(m, MSR_IA32_APIC_BASE, &apic_base) == ACCESS_OK;
 
 	if (msr_readable && (apic_base & APIC_BASE_X2APIC_ENABLE))
 		return "the LAPIC is in x2APIC mode (its registers are MSRs, not memory)";
-	if (r->acpi.madt.present)
-		s->address = r->acpi.madt.lapic_base;
+	if (p->acpi.madt.present)
+		s->address = p->acpi.madt.lapic_base;
 	else if (msr_readable)
 		s->address = apic_base & APIC_BASE_ADDRESS_MASK;
 	else

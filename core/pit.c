@@ -2,7 +2,6 @@
 #include "sink.h"
 #include "units.h"
 #include "pit.h"
-#include "report.h"
 #include "timesource.h"
 
 /* Intel 8254 datasheet: control words for channel 2. */
@@ -22,9 +21,10 @@ static uint16_t latch_count(struct machine *m)
 	return (uint16_t)(lo | hi << 8);
 }
 
-static const char *pit_probe(struct time_source *s, struct machine *m, struct report *r)
+static const char *pit_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
 {
-	(void)r;
+	(void)p; /* fixed ports or a firmware service: nothing to look up */
+	(void)faults;
 	s->saved[0] = m->io_read(m, PORT_61, 1);
 	m->io_write(m, PIT_CONTROL_PORT, 1, PIT_CMD_CH2_READ_STATUS);
 	uint8_t status = (uint8_t)m->io_read(m, PIT_CHANNEL2_PORT, 1);

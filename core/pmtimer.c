@@ -1,27 +1,27 @@
 /* The ACPI power-management timer: a 3.579545 MHz counter at an I/O port the FADT names, 24 or 32 bits wide. */
 #include "sink.h"
 #include "units.h"
-#include "report.h"
 #include "timesource.h"
 
 /* ACPI 6.5 section 4.8.3.3: the PM timer runs at 3.579545 MHz (the NTSC colour burst, as the 8254's x3). */
 
-static const char *pmtimer_probe(struct time_source *s, struct machine *m, struct report *r)
+static const char *pmtimer_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
 {
+	(void)faults; /* no MSR: its registers are ports or memory */
 	(void)m;
-	if (!r->acpi.rsdp_found)
+	if (!p->acpi.rsdp_found)
 		return "no ACPI tables";
-	if (!r->acpi.pm_timer.present)
+	if (!p->acpi.pm_timer.present)
 		return "the FADT names no PM timer (absent, or the FADT failed validation)";
-	s->address = r->acpi.pm_timer.port;
-	s->width_bits = r->acpi.pm_timer.width_bits;
+	s->address = p->acpi.pm_timer.port;
+	s->width_bits = p->acpi.pm_timer.width_bits;
 	s->modulus = (uint64_t)1 << s->width_bits;
 	s->nominal_hz = ACPI_PM_HZ;
 	s->sampling = SAMPLING_COUNTER;
 	format_string(s->detail, sizeof(s->detail), "port 0x%llx, %u-bit (FADT %s)", (unsigned long long)s->address,
 		      s->width_bits,
-		      r->acpi.pm_timer.port_field == ACPI_PM_PORT_X_PM_TMR_BLK ? "X_PM_TMR_BLK" : "PM_TMR_BLK");
-	if (r->acpi.waet.present && r->acpi.waet.pm_timer_good)
+		      p->acpi.pm_timer.port_field == ACPI_PM_PORT_X_PM_TMR_BLK ? "X_PM_TMR_BLK" : "PM_TMR_BLK");
+	if (p->acpi.waet.present && p->acpi.waet.pm_timer_good)
 		time_source_note(s, "the WAET table says a single read is reliable (emulated timer)");
 	return NULL;
 }

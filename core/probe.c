@@ -25,15 +25,10 @@ void probe_defaults(struct probe_settings *settings, const char *version)
 
 void probe_inventory(struct machine *m, const char *version, struct report *r)
 {
-	struct cpuid_regs echo;
-
 	*r = (struct report){0};
 	text_copy(r->tool_version, sizeof(r->tool_version), version);
 	text_copy(r->machine_kind, sizeof(r->machine_kind), m->kind);
-	cpuid_inventory(m, &r->cpu);
-	m->cpuid(m, r->cpu.max_basic_leaf, 0, &echo);
-	hv_scan(m, &echo, &r->hv);
-	hyperv_decode(r);
+	platform_inventory(m, &r->platform);
 }
 
 /* Seconds a reference's measurement takes, for the progress line. */
@@ -246,29 +241,34 @@ static void run_idle(struct machine *m, const struct probe_settings *settings, s
 		     lapic_report ? lapic_report->rate_hz : 0);
 }
 
-void probe_start(struct probe *p, struct machine *m, const struct probe_settings *settings, struct report *r)
+/* Each driver finds and validates its clock from the platform alone. */
+static void find_references(struct probe *p)
 {
-	*p = (struct probe){.m = m, .settings = settings, .r = r, .tsc_start = m->rdtsc(m)};
-	probe_inventory(m, settings->version, r);
-	acpi_discover(m, &r->acpi);
-	claims_collect(m, r);
+	struct report *r = p->r;
 
 	r->reference_count = DRIVER_COUNT;
 	for (unsigned i = 0; i < DRIVER_COUNT; i++) {
 		struct time_source *s = &p->sources[i];
 		*s = (struct time_source){.driver = drivers[i]};
-		s->reason = s->driver->probe(s, m, r);
+		s->reason = s->driver->probe(s, p->m, &r->platform, &r->faults);
 		s->available = s->reason == NULL;
 		record_source(&r->references[i], s);
 	}
-	measure_all(p);
-	crosscheck_run(r);
-	check_rate_change(p);
-	derive_from_estimate(r, p->results);
-	run_idle(m, settings, r, p->sources);
+}
+
+void probe_start(struct probe *p, struct machine *m, const struct probe_settings *settings, struct report *r)
+{
+	*p = (struct probe){.m = m, .settings = settings, .r = r, .tsc_start = m->rdtsc(m)};
+	probe_inventory(m, settings->version, r);                /* what the machine is */
+	claims_collect(m, &r->platform, &r->claims, &r->faults); /* what it says of its TSC's rate */
+	find_references(p);                                       /* the clocks that can time the TSC */
+	measure_all(p);                                           /* the TSC against each of them */
+	crosscheck_run(r);                                        /* which agree; the best estimate */
+	check_rate_change(p);                                     /* whether the TSC changed rate meanwhile */
+	derive_from_estimate(r, p->results);                      /* the LAPIC's rate, by the best estimate */
+	run_idle(m, settings, r, p->sources);                     /* whether the TSC and LAPIC count through idle */
 	if (settings->progress)
 		settings->progress(settings->progress_ctx, NULL, 0);
-	verdicts_run(r);
 	if (r->tsc.valid)
 		r->duration_s = (double)(m->rdtsc(m) - p->tsc_start) / r->tsc.hz;
 }
@@ -279,7 +279,7 @@ void probe_finish(struct probe *p)
 	for (unsigned i = DRIVER_COUNT; i-- > 0;)
 		if (p->sources[i].available && p->sources[i].driver->restore)
 			p->sources[i].driver->restore(&p->sources[i], p->m);
-	verdicts_run(p->r);
+	verdicts_run(p->r); /* once, on everything measured and watched */
 }
 
 void probe_run(struct machine *m, const struct probe_settings *settings, struct report *r)

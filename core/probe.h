@@ -21,10 +21,10 @@ struct probe {
 /* Everything up to the verdicts; the clocks stay set up (HPET running, LAPIC programmed, pages enabled). */
 void probe_start(struct probe *p, struct machine *m, const struct probe_settings *settings, struct report *r);
 
-/* Watch every clock and claim for settings->duration_s (core/watch.c); adds r->watch and its verdicts. */
+/* Watch every clock and claim for settings->duration_s (core/watch.c); adds r->watch. */
 void probe_watch(struct probe *p, const struct watch_settings *settings, struct watch_workspace *ws);
 
-/* Leave the machine as found and settle the verdicts. */
+/* Leave the machine as found, then the verdicts: once, on everything measured and watched. */
 void probe_finish(struct probe *p);
 
 #endif

@@ -1,11 +1,11 @@
 /* The report model's own API: every phase adds to the report through these, and nothing else writes it. */
 #include "report.h"
 
-struct claim *claim_add(struct report *r, const struct claim_source *source, uint32_t where, double tsc_hz)
+struct claim *claim_add(struct claim_list *claims, const struct claim_source *source, uint32_t where, double tsc_hz)
 {
-	if (r->claim_count == REPORT_MAX_CLAIMS)
+	if (claims->count == CLAIM_LIST_CAPACITY)
 		return NULL;
-	struct claim *c = &r->claims[r->claim_count++];
+	struct claim *c = &claims->items[claims->count++];
 	*c = (struct claim){.kind = source, .where = where, .status = tsc_hz > 0 ? CLAIM_STATED : CLAIM_EMPTY, .tsc_hz = tsc_hz};
 	text_copy(c->source, sizeof(c->source), source->name);
 	text_copy(c->label, sizeof(c->label), source->label);
@@ -65,31 +65,31 @@ static const char *status_text(enum access_status status)
 	}
 }
 
-void report_fault(struct report *r, const char *access, uint32_t msr, enum access_status status)
+void fault_add(struct fault_log *log, const char *access, uint32_t msr, enum access_status status)
 {
-	if (r->fault_count == REPORT_MAX_FAULTS) {
-		r->faults_dropped++;
+	if (log->count == FAULT_LOG_CAPACITY) {
+		log->dropped++;
 		return;
 	}
-	struct fault *f = &r->faults[r->fault_count++];
+	struct fault *f = &log->entries[log->count++];
 	text_copy(f->access, sizeof(f->access), access);
 	f->msr = msr;
 	text_copy(f->status, sizeof(f->status), status_text(status));
 }
 
-bool report_rdmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t *value)
+bool msr_read_logged(struct machine *m, struct fault_log *log, uint32_t msr, uint64_t *value)
 {
 	enum access_status status = m->rdmsr(m, msr, value);
 	if (status != ACCESS_OK)
-		report_fault(r, "rdmsr", msr, status);
+		fault_add(log, "rdmsr", msr, status);
 	return status == ACCESS_OK;
 }
 
-bool report_wrmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t value)
+bool msr_write_logged(struct machine *m, struct fault_log *log, uint32_t msr, uint64_t value)
 {
 	enum access_status status = m->wrmsr(m, msr, value);
 	if (status != ACCESS_OK)
-		report_fault(r, "wrmsr", msr, status);
+		fault_add(log, "wrmsr", msr, status);
 	return status == ACCESS_OK;
 }
 

@@ -2,11 +2,10 @@
 #ifndef TSCPROBE_REPORT_H
 #define TSCPROBE_REPORT_H
 
-#include "acpi.h"
-#include "claimsource.h"
-#include "cpuid.h"
-#include "hypervisor.h"
+#include "claims.h"
+#include "faults.h"
 #include "idle.h"
+#include "platform.h"
 #include "sink.h"
 #include "watch.h"
 
@@ -51,61 +50,6 @@ struct cross_check {
 	bool agree;
 };
 
-/* One figure behind a claim, typed so that JSON keeps it as a number, a hex string or a boolean. */
-enum detail_kind { DETAIL_UINT, DETAIL_INT, DETAIL_HEX, DETAIL_BOOL };
-struct claim_detail {
-	char key[24];
-	enum detail_kind kind;
-	uint64_t u; /* DETAIL_UINT, DETAIL_HEX, DETAIL_BOOL (0/1) */
-	int64_t i;  /* DETAIL_INT */
-};
-
-#define REPORT_MAX_CLAIMS 12
-#define CLAIM_MAX_DETAILS 10
-
-/* A frequency the platform advertises for the TSC: never truth, always compared. */
-struct claim {
-	const struct claim_source *kind; /* its descriptor; NULL for a source this tool does not know (a newer report) */
-	char source[32]; /* kind's name, kept for such a source: "cpuid_timing_leaf", "kvmclock", ... */
-	char label[48];  /* "CPUID 0x40000010 timing leaf" */
-	uint32_t where;  /* the base, MSR, leaf or port it was found at (claim_source.location); 0 when unknown */
-	enum claim_status status;
-	double tsc_hz;   /* 0 unless status is CLAIM_STATED */
-	unsigned detail_count;
-	struct claim_detail details[CLAIM_MAX_DETAILS];
-};
-
-/* An access that faulted or could not be made: a finding, never a crash. */
-#define REPORT_MAX_FAULTS 16
-struct fault {
-	char access[16]; /* "rdmsr", "wrmsr", "vmware_backdoor" */
-	uint32_t msr;    /* or the port */
-	char status[16]; /* "#GP", "#UD", "unsupported" */
-};
-
-/* Hyper-V's CPUID 0x40000003/4 as the guest sees them (TLFS), where a base says "Hv#1". */
-struct hyperv_info {
-	bool present;
-	uint32_t base;
-	uint32_t privileges;       /* 0x40000003 EAX: partition privilege mask, low half */
-	uint32_t power_management; /* 0x40000003 ECX */
-	uint32_t features;         /* 0x40000003 EDX */
-	uint32_t hints;            /* 0x40000004 EAX */
-};
-
-/* Hyper-V's fields that matter for time, decoded from hyperv_info's raw registers (TLFS bit numbers). */
-enum hyperv_register { HYPERV_PRIVILEGES, HYPERV_POWER_MANAGEMENT, HYPERV_FEATURES };
-struct hyperv_field_def {
-	const char *key; /* JSON member */
-	enum hyperv_register reg;
-	uint8_t low_bit, width; /* width 1 is a flag */
-};
-#define HYPERV_FIELD_COUNT 9
-extern const struct hyperv_field_def hyperv_field_defs[HYPERV_FIELD_COUNT];
-uint32_t hyperv_register_value(const struct hyperv_info *h, enum hyperv_register reg);
-uint32_t hyperv_field_value(const struct hyperv_info *h, const struct hyperv_field_def *f);
-const char *hyperv_register_name(enum hyperv_register reg); /* "privileges", "power_management", "features" */
-
 /* A plain-words conclusion, with the figures behind it. Severity order is the text report's order. */
 enum severity { SEVERITY_FAIL, SEVERITY_WARN, SEVERITY_INFO, SEVERITY_PASS };
 #define REPORT_MAX_VERDICTS 64
@@ -143,19 +87,14 @@ struct tsc_estimate {
 struct report {
 	char tool_version[48];
 	char machine_kind[16]; /* "uefi" or "sim" */
-	struct cpu_info cpu;
-	struct hv_inventory hv;
-	struct acpi_info acpi;
+	struct platform platform; /* the inventory: read-only to every phase after it */
 	unsigned reference_count;
 	struct reference_report references[REPORT_MAX_REFERENCES];
 	struct tsc_estimate tsc;
 	unsigned cross_check_count;
 	struct cross_check cross_checks[REPORT_MAX_CROSS_CHECKS];
-	struct hyperv_info hyperv;
-	unsigned claim_count;
-	struct claim claims[REPORT_MAX_CLAIMS];
-	unsigned fault_count, faults_dropped;
-	struct fault faults[REPORT_MAX_FAULTS];
+	struct claim_list claims;
+	struct fault_log faults;
 	struct idle_report idle;
 	struct watch_report watch;
 	unsigned verdict_count;
@@ -184,7 +123,7 @@ void probe_defaults(struct probe_settings *settings, const char *version);
 /* The probe flow, the same on every machine: inventory first, then measurements, leaving the machine as found. */
 void probe_run(struct machine *m, const struct probe_settings *settings, struct report *r);
 
-/* Its first part alone: CPUID, the hypervisor leaves and Hyper-V's decoded ones (clears *r). */
+/* Its first part alone: a cleared report holding the platform inventory. */
 void probe_inventory(struct machine *m, const char *version, struct report *r);
 
 /* Compare every pair of measured references, flag the odd ones out, choose the best TSC estimate (pure). */
@@ -204,26 +143,8 @@ struct rate_split {
  */
 bool crosscheck_split(const struct report *r, const unsigned *order, unsigned count, struct rate_split *out);
 
-/* Gather every frequency the platform claims (core/claims.c); MSRs and pages are left as found. */
-void claims_collect(struct machine *m, struct report *r);
-
-/* A new claim in r found at where, or NULL when the report holds no more; a tsc_hz of 0 states no frequency. */
-struct claim *claim_add(struct report *r, const struct claim_source *source, uint32_t where, double tsc_hz);
-
-/* A claim's raw figures, typed for the JSON writer; one past CLAIM_MAX_DETAILS is dropped. */
-void claim_uint(struct claim *c, const char *key, uint64_t value);
-void claim_hex(struct claim *c, const char *key, uint64_t value);
-void claim_int(struct claim *c, const char *key, int64_t value);
-void claim_bool(struct claim *c, const char *key, bool value);
-
-/* Record an access that faulted; extra faults are counted. */
-void report_fault(struct report *r, const char *access, uint32_t msr, enum access_status status);
 /* A step back of the TSC that a measurement saw, backward_ticks at least (0: none): counted in r->tsc. */
 void report_tsc_step(struct report *r, uint64_t backward_ticks);
-
-/* MSR access through the machine that records a fault in the report; true when it worked. */
-bool report_rdmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t *value);
-bool report_wrmsr(struct report *r, struct machine *m, uint32_t msr, uint64_t value);
 
 /* The verdicts: pure functions of the claims, the measurements and the CPU's flags (core/verdict.c). */
 void verdicts_run(struct report *r);

@@ -303,22 +303,22 @@ static void write_hyperv(struct json_writer *w, const struct hyperv_info *h)
 
 static void write_claims_and_verdicts(struct json_writer *w, const struct report *r)
 {
-	write_hyperv(w, &r->hyperv);
+	write_hyperv(w, &r->platform.hyperv);
 	jw_array(w, "claims");
-	for (unsigned i = 0; i < r->claim_count; i++)
-		write_claim(w, &r->claims[i]);
+	for (unsigned i = 0; i < r->claims.count; i++)
+		write_claim(w, &r->claims.items[i]);
 	jw_close(w);
 
 	jw_array(w, "faults");
-	for (unsigned i = 0; i < r->fault_count; i++) {
+	for (unsigned i = 0; i < r->faults.count; i++) {
 		jw_object_inline(w, NULL);
-		jw_string(w, "access", r->faults[i].access);
-		jw_hex32(w, "msr", r->faults[i].msr);
-		jw_string(w, "status", r->faults[i].status);
+		jw_string(w, "access", r->faults.entries[i].access);
+		jw_hex32(w, "msr", r->faults.entries[i].msr);
+		jw_string(w, "status", r->faults.entries[i].status);
 		jw_close(w);
 	}
 	jw_close(w);
-	jw_uint(w, "faults_dropped", r->faults_dropped);
+	jw_uint(w, "faults_dropped", r->faults.dropped);
 
 	jw_array(w, "verdicts");
 	for (unsigned i = 0; i < r->verdict_count; i++) {
@@ -441,14 +441,14 @@ void report_write_json(const struct report *r, struct sink *out)
 	write_measured(&w, "duration_s", r->duration_s > 0, r->duration_s, 3);
 	jw_close(&w);
 
-	write_cpu(&w, &r->cpu);
+	write_cpu(&w, &r->platform.cpu);
 
 	jw_array(&w, "hypervisors");
-	for (uint32_t i = 0; i < r->hv.count; i++)
-		write_hypervisor(&w, &r->hv.bases[i]);
+	for (uint32_t i = 0; i < r->platform.hv.count; i++)
+		write_hypervisor(&w, &r->platform.hv.bases[i]);
 	jw_close(&w);
-	jw_uint(&w, "hypervisor_bases_dropped", r->hv.dropped);
-	write_acpi(&w, &r->acpi);
+	jw_uint(&w, "hypervisor_bases_dropped", r->platform.hv.dropped);
+	write_acpi(&w, &r->platform.acpi);
 	write_measurements(&w, r);
 	write_idle(&w, &r->idle);
 	write_watch(&w, &r->watch);

@@ -42,10 +42,10 @@ static void write_verdicts(const struct report *r, struct sink *out)
 static void write_claims(const struct report *r, struct sink *out)
 {
 	sink_puts(out, "Claims: what the platform says the TSC runs at\n");
-	if (r->claim_count == 0)
+	if (r->claims.count == 0)
 		sink_puts(out, "  none\n");
-	for (unsigned i = 0; i < r->claim_count; i++) {
-		const struct claim *c = &r->claims[i];
+	for (unsigned i = 0; i < r->claims.count; i++) {
+		const struct claim *c = &r->claims.items[i];
 		const struct claim_source *source = c->kind;
 		if (c->status == CLAIM_STATED)
 			sink_printf(out, "  %-38s %16.6f MHz\n", c->label, c->tsc_hz / 1e6);
@@ -67,14 +67,14 @@ static void write_claims(const struct report *r, struct sink *out)
 				sink_printf(out, "%llu\n", (unsigned long long)x->u);
 		}
 	}
-	for (unsigned i = 0; i < r->fault_count; i++)
-		sink_printf(out, "  fault: %s 0x%x: %s\n", r->faults[i].access, r->faults[i].msr, r->faults[i].status);
-	if (r->hyperv.present) {
+	for (unsigned i = 0; i < r->faults.count; i++)
+		sink_printf(out, "  fault: %s 0x%x: %s\n", r->faults.entries[i].access, r->faults.entries[i].msr, r->faults.entries[i].status);
+	if (r->platform.hyperv.present) {
 		sink_printf(out, "  Hyper-V interface at 0x%08x (privileges 0x%08x, power 0x%08x, features 0x%08x)\n",
-			    r->hyperv.base, r->hyperv.privileges, r->hyperv.power_management, r->hyperv.features);
+			    r->platform.hyperv.base, r->platform.hyperv.privileges, r->platform.hyperv.power_management, r->platform.hyperv.features);
 		for (unsigned i = 0; i < HYPERV_FIELD_COUNT; i++) {
 			const struct hyperv_field_def *f = &hyperv_field_defs[i];
-			uint32_t v = hyperv_field_value(&r->hyperv, f);
+			uint32_t v = hyperv_field_value(&r->platform.hyperv, f);
 			if (f->width == 1)
 				sink_printf(out, "      %-30s %s\n", f->key, v ? "yes" : "no");
 			else
@@ -263,13 +263,13 @@ void report_write_text(const struct report *r, struct sink *out)
 		    REPORT_SCHEMA);
 	write_verdicts(r, out);
 	write_claims(r, out);
-	write_cpu(&r->cpu, out);
+	write_cpu(&r->platform.cpu, out);
 	sink_puts(out, "Hypervisor CPUID bases (0x40000000..0x4000FF00)\n");
-	if (r->hv.count == 0)
+	if (r->platform.hv.count == 0)
 		sink_puts(out, "  none\n");
-	for (uint32_t i = 0; i < r->hv.count; i++)
-		write_hypervisor(&r->hv.bases[i], out);
-	write_acpi(&r->acpi, out);
+	for (uint32_t i = 0; i < r->platform.hv.count; i++)
+		write_hypervisor(&r->platform.hv.bases[i], out);
+	write_acpi(&r->platform.acpi, out);
 	write_references(r, out);
 	write_idle(&r->idle, out);
 	write_watch(&r->watch, out);

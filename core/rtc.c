@@ -1,7 +1,6 @@
 /* The CMOS real-time clock: a one-second reference, timed by the edge at which its seconds change. */
 #include "sink.h"
 #include "units.h"
-#include "report.h"
 #include "timesource.h"
 #include "cmos.h"
 
@@ -19,9 +18,10 @@ static unsigned from_bcd(uint8_t v)
 	return (v >> 4) * 10u + (v & 0xf);
 }
 
-static const char *rtc_probe(struct time_source *s, struct machine *m, struct report *r)
+static const char *rtc_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
 {
-	(void)r;
+	(void)p; /* fixed ports or a firmware service: nothing to look up */
+	(void)faults;
 	uint8_t status_b = cmos_read(m, RTC_STATUS_B);
 	if (status_b == 0xff && cmos_read(m, RTC_STATUS_A) == 0xff)
 		return "the CMOS registers read all ones (no RTC)";

@@ -2,10 +2,9 @@
 #ifndef TSCPROBE_TIMESOURCE_H
 #define TSCPROBE_TIMESOURCE_H
 
-#include "acpi.h"
-#include "machine.h"
+#include "faults.h"
+#include "platform.h"
 
-struct report;
 
 /* How a source is read for calibration. */
 enum sampling {
@@ -23,7 +22,7 @@ struct time_source_driver {
 	const char *label; /* human name: "ACPI PM timer" */
 	/* Find and validate the source (from what the report learned so far: CPUID, ACPI, hypervisor)
 	 * and save what restore needs; NULL when usable, else why not. */
-	const char *(*probe)(struct time_source *s, struct machine *m, struct report *r);
+	const char *(*probe)(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults);
 	/* The raw counter value; counts up modulo s->modulus (0 = 2^64). */
 	uint64_t (*read)(struct time_source *s, struct machine *m);
 	/* Put back what probe changed; NULL when it changes nothing. */

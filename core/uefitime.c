@@ -1,14 +1,14 @@
 /* The firmware's own view of the time (UEFI GetTime): one-second resolution, timed at its edges like the RTC. */
 #include "sink.h"
 #include "units.h"
-#include "report.h"
 #include "timesource.h"
 
 
-static const char *uefi_time_probe(struct time_source *s, struct machine *m, struct report *r)
+static const char *uefi_time_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
 {
 	struct calendar_time t;
-	(void)r;
+	(void)p; /* fixed ports or a firmware service: nothing to look up */
+	(void)faults;
 	if (m->firmware_time(m, &t) != ACCESS_OK)
 		return "the firmware's GetTime() is not available";
 	s->nominal_hz = 1;

@@ -105,8 +105,8 @@ static void claim_figures(struct verdict *v, double ppm, double combined, double
 /* Whether another claim comes from the same kind of source (two timing leaves at two bases). */
 static bool has_twin(const struct report *r, const struct claim *c)
 {
-	for (unsigned i = 0; i < r->claim_count; i++)
-		if (&r->claims[i] != c && c->kind && r->claims[i].kind == c->kind)
+	for (unsigned i = 0; i < r->claims.count; i++)
+		if (&r->claims.items[i] != c && c->kind && r->claims.items[i].kind == c->kind)
 			return true;
 	return false;
 }
@@ -172,9 +172,9 @@ static void claim_verdict(struct report *r, const struct claim *c)
 /* The claim of this source found at where, or NULL. */
 static const struct claim *find_claim(const struct report *r, const struct claim_source *source, uint32_t where)
 {
-	for (unsigned i = 0; i < r->claim_count; i++)
-		if (r->claims[i].kind == source && r->claims[i].where == where)
-			return &r->claims[i];
+	for (unsigned i = 0; i < r->claims.count; i++)
+		if (r->claims.items[i].kind == source && r->claims.items[i].where == where)
+			return &r->claims.items[i];
 	return NULL;
 }
 
@@ -196,8 +196,8 @@ static bool detail_uint(const struct claim *c, const char *key, uint64_t *value)
 static void xen_verdicts(struct report *r)
 {
 	struct verdict *v;
-	for (unsigned i = 0; i < r->claim_count; i++) {
-		const struct claim *leaf = &r->claims[i];
+	for (unsigned i = 0; i < r->claims.count; i++) {
+		const struct claim *leaf = &r->claims.items[i];
 		uint64_t host_khz;
 		if (leaf->kind != &claim_source_xen_leaf || leaf->status != CLAIM_STATED)
 			continue;
@@ -286,7 +286,7 @@ static void measurement_verdicts(struct report *r)
 static void cpu_verdicts(struct report *r)
 {
 	struct verdict *v;
-	bool invariant = r->cpu.features[CPU_FEATURE_INVARIANT_TSC];
+	bool invariant = r->platform.cpu.features[CPU_FEATURE_INVARIANT_TSC];
 	bool references_disagree = r->tsc.rate_change.seen;
 	for (unsigned i = 0; i < r->reference_count; i++)
 		references_disagree |= r->references[i].disagrees || r->references[i].jumps_backward ||
@@ -343,9 +343,9 @@ static void claims_overview(struct report *r)
 	struct verdict *v;
 	const struct claim *stated = NULL;
 	unsigned stated_count = 0;
-	for (unsigned i = 0; i < r->claim_count; i++)
-		if (r->claims[i].status == CLAIM_STATED && !stated_count++)
-			stated = &r->claims[i];
+	for (unsigned i = 0; i < r->claims.count; i++)
+		if (r->claims.items[i].status == CLAIM_STATED && !stated_count++)
+			stated = &r->claims.items[i];
 
 	if (stated_count == 0 && (v = add(r, "claims.none", SEVERITY_INFO)))
 		text_copy(v->message, sizeof(v->message),
@@ -353,10 +353,10 @@ static void claims_overview(struct report *r)
 	if (stated_count == 1 && (v = add(r, "claims.single", SEVERITY_INFO)))
 		format_string(v->message, sizeof(v->message),
 			      "Only the %s states a TSC frequency: nothing else on the platform corroborates it", stated->label);
-	for (uint32_t i = 0; i < r->hv.count; i++)
-		base_verdicts(r, &r->hv.bases[i]);
-	for (unsigned i = 0; i < r->fault_count; i++) {
-		const struct fault *f = &r->faults[i];
+	for (uint32_t i = 0; i < r->platform.hv.count; i++)
+		base_verdicts(r, &r->platform.hv.bases[i]);
+	for (unsigned i = 0; i < r->faults.count; i++) {
+		const struct fault *f = &r->faults.entries[i];
 		if ((v = add(r, "fault", SEVERITY_WARN)))
 			format_string(v->message, sizeof(v->message), "%s 0x%x failed (%s): that interface is not usable",
 				      f->access, f->msr, f->status);
@@ -395,7 +395,7 @@ static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 {
 	const struct idle_run *worst = worst_run(&r->idle, group, false);
 	const char *method = idle_method_name(group->kind);
-	bool invariant = r->cpu.features[CPU_FEATURE_INVARIANT_TSC], arat = r->cpu.features[CPU_FEATURE_ARAT];
+	bool invariant = r->platform.cpu.features[CPU_FEATURE_INVARIANT_TSC], arat = r->platform.cpu.features[CPU_FEATURE_ARAT];
 	struct verdict *v;
 	char id[64];
 
@@ -548,8 +548,8 @@ static void sort_by_severity(struct report *r)
 void verdicts_run(struct report *r)
 {
 	r->verdict_count = 0;
-	for (unsigned i = 0; i < r->claim_count; i++)
-		claim_verdict(r, &r->claims[i]);
+	for (unsigned i = 0; i < r->claims.count; i++)
+		claim_verdict(r, &r->claims.items[i]);
 	xen_verdicts(r);
 	measurement_verdicts(r);
 	cpu_verdicts(r);

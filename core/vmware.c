@@ -7,23 +7,23 @@
 #define VMWARE_CMD_GETHZ 45u
 #define VMWARE_GETHZ_FAILED 0xffffffffu /* EBX */
 
-void vmware_claim(struct machine *m, struct report *r)
+void vmware_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
 	struct backdoor_regs regs = {
 		.eax = VMWARE_HYPERVISOR_MAGIC, .ebx = VMWARE_GETHZ_FAILED, .ecx = VMWARE_CMD_GETHZ,
 		.edx = VMWARE_HYPERVISOR_PORT,
 	};
 
-	if (!hv_find_base(&r->hv, "VMwareVMware"))
+	if (!hv_find_base(&p->hv, "VMwareVMware"))
 		return;
 	enum access_status status = m->vmware_backdoor(m, &regs);
 	if (status != ACCESS_OK) {
-		report_fault(r, "vmware_backdoor", VMWARE_HYPERVISOR_PORT, status);
+		fault_add(faults, "vmware_backdoor", VMWARE_HYPERVISOR_PORT, status);
 		return;
 	}
 	if (regs.ebx == VMWARE_GETHZ_FAILED)
 		return;
-	struct claim *c = claim_add(r, &claim_source_vmware, VMWARE_HYPERVISOR_PORT,
+	struct claim *c = claim_add(claims, &claim_source_vmware, VMWARE_HYPERVISOR_PORT,
 				    (double)((uint64_t)regs.ebx << 32 | regs.eax));
 	if (c)
 		claim_uint(c, "apic_hz", regs.ecx);

@@ -126,8 +126,8 @@ static void choose_series(struct watch_run *w, double reference_tsc_hz, double r
 			   numeric_sqrt(reference_ppm * reference_ppm + ref->uncertainty_ppm * ref->uncertainty_ppm), s, ref->tsc_hz,
 			   resolution);
 	}
-	for (unsigned i = 0; i < r->claim_count; i++) {
-		const struct claim *c = &r->claims[i];
+	for (unsigned i = 0; i < r->claims.count; i++) {
+		const struct claim *c = &r->claims.items[i];
 		char key[40], name[48], label[48];
 		if (!(c->tsc_hz >= 1))
 			continue;
@@ -387,5 +387,4 @@ void probe_watch(struct probe *p, const struct watch_settings *settings, struct 
 done:
 	report->duration_s = t;
 	summarise(&w, last_offsets);
-	verdicts_run(p->r);
 }

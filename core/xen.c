@@ -11,9 +11,10 @@
  * that turns it into ns. Each is a claim; sub-leaf 2's host kHz is the host's own TSC, which the guest's
  * differs from whenever Xen scales or emulates it, so it is a figure beside them, never judged alone.
  */
-void xen_claims(struct machine *m, struct report *r)
+void xen_claims(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
-	const struct hv_base *xen = hv_find_base(&r->hv, "XenVMMXenVMM");
+	(void)faults; /* CPUID leaves only: nothing to fault */
+	const struct hv_base *xen = hv_find_base(&p->hv, "XenVMMXenVMM");
 	struct cpuid_regs modes, scale, host;
 
 	if (!xen || !hv_find_leaf(xen, xen->base + XEN_LEAF_TIME))
@@ -22,14 +23,14 @@ void xen_claims(struct machine *m, struct report *r)
 	m->cpuid(m, xen->base + XEN_LEAF_TIME, 1, &scale);
 	m->cpuid(m, xen->base + XEN_LEAF_TIME, 2, &host);
 	/* Zeros state nothing (an old or unfilled leaf), as the timing leaf's EAX = 0 does. */
-	struct claim *c = modes.ecx ? claim_add(r, &claim_source_xen_leaf, xen->base, modes.ecx * 1e3) : NULL;
+	struct claim *c = modes.ecx ? claim_add(claims, &claim_source_xen_leaf, xen->base, modes.ecx * 1e3) : NULL;
 	if (c) {
 		claim_uint(c, "tsc_mode", modes.ebx);
 		claim_bool(c, "emulated", modes.eax & XEN_TSC_EMULATED);
 		claim_uint(c, "incarnation", modes.edx);
 		claim_uint(c, "host_tsc_khz", host.eax);
 	}
-	c = scale.ecx ? claim_add(r, &claim_source_xen_scale, xen->base, pvclock_tsc_hz(scale.ecx, (int8_t)scale.edx))
+	c = scale.ecx ? claim_add(claims, &claim_source_xen_scale, xen->base, pvclock_tsc_hz(scale.ecx, (int8_t)scale.edx))
 		      : NULL;
 	if (c) {
 		claim_uint(c, "tsc_to_system_mul", scale.ecx);

@@ -92,8 +92,8 @@ static BOOLEAN countdown(unsigned seconds, struct sink *log)
 static BOOLEAN qemu_debug_exit(const struct report *r, enum run_outcome outcome)
 {
 	BOOLEAN qemu = FALSE;
-	for (uint32_t i = 0; i < r->hv.count; i++) {
-		const char *name = hv_name(r->hv.bases[i].signature);
+	for (uint32_t i = 0; i < r->platform.hv.count; i++) {
+		const char *name = hv_name(r->platform.hv.bases[i].signature);
 		qemu |= name && (text_equal(name, "QEMU TCG") || text_equal(name, "KVM"));
 	}
 	if (!qemu || inb(QEMU_DEBUG_EXIT_PORT) == 0xff)
@@ -266,7 +266,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 		probe_finish(&probe);
 		return finish(&opts, publish(image, &opts, &run, NULL, log), log);
 	}
-	/* The report first, so that it is out even if the watch is cut short; then again with the watch. */
+	/* The report first, judged as it stands, so that it is out even if the watch is cut short; then again with
+	 * the watch, judged by probe_finish. */
+	verdicts_run(&report);
 	publish(image, &opts, &run, NULL, log);
 	struct memory_sink csv;
 	memory_sink_init(&csv);

@@ -1,7 +1,7 @@
 /* Running the probe's inventory on a simulated machine built from a fuzz input, and writing its report. */
 #include "machine_run.h"
 
-#include "acpi.h"
+#include "claims.h"
 #include "report_check.h"
 
 void fuzz_machine_start(struct fuzz_machine *fm, const struct sim_config *config)
@@ -15,7 +15,7 @@ void fuzz_machine_inventory(struct fuzz_machine *fm)
 	struct report *r = &fm->report;
 
 	probe_inventory(m, "fuzz", r);
-	acpi_discover(m, &r->acpi);
+	acpi_discover(m, &r->platform.acpi);
 	claims_collect(m, r);
 	crosscheck_run(r);
 	verdicts_run(r);

@@ -164,13 +164,13 @@ static const char *base_name(const char *path)
 /* "Hyper-V 10.0 build 20348" where the Hyper-V base has its version leaf, else the hypervisor's name. */
 static void hypervisor_title(const struct report *r, char *dst, size_t size)
 {
-	const struct hv_base *b = r->hv.count ? &r->hv.bases[0] : NULL;
+	const struct hv_base *b = r->platform.hv.count ? &r->platform.hv.bases[0] : NULL;
 	const char *name = b ? hv_name(b->signature) : NULL;
 	const struct hv_leaf *version = b ? hv_find_leaf(b, b->base + HYPERV_VERSION_LEAF_OFFSET) : NULL;
 	size_t cut;
 
 	if (!b) {
-		format_string(dst, size, "%s", r->cpu.features[CPU_FEATURE_HYPERVISOR] ? "hypervisor (no CPUID base)" : "bare metal");
+		format_string(dst, size, "%s", r->platform.cpu.features[CPU_FEATURE_HYPERVISOR] ? "hypervisor (no CPUID base)" : "bare metal");
 		return;
 	}
 	if (!name) {
@@ -369,8 +369,8 @@ static void add_identity(struct builder *b, const struct compare_input *in)
 	set_text(plain(b, "tool version"), r->tool_version);
 	if (r->machine_kind[0])
 		set_text(plain(b, "machine"), r->machine_kind);
-	for (unsigned i = 0; i < r->hv.count; i++) {
-		const struct hv_base *base = &r->hv.bases[i];
+	for (unsigned i = 0; i < r->platform.hv.count; i++) {
+		const struct hv_base *base = &r->platform.hv.bases[i];
 		const char *name = hv_name(base->signature);
 		format_string(label, sizeof(label), "hypervisor at 0x%08x", base->base);
 		set_text(plain(b, label), name ? name : "unknown");
@@ -379,11 +379,11 @@ static void add_identity(struct builder *b, const struct compare_input *in)
 		format_string(label, sizeof(label), "  signature at 0x%08x", base->base);
 		set_text(plain(b, label), text);
 	}
-	set_text(plain(b, "CPU vendor"), r->cpu.vendor);
-	if (r->cpu.brand[0])
-		set_text(plain(b, "CPU brand"), r->cpu.brand);
-	format_string(text, sizeof(text), "family 0x%x, model 0x%x, stepping %u", r->cpu.family, r->cpu.model,
-		 r->cpu.stepping);
+	set_text(plain(b, "CPU vendor"), r->platform.cpu.vendor);
+	if (r->platform.cpu.brand[0])
+		set_text(plain(b, "CPU brand"), r->platform.cpu.brand);
+	format_string(text, sizeof(text), "family 0x%x, model 0x%x, stepping %u", r->platform.cpu.family, r->platform.cpu.model,
+		 r->platform.cpu.stepping);
 	set_text(plain(b, "CPU signature"), text);
 	if (in->note[0])
 		set_text(plain(b, "notes"), in->note);
@@ -394,7 +394,7 @@ static void add_features(struct builder *b, const struct compare_input *in)
 	static const enum cpu_feature features[] = {CPU_FEATURE_INVARIANT_TSC, CPU_FEATURE_ARAT,
 						    CPU_FEATURE_MONITOR_MWAIT};
 	for (size_t i = 0; i < ARRAY_SIZE(features); i++)
-		set_text(plain(b, cpu_feature_defs[features[i]].label), yes_no(in->report.cpu.features[features[i]]));
+		set_text(plain(b, cpu_feature_defs[features[i]].label), yes_no(in->report.platform.cpu.features[features[i]]));
 }
 
 static void add_claims(struct builder *b, const struct compare_input *in)
@@ -402,8 +402,8 @@ static void add_claims(struct builder *b, const struct compare_input *in)
 	const struct report *r = &in->report;
 	char id[48], key[64], label[112];
 
-	for (unsigned i = 0; i < r->claim_count; i++) {
-		const struct claim *c = &r->claims[i];
+	for (unsigned i = 0; i < r->claims.count; i++) {
+		const struct claim *c = &r->claims.items[i];
 		claim_key(c->source, c->where, id, sizeof(id));
 		format_string(key, sizeof(key), "claim.%s", id);
 		claim_title(c, label, sizeof(label));
@@ -466,8 +466,8 @@ static void add_claim_errors(struct builder *b, const struct compare_input *in)
 	const struct report *r = &in->report;
 	char id[48], key[64], label[112];
 
-	for (unsigned i = 0; i < r->claim_count; i++) {
-		const struct claim *c = &r->claims[i];
+	for (unsigned i = 0; i < r->claims.count; i++) {
+		const struct claim *c = &r->claims.items[i];
 		const struct verdict *v = claim_verdict(r, c);
 		if (!v || !v->has_figures)
 			continue;

@@ -408,8 +408,8 @@ static const struct field timing_fields[] = {
 };
 
 static const struct field report_fields[] = {
-	FIELD(FIELD_UINT, struct report, hv.dropped, "hypervisor_bases_dropped"),
-	FIELD(FIELD_UINT, struct report, faults_dropped, "faults_dropped"),
+	FIELD(FIELD_UINT, struct report, platform.hv.dropped, "hypervisor_bases_dropped"),
+	FIELD(FIELD_UINT, struct report, faults.dropped, "faults_dropped"),
 };
 
 static const struct field acpi_fields[] = {
@@ -1103,11 +1103,11 @@ static int read_verdict(struct reader *rd, const json_t *item, const char *path,
 
 static int read_claims_and_verdicts(struct reader *rd, const json_t *root, struct report *r)
 {
-	struct field_items faults = {fault_fields, ARRAY_SIZE(fault_fields), r->faults, sizeof(r->faults[0])};
+	struct field_items faults = {fault_fields, ARRAY_SIZE(fault_fields), r->faults.entries, sizeof(r->faults.entries[0])};
 
-	if (read_hyperv(rd, root, &r->hyperv) ||
-	    read_array(rd, root, "", "claims", false, REPORT_MAX_CLAIMS, read_claim, r->claims, &r->claim_count) ||
-	    read_array(rd, root, "", "faults", false, REPORT_MAX_FAULTS, read_field_item, &faults, &r->fault_count) ||
+	if (read_hyperv(rd, root, &r->platform.hyperv) ||
+	    read_array(rd, root, "", "claims", false, CLAIM_LIST_CAPACITY, read_claim, r->claims.items, &r->claims.count) ||
+	    read_array(rd, root, "", "faults", false, FAULT_LOG_CAPACITY, read_field_item, &faults, &r->faults.count) ||
 	    read_array(rd, root, "", "verdicts", false, REPORT_MAX_VERDICTS, read_verdict, r->verdicts,
 		       &r->verdict_count))
 		return -1;
@@ -1166,10 +1166,10 @@ static int read_report(struct reader *rd, const json_t *root, struct report *out
 		return fail(rd, NULL, "not a tscprobe report (the top level is %s, not an object)",
 			    kind_name(json_typeof(root)));
 	if (check_schema(rd, root) || get_member(rd, root, "", "tool", JSON_OBJECT, true, &tool) ||
-	    read_fields(rd, tool, "tool", tool_fields, ARRAY_SIZE(tool_fields), out) || read_cpu(rd, root, &out->cpu) ||
-	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->hv, &out->hv.count) ||
+	    read_fields(rd, tool, "tool", tool_fields, ARRAY_SIZE(tool_fields), out) || read_cpu(rd, root, &out->platform.cpu) ||
+	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->platform.hv, &out->platform.hv.count) ||
 	    read_fields(rd, root, "", report_fields, ARRAY_SIZE(report_fields), out) ||
-	    read_acpi(rd, root, &out->acpi) || read_measurements(rd, root, out) || read_idle(rd, root, &out->idle) ||
+	    read_acpi(rd, root, &out->platform.acpi) || read_measurements(rd, root, out) || read_idle(rd, root, &out->idle) ||
 	    read_watch(rd, root, &out->watch) || read_claims_and_verdicts(rd, root, out))
 		return -1;
 	return 0;

@@ -103,14 +103,14 @@ static void test_every_scenario_decodes_its_hypervisor_bases(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct cpuid_case *c = &cases[i];
 		run_scenario(c->scenario);
-		assert_string_equal(report.cpu.vendor, c->vendor);
-		assert_true(report.cpu.features[CPU_FEATURE_TSC]);
-		assert_true(report.cpu.features[CPU_FEATURE_HYPERVISOR]);
-		assert_int_equal(report.cpu.features[CPU_FEATURE_INVARIANT_TSC], c->invariant_tsc);
-		if (report.hv.count != c->base_count)
-			fail_msg("%s: %u live bases, expected %u", c->scenario, report.hv.count, c->base_count);
+		assert_string_equal(report.platform.cpu.vendor, c->vendor);
+		assert_true(report.platform.cpu.features[CPU_FEATURE_TSC]);
+		assert_true(report.platform.cpu.features[CPU_FEATURE_HYPERVISOR]);
+		assert_int_equal(report.platform.cpu.features[CPU_FEATURE_INVARIANT_TSC], c->invariant_tsc);
+		if (report.platform.hv.count != c->base_count)
+			fail_msg("%s: %u live bases, expected %u", c->scenario, report.platform.hv.count, c->base_count);
 		for (uint32_t b = 0; b < c->base_count; b++)
-			check_base(c->scenario, &report.hv.bases[b], &c->bases[b]);
+			check_base(c->scenario, &report.platform.hv.bases[b], &c->bases[b]);
 	}
 }
 
@@ -134,35 +134,35 @@ static void test_tcg_timing_leaf_would_be_garbage_and_is_not_read(void **state)
 	run_scenario("qemu-tcg.json");
 	sim.machine.cpuid(&sim.machine, 0x40000010, 0, &garbage);
 	assert_int_equal(garbage.eax, 0x00000007); /* leaf 0xd's EAX, replayed */
-	assert_int_equal(report.hv.bases[0].timing, HV_TIMING_NOT_OFFERED);
-	assert_null(hv_find_leaf(&report.hv.bases[0], 0x40000010));
+	assert_int_equal(report.platform.hv.bases[0].timing, HV_TIMING_NOT_OFFERED);
+	assert_null(hv_find_leaf(&report.platform.hv.bases[0], 0x40000010));
 }
 
 static void test_cpu_identity_decodes_extended_family_and_brand(void **state)
 {
 	(void)state;
 	run_scenario("qemu-tcg.json");
-	assert_int_equal(report.cpu.family, 0xf);
-	assert_int_equal(report.cpu.model, 0x6b);
-	assert_int_equal(report.cpu.stepping, 1);
-	assert_string_equal(report.cpu.brand, "QEMU Virtual CPU version 2.5+");
-	assert_int_equal(report.cpu.max_basic_leaf, 0xd);
-	assert_int_equal(report.cpu.max_extended_leaf, 0x8000000a);
+	assert_int_equal(report.platform.cpu.family, 0xf);
+	assert_int_equal(report.platform.cpu.model, 0x6b);
+	assert_int_equal(report.platform.cpu.stepping, 1);
+	assert_string_equal(report.platform.cpu.brand, "QEMU Virtual CPU version 2.5+");
+	assert_int_equal(report.platform.cpu.max_basic_leaf, 0xd);
+	assert_int_equal(report.platform.cpu.max_extended_leaf, 0x8000000a);
 }
 
 static void test_leaf15_and_leaf16_only_when_enumerated(void **state)
 {
 	(void)state;
 	run_scenario("kvm-timing-leaf.json");
-	assert_false(report.cpu.leaf15.present); /* leaf 0x15 all zero: ratio not enumerated */
-	assert_true(report.cpu.leaf16.present);
-	assert_int_equal(report.cpu.leaf16.base_mhz, 2600);
-	assert_int_equal(report.cpu.leaf16.max_mhz, 3500);
-	assert_int_equal(report.cpu.leaf16.bus_mhz, 100);
+	assert_false(report.platform.cpu.leaf15.present); /* leaf 0x15 all zero: ratio not enumerated */
+	assert_true(report.platform.cpu.leaf16.present);
+	assert_int_equal(report.platform.cpu.leaf16.base_mhz, 2600);
+	assert_int_equal(report.platform.cpu.leaf16.max_mhz, 3500);
+	assert_int_equal(report.platform.cpu.leaf16.bus_mhz, 100);
 
 	run_scenario("kvm.json"); /* max basic leaf 0x10: leaves 0x15 and 0x16 are out of range */
-	assert_false(report.cpu.leaf15.present);
-	assert_false(report.cpu.leaf16.present);
+	assert_false(report.platform.cpu.leaf15.present);
+	assert_false(report.platform.cpu.leaf16.present);
 }
 
 static void test_leaf15_computes_tsc_from_crystal_ratio(void **state)
@@ -173,8 +173,8 @@ static void test_leaf15_computes_tsc_from_crystal_ratio(void **state)
 	run_scenario("kvm-timing-leaf.json");
 	sim_config_set_cpuid(&config, 0x15, 0, &regs);
 	probe_inventory(&sim.machine, "test", &report);
-	assert_true(report.cpu.leaf15.present);
-	assert_int_equal(report.cpu.leaf15.tsc_hz, 2112000000ull); /* 24 MHz * 176 / 2 */
+	assert_true(report.platform.cpu.leaf15.present);
+	assert_int_equal(report.platform.cpu.leaf15.tsc_hz, 2112000000ull); /* 24 MHz * 176 / 2 */
 }
 
 /* AMD semantics return zeros past a range: no base may appear out of nothing. */
@@ -184,7 +184,7 @@ static void test_amd_out_of_range_zeros_are_not_bases(void **state)
 	run_scenario("qemu-tcg.json");
 	config.out_of_range = SIM_OUT_OF_RANGE_AMD;
 	probe_inventory(&sim.machine, "test", &report);
-	assert_int_equal(report.hv.count, 1);
+	assert_int_equal(report.platform.hv.count, 1);
 }
 
 /* A broken CPU that answers every base with a live-looking leaf: recorded up to the cap, the rest counted. */
@@ -197,8 +197,8 @@ static void test_too_many_bases_are_counted_not_stored(void **state)
 		sim_config_set_cpuid(&config, base, 0, &regs);
 	}
 	probe_inventory(&sim.machine, "test", &report);
-	assert_int_equal(report.hv.count, HV_MAX_BASES);
-	assert_int_equal(report.hv.dropped, 256 - HV_MAX_BASES);
+	assert_int_equal(report.platform.hv.count, HV_MAX_BASES);
+	assert_int_equal(report.platform.hv.dropped, 256 - HV_MAX_BASES);
 }
 
 int main(void)

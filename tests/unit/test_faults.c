@@ -161,8 +161,8 @@ static void test_an_unfilled_kvmclock_page_is_a_finding_not_a_0_hz_claim(void **
 	(void)state;
 	load(scenario);
 	run_probe(scenario);
-	assert_int_equal(report.claim_count, 1);
-	assert_int_equal(report.claims[0].status, CLAIM_EMPTY);
+	assert_int_equal(report.claims.count, 1);
+	assert_int_equal(report.claims.items[0].status, CLAIM_EMPTY);
 	const struct verdict *v = verdict("claim.kvmclock.4b564d01");
 	assert_non_null(v);
 	assert_int_equal(v->severity, SEVERITY_WARN);
@@ -228,11 +228,11 @@ static void test_a_faulting_msr_is_recorded_and_the_run_goes_on(void **state)
 	load("\"msr_faults\": [\"0x4b564d01\", \"0x12\"]");
 	run_probe("kvmclock MSRs fault");
 	bool recorded = false;
-	for (unsigned i = 0; i < report.fault_count; i++)
-		recorded |= report.faults[i].msr == 0x4b564d01;
+	for (unsigned i = 0; i < report.faults.count; i++)
+		recorded |= report.faults.entries[i].msr == 0x4b564d01;
 	assert_true(recorded);
-	for (unsigned i = 0; i < report.claim_count; i++)
-		assert_string_not_equal(report.claims[i].source, "kvmclock");
+	for (unsigned i = 0; i < report.claims.count; i++)
+		assert_string_not_equal(report.claims.items[i].source, "kvmclock");
 	assert_false(reference("kvmclock")->measured);
 	assert_true(report.tsc.valid);
 	assert_non_null(verdict("tsc.measured"));
@@ -245,10 +245,10 @@ static void test_a_base_claiming_0xffff_leaves_is_reported_not_walked(void **sta
 	load("\"hypervisors\": [{\"base\": \"0x40000000\", \"signature\": \"KVMKVMKVM\\\\0\\\\0\\\\0\","
 	     " \"max_leaf\": \"0x4000ffff\"}]");
 	run_probe("max leaf 0x4000ffff");
-	assert_true(report.hv.count >= 1);
-	assert_int_equal(report.hv.bases[0].max_leaf, 0x4000ffff);
-	assert_int_equal(report.hv.bases[0].range, HV_RANGE_BEYOND_BLOCK);
-	assert_int_equal(report.hv.bases[0].timing, HV_TIMING_NOT_OFFERED);
+	assert_true(report.platform.hv.count >= 1);
+	assert_int_equal(report.platform.hv.bases[0].max_leaf, 0x4000ffff);
+	assert_int_equal(report.platform.hv.bases[0].range, HV_RANGE_BEYOND_BLOCK);
+	assert_int_equal(report.platform.hv.bases[0].timing, HV_TIMING_NOT_OFFERED);
 	assert_int_equal(sim.trace.cpuid_beyond_max, 0);
 	/* The scan visits each 0x100 block once, the garbage base's leaves not at all: far below 0xFFFF calls. */
 	assert_true(sim.trace.cpuid_calls < 2000);
@@ -315,7 +315,7 @@ static void test_an_rtc_read_torn_by_a_descheduled_vcpu_is_not_believed(void **s
 	sim_io_write = sim.machine.io_write;
 	sim.machine.io_read = io_read_descheduled_before_minutes;
 	sim.machine.io_write = io_write_noting_the_index;
-	assert_null(rtc.driver->probe(&rtc, &sim.machine, &report));
+	assert_null(rtc.driver->probe(&rtc, &sim.machine, &report.platform, &report.faults));
 
 	uint64_t to_59 = next_update_end(0), to_00 = next_update_end(to_59 + 10 * PS_PER_US);
 	sim.now_ps = to_00 - uip_before_end_ps - 100 * PS_PER_US; /* UIP still clear */

@@ -117,9 +117,9 @@ static void test_a_cpuid_seed_reads_as_its_scenario(void **state)
 		assert_int_equal(decoded.out_of_range, fixture.out_of_range);
 		inventory(&fixture, &expected);
 		inventory(&decoded, &actual);
-		assert_true(expected.hv.count > 0);
-		assert_memory_equal(&actual.cpu, &expected.cpu, sizeof(actual.cpu));
-		assert_memory_equal(&actual.hv, &expected.hv, sizeof(actual.hv));
+		assert_true(expected.platform.hv.count > 0);
+		assert_memory_equal(&actual.platform.cpu, &expected.platform.cpu, sizeof(actual.platform.cpu));
+		assert_memory_equal(&actual.platform.hv, &expected.platform.hv, sizeof(actual.platform.hv));
 	}
 }
 

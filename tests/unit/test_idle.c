@@ -105,7 +105,7 @@ static void test_kvm_mwait_passthrough_tries_every_hint_and_keeps_time(void **st
 	}
 	unsigned enumerated = 0;
 	for (unsigned c = 1; c < MWAIT_CSTATE_SLOTS; c++)
-		enumerated += report.cpu.mwait.substates[c];
+		enumerated += report.platform.cpu.mwait.substates[c];
 	assert_int_equal(hints, enumerated);
 }
 
@@ -127,7 +127,7 @@ static void test_mwait_faulting_is_reported_and_the_run_continues(void **state)
 	run();
 	expect_verdict("idle.mwait.faults", SEVERITY_WARN, "#UD: it faulted although advertised");
 	assert_true(report.tsc.valid);
-	assert_true(report.claim_count > 0);
+	assert_true(report.claims.count > 0);
 	expect_verdict("idle.hlt.C1.tsc", SEVERITY_PASS, NULL);
 }
 

@@ -46,7 +46,7 @@ static void fill_leaves(struct hv_base *b, uint32_t count)
 /* Figures chosen to survive the writer's decimals exactly (halves, quarters, sixteenths). */
 static void build_measurements(struct report *r)
 {
-	struct acpi_info *a = &r->acpi;
+	struct acpi_info *a = &r->platform.acpi;
 	struct reference_report *pm = &r->references[0], *rtc = &r->references[1];
 	struct reference_report *kvmclock = &r->references[2];
 
@@ -98,12 +98,12 @@ static void build_measurements(struct report *r)
 /* Three claims with every kind of detail, the last at the model's limits; a Hyper-V block; faults; verdicts. */
 static void build_claims_and_verdicts(struct report *r)
 {
-	struct claim *kvmclock = &r->claims[0], *xen = &r->claims[1], *limits = &r->claims[2];
+	struct claim *kvmclock = &r->claims.items[0], *xen = &r->claims.items[1], *limits = &r->claims.items[2];
 
-	r->hyperv = (struct hyperv_info){.present = true, .base = 0x40000000, .privileges = 0x00002a22,
+	r->platform.hyperv = (struct hyperv_info){.present = true, .base = 0x40000000, .privileges = 0x00002a22,
 					 .power_management = 0x00000013, .features = 0x00000101, .hints = 0x00000a2c};
 
-	r->claim_count = 3;
+	r->claims.count = 3;
 	*kvmclock = (struct claim){
 		.kind = &claim_source_kvmclock, .source = "kvmclock", .label = "KVM kvmclock (pvclock scale)",
 		.where = 0x4b564d01, .tsc_hz = 2599985000.5,
@@ -148,10 +148,10 @@ static void build_claims_and_verdicts(struct report *r)
 	memset(limits->source, 's', sizeof(limits->source) - 1);
 	memset(limits->details[CLAIM_MAX_DETAILS - 1].key, 'k', sizeof(limits->details[0].key) - 1);
 
-	r->fault_count = 2;
-	r->faults_dropped = 3;
-	r->faults[0] = (struct fault){"rdmsr", 0x40000023, "#GP"};
-	r->faults[1] = (struct fault){"vmware_backdoor", 0x5658, "unsupported"};
+	r->faults.count = 2;
+	r->faults.dropped = 3;
+	r->faults.entries[0] = (struct fault){"rdmsr", 0x40000023, "#GP"};
+	r->faults.entries[1] = (struct fault){"vmware_backdoor", 0x5658, "unsupported"};
 
 	r->verdict_count = 5;
 	r->verdicts[0] = (struct verdict){.id = "claim.kvmclock.4b564d01", .severity = SEVERITY_FAIL,
@@ -223,25 +223,25 @@ static void build_full_report(struct report *r)
 		[CPU_FEATURE_TSC] = true,           [CPU_FEATURE_RDTSCP] = true,        [CPU_FEATURE_HYPERVISOR] = true,
 		[CPU_FEATURE_MONITOR_MWAIT] = true, [CPU_FEATURE_INVARIANT_TSC] = true,
 	};
-	struct hv_base *kvm = &r->hv.bases[0], *unnamed = &r->hv.bases[1];
+	struct hv_base *kvm = &r->platform.hv.bases[0], *unnamed = &r->platform.hv.bases[1];
 
 	memset(r, 0, sizeof(*r));
 	strcpy(r->tool_version, "v1.2-3-gabcdef0-dirty");
 	strcpy(r->machine_kind, "sim");
-	strcpy(r->cpu.vendor, "GenuineIntel");
-	strcpy(r->cpu.brand, "Intel(R) \"Quoted\" \\ Brand @ 2.10GHz"); /* quotes and backslash need escaping */
-	r->cpu.max_basic_leaf = 0x16;
-	r->cpu.max_extended_leaf = 0x80000008;
-	r->cpu.family = 6;
-	r->cpu.model = 0x55;
-	r->cpu.stepping = 7;
-	memcpy(r->cpu.features, features, sizeof(features));
-	r->cpu.mwait = (struct mwait_info){true, 64, 128, true, false, {0, 2, 1, 1, 0, 0, 0, 15}};
-	r->cpu.leaf15 = (struct leaf15_info){true, 2, 176, 24000000, 2112000000ull};
-	r->cpu.leaf16 = (struct leaf16_info){true, 2100, 3700, 100};
+	strcpy(r->platform.cpu.vendor, "GenuineIntel");
+	strcpy(r->platform.cpu.brand, "Intel(R) \"Quoted\" \\ Brand @ 2.10GHz"); /* quotes and backslash need escaping */
+	r->platform.cpu.max_basic_leaf = 0x16;
+	r->platform.cpu.max_extended_leaf = 0x80000008;
+	r->platform.cpu.family = 6;
+	r->platform.cpu.model = 0x55;
+	r->platform.cpu.stepping = 7;
+	memcpy(r->platform.cpu.features, features, sizeof(features));
+	r->platform.cpu.mwait = (struct mwait_info){true, 64, 128, true, false, {0, 2, 1, 1, 0, 0, 0, 15}};
+	r->platform.cpu.leaf15 = (struct leaf15_info){true, 2, 176, 24000000, 2112000000ull};
+	r->platform.cpu.leaf16 = (struct leaf16_info){true, 2100, 3700, 100};
 
-	r->hv.count = 2;
-	r->hv.dropped = 3;
+	r->platform.hv.count = 2;
+	r->platform.hv.dropped = 3;
 	*kvm = (struct hv_base){.base = 0x40000000, .signature = "KVMKVMKVM\0\0\0", .max_leaf = 0x40000010,
 				.range = HV_RANGE_OK, .timing = HV_TIMING_PRESENT, .timing_tsc_khz = 2112000,
 				.timing_apic_bus_khz = 1000000};
@@ -378,7 +378,7 @@ static void assert_reference_equal(const struct reference_report *got, const str
 static void assert_measurements_equal(const struct report *got, const struct report *want)
 {
 	assert_figure_equal(got->duration_s, want->duration_s);
-	assert_acpi_equal(&got->acpi, &want->acpi);
+	assert_acpi_equal(&got->platform.acpi, &want->platform.acpi);
 	assert_int_equal(got->reference_count, want->reference_count);
 	for (unsigned i = 0; i < want->reference_count; i++)
 		assert_reference_equal(&got->references[i], &want->references[i]);
@@ -502,17 +502,17 @@ static void assert_verdict_equal(const struct verdict *got, const struct verdict
 
 static void assert_claims_and_verdicts_equal(const struct report *got, const struct report *want)
 {
-	assert_hyperv_equal(&got->hyperv, &want->hyperv);
-	assert_int_equal(got->claim_count, want->claim_count);
-	for (unsigned i = 0; i < want->claim_count; i++)
-		assert_claim_equal(&got->claims[i], &want->claims[i]);
-	assert_int_equal(got->fault_count, want->fault_count);
-	for (unsigned i = 0; i < want->fault_count; i++) {
-		assert_string_equal(got->faults[i].access, want->faults[i].access);
-		assert_int_equal(got->faults[i].msr, want->faults[i].msr);
-		assert_string_equal(got->faults[i].status, want->faults[i].status);
+	assert_hyperv_equal(&got->platform.hyperv, &want->platform.hyperv);
+	assert_int_equal(got->claims.count, want->claims.count);
+	for (unsigned i = 0; i < want->claims.count; i++)
+		assert_claim_equal(&got->claims.items[i], &want->claims.items[i]);
+	assert_int_equal(got->faults.count, want->faults.count);
+	for (unsigned i = 0; i < want->faults.count; i++) {
+		assert_string_equal(got->faults.entries[i].access, want->faults.entries[i].access);
+		assert_int_equal(got->faults.entries[i].msr, want->faults.entries[i].msr);
+		assert_string_equal(got->faults.entries[i].status, want->faults.entries[i].status);
 	}
-	assert_int_equal(got->faults_dropped, want->faults_dropped);
+	assert_int_equal(got->faults.dropped, want->faults.dropped);
 	assert_int_equal(got->verdict_count, want->verdict_count);
 	for (unsigned i = 0; i < want->verdict_count; i++)
 		assert_verdict_equal(&got->verdicts[i], &want->verdicts[i]);
@@ -522,11 +522,11 @@ static void assert_report_equal(const struct report *got, const struct report *w
 {
 	assert_string_equal(got->tool_version, want->tool_version);
 	assert_string_equal(got->machine_kind, want->machine_kind);
-	assert_cpu_equal(&got->cpu, &want->cpu);
-	assert_int_equal(got->hv.count, want->hv.count);
-	assert_int_equal(got->hv.dropped, want->hv.dropped);
-	for (uint32_t i = 0; i < want->hv.count; i++)
-		assert_base_equal(&got->hv.bases[i], &want->hv.bases[i]);
+	assert_cpu_equal(&got->platform.cpu, &want->platform.cpu);
+	assert_int_equal(got->platform.hv.count, want->platform.hv.count);
+	assert_int_equal(got->platform.hv.dropped, want->platform.hv.dropped);
+	for (uint32_t i = 0; i < want->platform.hv.count; i++)
+		assert_base_equal(&got->platform.hv.bases[i], &want->platform.hv.bases[i]);
 	assert_measurements_equal(got, want);
 	assert_idle_equal(&got->idle, &want->idle);
 	assert_watch_equal(&got->watch, &want->watch);
@@ -540,25 +540,25 @@ static void test_every_field_survives_write_and_read(void **state)
 	read_json(write_json(&written), &read_back);
 	assert_report_equal(&read_back, &written);
 	/* The timing leaf is found where hv_find_leaf looks for it. */
-	assert_int_equal(hv_find_leaf(&read_back.hv.bases[0], 0x40000010)->regs.eax, 0x1010);
+	assert_int_equal(hv_find_leaf(&read_back.platform.hv.bases[0], 0x40000010)->regs.eax, 0x1010);
 }
 
 static void test_absent_blocks_read_back_as_not_present(void **state)
 {
 	(void)state;
 	build_full_report(&written);
-	written.cpu.mwait = (struct mwait_info){0};
-	written.cpu.leaf15 = (struct leaf15_info){0};
-	written.cpu.leaf16 = (struct leaf16_info){0};
-	written.hv.count = 0;
-	written.acpi = (struct acpi_info){.rsdp_found = false};
+	written.platform.cpu.mwait = (struct mwait_info){0};
+	written.platform.cpu.leaf15 = (struct leaf15_info){0};
+	written.platform.cpu.leaf16 = (struct leaf16_info){0};
+	written.platform.hv.count = 0;
+	written.platform.acpi = (struct acpi_info){.rsdp_found = false};
 	written.reference_count = written.cross_check_count = 0;
 	written.tsc = (struct tsc_estimate){0};
 	written.duration_s = 0;
-	written.hyperv = (struct hyperv_info){0};
+	written.platform.hyperv = (struct hyperv_info){0};
 	written.idle = (struct idle_report){0};
 	written.watch = (struct watch_report){0};
-	written.claim_count = written.fault_count = written.faults_dropped = written.verdict_count = 0;
+	written.claims.count = written.faults.count = written.faults.dropped = written.verdict_count = 0;
 	read_json(write_json(&written), &read_back);
 	assert_report_equal(&read_back, &written);
 }
@@ -572,12 +572,12 @@ static void test_every_status_word_reads_back_as_its_value(void **state)
 	for (size_t r = 0; r < ARRAY_SIZE(ranges); r++)
 		for (size_t t = 0; t < ARRAY_SIZE(timings); t++) {
 			build_full_report(&written);
-			written.hv.bases[0].range = ranges[r];
-			written.hv.bases[0].timing = timings[t];
+			written.platform.hv.bases[0].range = ranges[r];
+			written.platform.hv.bases[0].timing = timings[t];
 			if (timings[t] != HV_TIMING_PRESENT) /* the writer gives the frequencies only when present */
-				written.hv.bases[0].timing_tsc_khz = written.hv.bases[0].timing_apic_bus_khz = 0;
+				written.platform.hv.bases[0].timing_tsc_khz = written.platform.hv.bases[0].timing_apic_bus_khz = 0;
 			read_json(write_json(&written), &read_back);
-			assert_base_equal(&read_back.hv.bases[0], &written.hv.bases[0]);
+			assert_base_equal(&read_back.platform.hv.bases[0], &written.platform.hv.bases[0]);
 		}
 }
 
@@ -590,8 +590,8 @@ static void test_every_acpi_and_sampling_word_reads_back_as_its_value(void **sta
 
 	for (size_t i = 0; i < ARRAY_SIZE(roots); i++) {
 		build_full_report(&written);
-		written.acpi.root = roots[i];
-		written.acpi.pm_timer.port_field = fields[i];
+		written.platform.acpi.root = roots[i];
+		written.platform.acpi.pm_timer.port_field = fields[i];
 		written.references[0].edges = i % 2;
 		read_json(write_json(&written), &read_back);
 		assert_measurements_equal(&read_back, &written);
@@ -603,18 +603,18 @@ static void test_a_full_model_round_trips(void **state)
 {
 	(void)state;
 	build_full_report(&written);
-	written.hv.count = HV_MAX_BASES;
+	written.platform.hv.count = HV_MAX_BASES;
 	for (uint32_t i = 0; i < HV_MAX_BASES; i++) {
-		written.hv.bases[i] = written.hv.bases[0];
-		written.hv.bases[i].base = HV_BASE_FIRST + i * HV_BASE_STEP;
-		fill_leaves(&written.hv.bases[i], HV_MAX_LEAVES);
+		written.platform.hv.bases[i] = written.platform.hv.bases[0];
+		written.platform.hv.bases[i].base = HV_BASE_FIRST + i * HV_BASE_STEP;
+		fill_leaves(&written.platform.hv.bases[i], HV_MAX_LEAVES);
 	}
-	written.claim_count = REPORT_MAX_CLAIMS;
-	for (unsigned i = 0; i < REPORT_MAX_CLAIMS; i++)
-		written.claims[i] = written.claims[2];
-	written.fault_count = REPORT_MAX_FAULTS;
-	for (unsigned i = 0; i < REPORT_MAX_FAULTS; i++)
-		written.faults[i] = written.faults[i % 2];
+	written.claims.count = CLAIM_LIST_CAPACITY;
+	for (unsigned i = 0; i < CLAIM_LIST_CAPACITY; i++)
+		written.claims.items[i] = written.claims.items[2];
+	written.faults.count = FAULT_LOG_CAPACITY;
+	for (unsigned i = 0; i < FAULT_LOG_CAPACITY; i++)
+		written.faults.entries[i] = written.faults.entries[i % 2];
 	written.verdict_count = REPORT_MAX_VERDICTS;
 	for (unsigned i = 0; i < REPORT_MAX_VERDICTS; i++)
 		written.verdicts[i] = written.verdicts[i % 5];
@@ -634,15 +634,15 @@ static void test_a_full_model_round_trips(void **state)
 /* JSON has one kind of integer: the sign decides, and the text report prints the same number either way. */
 static void test_a_signed_detail_that_is_not_negative_reads_back_unsigned(void **state)
 {
-	struct claim_detail *shift = &written.claims[0].details[1];
+	struct claim_detail *shift = &written.claims.items[0].details[1];
 	struct buffer_sink a, b;
 	(void)state;
 
 	build_full_report(&written);
 	*shift = (struct claim_detail){.key = "tsc_shift", .kind = DETAIL_INT, .i = 1};
 	read_json(write_json(&written), &read_back);
-	assert_int_equal(read_back.claims[0].details[1].kind, DETAIL_UINT);
-	assert_int_equal(read_back.claims[0].details[1].u, 1);
+	assert_int_equal(read_back.claims.items[0].details[1].kind, DETAIL_UINT);
+	assert_int_equal(read_back.claims.items[0].details[1].u, 1);
 	buffer_sink_init(&a, text_a, sizeof(text_a));
 	buffer_sink_init(&b, text_b, sizeof(text_b));
 	report_write_text(&written, &a.sink);
@@ -653,8 +653,8 @@ static void test_a_signed_detail_that_is_not_negative_reads_back_unsigned(void *
 /* The reader checks the decoded members against the registers: one bit at a time, its table must be the writer's. */
 static void test_every_hyperv_register_bit_agrees_with_its_decoded_member(void **state)
 {
-	uint32_t *const registers[] = {&written.hyperv.privileges, &written.hyperv.power_management,
-				       &written.hyperv.features, &written.hyperv.hints};
+	uint32_t *const registers[] = {&written.platform.hyperv.privileges, &written.platform.hyperv.power_management,
+				       &written.platform.hyperv.features, &written.platform.hyperv.hints};
 	(void)state;
 
 	build_full_report(&written);
@@ -664,7 +664,7 @@ static void test_every_hyperv_register_bit_agrees_with_its_decoded_member(void *
 				*registers[other] = 0;
 			*registers[r] = 1u << bit;
 			read_json(write_json(&written), &read_back);
-			assert_hyperv_equal(&read_back.hyperv, &written.hyperv);
+			assert_hyperv_equal(&read_back.platform.hyperv, &written.platform.hyperv);
 		}
 }
 
@@ -708,37 +708,37 @@ static void test_reads_reports_the_app_wrote_under_qemu(void **state)
 		fail_msg("%s", error);
 	assert_string_equal(read_back.tool_version, "e477a8a");
 	assert_string_equal(read_back.machine_kind, "uefi");
-	assert_string_equal(read_back.cpu.vendor, "AuthenticAMD");
-	assert_string_equal(read_back.cpu.brand, "QEMU Virtual CPU version 2.5+");
-	assert_int_equal(read_back.cpu.family, 0xf);
-	assert_int_equal(read_back.cpu.model, 0x6b);
-	assert_int_equal(read_back.cpu.max_basic_leaf, 0xd);
-	assert_true(read_back.cpu.features[CPU_FEATURE_HYPERVISOR]);
-	assert_false(read_back.cpu.features[CPU_FEATURE_RDTSCP]);
-	assert_false(read_back.cpu.mwait.present); /* "mwait": null */
-	assert_int_equal(read_back.hv.count, 1);
-	assert_string_equal(hv_name(read_back.hv.bases[0].signature), "QEMU TCG");
-	assert_int_equal(read_back.hv.bases[0].max_leaf, 0x40000001);
-	assert_int_equal(read_back.hv.bases[0].leaf_count, 2);
-	assert_int_equal(read_back.hv.bases[0].leaves[0].regs.ebx, 0x54474354); /* "TCGT" */
-	assert_int_equal(read_back.hv.bases[0].timing, HV_TIMING_NOT_OFFERED);
+	assert_string_equal(read_back.platform.cpu.vendor, "AuthenticAMD");
+	assert_string_equal(read_back.platform.cpu.brand, "QEMU Virtual CPU version 2.5+");
+	assert_int_equal(read_back.platform.cpu.family, 0xf);
+	assert_int_equal(read_back.platform.cpu.model, 0x6b);
+	assert_int_equal(read_back.platform.cpu.max_basic_leaf, 0xd);
+	assert_true(read_back.platform.cpu.features[CPU_FEATURE_HYPERVISOR]);
+	assert_false(read_back.platform.cpu.features[CPU_FEATURE_RDTSCP]);
+	assert_false(read_back.platform.cpu.mwait.present); /* "mwait": null */
+	assert_int_equal(read_back.platform.hv.count, 1);
+	assert_string_equal(hv_name(read_back.platform.hv.bases[0].signature), "QEMU TCG");
+	assert_int_equal(read_back.platform.hv.bases[0].max_leaf, 0x40000001);
+	assert_int_equal(read_back.platform.hv.bases[0].leaf_count, 2);
+	assert_int_equal(read_back.platform.hv.bases[0].leaves[0].regs.ebx, 0x54474354); /* "TCGT" */
+	assert_int_equal(read_back.platform.hv.bases[0].timing, HV_TIMING_NOT_OFFERED);
 
 	if (report_read_file(testdata_path("reports/qemu-q35-tcg-cpu-max.json"), &read_back, error, sizeof(error)))
 		fail_msg("%s", error);
-	assert_string_equal(read_back.cpu.brand, "QEMU TCG CPU version 2.5+");
-	assert_true(read_back.cpu.features[CPU_FEATURE_RDTSCP]);
-	assert_true(read_back.cpu.mwait.present);
-	assert_true(read_back.cpu.mwait.extensions);
-	assert_true(read_back.cpu.mwait.interrupt_break);
+	assert_string_equal(read_back.platform.cpu.brand, "QEMU TCG CPU version 2.5+");
+	assert_true(read_back.platform.cpu.features[CPU_FEATURE_RDTSCP]);
+	assert_true(read_back.platform.cpu.mwait.present);
+	assert_true(read_back.platform.cpu.mwait.extensions);
+	assert_true(read_back.platform.cpu.mwait.interrupt_break);
 
 	if (report_read_file(testdata_path("reports/qemu-q35-tcg-measured.json"), &read_back, error, sizeof(error)))
 		fail_msg("%s", error);
-	assert_string_equal(read_back.acpi.oem_id, "BOCHS ");
-	assert_int_equal(read_back.acpi.root, ACPI_ROOT_XSDT);
-	assert_int_equal(read_back.acpi.pm_timer.port, 0x608);
-	assert_int_equal(read_back.acpi.pm_timer.port_field, ACPI_PM_PORT_X_PM_TMR_BLK);
-	assert_int_equal(read_back.acpi.hpet.base, 0xfed00000);
-	assert_true(read_back.acpi.waet.present && read_back.acpi.waet.pm_timer_good && !read_back.acpi.waet.rtc_good);
+	assert_string_equal(read_back.platform.acpi.oem_id, "BOCHS ");
+	assert_int_equal(read_back.platform.acpi.root, ACPI_ROOT_XSDT);
+	assert_int_equal(read_back.platform.acpi.pm_timer.port, 0x608);
+	assert_int_equal(read_back.platform.acpi.pm_timer.port_field, ACPI_PM_PORT_X_PM_TMR_BLK);
+	assert_int_equal(read_back.platform.acpi.hpet.base, 0xfed00000);
+	assert_true(read_back.platform.acpi.waet.present && read_back.platform.acpi.waet.pm_timer_good && !read_back.platform.acpi.waet.rtc_good);
 	assert_int_equal(read_back.reference_count, 6);
 	assert_string_equal(read_back.references[2].name, "rtc");
 	assert_true(read_back.references[2].edges);
@@ -765,13 +765,13 @@ static void test_unknown_members_are_ignored_and_absent_ones_stay_zero(void **st
 		fail_msg("%s", error);
 	assert_string_equal(read_back.tool_version, "future");
 	assert_string_equal(read_back.machine_kind, "");
-	assert_string_equal(read_back.cpu.vendor, "");
-	assert_int_equal(read_back.cpu.family, 0);
-	assert_false(read_back.cpu.features[CPU_FEATURE_TSC]);
-	assert_false(read_back.cpu.mwait.present);
-	assert_false(read_back.cpu.leaf15.present);
-	assert_int_equal(read_back.hv.count, 0);
-	assert_int_equal(read_back.hv.dropped, 0);
+	assert_string_equal(read_back.platform.cpu.vendor, "");
+	assert_int_equal(read_back.platform.cpu.family, 0);
+	assert_false(read_back.platform.cpu.features[CPU_FEATURE_TSC]);
+	assert_false(read_back.platform.cpu.mwait.present);
+	assert_false(read_back.platform.cpu.leaf15.present);
+	assert_int_equal(read_back.platform.hv.count, 0);
+	assert_int_equal(read_back.platform.hv.dropped, 0);
 }
 
 /* Older tscprobe/1 reports lack the sections added since: they read, with nothing in them. */
@@ -783,10 +783,10 @@ static void test_reports_from_before_claims_idle_and_watch_read_without_them(voi
 		fail_msg("%s", error);
 	assert_false(read_back.idle.ran);
 	assert_int_equal(read_back.idle.run_count, 0);
-	assert_false(read_back.hyperv.present);
-	assert_int_equal(read_back.claim_count, 0);
-	assert_int_equal(read_back.fault_count, 0);
-	assert_int_equal(read_back.faults_dropped, 0);
+	assert_false(read_back.platform.hyperv.present);
+	assert_int_equal(read_back.claims.count, 0);
+	assert_int_equal(read_back.faults.count, 0);
+	assert_int_equal(read_back.faults.dropped, 0);
 	assert_int_equal(read_back.verdict_count, 0);
 	assert_false(read_back.watch.ran);
 	for (unsigned i = 0; i < read_back.reference_count; i++)
@@ -804,18 +804,18 @@ static void test_reads_a_report_with_claims_and_verdicts(void **state)
 {
 	static const enum detail_kind kvmclock_kinds[] = {DETAIL_UINT, DETAIL_INT, DETAIL_HEX,
 							  DETAIL_BOOL, DETAIL_UINT, DETAIL_BOOL};
-	const struct claim *kvmclock = &read_back.claims[0];
+	const struct claim *kvmclock = &read_back.claims.items[0];
 	(void)state;
 
 	if (report_read_file(testdata_path("reports/sim-kvm-hyperv.json"), &read_back, error, sizeof(error)))
 		fail_msg("%s", error);
-	assert_true(read_back.hyperv.present);
-	assert_int_equal(read_back.hyperv.base, 0x40000000);
-	assert_int_equal(read_back.hyperv.privileges, 0x2a22);
-	assert_int_equal(read_back.hyperv.features, 0x100);
-	assert_int_equal(read_back.claim_count, 3);
+	assert_true(read_back.platform.hyperv.present);
+	assert_int_equal(read_back.platform.hyperv.base, 0x40000000);
+	assert_int_equal(read_back.platform.hyperv.privileges, 0x2a22);
+	assert_int_equal(read_back.platform.hyperv.features, 0x100);
+	assert_int_equal(read_back.claims.count, 3);
 	assert_string_equal(kvmclock->source, "kvmclock");
-	assert_string_equal(read_back.claims[2].source, "hyperv_reference_tsc_page");
+	assert_string_equal(read_back.claims.items[2].source, "hyperv_reference_tsc_page");
 	assert_int_equal(kvmclock->detail_count, ARRAY_SIZE(kvmclock_kinds));
 	for (unsigned i = 0; i < ARRAY_SIZE(kvmclock_kinds); i++)
 		assert_int_equal(kvmclock->details[i].kind, kvmclock_kinds[i]);
@@ -823,8 +823,8 @@ static void test_reads_a_report_with_claims_and_verdicts(void **state)
 	assert_int_equal(kvmclock->details[1].i, -1);
 	assert_int_equal(kvmclock->where, 0x4b564d01);
 	assert_int_equal(kvmclock->status, CLAIM_STATED);
-	assert_int_equal(read_back.claims[2].where, 0x40000021);
-	assert_int_equal(read_back.fault_count, 0);
+	assert_int_equal(read_back.claims.items[2].where, 0x40000021);
+	assert_int_equal(read_back.faults.count, 0);
 	assert_int_equal(read_back.verdict_count, 9);
 	assert_string_equal(read_back.verdicts[0].id, "invariant_tsc.absent");
 	assert_int_equal(read_back.verdicts[0].severity, SEVERITY_WARN);
@@ -1103,7 +1103,7 @@ static void test_hex_strings_are_parsed_strictly(void **state)
 			 "\"cpu\": {\"max_basic_leaf\": \"%s\"}, \"hypervisors\": []}",
 			 c->text);
 		status = report_read_string(text, strlen(text), &read_back, error, sizeof(error));
-		if (!c->refusal && (status || read_back.cpu.max_basic_leaf != c->value))
+		if (!c->refusal && (status || read_back.platform.cpu.max_basic_leaf != c->value))
 			fail_msg("\"%s\": expected 0x%x, got status %d (%s)", c->text, c->value, status, error);
 		if (c->refusal && (!status || strncmp(error, "cpu.max_basic_leaf: ", 20) || !strstr(error, c->refusal)))
 			fail_msg("\"%s\": expected the refusal \"%s\", got status %d (%s)", c->text, c->refusal, status,
@@ -1144,7 +1144,7 @@ static void test_claim_details_take_their_kind_from_the_json_type(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(detail_cases); i++) {
 		const struct detail_case *c = &detail_cases[i];
-		const struct claim_detail *got = &read_back.claims[0].details[0];
+		const struct claim_detail *got = &read_back.claims.items[0].details[0];
 		char text[512];
 		int status;
 

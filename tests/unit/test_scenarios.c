@@ -184,8 +184,8 @@ static void test_tcg_reports_no_claims_and_no_faults(void **state)
 {
 	(void)state;
 	run_scenario("qemu-tcg.json");
-	assert_int_equal(report.claim_count, 0);
-	assert_int_equal(report.fault_count, 0);
+	assert_int_equal(report.claims.count, 0);
+	assert_int_equal(report.faults.count, 0);
 	assert_int_equal(sim.trace.cpuid_beyond_max, 0);
 }
 

@@ -38,7 +38,7 @@ static const struct verdict *verdict(const char *id)
 /* A claim off the measurement by ppm, judged. */
 static const struct verdict *judge(const struct claim_source *source, uint32_t where, double ppm, const char *id)
 {
-	assert_non_null(claim_add(&report, source, where, MEASURED_HZ * (1 + ppm * 1e-6)));
+	assert_non_null(claim_add(&report.claims, source, where, MEASURED_HZ * (1 + ppm * 1e-6)));
 	verdicts_run(&report);
 	return verdict(id);
 }
@@ -123,8 +123,8 @@ static void test_two_claims_of_one_kind_keep_their_own_verdicts(void **state)
 {
 	(void)state;
 	measured(0.1);
-	assert_non_null(claim_add(&report, &claim_source_timing_leaf, 0x40000000, MEASURED_HZ));
-	assert_non_null(claim_add(&report, &claim_source_timing_leaf, 0x40000100, MEASURED_HZ * 1.02));
+	assert_non_null(claim_add(&report.claims, &claim_source_timing_leaf, 0x40000000, MEASURED_HZ));
+	assert_non_null(claim_add(&report.claims, &claim_source_timing_leaf, 0x40000100, MEASURED_HZ * 1.02));
 	verdicts_run(&report);
 	assert_int_equal(verdict("claim.cpuid_timing_leaf.40000000")->severity, SEVERITY_PASS);
 	assert_int_equal(verdict("claim.cpuid_timing_leaf.40000100")->severity, SEVERITY_FAIL);
@@ -139,7 +139,7 @@ static void test_an_empty_claim_is_a_finding_not_a_0_hz_failure(void **state)
 {
 	(void)state;
 	measured(0.1);
-	const struct claim *c = claim_add(&report, &claim_source_hyperv_page, 0x40000021, 0);
+	const struct claim *c = claim_add(&report.claims, &claim_source_hyperv_page, 0x40000021, 0);
 	assert_int_equal(c->status, CLAIM_EMPTY);
 	verdicts_run(&report);
 	const struct verdict *v = verdict("claim.hyperv_reference_tsc_page.40000021");
@@ -170,9 +170,9 @@ static void test_a_garbage_max_leaf_is_named_garbage(void **state)
 {
 	(void)state;
 	measured(0.1);
-	report.hv.count = 2;
-	report.hv.bases[0] = (struct hv_base){.base = 0x40000000, .max_leaf = 0xdeadbeef, .range = HV_RANGE_BEYOND_BLOCK};
-	report.hv.bases[1] = (struct hv_base){.base = 0x40000100, .max_leaf = 0x00000005, .range = HV_RANGE_BELOW_BASE};
+	report.platform.hv.count = 2;
+	report.platform.hv.bases[0] = (struct hv_base){.base = 0x40000000, .max_leaf = 0xdeadbeef, .range = HV_RANGE_BEYOND_BLOCK};
+	report.platform.hv.bases[1] = (struct hv_base){.base = 0x40000100, .max_leaf = 0x00000005, .range = HV_RANGE_BELOW_BASE};
 	verdicts_run(&report);
 	const struct verdict *garbage = verdict("timing_leaf.not_offered.40000000");
 	expect_message(garbage, "outside its own 0x100-leaf block: garbage");
