@@ -74,7 +74,7 @@ static void read_kvmclock(struct fuzz_machine *fm)
 	struct time_source s = {.driver = &kvmclock_driver};
 	struct machine *m = &fm->sim.machine;
 
-	if (kvmclock_driver.probe(&s, m, &fm->report))
+	if (kvmclock_driver.probe(&s, m, &fm->report.platform, &fm->report.faults))
 		return;
 	for (int i = 0; i < CLOCK_READS; i++)
 		kvmclock_driver.read(&s, m);

@@ -15,8 +15,7 @@ void fuzz_machine_inventory(struct fuzz_machine *fm)
 	struct report *r = &fm->report;
 
 	probe_inventory(m, "fuzz", r);
-	acpi_discover(m, &r->platform.acpi);
-	claims_collect(m, r);
+	claims_collect(m, &r->platform, &r->claims, &r->faults);
 	crosscheck_run(r);
 	verdicts_run(r);
 }
