@@ -500,3 +500,11 @@ void acpi_discover(struct machine *m, struct acpi_info *out)
 		root_walk(m, &root, "RSDT", sizeof(uint32_t), out);
 	}
 }
+
+/* The schema's words for the enums (docs/report-schema.md, acpi). */
+const char *const acpi_root_words[3] = {[ACPI_ROOT_NONE] = "none", [ACPI_ROOT_XSDT] = "xsdt", [ACPI_ROOT_RSDT] = "rsdt"};
+const char *const pm_port_field_words[3] = {
+	[ACPI_PM_PORT_NONE] = "none",
+	[ACPI_PM_PORT_X_PM_TMR_BLK] = "X_PM_TMR_BLK",
+	[ACPI_PM_PORT_PM_TMR_BLK] = "PM_TMR_BLK",
+};

@@ -84,4 +84,8 @@ struct acpi_info {
 /* Find the tables through m->acpi_rsdp and fill *out; never trusts a table that fails validation. */
 void acpi_discover(struct machine *m, struct acpi_info *out);
 
+/* The report schema's words for the enums, for the writers and the host reader alike. */
+extern const char *const acpi_root_words[3];     /* by enum acpi_root */
+extern const char *const pm_port_field_words[3]; /* by enum acpi_pm_port_field */
+
 #endif

@@ -20,7 +20,7 @@ static const char *pmtimer_probe(struct time_source *s, struct machine *m, const
 	s->sampling = SAMPLING_COUNTER;
 	format_string(s->detail, sizeof(s->detail), "port 0x%llx, %u-bit (FADT %s)", (unsigned long long)s->address,
 		      s->width_bits,
-		      p->acpi.pm_timer.port_field == ACPI_PM_PORT_X_PM_TMR_BLK ? "X_PM_TMR_BLK" : "PM_TMR_BLK");
+		      pm_port_field_words[p->acpi.pm_timer.port_field]);
 	if (p->acpi.waet.present && p->acpi.waet.pm_timer_good)
 		time_source_note(s, "the WAET table says a single read is reliable (emulated timer)");
 	return NULL;

@@ -110,12 +110,6 @@ void report_tsc_step(struct report *r, uint64_t backward_ticks)
 		r->tsc.largest_backward_step_ticks = backward_ticks;
 }
 
-const char *const acpi_root_words[3] = {[ACPI_ROOT_NONE] = "none", [ACPI_ROOT_XSDT] = "xsdt", [ACPI_ROOT_RSDT] = "rsdt"};
-const char *const pm_port_field_words[3] = {
-	[ACPI_PM_PORT_NONE] = "none",
-	[ACPI_PM_PORT_X_PM_TMR_BLK] = "X_PM_TMR_BLK",
-	[ACPI_PM_PORT_PM_TMR_BLK] = "PM_TMR_BLK",
-};
 const char *const sampling_words[2] = {"counter", "edges"};
 
 const char *hv_range_name(enum hv_range range)

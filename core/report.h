@@ -161,9 +161,7 @@ void report_write_json(const struct report *r, struct sink *out);
 void report_write_text(const struct report *r, struct sink *out);
 
 /* Words for the enums, shared by both writers and the host reader: the schema's vocabulary, once. */
-extern const char *const acpi_root_words[3];       /* by enum acpi_root */
-extern const char *const pm_port_field_words[3];   /* by enum acpi_pm_port_field */
-extern const char *const sampling_words[2];        /* by reference_report.edges */
+extern const char *const sampling_words[2]; /* by reference_report.edges; the ACPI words are in acpi.h */
 #define IDLE_BUSY_WAKE_SOURCE "none (busy-wait)" /* a busy-wait's wake source: a CPU that never sleeps is not woken */
 const char *hv_range_name(enum hv_range range);
 const char *hv_timing_name(enum hv_timing_status timing);

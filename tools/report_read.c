@@ -867,7 +867,7 @@ static int infer_lapic_uncertainty(struct reader *rd, const json_t *item, const 
 	if (get_member(rd, item, path, "lapic", JSON_STRING, false, &word))
 		return -1;
 	run->lapic_uncertainty_ppm = run->uncertainty_ppm;
-	if (run->lapic_measured && word && text_equal(json_string_value(word), "runs") &&
+	if (run->lapic_measured && word && text_equal(json_string_value(word), idle_outcome_name(IDLE_RUNS)) &&
 	    run->lapic_lost_ppm > run->lapic_uncertainty_ppm)
 		run->lapic_uncertainty_ppm = run->lapic_lost_ppm;
 	return 0;
