@@ -44,20 +44,7 @@ void claim_hex(struct claim *c, const char *key, uint64_t value);
 void claim_int(struct claim *c, const char *key, int64_t value);
 void claim_bool(struct claim *c, const char *key, bool value);
 
-/*
- * The collectors, one per interface and file: each reads the platform, adds what it finds and the faults it met,
- * and leaves MSRs and pages as found.
- */
-typedef void claim_collector(struct machine *m, const struct platform *p, struct claim_list *claims,
-			     struct fault_log *faults);
-claim_collector timing_leaf_claims; /* core/timingleaf.c */
-claim_collector kvmclock_claim;     /* core/kvmclock.c */
-claim_collector hyperv_claims;      /* core/hyperv.c */
-claim_collector xen_claims;         /* core/xen.c */
-claim_collector vmware_claim;       /* core/vmware.c */
-claim_collector native_leaf_claims; /* core/cpuleaves.c */
-
-/* Every collector in turn, in the order the report lists them (core/claims.c). */
+/* Every source's collector in turn, in the order of claim_sources (core/claims.c). */
 claim_collector claims_collect;
 
 #endif

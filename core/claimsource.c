@@ -1,39 +1,19 @@
-/* Every interface through which a platform states the TSC's rate, described once; docs/verdicts.md has the table. */
+/* The claim sources as a table, and their words; each descriptor is in its interface's file (docs/verdicts.md). */
 #include "claimsource.h"
-#include "report.h"
+#include "claims.h"
+#include "sink.h"
 
-const struct claim_source claim_source_timing_leaf = {
-	"cpuid_timing_leaf", "CPUID timing leaf (base + 0x10) EAX", CLAIM_AT_BASE, CLAIM_NATURE_KHZ, NULL};
-const struct claim_source claim_source_kvmclock = {
-	"kvmclock", "KVM kvmclock (pvclock scale)", CLAIM_AT_MSR, CLAIM_NATURE_SCALE,
-	"the hypervisor never filled the page (its scale is 0)"};
-const struct claim_source claim_source_hyperv_msr = {
-	"hyperv_tsc_frequency_msr", "Hyper-V TSC frequency MSR 0x40000022", CLAIM_AT_MSR, CLAIM_NATURE_HZ, "the MSR reads 0"};
-const struct claim_source claim_source_hyperv_page = {
-	"hyperv_reference_tsc_page", "Hyper-V reference TSC page", CLAIM_AT_MSR, CLAIM_NATURE_SCALE,
-	"the hypervisor never filled the page (a valid sequence, but its scale is 0)"};
-const struct claim_source claim_source_xen_leaf = {
-	"xen_time_leaf", "Xen time leaf (base + 3) guest TSC kHz", CLAIM_AT_BASE, CLAIM_NATURE_KHZ, NULL};
-const struct claim_source claim_source_xen_scale = {
-	"xen_time_scale", "Xen time leaf (base + 3) tsc-to-ns scale", CLAIM_AT_BASE, CLAIM_NATURE_SCALE, NULL};
-const struct claim_source claim_source_vmware = {
-	"vmware_backdoor", "VMware backdoor GETHZ", CLAIM_AT_PORT, CLAIM_NATURE_HZ, "GETHZ answers 0 Hz"};
-const struct claim_source claim_source_leaf15 = {
-	"cpuid_leaf15", "CPUID 0x15 crystal x ratio", CLAIM_AT_LEAF, CLAIM_NATURE_RATIO, NULL};
-const struct claim_source claim_source_leaf16 = {
-	"cpuid_leaf16", "CPUID 0x16 base frequency (MHz)", CLAIM_AT_LEAF, CLAIM_NATURE_NOMINAL_MHZ, NULL};
-
-static const struct claim_source *const sources[] = {
+const struct claim_source *const claim_sources[CLAIM_SOURCE_COUNT] = {
 	&claim_source_timing_leaf, &claim_source_kvmclock, &claim_source_hyperv_msr, &claim_source_hyperv_page,
-	&claim_source_xen_leaf,	   &claim_source_xen_scale, &claim_source_vmware,     &claim_source_leaf15,
+	&claim_source_xen_leaf,    &claim_source_xen_scale, &claim_source_vmware,    &claim_source_leaf15,
 	&claim_source_leaf16,
 };
 
 const struct claim_source *claim_source_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
-		if (text_equal(sources[i]->name, name))
-			return sources[i];
+	for (size_t i = 0; i < CLAIM_SOURCE_COUNT; i++)
+		if (text_equal(claim_sources[i]->name, name))
+			return claim_sources[i];
 	return NULL;
 }
 

@@ -24,17 +24,38 @@ enum claim_status {
 	CLAIM_STATUS_COUNT
 };
 
+struct machine;
+struct platform;
+struct claim_list;
+struct fault_log;
+
+/*
+ * A collector reads the platform, adds the claims it finds and the faults it met, and leaves MSRs and pages as
+ * found.
+ */
+typedef void claim_collector(struct machine *m, const struct platform *p, struct claim_list *claims,
+			     struct fault_log *faults);
+
+/* One interface through which a platform states the TSC's rate; each is defined in its interface's file. */
 struct claim_source {
 	const char *name;  /* JSON `source`, and with `where` the verdict id */
 	const char *label; /* "KVM kvmclock (pvclock scale)" */
 	enum claim_location location;
 	enum claim_nature nature;
 	const char *empty_meaning; /* what CLAIM_EMPTY means for this source; NULL where a zero makes no claim */
+	claim_collector *collect;
 };
 
-extern const struct claim_source claim_source_timing_leaf, claim_source_kvmclock, claim_source_hyperv_msr,
-	claim_source_hyperv_page, claim_source_xen_leaf, claim_source_xen_scale, claim_source_vmware,
-	claim_source_leaf15, claim_source_leaf16;
+extern const struct claim_source claim_source_timing_leaf, /* core/timingleaf.c */
+	claim_source_kvmclock,                              /* core/kvmclock.c */
+	claim_source_hyperv_msr, claim_source_hyperv_page,  /* core/hyperv.c */
+	claim_source_xen_leaf, claim_source_xen_scale,      /* core/xen.c */
+	claim_source_vmware,                                /* core/vmware.c */
+	claim_source_leaf15, claim_source_leaf16;           /* core/cpuleaves.c */
+
+/* Every source, in the order the report lists their claims (docs/report-schema.md, claims[]). */
+#define CLAIM_SOURCE_COUNT 9
+extern const struct claim_source *const claim_sources[CLAIM_SOURCE_COUNT];
 
 /* The descriptor called name, or NULL (a report from a newer tool read on the host). */
 const struct claim_source *claim_source_find(const char *name);

@@ -1,23 +1,50 @@
 /* The CPU's own statements of its TSC rate: leaf 0x15 (crystal x ratio) and leaf 0x16 (nominal MHz). */
 #include "claims.h"
 
-void native_leaf_claims(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+/* Leaf 0x15: the crystal's rate times the TSC/crystal ratio, where the CPU states all three. */
+static void leaf15_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
-	const struct cpu_info *cpu = &p->cpu;
+	const struct leaf15_info *leaf = &p->cpu.leaf15;
+	struct claim *c;
 	(void)m; /* read from the inventory alone: CPUID leaves, no access that can fault */
 	(void)faults;
-	struct claim *c;
 
-	if (cpu->leaf15.present && cpu->leaf15.tsc_hz &&
-	    (c = claim_add(claims, &claim_source_leaf15, CPUID_LEAF_TSC_CRYSTAL, (double)cpu->leaf15.tsc_hz))) {
-		claim_uint(c, "crystal_hz", cpu->leaf15.crystal_hz);
-		claim_uint(c, "numerator", cpu->leaf15.numerator);
-		claim_uint(c, "denominator", cpu->leaf15.denominator);
-	}
-	if (cpu->leaf16.present && cpu->leaf16.base_mhz &&
-	    (c = claim_add(claims, &claim_source_leaf16, CPUID_LEAF_FREQUENCY, cpu->leaf16.base_mhz * 1e6))) {
-		claim_uint(c, "base_mhz", cpu->leaf16.base_mhz);
-		claim_uint(c, "max_mhz", cpu->leaf16.max_mhz);
-		claim_uint(c, "bus_mhz", cpu->leaf16.bus_mhz);
-	}
+	if (!leaf->present || !leaf->tsc_hz ||
+	    !(c = claim_add(claims, &claim_source_leaf15, CPUID_LEAF_TSC_CRYSTAL, (double)leaf->tsc_hz)))
+		return;
+	claim_uint(c, "crystal_hz", leaf->crystal_hz);
+	claim_uint(c, "numerator", leaf->numerator);
+	claim_uint(c, "denominator", leaf->denominator);
 }
+
+/* Leaf 0x16: the model's nominal base frequency, which the TSC usually but not always runs at. */
+static void leaf16_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+{
+	const struct leaf16_info *leaf = &p->cpu.leaf16;
+	struct claim *c;
+	(void)m; /* as leaf 0x15 */
+	(void)faults;
+
+	if (!leaf->present || !leaf->base_mhz ||
+	    !(c = claim_add(claims, &claim_source_leaf16, CPUID_LEAF_FREQUENCY, leaf->base_mhz * 1e6)))
+		return;
+	claim_uint(c, "base_mhz", leaf->base_mhz);
+	claim_uint(c, "max_mhz", leaf->max_mhz);
+	claim_uint(c, "bus_mhz", leaf->bus_mhz);
+}
+
+const struct claim_source claim_source_leaf15 = {
+	.name = "cpuid_leaf15",
+	.label = "CPUID 0x15 crystal x ratio",
+	.location = CLAIM_AT_LEAF,
+	.nature = CLAIM_NATURE_RATIO,
+	.collect = leaf15_claim,
+};
+
+const struct claim_source claim_source_leaf16 = {
+	.name = "cpuid_leaf16",
+	.label = "CPUID 0x16 base frequency (MHz)",
+	.location = CLAIM_AT_LEAF,
+	.nature = CLAIM_NATURE_NOMINAL_MHZ,
+	.collect = leaf16_claim,
+};

@@ -94,7 +94,7 @@ static void frequency_msrs_claim(struct machine *m, const struct platform *p, st
 {
 	uint64_t tsc_hz, apic_hz;
 	/* Linux uses them only when both the privilege and the feature bit say so. */
-	if (!(p->hyperv.privileges & HV_ACCESS_FREQUENCY_MSRS) ||
+	if (!p->hyperv.present || !(p->hyperv.privileges & HV_ACCESS_FREQUENCY_MSRS) ||
 	    !(p->hyperv.features & HV_FEATURE_FREQUENCY_MSRS_AVAILABLE) ||
 	    !msr_read_logged(m, faults, HV_MSR_TSC_FREQUENCY, &tsc_hz))
 		return;
@@ -125,7 +125,7 @@ static void tsc_page_claim(struct machine *m, const struct platform *p, struct c
 	uint64_t phys, previous;
 	struct hv_reference_tsc_page snap;
 
-	if (!(p->hyperv.privileges & HV_ACCESS_REFERENCE_TSC))
+	if (!p->hyperv.present || !(p->hyperv.privileges & HV_ACCESS_REFERENCE_TSC))
 		return;
 	volatile void *page = m->page_alloc(m, &phys);
 	if (!page)
@@ -156,13 +156,23 @@ static void tsc_page_claim(struct machine *m, const struct platform *p, struct c
 	claim_bool(c, "disabled_after", restored && !(previous & HV_REFERENCE_TSC_ENABLE));
 }
 
-void hyperv_claims(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
-{
-	if (!p->hyperv.present)
-		return;
-	frequency_msrs_claim(m, p, claims, faults);
-	tsc_page_claim(m, p, claims, faults);
-}
+const struct claim_source claim_source_hyperv_msr = {
+	.name = "hyperv_tsc_frequency_msr",
+	.label = "Hyper-V TSC frequency MSR 0x40000022",
+	.location = CLAIM_AT_MSR,
+	.nature = CLAIM_NATURE_HZ,
+	.empty_meaning = "the MSR reads 0",
+	.collect = frequency_msrs_claim,
+};
+
+const struct claim_source claim_source_hyperv_page = {
+	.name = "hyperv_reference_tsc_page",
+	.label = "Hyper-V reference TSC page",
+	.location = CLAIM_AT_MSR,
+	.nature = CLAIM_NATURE_SCALE,
+	.empty_meaning = "the hypervisor never filled the page (a valid sequence, but its scale is 0)",
+	.collect = tsc_page_claim,
+};
 
 static const char *hv_refcount_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
 {

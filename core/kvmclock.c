@@ -49,7 +49,7 @@ static bool disable(struct machine *m, struct fault_log *faults, uint32_t msr, u
 	return true;
 }
 
-void kvmclock_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void kvmclock_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
 	uint32_t msr = system_time_msr(&p->hv);
 	uint64_t previous;
@@ -76,6 +76,15 @@ void kvmclock_claim(struct machine *m, const struct platform *p, struct claim_li
 	claim_uint(c, "version", snap.version);
 	claim_bool(c, "disabled_after", restored && previous == 0);
 }
+
+const struct claim_source claim_source_kvmclock = {
+	.name = "kvmclock",
+	.label = "KVM kvmclock (pvclock scale)",
+	.location = CLAIM_AT_MSR,
+	.nature = CLAIM_NATURE_SCALE,
+	.empty_meaning = "the hypervisor never filled the page (its scale is 0)",
+	.collect = kvmclock_claim,
+};
 
 static const char *kvmclock_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
 {

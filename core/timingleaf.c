@@ -2,7 +2,7 @@
 #include "claims.h"
 
 /* Base + 0x10, read by the inventory only where the max leaf reaches it: one claim per base that offers it. */
-void timing_leaf_claims(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void timing_leaf_claims(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
 	(void)m; /* read from the inventory alone: CPUID leaves, no access that can fault */
 	(void)faults;
@@ -15,3 +15,11 @@ void timing_leaf_claims(struct machine *m, const struct platform *p, struct clai
 			claim_uint(c, "apic_bus_khz", b->timing_apic_bus_khz);
 	}
 }
+
+const struct claim_source claim_source_timing_leaf = {
+	.name = "cpuid_timing_leaf",
+	.label = "CPUID timing leaf (base + 0x10) EAX",
+	.location = CLAIM_AT_BASE,
+	.nature = CLAIM_NATURE_KHZ,
+	.collect = timing_leaf_claims,
+};

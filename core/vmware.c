@@ -7,7 +7,7 @@
 #define VMWARE_CMD_GETHZ 45u
 #define VMWARE_GETHZ_FAILED 0xffffffffu /* EBX */
 
-void vmware_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void vmware_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
 	struct backdoor_regs regs = {
 		.eax = VMWARE_HYPERVISOR_MAGIC, .ebx = VMWARE_GETHZ_FAILED, .ecx = VMWARE_CMD_GETHZ,
@@ -28,3 +28,12 @@ void vmware_claim(struct machine *m, const struct platform *p, struct claim_list
 	if (c)
 		claim_uint(c, "apic_hz", regs.ecx);
 }
+
+const struct claim_source claim_source_vmware = {
+	.name = "vmware_backdoor",
+	.label = "VMware backdoor GETHZ",
+	.location = CLAIM_AT_PORT,
+	.nature = CLAIM_NATURE_HZ,
+	.empty_meaning = "GETHZ answers 0 Hz",
+	.collect = vmware_claim,
+};
