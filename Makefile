@@ -9,6 +9,8 @@ CORE_SRC := $(wildcard core/*.c)
 EFI_SRC := $(wildcard efi/*.c)
 TOOLS_SRC := $(filter-out tools/main.c,$(wildcard tools/*.c))
 TEST_SRC := $(wildcard tests/unit/test_*.c)
+# Helpers that several test binaries link: the simulated machine's (tests/unit/test_sim_*.c).
+TEST_HELPER_SRC := tests/unit/sim_helpers.c
 
 # ---- EFI app -------------------------------------------------------------
 EFI_INC := /usr/include/efi
@@ -79,6 +81,7 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(HOST_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS) -lcmocka
+$(filter $(BUILD)/host/tests/test_sim_%,$(TEST_BIN)): $(BUILD)/host/tests/unit/sim_helpers.o
 
 # ---- static analysis (make lint) ---------------------------------------------------
 # cppcheck and clang-tidy over every C file of core/, efi/, tools/ and tests/unit/; any finding fails.
@@ -87,6 +90,7 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(HOST_OBJ)
 LINT_DIR := $(BUILD)/lint
 LINT_HEADERS := $(wildcard core/*.h efi/*.h tools/*.h tests/unit/*.h)
 LINT_HOST_SRC := $(wildcard tools/*.c) $(TEST_SRC)
+LINT_HOST_SRC += $(TEST_HELPER_SRC)
 # core/ has no #if, so one pass stands for both builds: with the app's flags, freestanding.
 LINT_EFI_SRC := $(CORE_SRC) $(EFI_SRC)
 # The compilers' own flags, less dependency files, sanitizers and what clang does not know.

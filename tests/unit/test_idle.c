@@ -48,6 +48,15 @@ static void expect_verdict(const char *id, enum severity severity, const char *m
 	}
 }
 
+/* The runs of one method that slept and were timed: the idle experiments ran, not merely passed over. */
+static unsigned done_runs(enum idle_kind kind)
+{
+	unsigned count = 0;
+	for (unsigned i = 0; i < report.idle.run_count; i++)
+		count += report.idle.runs[i].kind == kind && report.idle.runs[i].done;
+	return count;
+}
+
 /* Hyper-V asks for C2, the host BIOS gives C3: the TSC and the LAPIC timer stop there. */
 static void test_hyperv_c2_remapped_to_c3_loses_the_idle_time(void **state)
 {
@@ -81,6 +90,10 @@ static void test_hyperv_with_invariant_tsc_loses_nothing(void **state)
 	(void)state;
 	load("hyperv-invariant-tsc.json");
 	run();
+	assert_true(report.idle.ran);
+	assert_int_equal(done_runs(IDLE_KIND_HLT), 3);
+	/* leaf 5 EDX 0x2220: two sub-states each of C1, C2 and C3, each hint at the three durations */
+	assert_int_equal(done_runs(IDLE_KIND_MWAIT), 6 * 3);
 	for (unsigned i = 0; i < report.verdict_count; i++)
 		if (!strncmp(report.verdicts[i].id, "idle.", 5) && report.verdicts[i].severity != SEVERITY_PASS)
 			fail_msg("unexpected %s: %s", report.verdicts[i].id, report.verdicts[i].message);
@@ -106,7 +119,9 @@ static void test_kvm_mwait_passthrough_tries_every_hint_and_keeps_time(void **st
 	unsigned enumerated = 0;
 	for (unsigned c = 1; c < MWAIT_CSTATE_SLOTS; c++)
 		enumerated += report.platform.cpu.mwait.substates[c];
+	assert_true(enumerated > 0);
 	assert_int_equal(hints, enumerated);
+	assert_int_equal(done_runs(IDLE_KIND_MWAIT), 3 * enumerated); /* every hint at the three durations */
 }
 
 static void test_mwait_not_offered_is_said_and_nothing_runs(void **state)
@@ -114,6 +129,8 @@ static void test_mwait_not_offered_is_said_and_nothing_runs(void **state)
 	(void)state;
 	load("qemu-tcg.json");
 	run();
+	assert_int_equal(done_runs(IDLE_KIND_HLT), 3);
+	assert_int_equal(done_runs(IDLE_KIND_MWAIT), 0);
 	expect_verdict("idle.mwait.not_offered", SEVERITY_INFO, "not offered by the hypervisor");
 	expect_verdict("idle.hlt.C1.tsc", SEVERITY_PASS, NULL);
 }
@@ -126,6 +143,8 @@ static void test_mwait_faulting_is_reported_and_the_run_continues(void **state)
 	config.idle.mwait_faults = true;
 	run();
 	expect_verdict("idle.mwait.faults", SEVERITY_WARN, "#UD: it faulted although advertised");
+	assert_int_equal(done_runs(IDLE_KIND_HLT), 3);
+	assert_int_equal(done_runs(IDLE_KIND_MWAIT), 0); /* each MWAIT faulted */
 	assert_true(report.tsc.valid);
 	assert_true(report.claims.count > 0);
 	expect_verdict("idle.hlt.C1.tsc", SEVERITY_PASS, NULL);
@@ -309,6 +328,7 @@ static void test_idle_section_keeps_to_its_budget(void **state)
 	for (unsigned i = 0; i < report.idle.run_count; i++)
 		total += report.idle.runs[i].actual_us / 1e6;
 	assert_true(total <= 1.5 + 0.05); /* one wake interval of slack past the last run's end */
+	assert_true(total > 1.5 / 2); /* the budget went on runs, not skipped from the start */
 	assert_true(report.idle.runs_skipped > 0);
 	expect_verdict("idle.budget", SEVERITY_INFO, "time budget");
 }
