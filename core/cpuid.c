@@ -13,7 +13,6 @@ const struct cpu_feature_def cpu_feature_defs[CPU_FEATURE_COUNT] = {
 	[CPU_FEATURE_INVARIANT_TSC] = {"invariant_tsc", "invariant TSC", 0x80000007, 0, CPUID_EDX, 8},
 };
 
-#define LEAF_MWAIT 0x5u
 #define LEAF_BRAND_FIRST 0x80000002u
 #define LEAF_BRAND_LAST 0x80000004u
 
@@ -105,9 +104,9 @@ static void read_mwait(struct machine *m, struct cpu_info *cpu)
 {
 	struct cpuid_regs r;
 
-	if (!cpu->features[CPU_FEATURE_MONITOR_MWAIT] || !leaf_readable(cpu, LEAF_MWAIT))
+	if (!cpu->features[CPU_FEATURE_MONITOR_MWAIT] || !leaf_readable(cpu, CPUID_LEAF_MWAIT))
 		return;
-	m->cpuid(m, LEAF_MWAIT, 0, &r);
+	m->cpuid(m, CPUID_LEAF_MWAIT, 0, &r);
 	cpu->mwait.present = true;
 	cpu->mwait.min_line_bytes = (uint16_t)r.eax;
 	cpu->mwait.max_line_bytes = (uint16_t)r.ebx;

@@ -32,6 +32,7 @@ struct cpu_feature_def {
 extern const struct cpu_feature_def cpu_feature_defs[CPU_FEATURE_COUNT];
 
 /* MONITOR/MWAIT leaf 5: line sizes and the number of sub-states per C-state (EDX nibbles). */
+#define CPUID_LEAF_MWAIT 0x5u
 #define MWAIT_CSTATE_SLOTS 8
 struct mwait_info {
 	bool present; /* leaf 5 readable and MONITOR/MWAIT advertised */

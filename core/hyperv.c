@@ -1,35 +1,11 @@
 /* Hyper-V's enlightenments (TLFS): privileges and power-management hints, the frequency MSRs, the reference
  * TSC page, and the partition reference counter as a reference clock. */
 #include "claims.h"
+#include "hyperv.h"
 #include "sink.h"
 #include "timesource.h"
 
-/* Hyper-V TLFS; Linux include/hyperv/hvgdk_mini.h (asm-generic/hyperv-tlfs.h). */
-#define HV_INTERFACE_SIGNATURE 0x31237648u /* "Hv#1" in base+1 EAX */
-#define HV_LEAF_FEATURES 3u
-#define HV_LEAF_HINTS 4u
-#define HV_ACCESS_REFERENCE_COUNTER (1u << 1)
-#define HV_ACCESS_REFERENCE_TSC (1u << 9)
-#define HV_ACCESS_FREQUENCY_MSRS (1u << 11)
-#define HV_FEATURE_FREQUENCY_MSRS_AVAILABLE (1u << 8) /* EDX */
-#define HV_MSR_TIME_REF_COUNT 0x40000020u
-#define HV_MSR_REFERENCE_TSC 0x40000021u
-#define HV_MSR_TSC_FREQUENCY 0x40000022u
-#define HV_MSR_APIC_FREQUENCY 0x40000023u
-#define HV_REFERENCE_TSC_ENABLE 1ull
-#define HV_REFERENCE_TSC_PRESERVED 0xffeull /* bits 11:1 are reserved: written back as read */
-#define HV_REFERENCE_HZ 1e7                 /* the reference counter and TSC page count 100 ns */
 #define TWO_POW_64 18446744073709551616.0
-
-/* The reference TSC page ("Partition Reference TSC Mechanism"); only the fields read. */
-struct hv_reference_tsc_page {
-	uint32_t sequence; /* 0: invalid, use the reference counter MSR */
-	uint32_t reserved;
-	uint64_t scale;
-	int64_t offset;
-} __attribute__((packed));
-_Static_assert(__builtin_offsetof(struct hv_reference_tsc_page, scale) == 8, "TLFS reference TSC page");
-_Static_assert(__builtin_offsetof(struct hv_reference_tsc_page, offset) == 16, "TLFS reference TSC page");
 
 #define HV_PAGE_MAX_TRIES 10000
 

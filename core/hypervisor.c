@@ -1,15 +1,17 @@
 /* Hypervisor CPUID bases: which hypervisors answer, what they call themselves, and what leaves they offer. */
 #include "hypervisor.h"
+#include "kvm.h"
+#include "vmware.h"
 
 /* Signatures from shared/reference/hypervisor-time-interfaces.md A2 (Linux, Xen, VirtualBox, QEMU, VMAware). */
 static const struct {
 	char signature[HV_SIGNATURE_BYTES];
 	const char *name;
 } known_signatures[] = {
-	{"KVMKVMKVM\0\0\0", "KVM"},
+	{KVM_SIGNATURE, "KVM"},
 	{"Microsoft Hv", "Hyper-V"},
 	{"Linux KVM Hv", "KVM (Hyper-V emulation)"},
-	{"VMwareVMware", "VMware"},
+	{VMWARE_SIGNATURE, "VMware"},
 	{"XenVMMXenVMM", "Xen"},
 	{"VBoxVBoxVBox", "VirtualBox (Hyper-V provider)"},
 	{"\0\0\0\0\0\0\0\0\0\0\0\0", "unnamed (VirtualBox Minimal provider uses an all-NUL signature)"},
@@ -157,7 +159,7 @@ static void read_base(struct machine *m, uint32_t base, const struct cpuid_regs 
 	b->leaves[0] = (struct hv_leaf){base, *base_regs};
 	b->leaf_count = 1;
 
-	if (b->max_leaf == 0 && signature_equal(b->signature, "KVMKVMKVM\0\0\0")) {
+	if (b->max_leaf == 0 && signature_equal(b->signature, KVM_SIGNATURE)) {
 		b->range = HV_RANGE_KVM_ZERO;
 		last_leaf = base + KVM_OLD_HOST_LAST_OFFSET;
 	} else if (b->max_leaf < base) {

@@ -1,21 +1,15 @@
 /* KVM's kvmclock: the TSC rate its pvclock scale claims, and its system time as a reference clock. */
 #include "claims.h"
+#include "kvm.h"
 #include "sink.h"
 #include "units.h"
 #include "pvclock.h"
 #include "timesource.h"
 
-/* Linux Documentation/virt/kvm/x86/cpuid.rst and msr.rst. */
-#define KVM_FEATURE_CLOCKSOURCE (1u << 0)  /* system time at MSR 0x12 (deprecated) */
-#define KVM_FEATURE_CLOCKSOURCE2 (1u << 3) /* system time at MSR 0x4b564d01 */
-#define MSR_KVM_SYSTEM_TIME 0x12u
-#define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01u
-#define KVM_SYSTEM_TIME_ENABLE 1ull
-
 /* The system-time MSR the KVM base advertises (the newer pair first), or 0. */
 static uint32_t system_time_msr(const struct hv_inventory *hv)
 {
-	const struct hv_base *kvm = hv_find_base(hv, "KVMKVMKVM\0\0\0");
+	const struct hv_base *kvm = hv_find_base(hv, KVM_SIGNATURE);
 	const struct hv_leaf *features = kvm ? hv_find_leaf(kvm, kvm->base + 1) : NULL;
 	if (!features)
 		return 0;

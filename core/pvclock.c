@@ -1,26 +1,6 @@
 /* Reading a pvclock page safely and turning its scale into a frequency. */
 #include "pvclock.h"
 
-#include <stddef.h>
-
-/* Linux asm/pvclock-abi.h, 32 bytes; only the fields read are named. */
-struct pvclock_vcpu_time_info {
-	uint32_t version;
-	uint32_t pad0;
-	uint64_t tsc_timestamp;
-	uint64_t system_time;
-	uint32_t tsc_to_system_mul;
-	int8_t tsc_shift;
-	uint8_t flags;
-	uint8_t pad[2];
-} __attribute__((packed));
-_Static_assert(offsetof(struct pvclock_vcpu_time_info, tsc_timestamp) == 8, "pvclock ABI");
-_Static_assert(offsetof(struct pvclock_vcpu_time_info, system_time) == 16, "pvclock ABI");
-_Static_assert(offsetof(struct pvclock_vcpu_time_info, tsc_to_system_mul) == 24, "pvclock ABI");
-_Static_assert(offsetof(struct pvclock_vcpu_time_info, tsc_shift) == 28, "pvclock ABI");
-_Static_assert(offsetof(struct pvclock_vcpu_time_info, flags) == 29, "pvclock ABI");
-_Static_assert(sizeof(struct pvclock_vcpu_time_info) == 32, "pvclock ABI");
-
 /* An update takes the host microseconds; this many tries is far longer, and a page stuck odd is a finding. */
 #define PVCLOCK_MAX_TRIES 10000
 

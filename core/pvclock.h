@@ -3,7 +3,32 @@
 #define TSCPROBE_PVCLOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+/* Linux arch/x86/include/asm/pvclock-abi.h: the record the hypervisor writes, 32 bytes. */
+struct pvclock_vcpu_time_info {
+	uint32_t version; /* odd while the host writes the record */
+	uint32_t pad0;
+	uint64_t tsc_timestamp;
+	uint64_t system_time; /* ns at tsc_timestamp */
+	uint32_t tsc_to_system_mul;
+	int8_t tsc_shift;
+	uint8_t flags;
+	uint8_t pad[2];
+};
+_Static_assert(offsetof(struct pvclock_vcpu_time_info, tsc_timestamp) == 8, "pvclock ABI");
+_Static_assert(offsetof(struct pvclock_vcpu_time_info, system_time) == 16, "pvclock ABI");
+_Static_assert(offsetof(struct pvclock_vcpu_time_info, tsc_to_system_mul) == 24, "pvclock ABI");
+_Static_assert(offsetof(struct pvclock_vcpu_time_info, tsc_shift) == 28, "pvclock ABI");
+_Static_assert(offsetof(struct pvclock_vcpu_time_info, flags) == 29, "pvclock ABI");
+_Static_assert(sizeof(struct pvclock_vcpu_time_info) == 32, "pvclock ABI");
+
+/* The wall clock KVM writes at boot (MSR_KVM_WALL_CLOCK*). */
+struct pvclock_wall_clock {
+	uint32_t version, sec, nsec;
+};
+_Static_assert(sizeof(struct pvclock_wall_clock) == 12, "pvclock ABI");
 
 /* A consistent copy of struct pvclock_vcpu_time_info (Linux asm/pvclock-abi.h). */
 struct pvclock_snapshot {

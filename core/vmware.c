@@ -1,11 +1,6 @@
 /* VMware's backdoor GETHZ: the TSC and APIC bus rates in Hz, asked of the hypervisor through an I/O port. */
 #include "claims.h"
-
-/* Linux arch/x86/include/asm/vmware.h. */
-#define VMWARE_HYPERVISOR_MAGIC 0x564d5868u /* "VMXh" */
-#define VMWARE_HYPERVISOR_PORT 0x5658u
-#define VMWARE_CMD_GETHZ 45u
-#define VMWARE_GETHZ_FAILED 0xffffffffu /* EBX */
+#include "vmware.h"
 
 static void vmware_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
 {
@@ -14,7 +9,7 @@ static void vmware_claim(struct machine *m, const struct platform *p, struct cla
 		.edx = VMWARE_HYPERVISOR_PORT,
 	};
 
-	if (!hv_find_base(&p->hv, "VMwareVMware"))
+	if (!hv_find_base(&p->hv, VMWARE_SIGNATURE))
 		return;
 	enum access_status status = m->vmware_backdoor(m, &regs);
 	if (status != ACCESS_OK) {

@@ -1,30 +1,10 @@
 /* The simulated Hyper-V time enlightenments (TLFS): the frequency MSRs, the partition reference counter and the
  * reference TSC page, each present only where the scenario says so. */
+#include "hyperv.h"
 #include "sim_paravirt.h"
 
 #include <stddef.h>
 #include <string.h>
-
-/* Linux include/hyperv/hvgdk_mini.h (formerly asm/hyperv-tlfs.h); reference A6. */
-#define HV_X64_MSR_TIME_REF_COUNT 0x40000020u
-#define HV_X64_MSR_REFERENCE_TSC 0x40000021u
-#define HV_X64_MSR_TSC_FREQUENCY 0x40000022u
-#define HV_X64_MSR_APIC_FREQUENCY 0x40000023u
-/* The reference TSC MSR: bits 63:12 the page's guest page number, 11:1 reserved, 0 enable. */
-#define HV_REFERENCE_TSC_ENABLE 1ull
-#define HV_REFERENCE_TSC_PAGE_MASK (~0xfffull)
-/* Partition reference time counts 100 ns units (Linux HV_CLOCK_HZ = NSEC_PER_SEC / 100). */
-#define HV_REFERENCE_HZ 10000000u
-
-/* TLFS "Partition Reference TSC Mechanism": the first 24 bytes of the 4 KiB page; the rest is reserved. */
-struct hv_reference_tsc_page {
-	uint32_t tsc_sequence; /* 0: invalid, the guest falls back to the reference counter MSR */
-	uint32_t reserved;
-	uint64_t tsc_scale;
-	int64_t tsc_offset;
-};
-_Static_assert(offsetof(struct hv_reference_tsc_page, tsc_scale) == 8, "TLFS reference TSC page");
-_Static_assert(offsetof(struct hv_reference_tsc_page, tsc_offset) == 16, "TLFS reference TSC page");
 
 static const struct sim_hyperv_config *config(const struct sim *s)
 {
@@ -51,9 +31,9 @@ static void write_tsc_page(struct sim *s, uint64_t phys, uint64_t at_ps)
 	uint64_t scale = (uint64_t)(((unsigned __int128)HV_REFERENCE_HZ << 64) / claimed_hz);
 	uint64_t scaled_tsc = (uint64_t)(((unsigned __int128)sim_tsc_at(s, at_ps) * scale) >> 64);
 	struct hv_reference_tsc_page page = {
-		.tsc_sequence = c->tsc_page_sequence,
-		.tsc_scale = scale,
-		.tsc_offset = (int64_t)(reference_time(s, at_ps) - scaled_tsc),
+		.sequence = c->tsc_page_sequence,
+		.scale = scale,
+		.offset = (int64_t)(reference_time(s, at_ps) - scaled_tsc),
 	};
 	void *at = sim_guest_memory(s, phys, sizeof(page));
 
@@ -74,13 +54,13 @@ static bool hyperv_decodes(const struct sim *s, uint32_t msr)
 {
 	const struct sim_hyperv_config *c = config(s);
 	switch (msr) {
-	case HV_X64_MSR_TIME_REF_COUNT:
+	case HV_MSR_TIME_REF_COUNT:
 		return c->reference_counter;
-	case HV_X64_MSR_REFERENCE_TSC:
+	case HV_MSR_REFERENCE_TSC:
 		return c->reference_tsc_page;
-	case HV_X64_MSR_TSC_FREQUENCY:
+	case HV_MSR_TSC_FREQUENCY:
 		return c->tsc_frequency_hz != 0;
-	case HV_X64_MSR_APIC_FREQUENCY:
+	case HV_MSR_APIC_FREQUENCY:
 		return c->apic_frequency_hz != 0;
 	default:
 		return false;
@@ -90,13 +70,13 @@ static bool hyperv_decodes(const struct sim *s, uint32_t msr)
 static enum access_status hyperv_read(struct sim *s, uint32_t msr, uint64_t at_ps, uint64_t *value)
 {
 	switch (msr) {
-	case HV_X64_MSR_TIME_REF_COUNT:
+	case HV_MSR_TIME_REF_COUNT:
 		*value = reference_time(s, at_ps);
 		break;
-	case HV_X64_MSR_REFERENCE_TSC:
+	case HV_MSR_REFERENCE_TSC:
 		*value = s->hyperv.reference_tsc_msr;
 		break;
-	case HV_X64_MSR_TSC_FREQUENCY:
+	case HV_MSR_TSC_FREQUENCY:
 		*value = config(s)->tsc_frequency_hz;
 		break;
 	default:
@@ -110,7 +90,7 @@ static enum access_status hyperv_read(struct sim *s, uint32_t msr, uint64_t at_p
  * enable bit stops the page's updates and leaves its content. */
 static enum access_status hyperv_write(struct sim *s, uint32_t msr, uint64_t at_ps, uint64_t value)
 {
-	if (msr != HV_X64_MSR_REFERENCE_TSC)
+	if (msr != HV_MSR_REFERENCE_TSC)
 		return ACCESS_FAULT_GP;
 	s->hyperv.reference_tsc_msr = value;
 	if (value & HV_REFERENCE_TSC_ENABLE)

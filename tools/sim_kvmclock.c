@@ -1,40 +1,13 @@
 /* The simulated kvmclock (Linux Documentation/virt/kvm/x86/msr.rst): MSRs that point the host at a guest page,
  * which it fills with a pvclock time record whose scale comes from the claimed TSC rate. */
+#include "kvm.h"
+#include "pvclock.h"
 #include "sim_paravirt.h"
 #include "units.h"
 
 #include <stddef.h>
 #include <string.h>
 #include <time.h>
-
-#define MSR_KVM_WALL_CLOCK 0x11u
-#define MSR_KVM_SYSTEM_TIME 0x12u
-#define MSR_KVM_WALL_CLOCK_NEW 0x4b564d00u
-#define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01u
-/* msr.rst: the system-time MSR holds a 4-byte aligned guest physical address plus an enable bit in bit 0. */
-#define KVM_SYSTEM_TIME_ENABLE 1ull
-
-#define PVCLOCK_TSC_STABLE_BIT (1u << 0)
-
-/* Linux arch/x86/include/asm/pvclock-abi.h, shared by KVM and Xen. */
-struct pvclock_vcpu_time_info {
-	uint32_t version; /* odd while the host writes the record */
-	uint32_t pad0;
-	uint64_t tsc_timestamp;
-	uint64_t system_time; /* ns at tsc_timestamp */
-	uint32_t tsc_to_system_mul;
-	int8_t tsc_shift;
-	uint8_t flags;
-	uint8_t pad[2];
-};
-_Static_assert(sizeof(struct pvclock_vcpu_time_info) == 32, "pvclock-abi.h: 32 bytes");
-_Static_assert(offsetof(struct pvclock_vcpu_time_info, system_time) == 16, "pvclock-abi.h");
-_Static_assert(offsetof(struct pvclock_vcpu_time_info, tsc_shift) == 28, "pvclock-abi.h");
-
-struct pvclock_wall_clock {
-	uint32_t version, sec, nsec;
-};
-_Static_assert(sizeof(struct pvclock_wall_clock) == 12, "pvclock-abi.h: 12 bytes");
 
 static const struct sim_kvmclock_config *config(const struct sim *s)
 {

@@ -1,13 +1,9 @@
 /* The simulated VMware backdoor (Linux arch/x86/kernel/cpu/vmware.c): an IN from port 0x5658 with a magic number
  * in EAX, of which only the GETHZ command is simulated. */
 #include "sim_paravirt.h"
+#include "vmware.h"
 
-/* Linux arch/x86/include/asm/vmware.h; reference A8. */
-#define VMWARE_HYPERVISOR_MAGIC 0x564D5868u /* "VMXh" */
-#define VMWARE_HYPERVISOR_PORT 0x5658u       /* "VX" */
-#define VMWARE_CMD_GETHZ 45u
 #define PORT_MASK 0xFFFFu /* IN takes its port from DX */
-#define ALL_ONES_32 0xFFFFFFFFu
 
 /*
  * GETHZ answers EAX = TSC Hz bits 31:0, EBX = bits 63:32, ECX = APIC bus Hz; Linux takes EBX = 0xFFFFFFFF, as it
@@ -23,7 +19,7 @@ enum access_status sim_vmware_backdoor(struct machine *m, struct backdoor_regs *
 	s->trace.backdoor_calls++;
 	if (!c->present || (regs->edx & PORT_MASK) != VMWARE_HYPERVISOR_PORT || regs->eax != VMWARE_HYPERVISOR_MAGIC) {
 		s->trace.unclaimed_accesses++;
-		regs->eax = ALL_ONES_32;
+		regs->eax = 0xFFFFFFFFu; /* what an unclaimed port reads */
 		return ACCESS_OK;
 	}
 	if (regs->ecx == VMWARE_CMD_GETHZ) {

@@ -157,18 +157,26 @@ bool msr_exists(uint32_t msr)
 	return m->rdmsr(m, msr, &value) == ACCESS_OK;
 }
 
-struct pvclock_time pvclock_page(const volatile void *page)
+/* The guest's clock (msr.rst): system_time + ((tsc - tsc_timestamp) shifted by tsc_shift) * mul >> 32. */
+uint64_t guest_ns(const struct pvclock_vcpu_time_info *t, uint64_t tsc)
 {
-	struct pvclock_time t;
+	uint64_t delta = tsc - t->tsc_timestamp;
+	delta = t->tsc_shift >= 0 ? delta << t->tsc_shift : delta >> -t->tsc_shift;
+	return t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+}
+
+struct pvclock_vcpu_time_info pvclock_page(const volatile void *page)
+{
+	struct pvclock_vcpu_time_info t;
 	memcpy(&t, (const void *)page, sizeof(t));
 	return t;
 }
 
 /* The rate a guest infers from mul and shift (Linux pvclock_tsc_khz, in Hz). */
-double pvclock_hz(const struct pvclock_time *t)
+double pvclock_hz(const struct pvclock_vcpu_time_info *t)
 {
-	double hz = 1e9 * 4294967296.0 / t->mul;
-	return t->shift >= 0 ? hz / (double)(1u << t->shift) : hz * (double)(1u << -t->shift);
+	double hz = 1e9 * 4294967296.0 / t->tsc_to_system_mul;
+	return t->tsc_shift >= 0 ? hz / (double)(1u << t->tsc_shift) : hz * (double)(1u << -t->tsc_shift);
 }
 
 /* Allocates a page and points the system-time MSR at it. */
@@ -180,15 +188,15 @@ volatile void *kvmclock_enable(uint32_t msr, uint64_t *phys)
 	return page;
 }
 
-struct hv_tsc_page hv_tsc_page(const volatile void *page)
+struct hv_reference_tsc_page hv_tsc_page(const volatile void *page)
 {
-	struct hv_tsc_page p;
+	struct hv_reference_tsc_page p;
 	memcpy(&p, (const void *)page, sizeof(p));
 	return p;
 }
 
 /* ReferenceTime = ((TSC * TscScale) >> 64) + TscOffset. */
-uint64_t hv_page_time(const struct hv_tsc_page *p, uint64_t tsc)
+uint64_t hv_page_time(const struct hv_reference_tsc_page *p, uint64_t tsc)
 {
 	return (uint64_t)(((unsigned __int128)tsc * p->scale) >> 64) + (uint64_t)p->offset;
 }

@@ -248,7 +248,7 @@ static void test_a_rate_event_changes_its_clock_alone_keeping_its_count(void **s
 }
 
 /* ReferenceTime of a Hyper-V reference TSC page at the TSC's value at at_ps. */
-static uint64_t hv_page_time_at(const struct hv_tsc_page *p, uint64_t at_ps)
+static uint64_t hv_page_time_at(const struct hv_reference_tsc_page *p, uint64_t at_ps)
 {
 	return hv_page_time(p, sim_tsc_at(&sim, at_ps));
 }
@@ -268,10 +268,10 @@ static void test_a_tsc_rate_event_is_continuous_exact_and_the_clock_pages_follow
 	add_event(rate_event(SIM_CLOCK_TSC, TSC_CHANGE_PS, TSC_CHANGE_PPM));
 	start();
 	advance(PS_PER_S);
-	struct pvclock_time kvm = pvclock_page(kvmclock_enable(MSR_KVM_SYSTEM_TIME_NEW, &kvm_phys));
+	struct pvclock_vcpu_time_info kvm = pvclock_page(kvmclock_enable(MSR_KVM_SYSTEM_TIME_NEW, &kvm_phys));
 	volatile void *page = m->page_alloc(m, &hv_phys);
 	assert_int_equal(m->wrmsr(m, HV_MSR_REFERENCE_TSC, hv_phys | 1), ACCESS_OK);
-	struct hv_tsc_page hv = hv_tsc_page(page);
+	struct hv_reference_tsc_page hv = hv_tsc_page(page);
 
 	assert_int_equal(sim_tsc_at(&sim, TSC_CHANGE_PS), at_change);
 	assert_in_range(sim_tsc_at(&sim, TSC_CHANGE_PS - 1), at_change - 1, at_change);
@@ -287,7 +287,7 @@ static void test_a_tsc_rate_event_is_continuous_exact_and_the_clock_pages_follow
 	/* 100 s after the change: kvmclock (mul 2^31, shift 0: ns = ticks / 2) and the TSC page give 99.8 s ... */
 	sim.now_ps = TSC_CHANGE_PS + 100 * PS_PER_S;
 	uint64_t later = sim.now_ps;
-	assert_int_equal(pvclock_ns(&kvm, m->rdtsc(m)) - pvclock_ns(&kvm, sim_tsc_at(&sim, TSC_CHANGE_PS)),
+	assert_int_equal(guest_ns(&kvm, m->rdtsc(m)) - guest_ns(&kvm, sim_tsc_at(&sim, TSC_CHANGE_PS)),
 			 99800000000ull);
 	uint64_t paged = hv_page_time_at(&hv, later) - hv_page_time_at(&hv, TSC_CHANGE_PS);
 	assert_in_range(paged, 998000000 - 2, 998000000 + 2); /* TscScale rounds 10^7 * 2^64 / 2 GHz */

@@ -129,12 +129,12 @@ static void test_kvmclock_page_holds_the_claimed_rate_as_mul_and_shift(void **st
 		start();
 		advance(3 * PS_PER_S);
 		uint64_t tsc_before = m->rdtsc(m), ns_before = sim.now_ps / 1000;
-		struct pvclock_time t = pvclock_page(kvmclock_enable(MSR_KVM_SYSTEM_TIME_NEW, &phys));
+		struct pvclock_vcpu_time_info t = pvclock_page(kvmclock_enable(MSR_KVM_SYSTEM_TIME_NEW, &phys));
 		uint64_t tsc_after = m->rdtsc(m);
-		if (t.mul != c->mul || t.shift != c->shift)
-			fail_msg("%s: mul 0x%08x shift %d, expected 0x%08x %d", c->host, t.mul, t.shift, c->mul,
+		if (t.tsc_to_system_mul != c->mul || t.tsc_shift != c->shift)
+			fail_msg("%s: mul 0x%08x shift %d, expected 0x%08x %d", c->host, t.tsc_to_system_mul, t.tsc_shift, c->mul,
 				 c->shift);
-		assert_in_range(t.mul, 1u << 31, UINT32_MAX);
+		assert_in_range(t.tsc_to_system_mul, 1u << 31, UINT32_MAX);
 		if (fabs(pvclock_hz(&t) / (double)c->claimed_hz - 1) > 1e-9)
 			fail_msg("%s: mul and shift imply %.0f Hz, claimed %llu", c->host, pvclock_hz(&t),
 				 (unsigned long long)c->claimed_hz);
@@ -152,12 +152,12 @@ static void test_kvmclock_time_runs_at_the_claimed_rate_against_the_tsc(void **s
 	(void)state;
 	uint64_t phys;
 	load_scenario("virtualbox-5.0-kvm.json");
-	struct pvclock_time t = pvclock_page(kvmclock_enable(MSR_KVM_SYSTEM_TIME_NEW, &phys));
+	struct pvclock_vcpu_time_info t = pvclock_page(kvmclock_enable(MSR_KVM_SYSTEM_TIME_NEW, &phys));
 	uint64_t tsc0 = m->rdtsc(m), virtual0 = sim.now_ps;
-	uint64_t guest0 = pvclock_ns(&t, tsc0);
+	uint64_t guest0 = guest_ns(&t, tsc0);
 	advance(300 * PS_PER_S);
 	uint64_t tsc1 = m->rdtsc(m);
-	double guest_s = (double)(pvclock_ns(&t, tsc1) - guest0) / 1e9;
+	double guest_s = (double)(guest_ns(&t, tsc1) - guest0) / 1e9;
 	double virtual_s = (double)(sim.now_ps - virtual0) / 1e12;
 
 	/*
@@ -210,12 +210,12 @@ static void test_kvmclock_writing_0_disables_it_and_the_page_keeps_its_record(vo
 	start();
 	assert_int_equal(rdmsr_ok(MSR_KVM_SYSTEM_TIME_NEW), 0); /* off at power-on */
 	volatile void *page = kvmclock_enable(MSR_KVM_SYSTEM_TIME_NEW, &phys);
-	struct pvclock_time enabled = pvclock_page(page);
+	struct pvclock_vcpu_time_info enabled = pvclock_page(page);
 	assert_int_equal(rdmsr_ok(MSR_KVM_SYSTEM_TIME), phys | 1); /* both pairs share the value */
 
 	assert_int_equal(m->wrmsr(m, MSR_KVM_SYSTEM_TIME_NEW, 0), ACCESS_OK);
 	advance(PS_PER_S);
-	struct pvclock_time disabled = pvclock_page(page);
+	struct pvclock_vcpu_time_info disabled = pvclock_page(page);
 	assert_memory_equal(&disabled, &enabled, sizeof(enabled));
 	assert_int_equal(sim.kvmclock.system_time_msr, 0);
 	assert_int_equal(sim.kvmclock.page_updates, 1);
@@ -361,7 +361,7 @@ static void test_hyperv_tsc_page_agrees_with_the_counter_and_runs_at_the_claimed
 		advance(7 * PS_PER_S);
 		volatile void *page = m->page_alloc(m, &phys);
 		assert_int_equal(m->wrmsr(m, HV_MSR_REFERENCE_TSC, phys | 1), ACCESS_OK);
-		struct hv_tsc_page p = hv_tsc_page(page);
+		struct hv_reference_tsc_page p = hv_tsc_page(page);
 		assert_int_equal(p.sequence, 1);
 		double implied_hz = 1e7 * 18446744073709551616.0 / (double)p.scale; /* 10^7 * 2^64 / TscScale */
 		if (fabs(implied_hz / (double)c->claimed_hz - 1) > 1e-9)
@@ -391,12 +391,12 @@ static void test_hyperv_tsc_page_sequence_0_and_disabling(void **state)
 	volatile void *page = m->page_alloc(m, &phys);
 	memset((void *)page, 0xEE, 4); /* so that the sequence visibly becomes 0 */
 	assert_int_equal(m->wrmsr(m, HV_MSR_REFERENCE_TSC, phys | 1), ACCESS_OK);
-	struct hv_tsc_page enabled = hv_tsc_page(page);
+	struct hv_reference_tsc_page enabled = hv_tsc_page(page);
 	assert_int_equal(enabled.sequence, 0);
 
 	assert_int_equal(m->wrmsr(m, HV_MSR_REFERENCE_TSC, 0), ACCESS_OK);
 	advance(PS_PER_S);
-	struct hv_tsc_page disabled = hv_tsc_page(page);
+	struct hv_reference_tsc_page disabled = hv_tsc_page(page);
 	assert_memory_equal(&disabled, &enabled, sizeof(enabled));
 	assert_int_equal(sim.hyperv.reference_tsc_msr, 0);
 }
@@ -409,7 +409,7 @@ static void test_vmware_backdoor_gethz_returns_the_tsc_and_apic_rates(void **sta
 	config.vmware_backdoor =
 		(struct sim_vmware_backdoor_config){.present = true, .tsc_hz = 5000000001, .apic_hz = 66000000};
 	start();
-	struct backdoor_regs r = gethz(VMWARE_MAGIC, VMWARE_PORT);
+	struct backdoor_regs r = gethz(VMWARE_HYPERVISOR_MAGIC, VMWARE_HYPERVISOR_PORT);
 	assert_int_equal(r.eax, (uint32_t)5000000001); /* TSC Hz, bits 31:0 */
 	assert_int_equal(r.ebx, 1);                    /* bits 63:32: not 0xFFFFFFFF, so no failure */
 	assert_int_equal(r.ecx, 66000000);             /* APIC bus Hz */
@@ -418,7 +418,7 @@ static void test_vmware_backdoor_gethz_returns_the_tsc_and_apic_rates(void **sta
 
 	config.vmware_backdoor = (struct sim_vmware_backdoor_config){.present = true}; /* honest by default */
 	start();
-	r = gethz(VMWARE_MAGIC, VMWARE_PORT);
+	r = gethz(VMWARE_HYPERVISOR_MAGIC, VMWARE_HYPERVISOR_PORT);
 	assert_int_equal((uint64_t)r.ebx << 32 | r.eax, config.tsc_hz);
 	assert_int_equal(r.ecx, config.clocks.lapic.bus_hz);
 }
@@ -428,9 +428,9 @@ static const struct unclaimed_backdoor_case {
 	bool present;
 	uint32_t magic, port;
 } unclaimed_backdoors[] = {
-	{"no backdoor in the scenario", false, VMWARE_MAGIC, VMWARE_PORT},
-	{"another magic number", true, 0x12345678, VMWARE_PORT},
-	{"another port", true, VMWARE_MAGIC, 0x5659},
+	{"no backdoor in the scenario", false, VMWARE_HYPERVISOR_MAGIC, VMWARE_HYPERVISOR_PORT},
+	{"another magic number", true, 0x12345678, VMWARE_HYPERVISOR_PORT},
+	{"another port", true, VMWARE_HYPERVISOR_MAGIC, 0x5659},
 };
 
 static void test_without_the_backdoor_its_port_reads_as_unclaimed(void **state)

@@ -484,7 +484,7 @@ static bool base_speaks(uint32_t base, const struct cpuid_regs *signature, enum 
 	if (interface == KVM)
 		return says_kvm(signature);
 	m->cpuid(m, base + 1, 0, &interface_leaf);
-	return interface_leaf.eax == HV_INTERFACE_HV1;
+	return interface_leaf.eax == HV_INTERFACE_SIGNATURE;
 }
 
 /* Whether some base speaking the interface sets the bit: how a guest decides the MSR is there. */
@@ -518,7 +518,7 @@ static void test_shipped_scenarios_have_the_paravirtual_msrs_their_cpuid_adverti
 		}
 		struct cpuid_regs signature;
 		bool vmware = sane_base(0x40000000, &signature) && signature.ebx == 0x61774d56; /* "VMwa" */
-		bool answers = gethz(VMWARE_MAGIC, VMWARE_PORT).ebx != UINT32_MAX;
+		bool answers = gethz(VMWARE_HYPERVISOR_MAGIC, VMWARE_HYPERVISOR_PORT).ebx != UINT32_MAX;
 		if (vmware != answers)
 			fail_msg("%s: VMware signature %s, backdoor %s", shipped_scenarios[i],
 				 vmware ? "seen" : "absent", answers ? "answers" : "silent");
@@ -556,8 +556,6 @@ static void test_every_scenario_in_the_folder_is_shipped_and_loads(void **state)
 		load_scenario(shipped_scenarios[i]);
 }
 
-#define HV_MWAIT_AVAILABLE 1u /* 0x40000003 EDX bit 0, TLFS HV_CPUID_RESULT.MsHvFeatures.MwaitAvailable */
-#define LEAF_MWAIT 5u
 
 /* MWAIT states only where CPUID.1:ECX[3] and leaf 5 enumerate them (a sub-state in the hint's C-state nibble, as
  * Linux intel_idle checks), and a Hyper-V base's MwaitAvailable exactly where MONITOR/MWAIT is advertised. */
@@ -575,9 +573,9 @@ static void test_shipped_scenarios_offer_mwait_states_only_where_cpuid_advertise
 			const struct sim_idle_state *s = &config.idle.states[k];
 			if (s->method != IDLE_MWAIT)
 				continue;
-			if (!monitor || basic.eax < LEAF_MWAIT)
+			if (!monitor || basic.eax < CPUID_LEAF_MWAIT)
 				fail_msg("%s: lists MWAIT 0x%x without MONITOR/MWAIT and leaf 5", name, s->hint);
-			m->cpuid(m, LEAF_MWAIT, 0, &leaf5);
+			m->cpuid(m, CPUID_LEAF_MWAIT, 0, &leaf5);
 			unsigned cstate = (s->hint >> 4 & 0xF) + 1;
 			if (cstate >= 8 || !(leaf5.edx >> (4 * cstate) & 0xF))
 				fail_msg("%s: MWAIT 0x%02x targets C%u, which leaf 5 EDX 0x%08x does not enumerate",
@@ -588,9 +586,9 @@ static void test_shipped_scenarios_offer_mwait_states_only_where_cpuid_advertise
 			    signature.eax < base + 3)
 				continue;
 			m->cpuid(m, base + 3, 0, &hv_features);
-			if ((hv_features.edx & HV_MWAIT_AVAILABLE) != monitor)
+			if ((hv_features.edx & HV_FEATURE_MWAIT_AVAILABLE) != monitor)
 				fail_msg("%s: Hyper-V base 0x%x says MwaitAvailable %u, CPUID.1 MONITOR %u", name, base,
-					 hv_features.edx & HV_MWAIT_AVAILABLE, monitor);
+					 hv_features.edx & HV_FEATURE_MWAIT_AVAILABLE, monitor);
 		}
 	}
 }
@@ -669,7 +667,7 @@ static void test_xen_time_leaf_scale_describes_its_tsc_khz(void **state)
 	assert_int_equal(signature.ebx, 0x566e6558); /* "XenV" */
 	m->cpuid(m, 0x40000103, 0, &modes);
 	m->cpuid(m, 0x40000103, 1, &scale);
-	struct pvclock_time t = {.mul = scale.ecx, .shift = (int8_t)scale.edx};
+	struct pvclock_vcpu_time_info t = {.tsc_to_system_mul = scale.ecx, .tsc_shift = (int8_t)scale.edx};
 	assert_close(pvclock_hz(&t) / 1000, modes.ecx, 1);
 	assert_int_equal(modes.ecx, config.tsc_hz / 1000);
 	assert_int_equal(scale.edx, 0xffffffff); /* Xen returns the int shift sign-extended */
