@@ -7,7 +7,11 @@ BUILD := build
 
 CORE_SRC := $(wildcard core/*.c)
 EFI_SRC := $(wildcard efi/*.c)
-TOOLS_SRC := $(filter-out tools/main.c,$(wildcard tools/*.c))
+# tools/: the CLI's main.c and shared host plumbing, sim/ (the simulated machine), report/ (reading and
+# rendering reports), cli/ (one file per command). Each folder is on the include path: header names are unique.
+TOOLS_DIRS := tools tools/sim tools/report tools/cli
+TOOLS_INC := $(patsubst %,-I%,$(TOOLS_DIRS))
+TOOLS_SRC := $(filter-out tools/main.c,$(wildcard $(patsubst %,%/*.c,$(TOOLS_DIRS))))
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 # Helpers that several test binaries link: the simulated machine's (tests/unit/test_sim_*.c).
 TEST_HELPER_SRC := tests/unit/sim_helpers.c
@@ -49,14 +53,14 @@ $(BUILD)/tscprobe.efi: $(BUILD)/efi/tscprobe.so
 # The version lives in one object per build; rebuild it when git describe changes.
 $(BUILD)/.version: FORCE
 	@mkdir -p $(BUILD); echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
-$(BUILD)/efi/efi/main.o $(BUILD)/host/tools/main.o $(BUILD)/host/tools/simulate.o: $(BUILD)/.version
+$(BUILD)/efi/efi/main.o $(BUILD)/host/tools/main.o $(BUILD)/host/tools/cli/sim.o: $(BUILD)/.version
 FORCE:
 
 # ---- host CLI and unit tests -------------------------------------------------
 HOST_PKGS := jansson
 # ASan and UBSan everywhere but in the plain build (valgrind cannot run sanitized binaries).
 HOST_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O1 -g -Icore -Itools $(HOST_SANITIZE) \
+HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O1 -g -Icore $(TOOLS_INC) $(HOST_SANITIZE) \
 	-DTSCPROBE_VERSION='"$(VERSION)"' -MMD -MP \
 	$(shell pkg-config --cflags $(HOST_PKGS) 2>/dev/null)
 HOST_LDLIBS := $(shell pkg-config --libs $(HOST_PKGS) 2>/dev/null) -lm
@@ -88,8 +92,8 @@ $(filter $(BUILD)/host/tests/test_sim_%,$(TEST_BIN)): $(BUILD)/host/tests/unit/s
 # Configuration: .clang-tidy (efi/.clang-tidy adds to it) and .cppcheck-suppressions, each exclusion
 # with its reason. A stamp per file and check: a second run checks only what changed (a header: all).
 LINT_DIR := $(BUILD)/lint
-LINT_HEADERS := $(wildcard core/*.h efi/*.h tools/*.h tests/unit/*.h)
-LINT_HOST_SRC := $(wildcard tools/*.c) $(TEST_SRC)
+LINT_HEADERS := $(wildcard core/*.h efi/*.h $(patsubst %,%/*.h,$(TOOLS_DIRS)) tests/unit/*.h)
+LINT_HOST_SRC := tools/main.c $(TOOLS_SRC) $(TEST_SRC)
 LINT_HOST_SRC += $(TEST_HELPER_SRC)
 # core/ has no #if, so one pass stands for both builds: with the app's flags, freestanding.
 LINT_EFI_SRC := $(CORE_SRC) $(EFI_SRC)
@@ -101,7 +105,7 @@ TIDY_FLAGS_efi := $(filter-out -MMD -MP -maccumulate-outgoing-args,$(EFI_CFLAGS)
 # and they test the compiler, so it is told gcc's.
 CPPCHECK_FLAGS := --std=c11 --enable=warning,style,performance,portability --error-exitcode=1 --quiet \
 	--inline-suppr --suppressions-list=.cppcheck-suppressions --template='{file}:{line}: {severity}: {message} [{id}]'
-CPPCHECK_FLAGS_host := -Icore -Itools -Ifuzz -D_DEFAULT_SOURCE -DTSCPROBE_VERSION='"lint"' --library=posix
+CPPCHECK_FLAGS_host := -Icore $(TOOLS_INC) -Ifuzz -D_DEFAULT_SOURCE -DTSCPROBE_VERSION='"lint"' --library=posix
 CPPCHECK_FLAGS_efi := -I$(EFI_INC) -I$(EFI_INC)/x86_64 -Icore -Iefi -D__x86_64__ -D__GNUC__=12 -D__GNUC_MINOR__=2 \
 	-DGNU_EFI_USE_MS_ABI -DTSCPROBE_VERSION='"lint"'
 CPPCHECK_SRC_host := $(CORE_SRC) $(LINT_HOST_SRC)
@@ -131,7 +135,7 @@ $(foreach build,host efi,$(eval $(call LINT_RULES,$(build))))
 FUZZ_CC := clang-14
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SHARED := fuzz/machine_input.c fuzz/machine_run.c fuzz/report_check.c
-FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O1 -g -Icore -Itools -Ifuzz -Itests/unit \
+FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O1 -g -Icore $(TOOLS_INC) -Ifuzz -Itests/unit \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-DTSCPROBE_VERSION='"$(VERSION)"' -MMD -MP $(shell pkg-config --cflags $(HOST_PKGS) 2>/dev/null)
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(CORE_SRC) $(TOOLS_SRC) $(FUZZ_SHARED))
@@ -150,7 +154,7 @@ $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC fuzz  $<")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
-$(BUILD)/fuzz/obj/tools/simulate.o: $(BUILD)/.version
+$(BUILD)/fuzz/obj/tools/cli/sim.o: $(BUILD)/.version
 
 $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/obj/fuzz/fuzz_%.o $(FUZZ_OBJ)
 	@$(if $(Q),echo "  LD fuzz  $@")

@@ -3,19 +3,8 @@
 
 #include <stddef.h>
 
-/*
- * Specifications cited:
- *   ACPI 6.5 (UEFI Forum, 2022), chapter 5.2 "ACPI System Description Tables";
- *   IA-PC HPET Specification 1.0a (Intel, 2004), section 3.2.4;
- *   Windows ACPI Emulated Devices Table 1.0 (Microsoft, 2009).
- * The structs below declare only the fields this file reads; "unread_N" pads over the rest, N being
- * the byte offset where the padding starts. They are read in place, hence packed and little-endian.
- */
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ACPI tables are little-endian and read in place");
+#include "acpi_tables.h"
 
-#define PACKED __attribute__((packed))
-#define ASSERT_OFFSET(type, member, offset) \
-	_Static_assert(offsetof(struct type, member) == (offset), #type "." #member " is at byte " #offset)
 /* First byte after a field: the table must be at least this long before the field is read. */
 #define FIELD_END(type, member) (offsetof(struct type, member) + sizeof(((struct type *)0)->member))
 
@@ -27,133 +16,12 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ACPI tables are littl
 /* PM_TMR_BLK and X_PM_TMR_BLK name an x86 I/O port, and the I/O space is 64 KiB. */
 #define ACPI_IO_PORT_MAX 0xFFFFu
 
-/* Generic Address Structure, ACPI 6.5 §5.2.3.2. */
-struct acpi_gas {
-	uint8_t space_id;
-	uint8_t unread_1[3]; /* register bit width, bit offset, access size */
-	uint64_t address;
-} PACKED;
-ASSERT_OFFSET(acpi_gas, space_id, 0);
-ASSERT_OFFSET(acpi_gas, address, 4);
-_Static_assert(sizeof(struct acpi_gas) == 12, "a GAS is 12 bytes");
-#define ACPI_GAS_SYSTEM_MEMORY 0
-#define ACPI_GAS_SYSTEM_IO 1
-
-/* Root System Description Pointer, ACPI 6.5 §5.2.5.3. */
-struct acpi_rsdp {
-	char signature[8]; /* "RSD PTR " */
-	uint8_t unread_8;  /* checksum: the first 20 bytes sum to zero */
-	char oem_id[6];
-	uint8_t revision; /* 0 for ACPI 1.0, whose RSDP ends after rsdt_address; 2 since ACPI 2.0 */
-	uint32_t rsdt_address;
-	uint32_t length; /* revision >= 2: whole structure, covered by the extended checksum */
-	uint64_t xsdt_address;
-} PACKED;
-ASSERT_OFFSET(acpi_rsdp, signature, 0);
-ASSERT_OFFSET(acpi_rsdp, oem_id, 9);
-ASSERT_OFFSET(acpi_rsdp, revision, 15);
-ASSERT_OFFSET(acpi_rsdp, rsdt_address, 16);
-ASSERT_OFFSET(acpi_rsdp, length, 20);
-ASSERT_OFFSET(acpi_rsdp, xsdt_address, 24);
-#define ACPI_RSDP_V1_BYTES 20u /* what the ACPI 1.0 checksum covers */
-#define ACPI_RSDP_V2_BYTES 36u /* through the extended checksum and 3 reserved bytes */
-#define ACPI_RSDP_FIRST_V2_REVISION 2
-
-/* System Description Table header, ACPI 6.5 §5.2.6: every table starts with it, and sums to zero. */
-struct acpi_sdt_header {
-	char signature[4];
-	uint32_t length; /* whole table, header included */
-	uint8_t unread_8[28];
-} PACKED;
-ASSERT_OFFSET(acpi_sdt_header, signature, 0);
-ASSERT_OFFSET(acpi_sdt_header, length, 4);
-_Static_assert(sizeof(struct acpi_sdt_header) == 36, "the SDT header is 36 bytes");
-
-/* Fixed ACPI Description Table, ACPI 6.5 §5.2.9. It grew with every revision (ACPI 1.0: 116 bytes,
- * QEMU's revision 3: 244, ACPI 6.5: 276), so each field is read only when the table reaches it. */
-struct acpi_fadt {
-	struct acpi_sdt_header header;
-	uint8_t unread_36[40];
-	uint32_t pm_tmr_blk; /* system I/O port of the PM timer */
-	uint8_t unread_80[11];
-	uint8_t pm_tmr_len; /* "If the PM Timer is supported, this field's value must be 4" */
-	uint8_t unread_92[16];
-	uint8_t century; /* RTC CMOS RAM index of the century; 0 = not supported */
-	uint8_t unread_109[3];
-	uint32_t flags; /* Fixed Feature Flags */
-	uint8_t unread_116[92];
-	struct acpi_gas x_pm_tmr_blk; /* ACPI 2.0+: takes precedence over pm_tmr_blk when nonzero */
-} PACKED;
-ASSERT_OFFSET(acpi_fadt, pm_tmr_blk, 76);
-ASSERT_OFFSET(acpi_fadt, pm_tmr_len, 91);
-ASSERT_OFFSET(acpi_fadt, century, 108);
-ASSERT_OFFSET(acpi_fadt, flags, 112);
-ASSERT_OFFSET(acpi_fadt, x_pm_tmr_blk, 208);
-#define ACPI_PM_TMR_LEN_BYTES 4
-/* Fixed Feature Flags bit 8, TMR_VAL_EXT: the PM timer is 32 bits wide; clear means 24 bits. */
-#define ACPI_FADT_TMR_VAL_EXT (1u << 8)
-
-/* HPET Description Table, IA-PC HPET 1.0a §3.2.4. */
-struct acpi_hpet {
-	struct acpi_sdt_header header;
-	uint32_t event_timer_block_id;
-	struct acpi_gas base_address; /* must be system memory */
-	uint8_t hpet_number;
-	uint16_t min_tick;
-} PACKED;
-ASSERT_OFFSET(acpi_hpet, event_timer_block_id, 36);
-ASSERT_OFFSET(acpi_hpet, base_address, 40);
-ASSERT_OFFSET(acpi_hpet, hpet_number, 52);
-ASSERT_OFFSET(acpi_hpet, min_tick, 53);
+/* The HPET table's event_timer_block_id, IA-PC HPET 1.0a §3.2.4. */
 #define HPET_ID_HARDWARE_REV(id) ((uint8_t)((id) & 0xFFu))
 #define HPET_ID_COMPARATORS(id) ((uint8_t)(((id) >> 8) & 0x1Fu))
 #define HPET_ID_COUNTER_64BIT (1u << 13)
 #define HPET_ID_LEGACY_REPLACEMENT (1u << 15)
 #define HPET_ID_PCI_VENDOR(id) ((uint16_t)((id) >> 16))
-
-/* Multiple APIC Description Table, ACPI 6.5 §5.2.12; its entries follow the fixed part. */
-struct acpi_madt {
-	struct acpi_sdt_header header;
-	uint32_t local_apic_address; /* 32-bit physical base, unless an override entry says otherwise */
-	uint8_t unread_40[4];        /* flags */
-} PACKED;
-ASSERT_OFFSET(acpi_madt, local_apic_address, 36);
-_Static_assert(sizeof(struct acpi_madt) == 44, "MADT entries start at byte 44");
-
-struct acpi_madt_entry {
-	uint8_t type;
-	uint8_t length; /* whole entry, these two bytes included */
-} PACKED;
-ASSERT_OFFSET(acpi_madt_entry, type, 0);
-ASSERT_OFFSET(acpi_madt_entry, length, 1);
-
-/* Processor Local APIC Structure, ACPI 6.5 §5.2.12.2. */
-#define ACPI_MADT_LOCAL_APIC 0
-struct acpi_madt_local_apic {
-	struct acpi_madt_entry entry;
-	uint8_t unread_2[2]; /* processor UID, APIC ID */
-	uint32_t flags;
-} PACKED;
-ASSERT_OFFSET(acpi_madt_local_apic, flags, 4);
-#define ACPI_MADT_LAPIC_ENABLED (1u << 0)
-
-/* Local APIC Address Override Structure, ACPI 6.5 §5.2.12.8: at most one, 64-bit base. */
-#define ACPI_MADT_LOCAL_APIC_OVERRIDE 5
-struct acpi_madt_lapic_override {
-	struct acpi_madt_entry entry;
-	uint8_t unread_2[2]; /* reserved */
-	uint64_t address;
-} PACKED;
-ASSERT_OFFSET(acpi_madt_lapic_override, address, 4);
-
-/* Windows ACPI Emulated Devices Table 1.0: hypervisors state which emulated-device errata they lack. */
-struct acpi_waet {
-	struct acpi_sdt_header header;
-	uint32_t emulated_device_flags;
-} PACKED;
-ASSERT_OFFSET(acpi_waet, emulated_device_flags, 36);
-#define ACPI_WAET_RTC_GOOD (1u << 0)
-#define ACPI_WAET_PM_TIMER_GOOD (1u << 1)
 
 /* A mapped table whose signature, length and checksum passed. */
 struct sdt {

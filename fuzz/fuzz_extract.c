@@ -1,4 +1,4 @@
-/* Fuzz target: taking a report out of a serial capture (tools/extract.c), then showing it as the CLI would. */
+/* Fuzz target: taking a report out of a serial capture (tools/report/extract.c), then showing it as the CLI would. */
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -1,4 +1,4 @@
-/* Fuzz target: reading a JSON report (tools/report_read.c) and writing it again as JSON and text, as
+/* Fuzz target: reading a JSON report (tools/report/report_read.c) and writing it again as JSON and text, as
  * `tscprobe show` does; what was read must write, read back and write again the same. */
 #include <stdint.h>
 

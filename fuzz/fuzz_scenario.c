@@ -1,4 +1,4 @@
-/* Fuzz target: scenario files (tools/scenario.c, docs/scenario-format.md), then the simulated machine they
+/* Fuzz target: scenario files (tools/sim/scenario.c, docs/scenario-format.md), then the simulated machine they
  * describe through the probe's inventory. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "compare.h"
 #include "host_sink.h"
 #include "report_read.h"
@@ -640,7 +641,7 @@ static void test_a_bad_input_exits_2_with_one_line_and_writes_nothing(void **sta
 			    {"compare", good, "--width", "3", NULL},
 			    {"show", good, good, NULL}};
 	for (size_t i = 0; i < sizeof(usage) / sizeof(usage[0]); i++)
-		assert_int_equal(run_command(i == 4 ? compare_show_command : compare_command, usage[i], err, sizeof(err)), 2);
+		assert_int_equal(run_command(i == 4 ? show_command : compare_command, usage[i], err, sizeof(err)), 2);
 	unlink(out_path);
 	free(good);
 	free(bad);
@@ -657,12 +658,12 @@ static void test_show_gives_the_text_report_or_a_one_column_table(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(run_command(compare_show_command, text_argv, err, sizeof(err)), 0);
+	assert_int_equal(run_command(show_command, text_argv, err, sizeof(err)), 0);
 	char *shown = read_text(out_path), *expected = read_text(txt);
 	assert_string_equal(shown, expected);
 	free(shown);
 	free(expected);
-	assert_int_equal(run_command(compare_show_command, md_argv, err, sizeof(err)), 0);
+	assert_int_equal(run_command(show_command, md_argv, err, sizeof(err)), 0);
 	shown = read_text(out_path);
 	assert_true(!strncmp(shown, "| | ", 4));
 	assert_contains(shown, "\n|:--|--:|\n"); /* one report column */

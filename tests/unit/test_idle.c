@@ -175,7 +175,7 @@ static unsigned method_runs(enum idle_kind kind, const struct idle_run **last)
 static void test_mwait_that_returns_at_once_is_its_own_finding_and_judges_nothing_of_the_tsc(void **state)
 {
 	/*
-	 * A call is the instruction (tools/sim_idle.c, 0.2 us) and one read of the HPET (0.5 us by default); the first
+	 * A call is the instruction (tools/sim/sim_idle.c, 0.2 us) and one read of the HPET (0.5 us by default); the first
 	 * also holds the RDTSC that closes the run's opening bracket (20 ns).
 	 */
 	static const double call_us = 0.2 + 0.5, first_call_extra_us = 0.02;

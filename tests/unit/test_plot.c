@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "plot.h"
 #include "testdata.h"
 #include "xml_check.h"

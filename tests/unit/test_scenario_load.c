@@ -73,14 +73,14 @@ static void test_an_unknown_member_is_refused_at_every_level(void **state)
 static void test_name_source_and_hypervisor_members_have_their_types(void **state)
 {
 	static const struct refusal cases[] = {
-		{"\"name\": 5", "name: expected a string"},
-		{"\"source\": [\"a\"]", "source: expected a string"},
+		{"\"name\": 5", "name: expected a string, got an integer"},
+		{"\"source\": [\"a\"]", "source: expected a string, got an array"},
 		{"\"hypervisors\": [{\"signature\": \"KVMKVMKVM\\\\0\\\\0\\\\0\", \"max_leaf\": 1}]",
-		 "hypervisors[0].base: required"},
+		 "hypervisors[0].base: required member is missing"},
 		{"\"hypervisors\": [{\"base\": \"0x40000000\", \"signature\": \"KVMKVMKVM\\\\0\\\\0\\\\0\"}]",
-		 "hypervisors[0].max_leaf: required"},
-		{"\"cpuid\": [{\"eax\": 1}]", "cpuid[0].leaf: required"},
-		{"\"cpu\": []", "cpu: expected an object"},
+		 "hypervisors[0].max_leaf: required member is missing"},
+		{"\"cpuid\": [{\"eax\": 1}]", "cpuid[0].leaf: required member is missing"},
+		{"\"cpu\": []", "cpu: expected an object, got an array"},
 	};
 	(void)state;
 	expect_refusals(cases, ARRAY_SIZE(cases));
@@ -113,7 +113,7 @@ static void test_a_member_given_twice_is_refused(void **state)
 	(void)state;
 	assert_false(scenario_load_string("{\"schema\": \"tscprobe-scenario/1\", \"tsc_hz\": 2000000000, \"tsc_hz\": 1}",
 					  &config, error, sizeof(error)));
-	assert_string_equal(error, "line 1, column 64: duplicate object key near '\"tsc_hz\"'");
+	assert_string_equal(error, "JSON syntax error at line 1, column 64: duplicate object key near '\"tsc_hz\"'");
 }
 
 static void test_a_scenario_file_error_starts_with_the_file(void **state)

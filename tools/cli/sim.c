@@ -1,16 +1,14 @@
 /* `tscprobe sim`: load a scenario, run the same probe flow the UEFI app runs, write the same report. */
-#include "simulate.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "host_sink.h"
 #include "probe.h"
 #include "scenario.h"
 
-#define EXIT_ERROR 2
 #define ERROR_BYTES 512
 
 struct sim_arguments {

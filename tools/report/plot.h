@@ -7,8 +7,6 @@
 #include "sink.h"
 #include "watch.h"
 
-#define PLOT_ARGUMENTS "WATCH.csv [-o drift.svg] [--title T] [--series A,B]"
-
 /* A watch's time series as core/watch.c writes it: a header `elapsed_s,<series>_offset_s,...`, a row per sample. */
 struct watch_csv {
 	unsigned series_count;
@@ -44,8 +42,5 @@ int plot_choose_series(const struct watch_csv *csv, const char *list, struct plo
 /* The chart: offsets against elapsed time, axes with ticks and units, a legend with each final offset.
  * csv is as watch_csv_parse or watch_csv_read_file gives it, with at least one row. */
 void plot_write_svg(const struct watch_csv *csv, const struct plot_settings *settings, struct sink *out);
-
-/* tscprobe plot WATCH.csv [-o drift.svg] [--title T] [--series A,B]; the SVG goes to stdout without -o. */
-int plot_command(int argc, char **argv);
 
 #endif

@@ -8,8 +8,6 @@
 #include "report.h"
 #include "sink.h"
 
-#define COMPARE_ARGUMENTS \
-	"REPORT... [--format text|md|csv|html|svg] [--label NAME=FILE] [--width N] [--title T] [-o OUT]"
 #define COMPARE_LABEL_BYTES 96
 #define COMPARE_NOTE_BYTES 320
 #define COMPARE_CELL_BYTES (COMPARE_NOTE_BYTES + 32) /* a note fits whole */
@@ -119,11 +117,5 @@ void compare_write_csv(const struct compare_table *table, struct sink *out);
 void compare_write_html(const struct compare_table *table, const char *title, struct sink *out);
 /* The charts alone as one SVG document (the README's picture). */
 void compare_write_svg(const struct compare_table *table, const char *title, struct sink *out);
-
-/* tscprobe compare REPORT... ; exit 0, or 2 with one line on stderr and nothing written. */
-int compare_command(int argc, char **argv);
-
-/* tscprobe show REPORT [--format F] [-o OUT]: the text report, or a one-column table in another format. */
-int compare_show_command(int argc, char **argv);
 
 #endif

@@ -1,17 +1,15 @@
-/* `tscprobe compare` and `tscprobe show`: read every input first, render into memory, then write once. */
+/* `tscprobe compare`, whose flow `show` shares: read every input first, render into memory, then write once. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "compare.h"
 #include "host_sink.h"
 
-/* Usage and input errors alike, as the other commands. */
-#define EXIT_ERROR 2
 #define ERROR_BYTES 640
-#define SHOW_ARGUMENTS "REPORT [--format text|md|csv|html|svg] [-o OUT]"
 /* Room for the narrowest headings and one column; no wider than a line this tool assembles. */
 #define WIDTH_MIN 60
 #define WIDTH_MAX 2000
@@ -203,7 +201,7 @@ static int write_out(const char *destination, const struct memory_sink *rendered
 	return output_close(&out, error, sizeof(error)) ? input_error(error) : 0;
 }
 
-static int run(int argc, char **argv, bool many, const char *synopsis)
+int compare_run(int argc, char **argv, bool many, const char *synopsis)
 {
 	struct compare_options o = {.command = argv[0], .synopsis = synopsis};
 	struct compare_input *inputs = NULL;
@@ -250,10 +248,5 @@ static int run(int argc, char **argv, bool many, const char *synopsis)
 
 int compare_command(int argc, char **argv)
 {
-	return run(argc, argv, true, COMPARE_ARGUMENTS);
-}
-
-int compare_show_command(int argc, char **argv)
-{
-	return run(argc, argv, false, SHOW_ARGUMENTS);
+	return compare_run(argc, argv, true, COMPARE_ARGUMENTS);
 }

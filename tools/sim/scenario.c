@@ -14,6 +14,7 @@
 #include "cpuid.h"
 #include "host_input.h"
 #include "hypervisor.h"
+#include "json_input.h"
 
 #define DEFAULT_MAX_BASIC_LEAF 0xdu
 #define DEFAULT_MAX_EXTENDED_LEAF 0x80000008u
@@ -38,24 +39,34 @@
 
 struct loader {
 	struct sim_config *config;
-	const char *source; /* the file's name, at the start of every error; NULL for a string */
+	struct json_input in;  /* errors; a null member is a mistake here, not an absent one */
 	const char *acpi_root; /* the folder holding the ACPI fixtures, tests/data/acpi */
-	char *error;
-	size_t error_size;
 };
 
+/* The loader's functions return true on success, json_input's 0. */
+static bool ok(int status)
+{
+	return status == 0;
+}
+
+/* The message names its own path: "cpu.vendor: ...". */
 static bool fail(struct loader *l, const char *format, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(struct loader *l, const char *format, ...)
 {
-	int used = l->source ? snprintf(l->error, l->error_size, "%s: ", l->source) : 0;
 	va_list args;
 
-	if (used < 0 || (size_t)used >= l->error_size)
-		return false;
 	va_start(args, format);
-	vsnprintf(l->error + used, l->error_size - (size_t)used, format, args);
+	json_input_vfail(&l->in, NULL, format, args);
 	va_end(args);
 	return false;
+}
+
+/* A member that must be given. */
+static bool require(struct loader *l, const json_t *object, const char *key, const char *where)
+{
+	char path[JSON_INPUT_PATH_BYTES];
+
+	return json_object_get(object, key) || ok(json_input_missing(&l->in, json_input_path(path, where, key)));
 }
 
 /* A number as a JSON integer or a "0x..." / decimal string, for registers and frequencies, from min to max. */
@@ -72,7 +83,7 @@ static bool read_u64(struct loader *l, const json_t *value, const char *where, u
 		if (!*text || *end || errno || text[0] == '-')
 			return fail(l, "%s: \"%s\" is not a number", where, text);
 	} else {
-		return fail(l, "%s: expected a number or a hex string like \"0x40000001\"", where);
+		return ok(json_input_expected(&l->in, where, "a number or a hex string like \"0x40000001\"", value));
 	}
 	if (*out > max)
 		return fail(l, "%s: %llu is out of range (max %llu)", where, (unsigned long long)*out,
@@ -111,12 +122,10 @@ static bool member_u64(struct loader *l, const json_t *object, const char *key, 
 static bool required_u64(struct loader *l, const json_t *object, const char *key, const char *where, uint64_t max,
 			 uint64_t *out)
 {
-	const json_t *value = json_object_get(object, key);
-	char path[160];
-	snprintf(path, sizeof(path), "%s.%s", where, key);
-	if (!value)
-		return fail(l, "%s: required", path);
-	return read_u64(l, value, path, 0, max, out);
+	char path[JSON_INPUT_PATH_BYTES];
+
+	return require(l, object, key, where) &&
+	       read_u64(l, json_object_get(object, key), json_input_path(path, where, key), 0, max, out);
 }
 
 /* An unsigned field of any width, through member_u64: MEMBER_UINT(l, object, "key", where, min, max, c->field). */
@@ -128,20 +137,7 @@ static bool member_uint(struct loader *l, const json_t *object, const char *key,
 		return true;
 	if (!member_u64(l, object, key, where, min, max, &value))
 		return false;
-	switch (size) {
-	case 1:
-		*(uint8_t *)field = (uint8_t)value;
-		break;
-	case 2:
-		*(uint16_t *)field = (uint16_t)value;
-		break;
-	case 4:
-		*(uint32_t *)field = (uint32_t)value;
-		break;
-	default:
-		*(uint64_t *)field = value;
-		break;
-	}
+	json_input_store_uint(field, size, value);
 	return true;
 }
 #define MEMBER_UINT(l, object, key, where, min, max, field) \
@@ -196,8 +192,8 @@ static bool check_members(struct loader *l, const json_t *object, const char *wh
 	const char *key;
 	const json_t *value;
 
-	if (!json_is_object(object))
-		return fail(l, "%s: expected an object", where);
+	if (json_input_check_type(&l->in, object, where, JSON_OBJECT))
+		return false;
 	json_object_foreach ((json_t *)object, key, value) {
 		unsigned i = 0;
 		while (known[i] && strcmp(known[i], key))
@@ -253,7 +249,7 @@ static bool load_features(struct loader *l, const json_t *features)
 	const json_t *name;
 
 	if (!json_is_array(features))
-		return fail(l, "cpu.features: expected an array of feature names");
+		return ok(json_input_expected(&l->in, "cpu.features", "an array of feature names", features));
 	json_array_foreach (features, i, name) {
 		int f = 0;
 		for (; f < CPU_FEATURE_COUNT; f++)
@@ -287,7 +283,8 @@ static bool load_cpu(struct loader *l, const json_t *cpu)
 		return false;
 	if ((value = json_object_get(cpu, "vendor"))) {
 		if (!json_is_string(value) || strlen(json_string_value(value)) != 12)
-			return fail(l, "cpu.vendor: expected a 12-character string like \"GenuineIntel\"");
+			return ok(json_input_expected(&l->in, "cpu.vendor", "a 12-character string like \"GenuineIntel\"",
+						      value));
 		vendor = json_string_value(value);
 	}
 	if ((value = json_object_get(cpu, "out_of_range"))) {
@@ -310,7 +307,7 @@ static bool load_cpu(struct loader *l, const json_t *cpu)
 
 	if ((value = json_object_get(cpu, "brand"))) {
 		if (!json_is_string(value) || strlen(json_string_value(value)) > 47)
-			return fail(l, "cpu.brand: expected a string of at most 47 characters");
+			return ok(json_input_expected(&l->in, "cpu.brand", "a string of at most 47 characters", value));
 		const char *brand = json_string_value(value);
 		size_t len = strlen(brand);
 		for (uint32_t k = 0; k < 3; k++) {
@@ -356,7 +353,7 @@ static bool load_raw_leaves(struct loader *l, const json_t *list, const char *wh
 	char path[128];
 
 	if (!json_is_array(list))
-		return fail(l, "%s: expected an array of leaves", where);
+		return ok(json_input_expected(&l->in, where, "an array of leaves", list));
 	json_array_foreach (list, i, item) {
 		snprintf(path, sizeof(path), "%s[%zu]", where, i);
 		if (!load_raw_leaf(l, item, path))
@@ -443,10 +440,11 @@ static bool member_number(struct loader *l, const json_t *object, const char *ke
 			  double max, double *out)
 {
 	const json_t *value = json_object_get(object, key);
+	char path[JSON_INPUT_PATH_BYTES];
 	if (!value)
 		return true;
 	if (!json_is_number(value))
-		return fail(l, "%s.%s: expected a number", where, key);
+		return ok(json_input_expected(&l->in, json_input_path(path, where, key), "a number", value));
 	double v = json_number_value(value);
 	if (!(v >= min && v <= max))
 		return fail(l, "%s.%s: %g is out of range [%g, %g]", where, key, v, min, max);
@@ -468,10 +466,11 @@ static bool member_ps(struct loader *l, const json_t *object, const char *key, c
 static bool member_bool(struct loader *l, const json_t *object, const char *key, const char *where, bool *out)
 {
 	const json_t *value = json_object_get(object, key);
+	char path[JSON_INPUT_PATH_BYTES];
 	if (!value)
 		return true;
 	if (!json_is_boolean(value))
-		return fail(l, "%s.%s: expected true or false", where, key);
+		return ok(json_input_expected(&l->in, json_input_path(path, where, key), "true or false", value));
 	*out = json_is_true(value);
 	return true;
 }
@@ -479,15 +478,10 @@ static bool member_bool(struct loader *l, const json_t *object, const char *key,
 /* One of a NULL-terminated list of names; *out is its index. */
 static bool choose(struct loader *l, const json_t *value, const char *path, const char *const names[], unsigned *out)
 {
-	char known[160] = "";
-	for (unsigned i = 0; names[i]; i++) {
-		if (json_is_string(value) && !strcmp(json_string_value(value), names[i])) {
-			*out = i;
-			return true;
-		}
-		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s\"%s\"", i ? ", " : "", names[i]);
-	}
-	return fail(l, "%s: expected one of %s", path, known);
+	size_t count = 0;
+	while (names[count])
+		count++;
+	return ok(json_input_choose(&l->in, value, path, names, count, out));
 }
 
 static bool member_choice(struct loader *l, const json_t *object, const char *key, const char *where,
@@ -590,14 +584,15 @@ static bool member_date_time(struct loader *l, const json_t *device, const char 
 	static const unsigned days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	const json_t *value = json_object_get(device, key);
 	unsigned year, month, day, hour, minute, second;
-	char separator, end;
+	char separator, end, path[JSON_INPUT_PATH_BYTES];
 
 	if (!value)
 		return true;
 	if (!json_is_string(value) || sscanf(json_string_value(value), "%4u-%2u-%2u%c%2u:%2u:%2u%c", &year, &month,
 					     &day, &separator, &hour, &minute, &second, &end) != 7 ||
 	    (separator != ' ' && separator != 'T'))
-		return fail(l, "%s.%s: expected a date and time like \"2026-11-21 12:00:00\"", where, key);
+		return ok(json_input_expected(&l->in, json_input_path(path, where, key),
+					      "a date and time like \"2026-11-21 12:00:00\"", value));
 	if (year < RTC_MIN_YEAR || year > RTC_MAX_YEAR || month < 1 || month > 12 || day < 1 ||
 	    day > days_in_month[month - 1] + (month == 2 && is_leap_year(year)) || hour > 23 || minute > 59 ||
 	    second > 59)
@@ -654,8 +649,8 @@ static bool load_firmware_tick(struct loader *l, const json_t *tick, const char 
 	    !MEMBER_UINT(l, tick, "vector", where, 0, 0xFF, t->vector) ||
 	    !member_bool(l, tick, "masked", where, &t->masked))
 		return false;
-	if (!json_object_get(tick, "initial_count"))
-		return fail(l, "%s.initial_count: required", where);
+	if (!require(l, tick, "initial_count", where))
+		return false;
 	if (t->divide & (t->divide - 1))
 		return fail(l, "%s.divide: expected 1, 2, 4, 8, 16, 32, 64 or 128", where);
 	t->mode = (uint8_t)mode;
@@ -759,7 +754,7 @@ static bool load_acpi_faults(struct loader *l, const json_t *list)
 	char where[48];
 
 	if (!json_is_array(list))
-		return fail(l, "acpi_faults: expected an array of fault names");
+		return ok(json_input_expected(&l->in, "acpi_faults", "an array of fault names", list));
 	json_array_foreach (list, i, item) {
 		unsigned fault;
 		snprintf(where, sizeof(where), "acpi_faults[%zu]", i);
@@ -773,7 +768,7 @@ static bool load_acpi_faults(struct loader *l, const json_t *list)
 static bool load_acpi_oem_id(struct loader *l, const json_t *value)
 {
 	if (!json_is_string(value) || strlen(json_string_value(value)) > 6)
-		return fail(l, "acpi_oem_id: expected at most 6 characters, like \"VRTUAL\"");
+		return ok(json_input_expected(&l->in, "acpi_oem_id", "at most 6 characters, like \"VRTUAL\"", value));
 	snprintf(l->config->acpi.oem_id, sizeof(l->config->acpi.oem_id), "%-6s", json_string_value(value));
 	return true;
 }
@@ -802,7 +797,7 @@ static bool load_msrs(struct loader *l, const json_t *list, const char *where)
 	char path[48];
 
 	if (!json_is_array(list))
-		return fail(l, "%s: expected an array of {\"msr\", \"value\"}", where);
+		return ok(json_input_expected(&l->in, where, "an array of {\"msr\", \"value\"}", list));
 	json_array_foreach (list, i, item) {
 		struct sim_msr_entry e = {0};
 		uint64_t msr;
@@ -831,7 +826,7 @@ static bool load_msr_faults(struct loader *l, const json_t *list, const char *wh
 	char path[48];
 
 	if (!json_is_array(list))
-		return fail(l, "%s: expected an array of MSR numbers", where);
+		return ok(json_input_expected(&l->in, where, "an array of MSR numbers", list));
 	json_array_foreach (list, i, item) {
 		uint32_t msr;
 		snprintf(path, sizeof(path), "%s[%zu]", where, i);
@@ -950,9 +945,7 @@ static bool load_idle_rate(struct loader *l, const json_t *state, const char *ke
 	snprintf(path, sizeof(path), "%s.%s", where, key);
 	if (!json_is_object(value))
 		return fail(l, "%s: expected \"runs\", \"stops\" or {\"rate\": R} with R from 0 to 1", path);
-	if (!json_object_get(value, "rate"))
-		return fail(l, "%s.rate: required", path);
-	return check_members(l, value, path, members) && member_number(l, value, "rate", path, 0, 1, rate);
+	return require(l, value, "rate", path) && check_members(l, value, path, members) && member_number(l, value, "rate", path, 0, 1, rate);
 }
 
 /* {"method", "hint" (MWAIT only, required there), "tsc"?, "lapic"?}; a state listed twice is an error. */
@@ -967,9 +960,7 @@ static bool load_idle_state(struct loader *l, const json_t *item, const char *wh
 
 	if (!check_members(l, item, where, members))
 		return false;
-	if (!json_object_get(item, "method"))
-		return fail(l, "%s.method: required", where);
-	if (!member_choice(l, item, "method", where, methods, &method))
+	if (!require(l, item, "method", where) || !member_choice(l, item, "method", where, methods, &method))
 		return false;
 	state.method = (enum idle_method)method;
 	if (state.method == IDLE_HLT && has_hint)
@@ -1017,7 +1008,7 @@ static bool load_idle(struct loader *l, const json_t *idle)
 	if (!states)
 		return true;
 	if (!json_is_array(states))
-		return fail(l, "idle.states: expected an array of states");
+		return ok(json_input_expected(&l->in, "idle.states", "an array of states", states));
 	json_array_foreach (states, i, item) {
 		snprintf(where, sizeof(where), "idle.states[%zu]", i);
 		if (!load_idle_state(l, item, where))
@@ -1066,8 +1057,8 @@ static bool event_members(struct loader *l, const json_t *item, const char *wher
 			  const char *const refused[])
 {
 	for (unsigned i = 0; required[i]; i++)
-		if (!json_object_get(item, required[i]))
-			return fail(l, "%s.%s: required", where, required[i]);
+		if (!require(l, item, required[i], where))
+			return false;
 	for (unsigned i = 0; refused[i]; i++)
 		if (json_object_get(item, refused[i]))
 			return fail(l, "%s.%s: not with \"%s\"", where, refused[i], required[0]);
@@ -1096,9 +1087,7 @@ static bool load_event(struct loader *l, const json_t *item, const char *where, 
 	*e = (struct sim_event){0};
 	if (!check_members(l, item, where, members))
 		return false;
-	if (!json_object_get(item, "clock"))
-		return fail(l, "%s.clock: required", where);
-	if (!member_choice(l, item, "clock", where, CLOCK_NAMES, &clock))
+	if (!require(l, item, "clock", where) || !member_choice(l, item, "clock", where, CLOCK_NAMES, &clock))
 		return false;
 	e->clock = (enum sim_clock_id)clock;
 	if (!clock_present(l->config, e->clock))
@@ -1160,7 +1149,7 @@ static bool load_events(struct loader *l, const json_t *list)
 	size_t i;
 
 	if (!json_is_array(list))
-		return fail(l, "events: expected an array of events");
+		return ok(json_input_expected(&l->in, "events", "an array of events", list));
 	json_array_foreach (list, i, item) {
 		struct sim_event e;
 		snprintf(where, sizeof(where), "events[%zu]", i);
@@ -1191,13 +1180,11 @@ static bool load_root(struct loader *l, const json_t *root)
 		return fail(l, "schema: expected \"%s\"", SCENARIO_SCHEMA);
 	if (!check_members(l, root, "", members))
 		return false;
-	if ((value = json_object_get(root, "source")) && !json_is_string(value))
-		return fail(l, "source: expected a string");
-	if ((value = json_object_get(root, "name"))) {
-		if (!json_is_string(value))
-			return fail(l, "name: expected a string");
+	if (json_input_member(&l->in, root, "", "source", JSON_STRING, false, &value) ||
+	    json_input_member(&l->in, root, "", "name", JSON_STRING, false, &value))
+		return false;
+	if (value)
 		snprintf(l->config->name, sizeof(l->config->name), "%s", json_string_value(value));
-	}
 	if ((value = json_object_get(root, "tsc_hz")) &&
 	    !read_u64(l, value, "tsc_hz", MIN_TSC_HZ, MAX_TSC_HZ, &l->config->tsc_hz))
 		return false;
@@ -1216,8 +1203,8 @@ static bool load_root(struct loader *l, const json_t *root)
 	if ((value = json_object_get(root, "hypervisors"))) {
 		const json_t *hv;
 		char where[48];
-		if (!json_is_array(value))
-			return fail(l, "hypervisors: expected an array");
+		if (json_input_check_type(&l->in, value, "hypervisors", JSON_ARRAY))
+			return false;
 		json_array_foreach (value, i, hv) {
 			snprintf(where, sizeof(where), "hypervisors[%zu]", i);
 			if (!load_hypervisor(l, hv, where))
@@ -1238,21 +1225,17 @@ static bool load_root(struct loader *l, const json_t *root)
 	return (value = json_object_get(root, "cpuid")) ? load_raw_leaves(l, value, "cpuid") : true;
 }
 
-/* Duplicate members are refused: which of the two jansson keeps is not what the author meant. */
-#define SCENARIO_DECODE_FLAGS JSON_REJECT_DUPLICATES
-
 static bool load(struct loader *l, const char *json, size_t length)
 {
-	json_error_t parse_error;
-	json_t *root = json_loadb(json, length, SCENARIO_DECODE_FLAGS, &parse_error);
-	bool ok;
+	json_t *root = json_input_parse(&l->in, json, length);
+	bool loaded;
 
 	sim_config_defaults(l->config);
 	if (!root)
-		return fail(l, "line %d, column %d: %s", parse_error.line, parse_error.column, parse_error.text);
-	ok = load_root(l, root);
+		return false;
+	loaded = load_root(l, root);
 	json_decref(root);
-	return ok;
+	return loaded;
 }
 
 /* Fixtures sit beside the scenarios: tests/data/scenarios/x.json names tests/data/acpi/NAME. */
@@ -1260,7 +1243,7 @@ bool scenario_load_file(const char *path, struct sim_config *out, char *error, s
 {
 	char acpi_root[512];
 	const char *slash = strrchr(path, '/');
-	struct loader l = {out, path, acpi_root, error, error_size};
+	struct loader l = {out, {path, error, error_size, false}, acpi_root};
 	size_t length;
 	char *json;
 
@@ -1271,16 +1254,16 @@ bool scenario_load_file(const char *path, struct sim_config *out, char *error, s
 	sim_config_defaults(out);
 	if (host_input_read(path, SCENARIO_MAX_BYTES, &json, &length, error, error_size))
 		return false;
-	bool ok = load(&l, json, length);
+	bool loaded = load(&l, json, length);
 	free(json);
-	return ok;
+	return loaded;
 }
 
 bool scenario_load_string(const char *json, struct sim_config *out, char *error, size_t error_size)
 {
 	char acpi_root[512];
 	const char *data = getenv("TSCPROBE_TESTDATA");
-	struct loader l = {out, NULL, acpi_root, error, error_size};
+	struct loader l = {out, {NULL, error, error_size, false}, acpi_root};
 
 	snprintf(acpi_root, sizeof(acpi_root), "%s/acpi", data ? data : "tests/data");
 	return load(&l, json, strlen(json));

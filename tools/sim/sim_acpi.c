@@ -2,85 +2,27 @@
 #include "sim_device.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "acpi_tables.h"
 #include "host_input.h"
-
-/*
- * Layouts from ACPI 6.5 (UEFI Forum, 2022): §5.2.3.2 Generic Address Structure, §5.2.5.3 RSDP,
- * §5.2.6 table header, §5.2.7 RSDT, §5.2.8 XSDT, §5.2.9 FADT (Table 5.9), §5.2.12 MADT;
- * IA-PC HPET Specification 1.0a §3.2.4 for the HPET table. Offsets are in bytes.
- */
-#define SDT_LENGTH 4
-#define SDT_REVISION 8
-#define SDT_CHECKSUM 9
-#define SDT_OEM_ID 10
-#define SDT_OEM_TABLE_ID 16
-#define SDT_OEM_REVISION 24
-#define SDT_CREATOR_ID 28
-#define SDT_CREATOR_REVISION 32
-#define SDT_HEADER_BYTES 36
-
-#define RSDP_CHECKSUM 8
-#define RSDP_OEM_ID 9
-#define RSDP_REVISION 15
-#define RSDP_RSDT_ADDRESS 16
-#define RSDP_LENGTH 20
-#define RSDP_XSDT_ADDRESS 24
-#define RSDP_EXTENDED_CHECKSUM 32
-#define RSDP_V1_BYTES 20
-#define RSDP_BYTES 36
-#define RSDP_REVISION_ACPI_2 2
-
-#define GAS_BYTES 12
-#define GAS_SYSTEM_MEMORY 0
-#define GAS_SYSTEM_IO 1
-#define GAS_ACCESS_DWORD 3
 
 /* FADT revision 6 as ACPI 6.5 defines it (276 bytes, minor version 5). */
 #define FADT_REVISION 6
 #define FADT_MINOR_VERSION 5
-#define FADT_BYTES 276
-#define FADT_PM1A_EVT_BLK 56
-#define FADT_PM1A_CNT_BLK 64
-#define FADT_PM_TMR_BLK 76
-#define FADT_PM1_EVT_LEN 88
-#define FADT_PM1_CNT_LEN 89
-#define FADT_PM_TMR_LEN 91
-#define FADT_CENTURY 108
-#define FADT_IAPC_BOOT_ARCH 109
-#define FADT_FLAGS 112
-#define FADT_MINOR_VERSION_OFFSET 131
-#define FADT_X_PM1A_EVT_BLK 148
-#define FADT_X_PM1A_CNT_BLK 172
-#define FADT_X_PM_TMR_BLK 208
 /* The PIIX4/ICH9 PM I/O block: PM1a event at +0 (4 bytes), PM1a control at +4 (2 bytes), the timer at +8. */
 #define PM_BLOCK_TIMER_OFFSET 8
 #define PM_BLOCK_CONTROL_OFFSET 4
 #define PM1_EVT_BYTES 4
 #define PM1_CNT_BYTES 2
 #define PM_TMR_BYTES 4
-/* Fixed Feature Flags: WBINVD (0), PROC_C1 (2), TMR_VAL_EXT (8): the PM timer is 32 bits wide. */
-#define FADT_FLAG_WBINVD (1u << 0)
-#define FADT_FLAG_PROC_C1 (1u << 2)
-#define FADT_FLAG_TMR_VAL_EXT (1u << 8)
-/* IA-PC Boot Architecture Flags: an 8042 (bit 1) as q35 reports; CMOS RTC Not Present (bit 5, ACPI 5.0+). */
-#define IAPC_BOOT_ARCH_8042 (1u << 1)
-#define IAPC_BOOT_ARCH_CMOS_RTC_NOT_PRESENT (1u << 5)
 
-#define HPET_TABLE_BYTES 56
-#define HPET_TABLE_BLOCK_ID 36
-#define HPET_TABLE_BASE_ADDRESS 40
-
-#define MADT_LOCAL_APIC_ADDRESS 36
-#define MADT_FLAGS 40
-#define MADT_FIXED_BYTES 44
-#define MADT_PCAT_COMPAT 1u /* dual 8259 PICs present */
-#define MADT_LOCAL_APIC 0
-#define MADT_LOCAL_APIC_BYTES 8
-#define MADT_LOCAL_APIC_ENABLED 1u
+#define SDT_CHECKSUM offsetof(struct acpi_sdt_header, checksum)
+#define SDT_HEADER_BYTES sizeof(struct acpi_sdt_header)
+#define MADT_BYTES (sizeof(struct acpi_madt) + sizeof(struct acpi_madt_local_apic))
 
 /* Where the synthesized tables live: near the top of a 128 MiB guest, as OVMF places them. */
 #define SIM_ACPI_BASE 0x07FE0000ull
@@ -92,16 +34,10 @@
 #define MADT_AT (SIM_ACPI_BASE + 0x3000)
 #define MAX_ROOT_ENTRIES 3
 
-static void put16(uint8_t *at, uint16_t v)
-{
-	at[0] = (uint8_t)v;
-	at[1] = (uint8_t)(v >> 8);
-}
-
 static void put32(uint8_t *at, uint32_t v)
 {
-	put16(at, (uint16_t)v);
-	put16(at + 2, (uint16_t)(v >> 16));
+	for (unsigned i = 0; i < 4; i++)
+		at[i] = (uint8_t)(v >> (8 * i));
 }
 
 static void put64(uint8_t *at, uint64_t v)
@@ -149,76 +85,72 @@ static struct sim_acpi_table *find_table(struct sim_phys *p, const char *signatu
 	return NULL;
 }
 
-static void put_gas(uint8_t *at, uint8_t space, uint8_t bit_width, uint8_t access_size, uint64_t address)
+static struct acpi_gas gas(uint8_t space, uint8_t bit_width, uint8_t access_size, uint64_t address)
 {
-	at[0] = space;
-	at[1] = bit_width;
-	at[2] = 0; /* bit offset */
-	at[3] = access_size;
-	put64(at + 4, address);
+	return (struct acpi_gas){.space_id = space, .bit_width = bit_width, .access_size = access_size,
+				 .address = address};
 }
 
-static void put_header(uint8_t *t, const struct sim_config *c, const char *signature, uint32_t length,
-		       uint8_t revision)
+static void put_header(struct acpi_sdt_header *h, const struct sim_config *c, const char *signature,
+		       uint32_t length, uint8_t revision)
 {
-	memcpy(t, signature, 4);
-	put32(t + SDT_LENGTH, length);
-	t[SDT_REVISION] = revision;
-	memcpy(t + SDT_OEM_ID, c->acpi.oem_id, 6);
-	memcpy(t + SDT_OEM_TABLE_ID, "TSCPROBE", 8);
-	put32(t + SDT_OEM_REVISION, 1);
-	memcpy(t + SDT_CREATOR_ID, "TSCP", 4);
-	put32(t + SDT_CREATOR_REVISION, 1);
+	memcpy(h->signature, signature, sizeof(h->signature));
+	h->length = length;
+	h->revision = revision;
+	memcpy(h->oem_id, c->acpi.oem_id, sizeof(h->oem_id));
+	memcpy(h->oem_table_id, "TSCPROBE", sizeof(h->oem_table_id));
+	h->oem_revision = 1;
+	memcpy(h->creator_id, "TSCP", sizeof(h->creator_id));
+	h->creator_revision = 1;
 }
 
-static void build_fadt(struct sim *s, uint8_t *t)
+static void build_fadt(struct sim *s, struct acpi_fadt *f)
 {
 	const struct sim_clocks_config *clocks = &s->config->clocks;
 	const struct sim_pm_timer_config *pm = &clocks->pm_timer;
-	uint32_t flags = FADT_FLAG_WBINVD | FADT_FLAG_PROC_C1;
+	uint32_t flags = ACPI_FADT_WBINVD | ACPI_FADT_PROC_C1;
 
-	put_header(t, s->config, "FACP", FADT_BYTES, FADT_REVISION);
-	t[FADT_MINOR_VERSION_OFFSET] = FADT_MINOR_VERSION;
+	put_header(&f->header, s->config, "FACP", sizeof(*f), FADT_REVISION);
+	f->minor_version = FADT_MINOR_VERSION;
 	if (pm->present) {
 		uint16_t block = (uint16_t)(pm->port - PM_BLOCK_TIMER_OFFSET);
-		put32(t + FADT_PM1A_EVT_BLK, block);
-		put32(t + FADT_PM1A_CNT_BLK, block + PM_BLOCK_CONTROL_OFFSET);
-		put32(t + FADT_PM_TMR_BLK, pm->port);
-		t[FADT_PM1_EVT_LEN] = PM1_EVT_BYTES;
-		t[FADT_PM1_CNT_LEN] = PM1_CNT_BYTES;
-		t[FADT_PM_TMR_LEN] = PM_TMR_BYTES;
-		put_gas(t + FADT_X_PM1A_EVT_BLK, GAS_SYSTEM_IO, 8 * PM1_EVT_BYTES, 0, block);
-		put_gas(t + FADT_X_PM1A_CNT_BLK, GAS_SYSTEM_IO, 8 * PM1_CNT_BYTES, 0, block + PM_BLOCK_CONTROL_OFFSET);
-		put_gas(t + FADT_X_PM_TMR_BLK, GAS_SYSTEM_IO, 8 * PM_TMR_BYTES, GAS_ACCESS_DWORD, pm->port);
+		f->pm1a_evt_blk = block;
+		f->pm1a_cnt_blk = block + PM_BLOCK_CONTROL_OFFSET;
+		f->pm_tmr_blk = pm->port;
+		f->pm1_evt_len = PM1_EVT_BYTES;
+		f->pm1_cnt_len = PM1_CNT_BYTES;
+		f->pm_tmr_len = PM_TMR_BYTES;
+		f->x_pm1a_evt_blk = gas(ACPI_GAS_SYSTEM_IO, 8 * PM1_EVT_BYTES, 0, block);
+		f->x_pm1a_cnt_blk = gas(ACPI_GAS_SYSTEM_IO, 8 * PM1_CNT_BYTES, 0, block + PM_BLOCK_CONTROL_OFFSET);
+		f->x_pm_tmr_blk = gas(ACPI_GAS_SYSTEM_IO, 8 * PM_TMR_BYTES, ACPI_GAS_ACCESS_DWORD, pm->port);
 		if (pm->bits == 32)
-			flags |= FADT_FLAG_TMR_VAL_EXT;
+			flags |= ACPI_FADT_TMR_VAL_EXT;
 	}
-	t[FADT_CENTURY] = clocks->rtc.present ? clocks->rtc.century_index : 0;
-	put16(t + FADT_IAPC_BOOT_ARCH, (uint16_t)((clocks->pit.present ? IAPC_BOOT_ARCH_8042 : 0) |
-						  (clocks->rtc.present ? 0 : IAPC_BOOT_ARCH_CMOS_RTC_NOT_PRESENT)));
-	put32(t + FADT_FLAGS, flags);
+	f->century = clocks->rtc.present ? clocks->rtc.century_index : 0;
+	f->iapc_boot_arch = (uint16_t)((clocks->pit.present ? ACPI_FADT_BOOT_ARCH_8042 : 0) |
+				       (clocks->rtc.present ? 0 : ACPI_FADT_BOOT_ARCH_CMOS_RTC_NOT_PRESENT));
+	f->flags = flags;
 }
 
-static void build_hpet(struct sim *s, uint8_t *t)
+static void build_hpet(struct sim *s, struct acpi_hpet *t)
 {
 	const struct sim_hpet_config *hpet = &s->config->clocks.hpet;
 
-	put_header(t, s->config, "HPET", HPET_TABLE_BYTES, 1);
-	put32(t + HPET_TABLE_BLOCK_ID, (uint32_t)sim_hpet_capabilities(hpet));
-	put_gas(t + HPET_TABLE_BASE_ADDRESS, GAS_SYSTEM_MEMORY, 64, 0, hpet->base);
+	put_header(&t->header, s->config, "HPET", sizeof(*t), 1);
+	t->event_timer_block_id = (uint32_t)sim_hpet_capabilities(hpet);
+	t->base_address = gas(ACPI_GAS_SYSTEM_MEMORY, 64, 0, hpet->base);
 }
 
-static void build_madt(struct sim *s, uint8_t *t, uint32_t length)
+/* The fixed part and one enabled Processor Local APIC (UID 0, APIC ID 0). */
+static void build_madt(struct sim *s, struct acpi_madt *t)
 {
-	put_header(t, s->config, "APIC", length, 1);
-	put32(t + MADT_LOCAL_APIC_ADDRESS, (uint32_t)s->config->clocks.lapic.base);
-	put32(t + MADT_FLAGS, s->config->clocks.pit.present ? MADT_PCAT_COMPAT : 0);
-	uint8_t *entry = t + MADT_FIXED_BYTES;
-	entry[0] = MADT_LOCAL_APIC;
-	entry[1] = MADT_LOCAL_APIC_BYTES;
-	entry[2] = 0; /* ACPI processor UID */
-	entry[3] = 0; /* APIC ID */
-	put32(entry + 4, MADT_LOCAL_APIC_ENABLED);
+	struct acpi_madt_local_apic *lapic = (void *)(t + 1);
+
+	put_header(&t->header, s->config, "APIC", MADT_BYTES, 1);
+	t->local_apic_address = (uint32_t)s->config->clocks.lapic.base;
+	t->flags = s->config->clocks.pit.present ? ACPI_MADT_PCAT_COMPAT : 0;
+	lapic->entry = (struct acpi_madt_entry){ACPI_MADT_LOCAL_APIC, sizeof(*lapic)};
+	lapic->flags = ACPI_MADT_LAPIC_ENABLED;
 }
 
 /* A root table (XSDT: 8-byte entries, RSDT: 4-byte) listing the given tables. */
@@ -227,7 +159,7 @@ static void build_root(struct sim *s, uint64_t at, const char *signature, unsign
 {
 	uint32_t length = SDT_HEADER_BYTES + count * entry_bytes;
 	uint8_t *t = add_table(&s->phys, at, length);
-	put_header(t, s->config, signature, length, 1);
+	put_header((void *)t, s->config, signature, length, 1);
 	for (unsigned i = 0; i < count; i++) {
 		uint8_t *slot = t + SDT_HEADER_BYTES + i * entry_bytes;
 		if (entry_bytes == 8)
@@ -240,15 +172,15 @@ static void build_root(struct sim *s, uint64_t at, const char *signature, unsign
 
 static void build_rsdp(struct sim *s)
 {
-	uint8_t *r = add_table(&s->phys, RSDP_AT, RSDP_BYTES);
-	memcpy(r, "RSD PTR ", 8);
-	memcpy(r + RSDP_OEM_ID, s->config->acpi.oem_id, 6);
-	r[RSDP_REVISION] = RSDP_REVISION_ACPI_2;
-	put32(r + RSDP_RSDT_ADDRESS, (uint32_t)RSDT_AT);
-	put32(r + RSDP_LENGTH, RSDP_BYTES);
-	put64(r + RSDP_XSDT_ADDRESS, XSDT_AT);
-	set_checksum(r, RSDP_V1_BYTES, RSDP_CHECKSUM);
-	set_checksum(r, RSDP_BYTES, RSDP_EXTENDED_CHECKSUM);
+	struct acpi_rsdp *r = (void *)add_table(&s->phys, RSDP_AT, sizeof(*r));
+	memcpy(r->signature, "RSD PTR ", sizeof(r->signature));
+	memcpy(r->oem_id, s->config->acpi.oem_id, sizeof(r->oem_id));
+	r->revision = ACPI_RSDP_FIRST_V2_REVISION;
+	r->rsdt_address = (uint32_t)RSDT_AT;
+	r->length = sizeof(*r);
+	r->xsdt_address = XSDT_AT;
+	set_checksum((uint8_t *)r, ACPI_RSDP_V1_BYTES, offsetof(struct acpi_rsdp, checksum));
+	set_checksum((uint8_t *)r, sizeof(*r), offsetof(struct acpi_rsdp, extended_checksum));
 	s->machine.acpi_rsdp = RSDP_AT;
 }
 
@@ -260,21 +192,20 @@ static void synthesize(struct sim *s)
 	unsigned count = 0;
 	uint8_t *t;
 
-	t = add_table(&s->phys, FADT_AT, FADT_BYTES);
-	build_fadt(s, t);
-	set_checksum(t, FADT_BYTES, SDT_CHECKSUM);
+	t = add_table(&s->phys, FADT_AT, sizeof(struct acpi_fadt));
+	build_fadt(s, (void *)t);
+	set_checksum(t, sizeof(struct acpi_fadt), SDT_CHECKSUM);
 	entries[count++] = FADT_AT;
 	if (clocks->hpet.present) {
-		t = add_table(&s->phys, HPET_AT, HPET_TABLE_BYTES);
-		build_hpet(s, t);
-		set_checksum(t, HPET_TABLE_BYTES, SDT_CHECKSUM);
+		t = add_table(&s->phys, HPET_AT, sizeof(struct acpi_hpet));
+		build_hpet(s, (void *)t);
+		set_checksum(t, sizeof(struct acpi_hpet), SDT_CHECKSUM);
 		entries[count++] = HPET_AT;
 	}
 	if (clocks->lapic.present) {
-		uint32_t length = MADT_FIXED_BYTES + MADT_LOCAL_APIC_BYTES;
-		t = add_table(&s->phys, MADT_AT, length);
-		build_madt(s, t, length);
-		set_checksum(t, length, SDT_CHECKSUM);
+		t = add_table(&s->phys, MADT_AT, MADT_BYTES);
+		build_madt(s, (void *)t);
+		set_checksum(t, MADT_BYTES, SDT_CHECKSUM);
 		entries[count++] = MADT_AT;
 	}
 	build_root(s, XSDT_AT, "XSDT", 8, entries, count);
@@ -298,7 +229,8 @@ static void drop_root_entry(struct sim_phys *p, const char *signature, unsigned 
 	if (!root)
 		return;
 	uint8_t *t = p->bytes + root->offset;
-	uint32_t length = get32(t + SDT_LENGTH), kept = SDT_HEADER_BYTES;
+	struct acpi_sdt_header *h = (void *)t;
+	uint32_t length = h->length, kept = SDT_HEADER_BYTES;
 	for (uint32_t at = SDT_HEADER_BYTES; at + entry_bytes <= length; at += entry_bytes) {
 		uint64_t entry = entry_bytes == 8 ? get64(t + at) : get32(t + at);
 		if (entry != phys) {
@@ -306,7 +238,7 @@ static void drop_root_entry(struct sim_phys *p, const char *signature, unsigned 
 			kept += entry_bytes;
 		}
 	}
-	put32(t + SDT_LENGTH, kept);
+	h->length = kept;
 	set_checksum(t, kept, SDT_CHECKSUM);
 }
 
@@ -317,9 +249,10 @@ static void apply_faults(struct sim *s)
 
 	if (fadt && (faults & SIM_ACPI_ZERO_PM_PORT)) {
 		uint8_t *t = s->phys.bytes + fadt->offset;
-		put32(t + FADT_PM_TMR_BLK, 0);
-		if (fadt->length >= FADT_X_PM_TMR_BLK + GAS_BYTES)
-			put64(t + FADT_X_PM_TMR_BLK + 4, 0);
+		struct acpi_fadt *f = (void *)t;
+		f->pm_tmr_blk = 0;
+		if (fadt->length >= offsetof(struct acpi_fadt, x_pm_tmr_blk) + sizeof(f->x_pm_tmr_blk))
+			f->x_pm_tmr_blk.address = 0;
 		set_checksum(t, fadt->length, SDT_CHECKSUM);
 	}
 	if (fadt && (faults & SIM_ACPI_NO_FADT)) {
@@ -346,13 +279,15 @@ void sim_acpi_fix_checksums(struct sim_acpi_fixture *f)
 	for (uint32_t i = 0; i < f->table_count; i++) {
 		uint8_t *t = f->bytes + f->tables[i].offset;
 		uint32_t held = f->tables[i].length;
-		if (held >= RSDP_V1_BYTES && !memcmp(t, "RSD PTR ", 8)) {
-			set_checksum(t, RSDP_V1_BYTES, RSDP_CHECKSUM);
-			uint32_t stated = held >= RSDP_BYTES ? get32(t + RSDP_LENGTH) : 0;
-			if (stated >= RSDP_BYTES && stated <= held)
-				set_checksum(t, stated, RSDP_EXTENDED_CHECKSUM);
+		if (held >= ACPI_RSDP_V1_BYTES && !memcmp(t, "RSD PTR ", 8)) {
+			const struct acpi_rsdp *r = (const void *)t;
+			set_checksum(t, ACPI_RSDP_V1_BYTES, offsetof(struct acpi_rsdp, checksum));
+			uint32_t stated = held >= sizeof(*r) ? r->length : 0;
+			if (stated >= sizeof(*r) && stated <= held)
+				set_checksum(t, stated, offsetof(struct acpi_rsdp, extended_checksum));
 		} else if (held >= SDT_HEADER_BYTES) {
-			uint32_t stated = get32(t + SDT_LENGTH);
+			const struct acpi_sdt_header *h = (const void *)t;
+			uint32_t stated = h->length;
 			if (stated >= SDT_HEADER_BYTES)
 				set_checksum(t, stated < held ? stated : held, SDT_CHECKSUM);
 		}

@@ -2,124 +2,20 @@
 #include "report_read.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host_input.h"
+#include "json_input.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-/* Longest field path is "hypervisors[7].leaves[255].leaf"; room to spare. */
-#define PATH_BYTES 96
-#define MESSAGE_BYTES 256
-/* Long strings are cut in messages so that the error stays one readable line. */
-#define QUOTED_VALUE_CHARS 40
-#define QUOTED_BYTES (QUOTED_VALUE_CHARS + 3)
 
 struct reader {
-	const char *source; /* file name, or NULL */
-	char *error;
-	size_t error_size;
+	struct json_input in;    /* null is an absent member: json_double writes it for a figure that is unknown */
 	bool any_schema;         /* read tscprobe/N for any N as far as its members are known */
 	unsigned schema_version; /* the N the report says */
 };
-
-/* Record "source: path: message" and return -1, so that an error path is one line. */
-static int fail(struct reader *rd, const char *path, const char *format, ...) __attribute__((format(printf, 3, 4)));
-static int fail(struct reader *rd, const char *path, const char *format, ...)
-{
-	char message[MESSAGE_BYTES];
-	va_list args;
-
-	va_start(args, format);
-	vsnprintf(message, sizeof(message), format, args);
-	va_end(args);
-	snprintf(rd->error, rd->error_size, "%s%s%s%s%s", rd->source ? rd->source : "", rd->source ? ": " : "",
-		 path ? path : "", path ? ": " : "", message);
-	return -1;
-}
-
-/* "parent.key", or "key" at the top level; core's formatter cuts a long path instead of failing. */
-static const char *join_path(char dst[PATH_BYTES], const char *parent, const char *key)
-{
-	format_string(dst, PATH_BYTES, "%s%s%s", parent, *parent ? "." : "", key);
-	return dst;
-}
-
-/* "parent[index]". */
-static const char *element_path(char dst[PATH_BYTES], const char *parent, size_t index)
-{
-	format_string(dst, PATH_BYTES, "%s[%zu]", parent, index);
-	return dst;
-}
-
-static const char *kind_name(json_type type)
-{
-	switch (type) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a real number";
-	case JSON_TRUE:
-		return "true";
-	case JSON_FALSE:
-		return "false";
-	default:
-		return "null";
-	}
-}
-
-/* What a value is, for "expected X, got Y": strings quoted (cut when long), other values by kind. */
-static const char *describe(const json_t *value, char dst[QUOTED_BYTES])
-{
-	if (!json_is_string(value))
-		return kind_name(json_typeof(value));
-	snprintf(dst, QUOTED_BYTES, "\"%.*s\"", QUOTED_VALUE_CHARS, json_string_value(value));
-	return dst;
-}
-
-/* The member, or NULL when absent or null. */
-static const json_t *present_member(const json_t *object, const char *key)
-{
-	const json_t *value = json_object_get(object, key);
-	return json_is_null(value) ? NULL : value;
-}
-
-static int check_type(struct reader *rd, const json_t *value, const char *path, json_type type)
-{
-	char got[QUOTED_BYTES];
-
-	if (json_typeof(value) == type)
-		return 0;
-	return fail(rd, path, "expected %s, got %s", kind_name(type), describe(value, got));
-}
-
-/*
- * The member `key` of `object` when it has the expected type. Absent and null members give
- * *out = NULL: an error when required, else the field stays zero (later revisions of the
- * schema add fields, and json_double writes null for a figure that is unknown).
- */
-static int get_member(struct reader *rd, const json_t *object, const char *parent, const char *key, json_type type,
-		      bool required, const json_t **out)
-{
-	const json_t *value = present_member(object, key);
-	char path[PATH_BYTES];
-
-	*out = NULL;
-	if (!value)
-		return required ? fail(rd, join_path(path, parent, key), "missing") : 0;
-	if (check_type(rd, value, join_path(path, parent, key), type))
-		return -1;
-	*out = value;
-	return 0;
-}
 
 /* Scalar fields as data: each JSON key with its kind and where its value goes in the model. */
 enum field_kind {
@@ -153,77 +49,57 @@ static bool parse_hex(const char *text, uint64_t *out)
 	return true;
 }
 
-static void store_uint(unsigned char *dst, size_t size, uint64_t value)
-{
-	switch (size) {
-	case sizeof(uint8_t):
-		*(uint8_t *)dst = (uint8_t)value;
-		break;
-	case sizeof(uint16_t):
-		*(uint16_t *)dst = (uint16_t)value;
-		break;
-	case sizeof(uint32_t):
-		*(uint32_t *)dst = (uint32_t)value;
-		break;
-	default:
-		*(uint64_t *)dst = value;
-		break;
-	}
-}
-
 /* An integer for a field of `size` bytes, from a JSON integer or (hex) a "0x..." string. */
 static int read_integer(struct reader *rd, const json_t *value, const char *path, bool hex, size_t size,
 			uint64_t *out)
 {
 	uint64_t max = size >= sizeof(uint64_t) ? UINT64_MAX : (1ull << (8 * size)) - 1;
-	char got[QUOTED_BYTES];
 
 	if (hex && !(json_is_string(value) && parse_hex(json_string_value(value), out)))
-		return fail(rd, path, "expected a hex string like \"0x40000001\", got %s", describe(value, got));
+		return json_input_expected(&rd->in, path, "a hex string like \"0x40000001\"", value);
 	if (!hex && (!json_is_integer(value) || json_integer_value(value) < 0))
-		return fail(rd, path, "expected an unsigned integer, got %s",
-			    json_is_integer(value) ? "a negative one" : describe(value, got));
+		return json_input_expected(&rd->in, path, "an unsigned integer", value);
 	if (!hex)
 		*out = (uint64_t)json_integer_value(value);
 	if (*out <= max)
 		return 0;
 	if (hex)
-		return fail(rd, path, "0x%llx is out of range (at most 0x%llx)", (unsigned long long)*out,
-			    (unsigned long long)max);
-	return fail(rd, path, "%llu is out of range (at most %llu)", (unsigned long long)*out, (unsigned long long)max);
+		return json_input_fail(&rd->in, path, "0x%llx is out of range (at most 0x%llx)",
+				       (unsigned long long)*out, (unsigned long long)max);
+	return json_input_fail(&rd->in, path, "%llu is out of range (at most %llu)", (unsigned long long)*out,
+			       (unsigned long long)max);
 }
 
 /* One JSON value into dst, a model field of `size` bytes. */
 static int read_value(struct reader *rd, const json_t *value, const char *path, enum field_kind kind, size_t size,
 		      void *dst)
 {
-	char got[QUOTED_BYTES];
 	uint64_t number;
 
 	switch (kind) {
 	case FIELD_BOOL:
 		if (!json_is_boolean(value))
-			return fail(rd, path, "expected true or false, got %s", describe(value, got));
+			return json_input_expected(&rd->in, path, "true or false", value);
 		*(bool *)dst = json_is_true(value);
 		return 0;
 	case FIELD_DOUBLE:
 		if (!json_is_number(value))
-			return fail(rd, path, "expected a number, got %s", describe(value, got));
+			return json_input_expected(&rd->in, path, "a number", value);
 		*(double *)dst = json_number_value(value);
 		return 0;
 	case FIELD_TEXT:
 		/* Too long is an error, not a silent cut: the model would no longer say what the file says. */
-		if (check_type(rd, value, path, JSON_STRING))
+		if (json_input_check_type(&rd->in, value, path, JSON_STRING))
 			return -1;
 		if (json_string_length(value) >= size)
-			return fail(rd, path, "%zu characters, more than the %zu this tool holds",
-				    json_string_length(value), size - 1);
+			return json_input_fail(&rd->in, path, "%zu characters, more than the %zu this tool holds",
+					       json_string_length(value), size - 1);
 		memcpy(dst, json_string_value(value), json_string_length(value) + 1);
 		return 0;
 	default:
 		if (read_integer(rd, value, path, kind == FIELD_HEX, size, &number))
 			return -1;
-		store_uint(dst, size, number);
+		json_input_store_uint(dst, size, number);
 		return 0;
 	}
 }
@@ -232,20 +108,20 @@ static int read_value(struct reader *rd, const json_t *value, const char *path, 
 static int read_scalar(struct reader *rd, const json_t *object, const char *parent, const char *key,
 		       enum field_kind kind, size_t size, void *dst)
 {
-	const json_t *value = present_member(object, key);
-	char path[PATH_BYTES];
+	const json_t *value = json_input_present(&rd->in, object, key);
+	char path[JSON_INPUT_PATH_BYTES];
 
-	return value ? read_value(rd, value, join_path(path, parent, key), kind, size, dst) : 0;
+	return value ? read_value(rd, value, json_input_path(path, parent, key), kind, size, dst) : 0;
 }
 
 static int read_fields(struct reader *rd, const json_t *object, const char *parent, const struct field *fields,
 		       size_t count, void *dst)
 {
-	char path[PATH_BYTES];
+	char path[JSON_INPUT_PATH_BYTES];
 
 	for (const struct field *f = fields; f < fields + count; f++) {
-		if (f->required && !present_member(object, f->key))
-			return fail(rd, join_path(path, parent, f->key), "missing");
+		if (f->required && !json_input_present(&rd->in, object, f->key))
+			return json_input_missing(&rd->in, json_input_path(path, parent, f->key));
 		if (read_scalar(rd, object, parent, f->key, f->kind, f->size, (unsigned char *)dst + f->offset))
 			return -1;
 	}
@@ -257,39 +133,35 @@ static int read_choice(struct reader *rd, const json_t *object, const char *pare
 		       const char *const *names, size_t count, bool required, int *out)
 {
 	const json_t *value;
-	char path[PATH_BYTES], expected[MESSAGE_BYTES / 2] = "";
+	char path[JSON_INPUT_PATH_BYTES];
+	unsigned index;
 
-	if (get_member(rd, object, parent, key, JSON_STRING, required, &value))
+	if (json_input_member(&rd->in, object, parent, key, JSON_STRING, required, &value))
 		return -1;
 	if (!value)
 		return 0;
-	for (size_t i = 0; i < count; i++) {
-		if (!strcmp(json_string_value(value), names[i])) {
-			*out = (int)i;
-			return 0;
-		}
-		snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected), "%s%s", i ? ", " : "",
-			 names[i]);
-	}
-	return fail(rd, join_path(path, parent, key), "unknown value \"%.*s\" (expected one of: %s)",
-		    QUOTED_VALUE_CHARS, json_string_value(value), expected);
+	if (json_input_choose(&rd->in, value, json_input_path(path, parent, key), names, count, &index))
+		return -1;
+	*out = (int)index;
+	return 0;
 }
 
 /* An optional object of scalar fields; *object is NULL when it is absent, which the model records. */
 static int read_block(struct reader *rd, const json_t *parent_object, const char *parent, const char *key,
 		      const struct field *fields, size_t count, void *dst, const json_t **object)
 {
-	char path[PATH_BYTES];
+	char path[JSON_INPUT_PATH_BYTES];
 
-	if (get_member(rd, parent_object, parent, key, JSON_OBJECT, false, object))
+	if (json_input_member(&rd->in, parent_object, parent, key, JSON_OBJECT, false, object))
 		return -1;
-	return *object ? read_fields(rd, *object, join_path(path, parent, key), fields, count, dst) : 0;
+	return *object ? read_fields(rd, *object, json_input_path(path, parent, key), fields, count, dst) : 0;
 }
 
 /* Whether a member counts as written: present, or (null_written) even null. */
 static bool written_member(const json_t *object, const char *key, bool null_written)
 {
-	return null_written ? json_object_get(object, key) != NULL : present_member(object, key) != NULL;
+	const json_t *value = json_object_get(object, key);
+	return value && (null_written || !json_is_null(value));
 }
 
 /*
@@ -300,7 +172,7 @@ static bool written_member(const json_t *object, const char *key, bool null_writ
 static int read_together(struct reader *rd, const json_t *object, const char *parent, const struct field *fields,
 			 size_t count, bool null_written, const char *owner, void *dst, bool *all)
 {
-	char path[PATH_BYTES];
+	char path[JSON_INPUT_PATH_BYTES];
 
 	if (read_fields(rd, object, parent, fields, count, dst))
 		return -1;
@@ -309,7 +181,8 @@ static int read_together(struct reader *rd, const json_t *object, const char *pa
 		*all |= written_member(object, f->key, null_written);
 	for (const struct field *f = fields; *all && f < fields + count; f++)
 		if (!written_member(object, f->key, null_written))
-			return fail(rd, join_path(path, parent, f->key), "missing (%s figures come together)", owner);
+			return json_input_fail(&rd->in, json_input_path(path, parent, f->key),
+					       "missing (%s figures come together)", owner);
 	return 0;
 }
 
@@ -320,18 +193,18 @@ static int read_array(struct reader *rd, const json_t *object, const char *paren
 		      size_t max, read_item_fn *read_item, void *ctx, unsigned *count)
 {
 	const json_t *list;
-	char list_path[PATH_BYTES], path[PATH_BYTES];
+	char list_path[JSON_INPUT_PATH_BYTES], path[JSON_INPUT_PATH_BYTES];
 
-	if (get_member(rd, object, parent, key, JSON_ARRAY, required, &list))
+	if (json_input_member(&rd->in, object, parent, key, JSON_ARRAY, required, &list))
 		return -1;
 	if (!list)
 		return 0;
-	join_path(list_path, parent, key);
+	json_input_path(list_path, parent, key);
 	if (json_array_size(list) > max)
-		return fail(rd, list_path, "%zu entries, more than the %zu this tool holds", json_array_size(list),
-			    max);
+		return json_input_fail(&rd->in, list_path, "%zu entries, more than the %zu this tool holds",
+				       json_array_size(list), max);
 	for (size_t i = 0; i < json_array_size(list); i++)
-		if (read_item(rd, json_array_get(list, i), element_path(path, list_path, i), i, ctx))
+		if (read_item(rd, json_array_get(list, i), json_input_element_path(path, list_path, i), i, ctx))
 			return -1;
 	*count = (unsigned)json_array_size(list);
 	return 0;
@@ -349,7 +222,7 @@ static int read_field_item(struct reader *rd, const json_t *item, const char *pa
 {
 	const struct field_items *items = ctx;
 
-	if (check_type(rd, item, path, JSON_OBJECT))
+	if (json_input_check_type(&rd->in, item, path, JSON_OBJECT))
 		return -1;
 	return read_fields(rd, item, path, items->fields, items->field_count,
 			   (unsigned char *)items->first + index * items->stride);
@@ -601,12 +474,13 @@ static const struct field rate_change_fields[] = {
 static int read_substate(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
 {
 	struct mwait_info *mwait = ctx;
-	uint64_t count;
+	uint64_t count = 0; /* set on success; clang's analyzer cannot see that json_input's errors return -1 */
 
 	if (read_integer(rd, item, path, false, sizeof(mwait->substates[0]), &count))
 		return -1;
 	if (count > MWAIT_SUBSTATES_MAX)
-		return fail(rd, path, "%llu sub-states, more than a 4-bit field holds", (unsigned long long)count);
+		return json_input_fail(&rd->in, path, "%llu sub-states, more than a 4-bit field holds",
+				       (unsigned long long)count);
 	mwait->substates[index] = (uint8_t)count;
 	return 0;
 }
@@ -625,8 +499,9 @@ static int read_mwait(struct reader *rd, const json_t *cpu, struct mwait_info *m
 		       &substates))
 		return -1;
 	if (substates != MWAIT_CSTATE_SLOTS)
-		return fail(rd, "cpu.mwait.substates", "%u entries, expected %d (one per C-state C0..C7)", substates,
-			    MWAIT_CSTATE_SLOTS);
+		return json_input_fail(&rd->in, "cpu.mwait.substates",
+				       "%u entries, expected %d (one per C-state C0..C7)", substates,
+				       MWAIT_CSTATE_SLOTS);
 	return 0;
 }
 
@@ -634,9 +509,9 @@ static int read_cpu(struct reader *rd, const json_t *root, struct cpu_info *cpu)
 {
 	const json_t *object, *features, *leaf15, *leaf16;
 
-	if (get_member(rd, root, "", "cpu", JSON_OBJECT, true, &object) ||
+	if (json_input_member(&rd->in, root, "", "cpu", JSON_OBJECT, true, &object) ||
 	    read_fields(rd, object, "cpu", cpu_fields, ARRAY_SIZE(cpu_fields), cpu) ||
-	    get_member(rd, object, "cpu", "features", JSON_OBJECT, false, &features))
+	    json_input_member(&rd->in, object, "cpu", "features", JSON_OBJECT, false, &features))
 		return -1;
 	for (int f = 0; features && f < CPU_FEATURE_COUNT; f++)
 		if (read_scalar(rd, features, "cpu.features", cpu_feature_defs[f].name, FIELD_BOOL, sizeof(bool),
@@ -656,15 +531,15 @@ static int read_leaf(struct reader *rd, const json_t *item, const char *path, si
 {
 	struct hv_base *b = ctx;
 	struct hv_leaf *l = &b->leaves[index];
-	char leaf_path[PATH_BYTES];
+	char leaf_path[JSON_INPUT_PATH_BYTES];
 
-	if (check_type(rd, item, path, JSON_OBJECT) ||
+	if (json_input_check_type(&rd->in, item, path, JSON_OBJECT) ||
 	    read_fields(rd, item, path, leaf_fields, ARRAY_SIZE(leaf_fields), l))
 		return -1;
 	if (l->leaf != b->base + index)
-		return fail(rd, join_path(leaf_path, path, "leaf"),
-			    "0x%08x where 0x%08x was expected (leaves run from the base without gaps)", l->leaf,
-			    (unsigned)(b->base + index));
+		return json_input_fail(&rd->in, json_input_path(leaf_path, path, "leaf"),
+				       "0x%08x where 0x%08x was expected (leaves run from the base without gaps)",
+				       l->leaf, (unsigned)(b->base + index));
 	return 0;
 }
 
@@ -684,16 +559,16 @@ static int read_base(struct reader *rd, const json_t *item, const char *path, si
 	struct hv_base *b = &((struct hv_inventory *)ctx)->bases[index];
 	const json_t *signature, *timing;
 	int range = HV_RANGE_OK, timing_status = HV_TIMING_NOT_OFFERED;
-	char member[PATH_BYTES], got[QUOTED_BYTES];
+	char member[JSON_INPUT_PATH_BYTES], got[JSON_INPUT_QUOTED_BYTES];
 
-	if (check_type(rd, item, path, JSON_OBJECT) ||
+	if (json_input_check_type(&rd->in, item, path, JSON_OBJECT) ||
 	    read_fields(rd, item, path, base_fields, ARRAY_SIZE(base_fields), b) ||
-	    get_member(rd, item, path, "signature", JSON_STRING, false, &signature))
+	    json_input_member(&rd->in, item, path, "signature", JSON_STRING, false, &signature))
 		return -1;
 	if (signature && !hv_signature_parse(json_string_value(signature), b->signature))
-		return fail(rd, join_path(member, path, "signature"),
-			    "%s is not 12 bytes written as text, \\0 for NUL and \\xNN for other bytes",
-			    describe(signature, got));
+		return json_input_fail(&rd->in, json_input_path(member, path, "signature"),
+				       "%s is not 12 bytes written as text, \\0 for NUL and \\xNN for other bytes",
+				       json_input_describe(signature, got));
 	if (read_choice(rd, item, path, "max_leaf_status", ranges, ARRAY_SIZE(ranges), false, &range) ||
 	    read_array(rd, item, path, "leaves", false, HV_MAX_LEAVES, read_leaf, b, &b->leaf_count) ||
 	    read_choice(rd, item, path, "timing_leaf_status", timings, ARRAY_SIZE(timings), false, &timing_status) ||
@@ -711,7 +586,7 @@ static int read_acpi(struct reader *rd, const json_t *root, struct acpi_info *ac
 	const json_t *object, *pm_timer, *hpet, *madt, *waet;
 	int root_table = ACPI_ROOT_NONE, port_field = ACPI_PM_PORT_NONE;
 
-	if (get_member(rd, root, "", "acpi", JSON_OBJECT, false, &object))
+	if (json_input_member(&rd->in, root, "", "acpi", JSON_OBJECT, false, &object))
 		return -1;
 	if (!object)
 		return 0;
@@ -746,7 +621,7 @@ static int read_reference(struct reader *rd, const json_t *item, const char *pat
 	struct reference_report *ref = &((struct report *)ctx)->references[index];
 	int edges = 0;
 
-	if (check_type(rd, item, path, JSON_OBJECT) ||
+	if (json_input_check_type(&rd->in, item, path, JSON_OBJECT) ||
 	    read_fields(rd, item, path, reference_fields, ARRAY_SIZE(reference_fields), ref) ||
 	    read_choice(rd, item, path, "sampling", sampling_words, ARRAY_SIZE(sampling_words), false, &edges) ||
 	    read_array(rd, item, path, "findings", false, REPORT_MAX_FINDINGS, read_finding, ref, &ref->finding_count))
@@ -770,7 +645,7 @@ static int read_measurements(struct reader *rd, const json_t *root, struct repor
 		       &r->cross_check_count))
 		return -1;
 	/* The writer gives a figure only for a valid estimate, null otherwise. */
-	r->tsc.valid = tsc && present_member(tsc, "measured_hz");
+	r->tsc.valid = tsc && json_input_present(&rd->in, tsc, "measured_hz");
 	r->tsc.rate_change.seen = rate_change != NULL;
 	return 0;
 }
@@ -841,17 +716,18 @@ static int check_idle_derived(struct reader *rd, const json_t *item, const char 
 {
 	for (const struct idle_derived *d = idle_derived; d < idle_derived + ARRAY_SIZE(idle_derived); d++) {
 		const char *accepted[2];
-		char member[PATH_BYTES], got[QUOTED_BYTES];
+		char member[JSON_INPUT_PATH_BYTES], got[JSON_INPUT_QUOTED_BYTES];
 		const json_t *value;
 
-		if (get_member(rd, item, path, d->key, JSON_STRING, false, &value))
+		if (json_input_member(&rd->in, item, path, d->key, JSON_STRING, false, &value))
 			return -1;
 		if (!value)
 			continue;
 		d->accepted(idle, run, accepted);
 		if (!text_equal(json_string_value(value), accepted[0]) && !text_equal(json_string_value(value), accepted[1]))
-			return fail(rd, join_path(member, path, d->key), "%s disagrees with %s (\"%s\")",
-				    describe(value, got), d->basis, accepted[0]);
+			return json_input_fail(&rd->in, json_input_path(member, path, d->key),
+					       "%s disagrees with %s (\"%s\")", json_input_describe(value, got),
+					       d->basis, accepted[0]);
 	}
 	return 0;
 }
@@ -864,7 +740,7 @@ static int infer_lapic_uncertainty(struct reader *rd, const json_t *item, const 
 {
 	const json_t *word;
 
-	if (get_member(rd, item, path, "lapic", JSON_STRING, false, &word))
+	if (json_input_member(&rd->in, item, path, "lapic", JSON_STRING, false, &word))
 		return -1;
 	run->lapic_uncertainty_ppm = run->uncertainty_ppm;
 	if (run->lapic_measured && word && text_equal(json_string_value(word), idle_outcome_name(IDLE_RUNS)) &&
@@ -883,12 +759,12 @@ static int read_idle_run(struct reader *rd, const json_t *item, const char *path
 	struct idle_report *idle = ctx;
 	struct idle_run *run = &idle->runs[index];
 	int kind = IDLE_KIND_BUSY;
-	char member[PATH_BYTES];
+	char member[JSON_INPUT_PATH_BYTES];
 	const json_t *at_once;
 
 	if (!idle->ran)
-		return fail(rd, path, "a run without idle_setup (the probe writes both or neither)");
-	if (check_type(rd, item, path, JSON_OBJECT) ||
+		return json_input_fail(&rd->in, path, "a run without idle_setup (the probe writes both or neither)");
+	if (json_input_check_type(&rd->in, item, path, JSON_OBJECT) ||
 	    read_choice(rd, item, path, "method", methods, ARRAY_SIZE(methods), true, &kind) ||
 	    read_fields(rd, item, path, idle_run_fields, ARRAY_SIZE(idle_run_fields), run) ||
 	    read_together(rd, item, path, idle_figure_fields, ARRAY_SIZE(idle_figure_fields), false, "a run's", run,
@@ -897,16 +773,16 @@ static int read_idle_run(struct reader *rd, const json_t *item, const char *path
 		       &run->at_once, &at_once))
 		return -1;
 	run->kind = (enum idle_kind)kind;
-	run->lapic_measured = present_member(item, "lapic_lost_ppm") != NULL;
+	run->lapic_measured = json_input_present(&rd->in, item, "lapic_lost_ppm") != NULL;
 	if (run->done != text_equal(run->status, "ok"))
-		return fail(rd, join_path(member, path, "status"),
-			    "\"%s\" with%s figures (a run the probe timed has both figures and \"ok\", any other neither)",
-			    run->status, run->done ? "" : "out");
+		return json_input_fail(&rd->in, json_input_path(member, path, "status"),
+				       "\"%s\" with%s figures (a run the probe timed has both figures and \"ok\", any other neither)",
+				       run->status, run->done ? "" : "out");
 	if ((at_once != NULL) != text_equal(run->status, IDLE_STATUS_RETURNED_AT_ONCE) || (at_once && !run->at_once.returns))
-		return fail(rd, join_path(member, path, "returned_at_once"),
-			    "%s with status \"%s\" (a run that returned at once has its returns, at least one, and that "
-			    "status; any other null)",
-			    at_once ? "given" : "null", run->status);
+		return json_input_fail(&rd->in, json_input_path(member, path, "returned_at_once"),
+				       "%s with status \"%s\" (a run that returned at once has its returns, at least one, "
+				       "and that status; any other null)",
+				       at_once ? "given" : "null", run->status);
 	if (infer_lapic_uncertainty(rd, item, path, run))
 		return -1;
 	return check_idle_derived(rd, item, path, idle, run);
@@ -927,7 +803,7 @@ static int read_watch_series(struct reader *rd, const json_t *item, const char *
 	struct watch_series *s = &((struct watch_series *)ctx)[index];
 	const json_t *rate_change;
 
-	if (check_type(rd, item, path, JSON_OBJECT) ||
+	if (json_input_check_type(&rd->in, item, path, JSON_OBJECT) ||
 	    read_fields(rd, item, path, watch_series_fields, ARRAY_SIZE(watch_series_fields), s) ||
 	    read_block(rd, item, path, "rate_change", rate_change_fields, ARRAY_SIZE(rate_change_fields), s,
 		       &rate_change))
@@ -961,18 +837,18 @@ static const char *decoded_text(const struct hyperv_field_def *d, uint32_t value
 
 static int check_decoded(struct reader *rd, const json_t *object, const struct hyperv_info *h)
 {
-	char path[PATH_BYTES], got_text[DECODED_TEXT_BYTES], want_text[DECODED_TEXT_BYTES], bits[16];
+	char path[JSON_INPUT_PATH_BYTES], got_text[DECODED_TEXT_BYTES], want_text[DECODED_TEXT_BYTES], bits[16];
 
 	/* The decoded members say nothing the registers do not, so they are not stored; they are read
 	 * only to refuse a file where the two disagree (an edited member would otherwise be lost). */
 	for (const struct hyperv_field_def *d = hyperv_field_defs; d < hyperv_field_defs + HYPERV_FIELD_COUNT; d++) {
-		const json_t *value = present_member(object, d->key);
+		const json_t *value = json_input_present(&rd->in, object, d->key);
 		uint32_t reg = hyperv_register_value(h, d->reg), want = hyperv_field_value(h, d), number = 0;
 		bool flag = false;
 
 		if (!value)
 			continue;
-		join_path(path, "hyperv", d->key);
+		json_input_path(path, "hyperv", d->key);
 		if (d->width == 1 ? read_value(rd, value, path, FIELD_BOOL, sizeof(flag), &flag)
 				  : read_value(rd, value, path, FIELD_UINT, sizeof(number), &number))
 			return -1;
@@ -983,8 +859,9 @@ static int check_decoded(struct reader *rd, const json_t *object, const struct h
 			snprintf(bits, sizeof(bits), "bit %u", d->low_bit);
 		else
 			snprintf(bits, sizeof(bits), "bits %u:%u", (unsigned)(d->low_bit + d->width - 1), d->low_bit);
-		return fail(rd, path, "%s disagrees with hyperv.%s 0x%08x (%s: %s)", decoded_text(d, got, got_text),
-			    hyperv_register_name(d->reg), reg, bits, decoded_text(d, want, want_text));
+		return json_input_fail(&rd->in, path, "%s disagrees with hyperv.%s 0x%08x (%s: %s)",
+				       decoded_text(d, got, got_text), hyperv_register_name(d->reg), reg, bits,
+				       decoded_text(d, want, want_text));
 	}
 	return 0;
 }
@@ -1002,8 +879,6 @@ static int read_hyperv(struct reader *rd, const json_t *root, struct hyperv_info
 /* A detail's kind follows its JSON type, as core/report_json.c writes each kind. */
 static int read_detail(struct reader *rd, const json_t *value, const char *path, struct claim_detail *d)
 {
-	char got[QUOTED_BYTES];
-
 	switch (json_typeof(value)) {
 	case JSON_INTEGER:
 		/* The writer gives a signed detail that is not negative as a plain integer: it reads back unsigned. */
@@ -1024,7 +899,7 @@ static int read_detail(struct reader *rd, const json_t *value, const char *path,
 		d->kind = DETAIL_HEX;
 		return read_integer(rd, value, path, true, sizeof(d->u), &d->u);
 	default:
-		return fail(rd, path, "expected an integer, a hex string, true or false, got %s", describe(value, got));
+		return json_input_expected(&rd->in, path, "an integer, a hex string, true or false", value);
 	}
 }
 
@@ -1032,26 +907,27 @@ static int read_detail(struct reader *rd, const json_t *value, const char *path,
 static int read_details(struct reader *rd, const json_t *claim_object, const char *claim_path, struct claim *c)
 {
 	const json_t *details;
-	char path[PATH_BYTES], member[PATH_BYTES];
+	char path[JSON_INPUT_PATH_BYTES], member[JSON_INPUT_PATH_BYTES];
 	const char *key;
 	json_t *value;
 
-	if (get_member(rd, claim_object, claim_path, "details", JSON_OBJECT, false, &details))
+	if (json_input_member(&rd->in, claim_object, claim_path, "details", JSON_OBJECT, false, &details))
 		return -1;
 	if (!details)
 		return 0;
-	join_path(path, claim_path, "details");
+	json_input_path(path, claim_path, "details");
 	if (json_object_size(details) > CLAIM_MAX_DETAILS)
-		return fail(rd, path, "%zu members, more than the %d this tool holds", json_object_size(details),
-			    CLAIM_MAX_DETAILS);
+		return json_input_fail(&rd->in, path, "%zu members, more than the %d this tool holds",
+				       json_object_size(details), CLAIM_MAX_DETAILS);
 	/* jansson's iterator takes a non-const object; nothing here changes it. */
 	json_object_foreach((json_t *)details, key, value) {
 		struct claim_detail *d = &c->details[c->detail_count];
 
-		join_path(member, path, key);
+		json_input_path(member, path, key);
 		if (strlen(key) >= sizeof(d->key))
-			return fail(rd, member, "a name of %zu characters, more than the %zu this tool holds",
-				    strlen(key), sizeof(d->key) - 1);
+			return json_input_fail(&rd->in, member,
+					       "a name of %zu characters, more than the %zu this tool holds",
+					       strlen(key), sizeof(d->key) - 1);
 		memcpy(d->key, key, strlen(key) + 1);
 		if (read_detail(rd, value, member, d))
 			return -1;
@@ -1070,7 +946,7 @@ static int read_claim(struct reader *rd, const json_t *item, const char *path, s
 	int status = CLAIM_STATED;
 
 	/* where_kind and nature follow from the source's descriptor: written for people, not read back. */
-	if (check_type(rd, item, path, JSON_OBJECT) ||
+	if (json_input_check_type(&rd->in, item, path, JSON_OBJECT) ||
 	    read_fields(rd, item, path, claim_fields, ARRAY_SIZE(claim_fields), c) ||
 	    read_choice(rd, item, path, "status", statuses, ARRAY_SIZE(statuses), false, &status))
 		return -1;
@@ -1091,7 +967,7 @@ static int read_verdict(struct reader *rd, const json_t *item, const char *path,
 	int severity = SEVERITY_FAIL;
 
 	/* Present means written, null included; absent means the verdict has none. */
-	if (check_type(rd, item, path, JSON_OBJECT) ||
+	if (json_input_check_type(&rd->in, item, path, JSON_OBJECT) ||
 	    read_fields(rd, item, path, verdict_fields, ARRAY_SIZE(verdict_fields), v) ||
 	    read_choice(rd, item, path, "severity", severities, ARRAY_SIZE(severities), true, &severity) ||
 	    read_together(rd, item, path, verdict_figure_fields, ARRAY_SIZE(verdict_figure_fields), true,
@@ -1137,23 +1013,23 @@ static int check_schema(struct reader *rd, const json_t *root)
 	const json_t *schema = json_object_get(root, "schema");
 	/* 0 if REPORT_SCHEMA were malformed: every report would then be refused, as the tests would show. */
 	unsigned version, readable = 0;
-	char got[QUOTED_BYTES];
+	char got[JSON_INPUT_QUOTED_BYTES];
 
 	if (!schema)
-		return fail(rd, NULL, "not a tscprobe report (no schema)");
+		return json_input_fail(&rd->in, NULL, "not a tscprobe report (no schema)");
 	if (!json_is_string(schema) || !schema_version(json_string_value(schema), &version))
-		return fail(rd, NULL, "not a tscprobe report (schema is %s, not \"tscprobe/N\")",
-			    describe(schema, got));
+		return json_input_fail(&rd->in, NULL, "not a tscprobe report (schema is %s, not \"tscprobe/N\")",
+				       json_input_describe(schema, got));
 	schema_version(REPORT_SCHEMA, &readable);
 	rd->schema_version = version;
 	if (rd->any_schema)
 		return 0;
 	if (version > readable)
-		return fail(rd, NULL, "schema %s is newer than this tool reads (%s): update tscprobe",
-			    json_string_value(schema), REPORT_SCHEMA);
+		return json_input_fail(&rd->in, NULL, "schema %s is newer than this tool reads (%s): update tscprobe",
+				       json_string_value(schema), REPORT_SCHEMA);
 	if (version < readable)
-		return fail(rd, NULL, "schema %s is older than this tool reads (%s)", json_string_value(schema),
-			    REPORT_SCHEMA);
+		return json_input_fail(&rd->in, NULL, "schema %s is older than this tool reads (%s)",
+				       json_string_value(schema), REPORT_SCHEMA);
 	return 0;
 }
 
@@ -1163,9 +1039,9 @@ static int read_report(struct reader *rd, const json_t *root, struct report *out
 
 	memset(out, 0, sizeof(*out));
 	if (!json_is_object(root))
-		return fail(rd, NULL, "not a tscprobe report (the top level is %s, not an object)",
-			    kind_name(json_typeof(root)));
-	if (check_schema(rd, root) || get_member(rd, root, "", "tool", JSON_OBJECT, true, &tool) ||
+		return json_input_fail(&rd->in, NULL, "not a tscprobe report (the top level is %s, not an object)",
+				       json_input_kind_name(json_typeof(root)));
+	if (check_schema(rd, root) || json_input_member(&rd->in, root, "", "tool", JSON_OBJECT, true, &tool) ||
 	    read_fields(rd, tool, "tool", tool_fields, ARRAY_SIZE(tool_fields), out) || read_cpu(rd, root, &out->platform.cpu) ||
 	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->platform.hv, &out->platform.hv.count) ||
 	    read_fields(rd, root, "", report_fields, ARRAY_SIZE(report_fields), out) ||
@@ -1177,28 +1053,21 @@ static int read_report(struct reader *rd, const json_t *root, struct report *out
 
 int report_read_json(const json_t *root, struct report *out, char *error, size_t error_size)
 {
-	struct reader rd = {NULL, error, error_size, false, 0};
+	struct reader rd = {{NULL, error, error_size, true}, false, 0};
 	return read_report(&rd, root, out);
 }
-
-/* Takes ownership of root; NULL root means jansson could not parse, as parse_error says. */
-/* Duplicate keys are refused: which of the two a reader takes is not defined by JSON. */
-#define REPORT_DECODE_FLAGS JSON_REJECT_DUPLICATES
 
 /* Parse and read; a text beyond REPORT_MAX_BYTES is refused before jansson builds a tree of it. */
 static int read_text(struct reader *rd, const char *text, size_t length, struct report *out)
 {
-	json_error_t parse_error;
 	json_t *root;
 	int status;
 
 	if (length > REPORT_MAX_BYTES)
-		return fail(rd, NULL, "%zu bytes, more than the %u MiB a report may hold", length,
-			    REPORT_MAX_BYTES / MIB);
-	root = json_loadb(text, length, REPORT_DECODE_FLAGS, &parse_error);
-	if (!root)
-		return fail(rd, NULL, "JSON syntax error at line %d, column %d: %s", parse_error.line,
-			    parse_error.column, parse_error.text);
+		return json_input_fail(&rd->in, NULL, "%zu bytes, more than the %u MiB a report may hold", length,
+				       REPORT_MAX_BYTES / MIB);
+	if (!(root = json_input_parse(&rd->in, text, length)))
+		return -1;
 	status = read_report(rd, root, out);
 	json_decref(root);
 	return status;
@@ -1206,14 +1075,14 @@ static int read_text(struct reader *rd, const char *text, size_t length, struct 
 
 int report_read_string(const char *text, size_t length, struct report *out, char *error, size_t error_size)
 {
-	struct reader rd = {NULL, error, error_size, false, 0};
+	struct reader rd = {{NULL, error, error_size, true}, false, 0};
 	return read_text(&rd, text, length, out);
 }
 
 int report_read_any_schema(const char *text, size_t length, const char *source, struct report *out,
 			   unsigned *schema_version, char *error, size_t error_size)
 {
-	struct reader rd = {source, error, error_size, true, 0};
+	struct reader rd = {{source, error, error_size, true}, true, 0};
 	int status = read_text(&rd, text, length, out);
 	*schema_version = rd.schema_version;
 	return status;
@@ -1221,7 +1090,7 @@ int report_read_any_schema(const char *text, size_t length, const char *source, 
 
 int report_read_file(const char *path, struct report *out, char *error, size_t error_size)
 {
-	struct reader rd = {path, error, error_size, false, 0};
+	struct reader rd = {{path, error, error_size, true}, false, 0};
 	size_t length;
 	char *text;
 
