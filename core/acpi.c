@@ -17,7 +17,7 @@
 #define ACPI_IO_PORT_MAX 0xFFFFu
 
 /* The HPET table's event_timer_block_id, IA-PC HPET 1.0a §3.2.4. */
-#define HPET_ID_HARDWARE_REV(id) ((uint8_t)((id) & 0xFFu))
+#define HPET_ID_HARDWARE_REV(id) ((uint8_t)((id)&0xFFu))
 #define HPET_ID_COMPARATORS(id) ((uint8_t)(((id) >> 8) & 0x1Fu))
 #define HPET_ID_COUNTER_64BIT (1u << 13)
 #define HPET_ID_LEGACY_REPLACEMENT (1u << 15)
@@ -281,11 +281,11 @@ static const struct table_parser {
 	void (*parse)(const struct sdt *t, struct acpi_info *out);
 } TABLE_PARSERS[] = {
 	/* The FADT checks each field against its length: it differs between revisions. */
-	{ "FACP", sizeof(struct acpi_sdt_header), true, fadt_parse },
+	{"FACP", sizeof(struct acpi_sdt_header), true, fadt_parse},
 	/* Many platforms have no HPET (Hyper-V Gen2, QEMU hpet=off): its absence is no fault of the tables. */
-	{ "HPET", FIELD_END(acpi_hpet, min_tick), false, hpet_parse },
-	{ "APIC", sizeof(struct acpi_madt), true, madt_parse },
-	{ "WAET", sizeof(struct acpi_waet), false, waet_parse },
+	{"HPET", FIELD_END(acpi_hpet, min_tick), false, hpet_parse},
+	{"APIC", sizeof(struct acpi_madt), true, madt_parse},
+	{"WAET", sizeof(struct acpi_waet), false, waet_parse},
 };
 #define TABLE_PARSER_COUNT (sizeof TABLE_PARSERS / sizeof TABLE_PARSERS[0])
 
@@ -310,7 +310,7 @@ static enum table_outcome table_take(struct machine *m, uint64_t phys, const str
 static void root_walk(struct machine *m, const struct sdt *root, const char *root_signature, unsigned entry_bytes,
 		      struct acpi_info *out)
 {
-	enum table_outcome outcome[TABLE_PARSER_COUNT] = { TABLE_NOT_SEEN };
+	enum table_outcome outcome[TABLE_PARSER_COUNT] = {TABLE_NOT_SEEN};
 	uint32_t entry_space = root->length - (uint32_t)sizeof(struct acpi_sdt_header);
 	uint32_t entries = entry_space / entry_bytes;
 
@@ -348,7 +348,7 @@ static void root_walk(struct machine *m, const struct sdt *root, const char *roo
 
 void acpi_discover(struct machine *m, struct acpi_info *out)
 {
-	*out = (struct acpi_info){ 0 };
+	*out = (struct acpi_info){0};
 	uint64_t rsdt_address, xsdt_address = 0;
 	if (!rsdp_load(m, out, &rsdt_address))
 		return;
@@ -370,7 +370,8 @@ void acpi_discover(struct machine *m, struct acpi_info *out)
 }
 
 /* The schema's words for the enums (docs/report-schema.md, acpi). */
-const char *const acpi_root_words[3] = {[ACPI_ROOT_NONE] = "none", [ACPI_ROOT_XSDT] = "xsdt", [ACPI_ROOT_RSDT] = "rsdt"};
+const char *const acpi_root_words[3] = {
+	[ACPI_ROOT_NONE] = "none", [ACPI_ROOT_XSDT] = "xsdt", [ACPI_ROOT_RSDT] = "rsdt"};
 const char *const pm_port_field_words[3] = {
 	[ACPI_PM_PORT_NONE] = "none",
 	[ACPI_PM_PORT_X_PM_TMR_BLK] = "X_PM_TMR_BLK",

@@ -12,8 +12,8 @@
 
 /* A table that failed validation or a field that makes no sense: reported, never trusted. */
 struct acpi_problem {
-	char table[5];      /* signature as text, e.g. "FACP", "XSDT", "RSDP" */
-	char reason[80];    /* e.g. "checksum mismatch"; a copy, so that a report read back from JSON holds it too */
+	char table[5];   /* signature as text, e.g. "FACP", "XSDT", "RSDP" */
+	char reason[80]; /* e.g. "checksum mismatch"; a copy, so that a report read back from JSON holds it too */
 };
 
 enum acpi_root {
@@ -30,7 +30,7 @@ enum acpi_pm_port_field {
 };
 
 struct acpi_info {
-	bool rsdp_found;     /* the 20-byte ACPI 1.0 part had the right signature and checksum */
+	bool rsdp_found; /* the 20-byte ACPI 1.0 part had the right signature and checksum */
 	uint64_t rsdp_address;
 	uint8_t rsdp_revision; /* 0: ACPI 1.0 (RSDT only); 2: ACPI 2.0 and later */
 	char oem_id[7];        /* RSDP OEMID as text, unprintable bytes as '?': "BOCHS ", "VRTUAL", "VMWARE"... */
@@ -54,11 +54,11 @@ struct acpi_info {
 		/* Bits 12:8 "Number of Comparators", as stated. Firmware copies GCAP_ID.NUM_TIM_CAP here,
 		 * which is the number of the last timer: 3 comparators read as 2. */
 		uint8_t comparators_field;
-		bool counter_64bit;           /* bit 13, COUNT_SIZE_CAP */
-		bool legacy_replacement;      /* bit 15, LegacyReplacement IRQ routing capable */
-		uint16_t pci_vendor_id;       /* bits 31:16 */
-		uint8_t hpet_number;          /* sequence number of this timer block */
-		uint16_t min_tick;            /* main counter minimum clock tick in periodic mode, in counter ticks */
+		bool counter_64bit;      /* bit 13, COUNT_SIZE_CAP */
+		bool legacy_replacement; /* bit 15, LegacyReplacement IRQ routing capable */
+		uint16_t pci_vendor_id;  /* bits 31:16 */
+		uint8_t hpet_number;     /* sequence number of this timer block */
+		uint16_t min_tick;       /* main counter minimum clock tick in periodic mode, in counter ticks */
 	} hpet;
 
 	struct {

@@ -62,7 +62,8 @@ static void find_jumps(const struct calib_sample *samples, uint32_t n, double qu
 		double advance = (double)samples[i].ref_ticks - (double)samples[i - 1].ref_ticks;
 		double predicted = (midpoint(&samples[i]) - midpoint(&samples[i - 1])) / rate;
 		double brackets = (double)(samples[i].tsc_hi - samples[i].tsc_lo + samples[i - 1].tsc_hi -
-					   samples[i - 1].tsc_lo) / rate;
+					   samples[i - 1].tsc_lo) /
+				  rate;
 		double tolerance = JUMP_MARGIN * (2 * quantisation_ticks + brackets);
 		if (advance - predicted < -tolerance)
 			out->jumps_backward++;
@@ -145,8 +146,9 @@ void calib_fit(const struct calib_sample *samples, uint32_t count, double nomina
 		double trend = numeric_abs(sxw / sxx) / 2 / slope;
 		out->bracket_ppm = 1e6 * numeric_sqrt(random * random + trend * trend);
 	}
-	out->uncertainty_ppm = numeric_sqrt(out->fit_ppm * out->fit_ppm + out->quantisation_ppm * out->quantisation_ppm +
-					   out->bracket_ppm * out->bracket_ppm);
+	out->uncertainty_ppm =
+		numeric_sqrt(out->fit_ppm * out->fit_ppm + out->quantisation_ppm * out->quantisation_ppm +
+			     out->bracket_ppm * out->bracket_ppm);
 	if (!edges)
 		find_jumps(samples, n, quantisation_ticks, out);
 	out->valid = true;
@@ -248,7 +250,8 @@ static void measure_counter(struct machine *m, struct time_source *s, const stru
 	uint64_t first = counter_unwrap(&u, last.raw);
 	/* TSC ticks per reference tick, roughly: from the warm-up, then from the samples so far. */
 	double rough_ratio = first ? (double)(last.lo - first_read.lo) / (double)first : 0;
-	limits_init(&l, m, c, c->window_s, (uint64_t)(c->window_s * 1e6 / spacing_us + 1) * (RETRIES_PER_SAMPLE + 1) * 4);
+	limits_init(&l, m, c, c->window_s,
+		    (uint64_t)(c->window_s * 1e6 / spacing_us + 1) * (RETRIES_PER_SAMPLE + 1) * 4);
 
 	for (;;) {
 		struct bracketed_read r;
@@ -267,17 +270,19 @@ static void measure_counter(struct machine *m, struct time_source *s, const stru
 		if (narrow && n < CALIB_MAX_SAMPLES) {
 			samples[n++] = (struct calib_sample){ticks, r.lo, r.hi};
 			if (ticks > samples[0].ref_ticks)
-				rough_ratio = (double)(r.lo - samples[0].tsc_lo) / (double)(ticks - samples[0].ref_ticks);
+				rough_ratio =
+					(double)(r.lo - samples[0].tsc_lo) / (double)(ticks - samples[0].ref_ticks);
 		}
 
 		bool window_done = s->nominal_hz > 0 ? ticks >= window_ticks
-				   : tsc_window > 0 ? (double)(r.hi - l.tsc_start) >= tsc_window
-						    : l.stalled_us >= c->window_s * 1e6;
+				   : tsc_window > 0  ? (double)(r.hi - l.tsc_start) >= tsc_window
+						     : l.stalled_us >= c->window_s * 1e6;
 		if (window_done)
 			break;
 		if (limits_passed(&l, r.hi)) {
-			out->reason = ticks == 0 ? "the counter did not move (stuck or absent)"
-						 : "the window did not complete in time (the reference runs far too slow)";
+			out->reason = ticks == 0
+					      ? "the counter did not move (stuck or absent)"
+					      : "the window did not complete in time (the reference runs far too slow)";
 			out->backward_steps = u.backward_steps;
 			return;
 		}
@@ -318,8 +323,9 @@ static void measure_edges(struct machine *m, struct time_source *s, const struct
 		uint64_t ticks = counter_unwrap(&u, now.raw);
 		if (limits_passed(&l, now.hi)) {
 			out->reason = n > 0 ? "the clock stopped ticking during the window"
-				      : out->rejected ? "every tick was seen only through a slow read: none could be timed"
-						      : "the clock never ticked (frozen, or its update flag never cleared)";
+				      : out->rejected
+					      ? "every tick was seen only through a slow read: none could be timed"
+					      : "the clock never ticked (frozen, or its update flag never cleared)";
 			out->backward_steps = u.backward_steps;
 			return;
 		}

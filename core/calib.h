@@ -34,9 +34,9 @@ struct calib_result {
 	double fit_ppm, quantisation_ppm, bracket_ppm; /* the parts of the uncertainty */
 	double window_s;
 	uint32_t samples, rejected;
-	double read_cost_ticks; /* median bracket width, TSC ticks */
+	double read_cost_ticks;  /* median bracket width, TSC ticks */
 	uint32_t backward_steps; /* readings behind the one before (seen by the unwrap) */
-	uint32_t gaps_bridged; /* reads more than half a counter period apart, completed using the TSC */
+	uint32_t gaps_bridged;   /* reads more than half a counter period apart, completed using the TSC */
 	uint32_t jumps_backward, jumps_forward; /* steps the reference took that the TSC did not (seen by the fit) */
 	uint64_t tsc_backward_ticks; /* how far the TSC stepped back, which ended the measurement; 0 if it never did */
 };

@@ -20,12 +20,13 @@ struct claim_detail {
 
 /* A frequency the platform advertises for the TSC: never truth, always compared. */
 struct claim {
-	const struct claim_source *kind; /* its descriptor; NULL for a source this tool does not know (a newer report) */
+	const struct claim_source
+		*kind;   /* its descriptor; NULL for a source this tool does not know (a newer report) */
 	char source[32]; /* kind's name, kept for such a source: "cpuid_timing_leaf", "kvmclock", ... */
 	char label[48];  /* "CPUID 0x40000010 timing leaf" */
 	uint32_t where;  /* the base, MSR, leaf or port it was found at (claim_source.location); 0 when unknown */
 	enum claim_status status;
-	double tsc_hz;   /* 0 unless status is CLAIM_STATED */
+	double tsc_hz; /* 0 unless status is CLAIM_STATED */
 	unsigned detail_count;
 	struct claim_detail details[CLAIM_MAX_DETAILS];
 };

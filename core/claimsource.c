@@ -4,9 +4,9 @@
 #include "sink.h"
 
 const struct claim_source *const claim_sources[CLAIM_SOURCE_COUNT] = {
-	&claim_source_timing_leaf, &claim_source_kvmclock, &claim_source_hyperv_msr, &claim_source_hyperv_page,
-	&claim_source_xen_leaf,    &claim_source_xen_scale, &claim_source_vmware,    &claim_source_leaf15,
-	&claim_source_leaf16,
+	&claim_source_timing_leaf, &claim_source_kvmclock, &claim_source_hyperv_msr,
+	&claim_source_hyperv_page, &claim_source_xen_leaf, &claim_source_xen_scale,
+	&claim_source_vmware,      &claim_source_leaf15,   &claim_source_leaf16,
 };
 
 const struct claim_source *claim_source_find(const char *name)
@@ -69,7 +69,8 @@ void claim_key(const char *source, uint32_t where, char *dst, size_t capacity)
 void claim_title(const struct claim *c, char *dst, size_t capacity)
 {
 	if (c->kind && c->where)
-		format_string(dst, capacity, "%s at %s 0x%08x", c->label, claim_location_name(c->kind->location), c->where);
+		format_string(dst, capacity, "%s at %s 0x%08x", c->label, claim_location_name(c->kind->location),
+			      c->where);
 	else
 		format_string(dst, capacity, "%s", c->label);
 }

@@ -47,11 +47,11 @@ struct claim_source {
 };
 
 extern const struct claim_source claim_source_timing_leaf, /* core/timingleaf.c */
-	claim_source_kvmclock,                              /* core/kvmclock.c */
-	claim_source_hyperv_msr, claim_source_hyperv_page,  /* core/hyperv.c */
-	claim_source_xen_leaf, claim_source_xen_scale,      /* core/xen.c */
-	claim_source_vmware,                                /* core/vmware.c */
-	claim_source_leaf15, claim_source_leaf16;           /* core/cpuleaves.c */
+	claim_source_kvmclock,                             /* core/kvmclock.c */
+	claim_source_hyperv_msr, claim_source_hyperv_page, /* core/hyperv.c */
+	claim_source_xen_leaf, claim_source_xen_scale,     /* core/xen.c */
+	claim_source_vmware,                               /* core/vmware.c */
+	claim_source_leaf15, claim_source_leaf16;          /* core/cpuleaves.c */
 
 /* Every source, in the order the report lists their claims (docs/report-schema.md, claims[]). */
 #define CLAIM_SOURCE_COUNT 9

@@ -23,7 +23,7 @@ enum cpu_feature {
 
 /* Where a feature bit lives (kvm-unit-tests style: features are data). */
 struct cpu_feature_def {
-	const char *name; /* JSON key */
+	const char *name;  /* JSON key */
 	const char *label; /* human text */
 	uint32_t leaf, subleaf;
 	enum cpuid_register reg;
@@ -37,7 +37,7 @@ extern const struct cpu_feature_def cpu_feature_defs[CPU_FEATURE_COUNT];
 struct mwait_info {
 	bool present; /* leaf 5 readable and MONITOR/MWAIT advertised */
 	uint16_t min_line_bytes, max_line_bytes;
-	bool extensions, interrupt_break; /* ECX[0], ECX[1] */
+	bool extensions, interrupt_break;      /* ECX[0], ECX[1] */
 	uint8_t substates[MWAIT_CSTATE_SLOTS]; /* substates[n] = sub-states of C(n) */
 };
 

@@ -2,7 +2,8 @@
 #include "claims.h"
 
 /* Leaf 0x15: the crystal's rate times the TSC/crystal ratio, where the CPU states all three. */
-static void leaf15_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void leaf15_claim(struct machine *m, const struct platform *p, struct claim_list *claims,
+			 struct fault_log *faults)
 {
 	const struct leaf15_info *leaf = &p->cpu.leaf15;
 	struct claim *c;
@@ -18,7 +19,8 @@ static void leaf15_claim(struct machine *m, const struct platform *p, struct cla
 }
 
 /* Leaf 0x16: the model's nominal base frequency, which the TSC usually but not always runs at. */
-static void leaf16_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void leaf16_claim(struct machine *m, const struct platform *p, struct claim_list *claims,
+			 struct fault_log *faults)
 {
 	const struct leaf16_info *leaf = &p->cpu.leaf16;
 	struct claim *c;

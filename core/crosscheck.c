@@ -27,7 +27,8 @@ void crosscheck_run(struct report *r)
 			text_copy(c->a, sizeof(c->a), ra->name);
 			text_copy(c->b, sizeof(c->b), rb->name);
 			c->ppm = (ra->tsc_hz / rb->tsc_hz - 1) * 1e6;
-			c->combined_ppm = numeric_sqrt(ra->uncertainty_ppm * ra->uncertainty_ppm + rb->uncertainty_ppm * rb->uncertainty_ppm);
+			c->combined_ppm = numeric_sqrt(ra->uncertainty_ppm * ra->uncertainty_ppm +
+						       rb->uncertainty_ppm * rb->uncertainty_ppm);
 			c->agree = c->ppm <= c->combined_ppm && -c->ppm <= c->combined_ppm;
 			if (!independent(ra) || !independent(rb))
 				continue;
@@ -66,7 +67,8 @@ void crosscheck_run(struct report *r)
 		if (!comparable(ref) || !ref->tsc_derived)
 			continue;
 		double ppm = (ref->tsc_hz / r->tsc.hz - 1) * 1e6;
-		double combined = numeric_sqrt(ref->uncertainty_ppm * ref->uncertainty_ppm + r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm);
+		double combined = numeric_sqrt(ref->uncertainty_ppm * ref->uncertainty_ppm +
+					       r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm);
 		ref->disagrees = ppm > combined || -ppm > combined;
 	}
 }
@@ -74,7 +76,8 @@ void crosscheck_run(struct report *r)
 static bool disagree(const struct reference_report *a, const struct reference_report *b)
 {
 	double ppm = (b->tsc_hz / a->tsc_hz - 1) * 1e6;
-	double combined = numeric_sqrt(a->uncertainty_ppm * a->uncertainty_ppm + b->uncertainty_ppm * b->uncertainty_ppm);
+	double combined =
+		numeric_sqrt(a->uncertainty_ppm * a->uncertainty_ppm + b->uncertainty_ppm * b->uncertainty_ppm);
 	return numeric_abs(ppm) > combined;
 }
 
@@ -101,7 +104,7 @@ bool crosscheck_split(const struct report *r, const unsigned *order, unsigned co
 				clean = disagree(early, late) && (!out->direction || sign == out->direction);
 				out->direction = sign;
 				if (e == 0 && (l == split || numeric_abs(late->tsc_hz - early->tsc_hz) <
-								 numeric_abs(out->nearest_late_hz - early->tsc_hz)))
+								     numeric_abs(out->nearest_late_hz - early->tsc_hz)))
 					out->nearest_late_hz = late->tsc_hz;
 			}
 		}

@@ -4,11 +4,11 @@
 #include "units.h"
 #include "timesource.h"
 
-
 /* flags: the probe started the main counter and stops it again in restore. */
 #define HPET_STARTED_BY_PROBE 1u
 
-static const char *hpet_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
+static const char *hpet_probe(struct time_source *s, struct machine *m, const struct platform *p,
+			      struct fault_log *faults)
 {
 	(void)faults; /* no MSR: its registers are ports or memory */
 	if (!p->acpi.hpet.present)

@@ -10,9 +10,9 @@
 #define HV_PAGE_MAX_TRIES 10000
 
 const struct hyperv_field_def hyperv_field_defs[HYPERV_FIELD_COUNT] = {
-	{"access_reference_counter", HYPERV_PRIVILEGES, 1, 1},      /* MSR 0x40000020 */
-	{"access_reference_tsc", HYPERV_PRIVILEGES, 9, 1},          /* MSR 0x40000021, the TSC page */
-	{"access_frequency_msrs", HYPERV_PRIVILEGES, 11, 1},        /* MSRs 0x40000022/23 */
+	{"access_reference_counter", HYPERV_PRIVILEGES, 1, 1},       /* MSR 0x40000020 */
+	{"access_reference_tsc", HYPERV_PRIVILEGES, 9, 1},           /* MSR 0x40000021, the TSC page */
+	{"access_frequency_msrs", HYPERV_PRIVILEGES, 11, 1},         /* MSRs 0x40000022/23 */
 	{"access_tsc_invariant_controls", HYPERV_PRIVILEGES, 15, 1}, /* MSR 0x40000118 */
 	{"max_cstate", HYPERV_POWER_MANAGEMENT, 0, 4},               /* the deepest C-state the guest may ask for */
 	{"hpet_needed_for_c3", HYPERV_POWER_MANAGEMENT, 4, 1},       /* the LAPIC timer stops in C3 */
@@ -23,7 +23,9 @@ const struct hyperv_field_def hyperv_field_defs[HYPERV_FIELD_COUNT] = {
 
 uint32_t hyperv_register_value(const struct hyperv_info *h, enum hyperv_register reg)
 {
-	return reg == HYPERV_PRIVILEGES ? h->privileges : reg == HYPERV_POWER_MANAGEMENT ? h->power_management : h->features;
+	return reg == HYPERV_PRIVILEGES         ? h->privileges
+	       : reg == HYPERV_POWER_MANAGEMENT ? h->power_management
+						: h->features;
 }
 
 uint32_t hyperv_field_value(const struct hyperv_info *h, const struct hyperv_field_def *f)
@@ -33,7 +35,9 @@ uint32_t hyperv_field_value(const struct hyperv_info *h, const struct hyperv_fie
 
 const char *hyperv_register_name(enum hyperv_register reg)
 {
-	return reg == HYPERV_PRIVILEGES ? "privileges" : reg == HYPERV_POWER_MANAGEMENT ? "power_management" : "features";
+	return reg == HYPERV_PRIVILEGES         ? "privileges"
+	       : reg == HYPERV_POWER_MANAGEMENT ? "power_management"
+						: "features";
 }
 
 /* A base speaking the Hyper-V interface ("Hv#1"): Hyper-V itself, KVM's and VirtualBox's emulations. */
@@ -42,7 +46,8 @@ static const struct hv_base *hyperv_base(const struct hv_inventory *hv)
 	for (uint32_t i = 0; i < hv->count; i++) {
 		const struct hv_base *b = &hv->bases[i];
 		const struct hv_leaf *interface = hv_find_leaf(b, b->base + 1);
-		if (interface && interface->regs.eax == HV_INTERFACE_SIGNATURE && hv_find_leaf(b, b->base + HV_LEAF_FEATURES))
+		if (interface && interface->regs.eax == HV_INTERFACE_SIGNATURE &&
+		    hv_find_leaf(b, b->base + HV_LEAF_FEATURES))
 			return b;
 	}
 	return NULL;
@@ -66,7 +71,8 @@ void hyperv_decode(const struct hv_inventory *hv, struct hyperv_info *out)
 	};
 }
 
-static void frequency_msrs_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void frequency_msrs_claim(struct machine *m, const struct platform *p, struct claim_list *claims,
+				 struct fault_log *faults)
 {
 	uint64_t tsc_hz, apic_hz;
 	/* Linux uses them only when both the privilege and the feature bit say so. */
@@ -96,7 +102,8 @@ static bool read_tsc_page(const volatile struct hv_reference_tsc_page *p, struct
 	return false;
 }
 
-static void tsc_page_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void tsc_page_claim(struct machine *m, const struct platform *p, struct claim_list *claims,
+			   struct fault_log *faults)
 {
 	uint64_t phys, previous;
 	struct hv_reference_tsc_page snap;
@@ -108,7 +115,7 @@ static void tsc_page_claim(struct machine *m, const struct platform *p, struct c
 		return;
 	if (!msr_read_logged(m, faults, HV_MSR_REFERENCE_TSC, &previous) ||
 	    !msr_write_logged(m, faults, HV_MSR_REFERENCE_TSC,
-			  phys | (previous & HV_REFERENCE_TSC_PRESERVED) | HV_REFERENCE_TSC_ENABLE)) {
+			      phys | (previous & HV_REFERENCE_TSC_PRESERVED) | HV_REFERENCE_TSC_ENABLE)) {
 		m->page_free(m, page);
 		return;
 	}
@@ -150,7 +157,8 @@ const struct claim_source claim_source_hyperv_page = {
 	.collect = tsc_page_claim,
 };
 
-static const char *hv_refcount_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
+static const char *hv_refcount_probe(struct time_source *s, struct machine *m, const struct platform *p,
+				     struct fault_log *faults)
 {
 	uint64_t first;
 	if (!p->hyperv.present)

@@ -17,8 +17,8 @@
 
 /* What the base's max leaf (EAX of the base leaf) means for reading the rest. */
 enum hv_range {
-	HV_RANGE_OK,          /* base..max_leaf were read */
-	HV_RANGE_BELOW_BASE,  /* max leaf < base: only the base leaf exists */
+	HV_RANGE_OK,           /* base..max_leaf were read */
+	HV_RANGE_BELOW_BASE,   /* max leaf < base: only the base leaf exists */
 	HV_RANGE_BEYOND_BLOCK, /* max leaf past base+0xFF: not believed, only the base leaf was read */
 	HV_RANGE_KVM_ZERO      /* KVM's max leaf 0, which its documentation says old hosts mean as base+1: read so */
 };

@@ -5,7 +5,7 @@
 #include "report.h"
 
 /* Leaf 5: MWAIT's hint is EAX[7:4] = C-state - 1, EAX[3:0] = sub-state (SDM Vol. 2B, MWAIT). */
-#define MWAIT_HINT(cstate, substate) ((uint32_t)((cstate) - 1) << 4 | (substate))
+#define MWAIT_HINT(cstate, substate) ((uint32_t)((cstate)-1) << 4 | (substate))
 /* Caps per run: no wake source wakes faster than every microsecond, no busy read takes under 10 ns. */
 #define IDLE_MAX_WAKES_PER_US 1
 #define IDLE_MAX_POLLS_PER_US 100
@@ -68,8 +68,10 @@ bool idle_returned_at_once(const struct idle_run *run)
 
 const char *idle_outcome_name(enum idle_outcome outcome)
 {
-	static const char *const names[] = {
-		[IDLE_RUNS] = "runs", [IDLE_SLOWS] = "slows", [IDLE_STOPS] = "stops", [IDLE_NOT_MEASURED] = "not measured"};
+	static const char *const names[] = {[IDLE_RUNS] = "runs",
+					    [IDLE_SLOWS] = "slows",
+					    [IDLE_STOPS] = "stops",
+					    [IDLE_NOT_MEASURED] = "not measured"};
 	return names[outcome];
 }
 
@@ -157,7 +159,8 @@ static struct idle_at_once tally_at_once(const struct call_tally *t, double refe
 	return (struct idle_at_once){
 		.returns = t->fast_calls,
 		.each_us = each_us,
-		.uncertainty_us = t->fast_streaks / t->ticks_per_us / t->fast_calls + reference_uncertainty_ppm * 1e-6 * each_us,
+		.uncertainty_us =
+			t->fast_streaks / t->ticks_per_us / t->fast_calls + reference_uncertainty_ppm * 1e-6 * each_us,
 	};
 }
 
@@ -169,8 +172,9 @@ static bool measure(const struct idle_context *c, struct idle_run *run, uint32_t
 	struct counter_unwrap unwrap;
 	uint64_t target = (uint64_t)((double)requested_us * ref->nominal_hz / 1e6), ticks = 0, iterations = 0, last = 0;
 	struct call_tally calls = {.ticks_per_us = ref->nominal_hz / 1e6};
-	uint64_t cap = (uint64_t)requested_us * (run->kind == IDLE_KIND_BUSY ? IDLE_MAX_POLLS_PER_US : IDLE_MAX_WAKES_PER_US) +
-		       IDLE_MIN_CAP;
+	uint64_t cap =
+		(uint64_t)requested_us * (run->kind == IDLE_KIND_BUSY ? IDLE_MAX_POLLS_PER_US : IDLE_MAX_WAKES_PER_US) +
+		IDLE_MIN_CAP;
 
 	run->requested_us = requested_us;
 	counter_unwrap_init(&unwrap, ref->modulus);
@@ -179,10 +183,12 @@ static bool measure(const struct idle_context *c, struct idle_run *run, uint32_t
 	counter_unwrap(&unwrap, before.raw);
 	while (ticks < target) {
 		if (run->kind != IDLE_KIND_BUSY) {
-			enum access_status status = m->idle(m, run->kind == IDLE_KIND_HLT ? IDLE_HLT : IDLE_MWAIT, run->hint);
+			enum access_status status =
+				m->idle(m, run->kind == IDLE_KIND_HLT ? IDLE_HLT : IDLE_MWAIT, run->hint);
 			if (status != ACCESS_OK) {
 				text_copy(run->status, sizeof(run->status),
-					  status == ACCESS_FAULT_UD ? "#UD: it faulted although advertised" : "could not idle");
+					  status == ACCESS_FAULT_UD ? "#UD: it faulted although advertised"
+								    : "could not idle");
 				return false;
 			}
 			run->wakes++;
@@ -216,7 +222,8 @@ static bool measure(const struct idle_context *c, struct idle_run *run, uint32_t
 	uint64_t lapic_after = c->lapic ? c->lapic->driver->read(c->lapic, m) : 0;
 
 	double actual_s = (double)ticks / ref->nominal_hz;
-	double tsc_s = ((double)(after.lo - before.lo) + ((double)(after.hi - after.lo) - (double)(before.hi - before.lo)) / 2) /
+	double tsc_s = ((double)(after.lo - before.lo) +
+			((double)(after.hi - after.lo) - (double)(before.hi - before.lo)) / 2) /
 		       c->reference_tsc_hz;
 	/* Where in each bracket the reference was read, a tick of the reference at each end, and the rate's own error. */
 	double brackets_s = ((double)(before.hi - before.lo) + (double)(after.hi - after.lo)) / 2 / c->reference_tsc_hz;

@@ -34,7 +34,7 @@ struct idle_at_once {
 /* One idle period, timed by an independent reference. */
 struct idle_run {
 	enum idle_kind kind;
-	uint32_t hint; /* MWAIT EAX */
+	uint32_t hint;  /* MWAIT EAX */
 	char cstate[8]; /* "C0" (busy), "C1" (HLT), "C1", "C2", "C3.1"... from the MWAIT hint */
 	bool done;      /* false: it faulted or was not offered (status says) */
 	char status[48];

@@ -27,7 +27,8 @@ static volatile void *enable(struct machine *m, struct fault_log *faults, uint32
 	volatile void *page = m->page_alloc(m, &phys);
 	if (!page)
 		return NULL;
-	if (!msr_read_logged(m, faults, msr, previous) || !msr_write_logged(m, faults, msr, phys | KVM_SYSTEM_TIME_ENABLE)) {
+	if (!msr_read_logged(m, faults, msr, previous) ||
+	    !msr_write_logged(m, faults, msr, phys | KVM_SYSTEM_TIME_ENABLE)) {
 		m->page_free(m, page);
 		return NULL;
 	}
@@ -43,7 +44,8 @@ static bool disable(struct machine *m, struct fault_log *faults, uint32_t msr, u
 	return true;
 }
 
-static void kvmclock_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void kvmclock_claim(struct machine *m, const struct platform *p, struct claim_list *claims,
+			   struct fault_log *faults)
 {
 	uint32_t msr = system_time_msr(&p->hv);
 	uint64_t previous;
@@ -60,7 +62,8 @@ static void kvmclock_claim(struct machine *m, const struct platform *p, struct c
 		fault_add(faults, "pvclock_read", msr, ACCESS_UNSUPPORTED);
 		return;
 	}
-	struct claim *c = claim_add(claims, &claim_source_kvmclock, msr, pvclock_tsc_hz(snap.tsc_to_system_mul, snap.tsc_shift));
+	struct claim *c =
+		claim_add(claims, &claim_source_kvmclock, msr, pvclock_tsc_hz(snap.tsc_to_system_mul, snap.tsc_shift));
 	if (!c)
 		return;
 	claim_uint(c, "tsc_to_system_mul", snap.tsc_to_system_mul);
@@ -80,7 +83,8 @@ const struct claim_source claim_source_kvmclock = {
 	.collect = kvmclock_claim,
 };
 
-static const char *kvmclock_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
+static const char *kvmclock_probe(struct time_source *s, struct machine *m, const struct platform *p,
+				  struct fault_log *faults)
 {
 	struct pvclock_snapshot snap;
 	uint32_t msr = system_time_msr(&p->hv);
@@ -104,8 +108,8 @@ static const char *kvmclock_probe(struct time_source *s, struct machine *m, cons
 	s->width_bits = 64;
 	s->sampling = SAMPLING_COUNTER;
 	s->tsc_derived = true; /* between host updates its time is the TSC through the claimed scale */
-	format_string(s->detail, sizeof(s->detail), "system time in ns from the pvclock page (MSR 0x%x), disabled after",
-		      msr);
+	format_string(s->detail, sizeof(s->detail),
+		      "system time in ns from the pvclock page (MSR 0x%x), disabled after", msr);
 	return NULL;
 }
 

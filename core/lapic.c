@@ -18,7 +18,8 @@ static void lapic_set(struct time_source *s, struct machine *m, uint32_t offset,
 	m->mmio_write(m, s->address + offset, 4, value);
 }
 
-static const char *lapic_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
+static const char *lapic_probe(struct time_source *s, struct machine *m, const struct platform *p,
+			       struct fault_log *faults)
 {
 	(void)faults; /* no MSR: its registers are ports or memory */
 	uint64_t apic_base;

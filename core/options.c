@@ -65,16 +65,16 @@ static bool parse_seconds(const char *word, double min, double max, double *out)
 }
 
 /* The word after an option, as seconds; false with the message set when it is missing or out of range. */
-static bool option_seconds(const char **args, const char *option, double min, double max, bool whole,
-			   struct options *o, double *out)
+static bool option_seconds(const char **args, const char *option, double min, double max, bool whole, struct options *o,
+			   double *out)
 {
 	char word[32];
 	if (next_word(args, word, sizeof(word)) && parse_seconds(word, min, max, out) &&
 	    (!whole || *out == (double)(unsigned)*out))
 		return true;
 	int decimals = whole ? 0 : 2;
-	format_string(o->error, sizeof(o->error), "%s takes %sseconds from %.*f to %.*f", option,
-		      whole ? "whole " : "", decimals, min, decimals, max);
+	format_string(o->error, sizeof(o->error), "%s takes %sseconds from %.*f to %.*f", option, whole ? "whole " : "",
+		      decimals, min, decimals, max);
 	return false;
 }
 
@@ -122,7 +122,8 @@ bool options_parse(const char *args, struct options *o)
 			o->write_files = false;
 		} else if (text_equal(word, "--watch")) {
 			if (!next_word(&args, word, sizeof(word)) || !watch_parse_duration(word, &o->watch_s)) {
-				format_string(o->error, sizeof(o->error), "--watch takes a duration like 300, 300s, 5m or 2h");
+				format_string(o->error, sizeof(o->error),
+					      "--watch takes a duration like 300, 300s, 5m or 2h");
 				return false;
 			}
 		} else if (text_equal(word, "--watch-interval")) {
@@ -151,7 +152,8 @@ bool options_parse(const char *args, struct options *o)
 				return false;
 			o->countdown_s = (unsigned)seconds;
 		} else if (text_equal(word, "--window")) {
-			if (!option_seconds(&args, word, OPTIONS_MIN_WINDOW_S, OPTIONS_MAX_WINDOW_S, false, o, &o->window_s))
+			if (!option_seconds(&args, word, OPTIONS_MIN_WINDOW_S, OPTIONS_MAX_WINDOW_S, false, o,
+					    &o->window_s))
 				return false;
 		} else if (text_equal(word, "--edge-window")) {
 			if (!option_seconds(&args, word, OPTIONS_MIN_EDGE_WINDOW_S, OPTIONS_MAX_EDGE_WINDOW_S, true, o,

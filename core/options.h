@@ -32,7 +32,7 @@ struct options {
 	double watch_s;          /* --watch: 0 for none */
 	double watch_interval_s; /* --watch-interval */
 	bool watch_busy;         /* --watch-busy */
-	char error[96]; /* why parsing failed; empty when it did not */
+	char error[96];          /* why parsing failed; empty when it did not */
 };
 
 void options_defaults(struct options *o);

@@ -5,8 +5,8 @@
 #include "timesource.h"
 
 /* Intel 8254 datasheet: control words for channel 2. */
-#define PIT_CMD_CH2_LOHI_MODE2 0xb4 /* channel 2, lobyte/hibyte, mode 2 (rate generator), binary */
-#define PIT_CMD_CH2_LATCH 0x80      /* channel 2, counter latch */
+#define PIT_CMD_CH2_LOHI_MODE2 0xb4  /* channel 2, lobyte/hibyte, mode 2 (rate generator), binary */
+#define PIT_CMD_CH2_LATCH 0x80       /* channel 2, counter latch */
 #define PIT_CMD_CH2_READ_STATUS 0xe8 /* 8254 read-back: latch channel 2's status only */
 #define PIT_STATUS_MODE(status) (((status) >> 1) & 7)
 #define PIT_RELOAD 0xffff
@@ -21,7 +21,8 @@ static uint16_t latch_count(struct machine *m)
 	return (uint16_t)(lo | hi << 8);
 }
 
-static const char *pit_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
+static const char *pit_probe(struct time_source *s, struct machine *m, const struct platform *p,
+			     struct fault_log *faults)
 {
 	(void)p; /* fixed ports or a firmware service: nothing to look up */
 	(void)faults;
@@ -44,8 +45,9 @@ static const char *pit_probe(struct time_source *s, struct machine *m, const str
 	s->modulus = PIT_RELOAD; /* mode 2 counts N..1: a period of N ticks */
 	s->width_bits = 16;
 	s->sampling = SAMPLING_COUNTER;
-	format_string(s->detail, sizeof(s->detail), "channel 2 in mode 2 (was mode %u), gate via port 0x61 (was 0x%02llx)",
-		      PIT_STATUS_MODE(status), (unsigned long long)s->saved[0]);
+	format_string(s->detail, sizeof(s->detail),
+		      "channel 2 in mode 2 (was mode %u), gate via port 0x61 (was 0x%02llx)", PIT_STATUS_MODE(status),
+		      (unsigned long long)s->saved[0]);
 	/* The read-back status gives the mode but no 8254 can give back a reload value: only the gate is restored. */
 	time_source_note(s, "channel 2 keeps mode 2 and reload 0xffff afterwards; port 0x61 (gate, speaker) restored");
 	return NULL;

@@ -5,7 +5,8 @@
 
 /* ACPI 6.5 section 4.8.3.3: the PM timer runs at 3.579545 MHz (the NTSC colour burst, as the 8254's x3). */
 
-static const char *pmtimer_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
+static const char *pmtimer_probe(struct time_source *s, struct machine *m, const struct platform *p,
+				 struct fault_log *faults)
 {
 	(void)faults; /* no MSR: its registers are ports or memory */
 	(void)m;
@@ -19,8 +20,7 @@ static const char *pmtimer_probe(struct time_source *s, struct machine *m, const
 	s->nominal_hz = ACPI_PM_HZ;
 	s->sampling = SAMPLING_COUNTER;
 	format_string(s->detail, sizeof(s->detail), "port 0x%llx, %u-bit (FADT %s)", (unsigned long long)s->address,
-		      s->width_bits,
-		      pm_port_field_words[p->acpi.pm_timer.port_field]);
+		      s->width_bits, pm_port_field_words[p->acpi.pm_timer.port_field]);
 	if (p->acpi.waet.present && p->acpi.waet.pm_timer_good)
 		time_source_note(s, "the WAET table says a single read is reliable (emulated timer)");
 	return NULL;

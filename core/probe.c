@@ -6,8 +6,8 @@
 /* The report lists references in this order; they are measured counters first, so that the
  * edge-timed clocks and the LAPIC (no nominal rate) can use the first estimate. */
 static const struct time_source_driver *const drivers[] = {
-	&pmtimer_driver, &hpet_driver, &rtc_driver, &pit_driver, &lapic_driver, &uefi_time_driver, &kvmclock_driver,
-	&hv_refcount_driver,
+	&pmtimer_driver, &hpet_driver,      &rtc_driver,      &pit_driver,
+	&lapic_driver,   &uefi_time_driver, &kvmclock_driver, &hv_refcount_driver,
 };
 #define DRIVER_COUNT (sizeof(drivers) / sizeof(drivers[0]))
 _Static_assert(DRIVER_COUNT == PROBE_SOURCES, "struct probe holds one source per driver");
@@ -171,8 +171,11 @@ static void check_rate_change(struct probe *p)
 	double way = (again[0].tsc_hz - first->tsc_hz) / (split.nearest_late_hz - first->tsc_hz);
 	if (!again[0].valid || numeric_abs(ppm) <= uncertainty || way < 0.5)
 		return;
-	r->tsc.rate_change = (struct tsc_rate_change){
-		.seen = true, .first_hz = first->tsc_hz, .again_hz = again[0].tsc_hz, .ppm = ppm, .uncertainty_ppm = uncertainty};
+	r->tsc.rate_change = (struct tsc_rate_change){.seen = true,
+						      .first_hz = first->tsc_hz,
+						      .again_hz = again[0].tsc_hz,
+						      .ppm = ppm,
+						      .uncertainty_ppm = uncertainty};
 	text_copy(r->tsc.rate_change.reference, sizeof(r->tsc.rate_change.reference), first->name);
 	for (unsigned e = 0; e < split.early_count; e++) {
 		p->results[split.early[e]] = again[e];
@@ -203,7 +206,7 @@ static void derive_from_estimate(struct report *r, const struct calib_result *re
 		if (ref->nominal_hz == 0) {
 			ref->rate_hz = r->tsc.hz / results[i].ratio;
 			ref->rate_uncertainty_ppm = numeric_sqrt(ref->uncertainty_ppm * ref->uncertainty_ppm +
-								   r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm);
+								 r->tsc.uncertainty_ppm * r->tsc.uncertainty_ppm);
 		}
 	}
 }
@@ -227,7 +230,8 @@ static void run_idle(struct machine *m, const struct probe_settings *settings, s
 			continue;
 		/* The best estimate's clock when it is a counter; else the most precise, even if flagged. */
 		bool estimate = text_equal(ref->name, r->tsc.reference);
-		if (!best || estimate || (!text_equal(best->name, r->tsc.reference) && ref->uncertainty_ppm < best->uncertainty_ppm)) {
+		if (!best || estimate ||
+		    (!text_equal(best->name, r->tsc.reference) && ref->uncertainty_ppm < best->uncertainty_ppm)) {
 			best = ref;
 			reference = &sources[i];
 		}
@@ -261,12 +265,12 @@ void probe_start(struct probe *p, struct machine *m, const struct probe_settings
 	*p = (struct probe){.m = m, .settings = settings, .r = r, .tsc_start = m->rdtsc(m)};
 	probe_inventory(m, settings->version, r);                /* what the machine is */
 	claims_collect(m, &r->platform, &r->claims, &r->faults); /* what it says of its TSC's rate */
-	find_references(p);                                       /* the clocks that can time the TSC */
-	measure_all(p);                                           /* the TSC against each of them */
-	crosscheck_run(r);                                        /* which agree; the best estimate */
-	check_rate_change(p);                                     /* whether the TSC changed rate meanwhile */
-	derive_from_estimate(r, p->results);                      /* the LAPIC's rate, by the best estimate */
-	run_idle(m, settings, r, p->sources);                     /* whether the TSC and LAPIC count through idle */
+	find_references(p);                                      /* the clocks that can time the TSC */
+	measure_all(p);                                          /* the TSC against each of them */
+	crosscheck_run(r);                                       /* which agree; the best estimate */
+	check_rate_change(p);                                    /* whether the TSC changed rate meanwhile */
+	derive_from_estimate(r, p->results);                     /* the LAPIC's rate, by the best estimate */
+	run_idle(m, settings, r, p->sources);                    /* whether the TSC and LAPIC count through idle */
 	if (settings->progress)
 		settings->progress(settings->progress_ctx, NULL, 0);
 	if (r->tsc.valid)

@@ -6,7 +6,8 @@ struct claim *claim_add(struct claim_list *claims, const struct claim_source *so
 	if (claims->count == CLAIM_LIST_CAPACITY)
 		return NULL;
 	struct claim *c = &claims->items[claims->count++];
-	*c = (struct claim){.kind = source, .where = where, .status = tsc_hz > 0 ? CLAIM_STATED : CLAIM_EMPTY, .tsc_hz = tsc_hz};
+	*c = (struct claim){
+		.kind = source, .where = where, .status = tsc_hz > 0 ? CLAIM_STATED : CLAIM_EMPTY, .tsc_hz = tsc_hz};
 	text_copy(c->source, sizeof(c->source), source->name);
 	text_copy(c->label, sizeof(c->label), source->label);
 	return c;

@@ -21,23 +21,23 @@
 
 /* One reference clock: whether it exists, how it was validated, what the TSC measured against it gave. */
 struct reference_report {
-	char name[REPORT_NAME_BYTES];  /* "acpi_pm", "hpet", "rtc", "pit", "lapic", "uefi_time" */
-	char label[32];                /* "ACPI PM timer" */
+	char name[REPORT_NAME_BYTES]; /* "acpi_pm", "hpet", "rtc", "pit", "lapic", "uefi_time" */
+	char label[32];               /* "ACPI PM timer" */
 	bool available;
 	char reason[REPORT_TEXT_BYTES]; /* why it is unavailable or could not be measured */
 	char detail[REPORT_TEXT_BYTES]; /* where and how it was read */
 	double nominal_hz;              /* its specified rate; 0 when only measurement tells (LAPIC) */
 	unsigned width_bits;
-	bool edges;    /* timed at its ticks (RTC, UEFI time) rather than read as a counter */
+	bool edges;       /* timed at its ticks (RTC, UEFI time) rather than read as a counter */
 	bool tsc_derived; /* computed from the TSC by the hypervisor's scale (kvmclock): not independent */
-	bool measured; /* the fields below hold a result */
-	double tsc_hz; /* the TSC rate against this reference; 0 for references without a nominal rate */
+	bool measured;    /* the fields below hold a result */
+	double tsc_hz;    /* the TSC rate against this reference; 0 for references without a nominal rate */
 	double uncertainty_ppm, window_s, read_cost_ns;
-	double rate_hz;              /* the reference's own rate against the best TSC estimate (LAPIC) */
+	double rate_hz; /* the reference's own rate against the best TSC estimate (LAPIC) */
 	double rate_uncertainty_ppm;
 	uint32_t samples, rejected, backward_steps, gaps_bridged;
 	uint32_t jumps_backward, jumps_forward; /* steps against the TSC between samples: the reference is not steady */
-	bool disagrees; /* the cross-check found it at odds with the other references */
+	bool disagrees;                         /* the cross-check found it at odds with the other references */
 	unsigned finding_count;
 	char findings[REPORT_MAX_FINDINGS][REPORT_TEXT_BYTES];
 };
@@ -86,7 +86,7 @@ struct tsc_estimate {
 
 struct report {
 	char tool_version[48];
-	char machine_kind[16]; /* "uefi" or "sim" */
+	char machine_kind[16];    /* "uefi" or "sim" */
 	struct platform platform; /* the inventory: read-only to every phase after it */
 	unsigned reference_count;
 	struct reference_report references[REPORT_MAX_REFERENCES];
@@ -161,7 +161,7 @@ void report_write_json(const struct report *r, struct sink *out);
 void report_write_text(const struct report *r, struct sink *out);
 
 /* Words for the enums, shared by both writers and the host reader: the schema's vocabulary, once. */
-extern const char *const sampling_words[2]; /* by reference_report.edges; the ACPI words are in acpi.h */
+extern const char *const sampling_words[2];      /* by reference_report.edges; the ACPI words are in acpi.h */
 #define IDLE_BUSY_WAKE_SOURCE "none (busy-wait)" /* a busy-wait's wake source: a CPU that never sleeps is not woken */
 const char *hv_range_name(enum hv_range range);
 const char *hv_timing_name(enum hv_timing_status timing);

@@ -52,8 +52,8 @@ static void write_claims(const struct report *r, struct sink *out)
 		else
 			sink_printf(out, "  %-38s %20s\n", c->label, "no frequency");
 		if (source)
-			sink_printf(out, "      %-20s %s 0x%08x, %s\n", "where", claim_location_name(source->location), c->where,
-				    claim_nature_name(source->nature));
+			sink_printf(out, "      %-20s %s 0x%08x, %s\n", "where", claim_location_name(source->location),
+				    c->where, claim_nature_name(source->nature));
 		for (unsigned d = 0; d < c->detail_count; d++) {
 			const struct claim_detail *x = &c->details[d];
 			sink_printf(out, "      %-20s ", x->key);
@@ -68,10 +68,12 @@ static void write_claims(const struct report *r, struct sink *out)
 		}
 	}
 	for (unsigned i = 0; i < r->faults.count; i++)
-		sink_printf(out, "  fault: %s 0x%x: %s\n", r->faults.entries[i].access, r->faults.entries[i].msr, r->faults.entries[i].status);
+		sink_printf(out, "  fault: %s 0x%x: %s\n", r->faults.entries[i].access, r->faults.entries[i].msr,
+			    r->faults.entries[i].status);
 	if (r->platform.hyperv.present) {
 		sink_printf(out, "  Hyper-V interface at 0x%08x (privileges 0x%08x, power 0x%08x, features 0x%08x)\n",
-			    r->platform.hyperv.base, r->platform.hyperv.privileges, r->platform.hyperv.power_management, r->platform.hyperv.features);
+			    r->platform.hyperv.base, r->platform.hyperv.privileges, r->platform.hyperv.power_management,
+			    r->platform.hyperv.features);
 		for (unsigned i = 0; i < HYPERV_FIELD_COUNT; i++) {
 			const struct hyperv_field_def *f = &hyperv_field_defs[i];
 			uint32_t v = hyperv_field_value(&r->platform.hyperv, f);
@@ -153,9 +155,12 @@ static void write_acpi(const struct acpi_info *a, struct sink *out)
 		sink_puts(out, "  no RSDP: the firmware gave no ACPI tables\n");
 	} else {
 		sink_printf(out, "  %-18s revision %u, OEM \"%s\", via the %s\n", "RSDP", a->rsdp_revision, a->oem_id,
-			    a->root == ACPI_ROOT_XSDT ? "XSDT" : a->root == ACPI_ROOT_RSDT ? "RSDT" : "(no root table)");
+			    a->root == ACPI_ROOT_XSDT   ? "XSDT"
+			    : a->root == ACPI_ROOT_RSDT ? "RSDT"
+							: "(no root table)");
 		if (a->pm_timer.present)
-			sink_printf(out, "  %-18s port 0x%x, %u-bit\n", "PM timer", a->pm_timer.port, a->pm_timer.width_bits);
+			sink_printf(out, "  %-18s port 0x%x, %u-bit\n", "PM timer", a->pm_timer.port,
+				    a->pm_timer.width_bits);
 		else
 			sink_printf(out, "  %-18s none\n", "PM timer");
 		if (a->hpet.present)
@@ -181,17 +186,18 @@ static void write_references(const struct report *r, struct sink *out)
 	for (unsigned i = 0; i < r->reference_count; i++) {
 		const struct reference_report *ref = &r->references[i];
 		if (!ref->available || !ref->measured) {
-			sink_printf(out, "  %-15s %s: %s\n", ref->label, ref->available ? "not measured" : "unavailable",
-				    ref->reason);
+			sink_printf(out, "  %-15s %s: %s\n", ref->label,
+				    ref->available ? "not measured" : "unavailable", ref->reason);
 			continue;
 		}
 		if (ref->tsc_hz > 0)
-			sink_printf(out, "  %-15s %12.6f MHz %7.3f ppm %6.2f s %5u %6.0f ns%s\n", ref->label, ref->tsc_hz / 1e6,
-				    ref->uncertainty_ppm, ref->window_s, ref->samples, ref->read_cost_ns,
-				    ref->disagrees ? "  DISAGREES" : "");
+			sink_printf(out, "  %-15s %12.6f MHz %7.3f ppm %6.2f s %5u %6.0f ns%s\n", ref->label,
+				    ref->tsc_hz / 1e6, ref->uncertainty_ppm, ref->window_s, ref->samples,
+				    ref->read_cost_ns, ref->disagrees ? "  DISAGREES" : "");
 		else
-			sink_printf(out, "  %-15s runs at %.6f MHz +/- %.3f ppm (by the TSC), %u samples, %.0f ns\n", ref->label,
-				    ref->rate_hz / 1e6, ref->rate_uncertainty_ppm, ref->samples, ref->read_cost_ns);
+			sink_printf(out, "  %-15s runs at %.6f MHz +/- %.3f ppm (by the TSC), %u samples, %.0f ns\n",
+				    ref->label, ref->rate_hz / 1e6, ref->rate_uncertainty_ppm, ref->samples,
+				    ref->read_cost_ns);
 	}
 	for (unsigned i = 0; i < r->reference_count; i++) {
 		const struct reference_report *ref = &r->references[i];
@@ -204,8 +210,8 @@ static void write_references(const struct report *r, struct sink *out)
 		sink_puts(out, "\nCross-checks: TSC rate by one reference against another\n");
 		for (unsigned i = 0; i < r->cross_check_count; i++) {
 			const struct cross_check *c = &r->cross_checks[i];
-			sink_printf(out, "  %-10s vs %-10s %+12.3f ppm (+/- %.3f) %s\n", c->a, c->b, c->ppm, c->combined_ppm,
-				    c->agree ? "agree" : "DISAGREE");
+			sink_printf(out, "  %-10s vs %-10s %+12.3f ppm (+/- %.3f) %s\n", c->a, c->b, c->ppm,
+				    c->combined_ppm, c->agree ? "agree" : "DISAGREE");
 		}
 	}
 }
@@ -214,8 +220,8 @@ static void write_idle(const struct idle_report *idle, struct sink *out)
 {
 	if (!idle->ran)
 		return;
-	sink_printf(out, "\nIdle: does the TSC keep counting? (timed by %s; woken by %s; %s running)\n", idle->reference,
-		    idle->wake_source, idle->phase);
+	sink_printf(out, "\nIdle: does the TSC keep counting? (timed by %s; woken by %s; %s running)\n",
+		    idle->reference, idle->wake_source, idle->phase);
 	sink_printf(out, "  LAPIC timer: %s\n", idle->lapic_note);
 	sink_printf(out, "  %-6s %-5s %11s %11s %11s %9s %5s %6s %5s\n", "method", "state", "requested", "actual",
 		    "TSC lost", "+/- ppm", "TSC", "LAPIC", "wakes");
@@ -231,9 +237,10 @@ static void write_idle(const struct idle_report *idle, struct sink *out)
 			sink_printf(out, "  %-6s %-6s %s\n", idle_kind_name(run->kind), run->cstate, run->status);
 			continue;
 		}
-		sink_printf(out, "  %-6s %-5s %8.3f ms %8.3f ms %8.1f us %9.2f %5s %6s %5u\n", idle_kind_name(run->kind),
-			    run->cstate, run->requested_us / 1e3, run->actual_us / 1e3, run->tsc_lost_us, run->uncertainty_ppm,
-			    idle_tsc_word(run), run->lapic_measured ? idle_lapic_word(run) : "-", run->wakes);
+		sink_printf(out, "  %-6s %-5s %8.3f ms %8.3f ms %8.1f us %9.2f %5s %6s %5u\n",
+			    idle_kind_name(run->kind), run->cstate, run->requested_us / 1e3, run->actual_us / 1e3,
+			    run->tsc_lost_us, run->uncertainty_ppm, idle_tsc_word(run),
+			    run->lapic_measured ? idle_lapic_word(run) : "-", run->wakes);
 	}
 	if (idle->runs_skipped)
 		sink_printf(out, "  %u runs skipped (time budget)\n", idle->runs_skipped);
@@ -249,8 +256,8 @@ static void write_watch(const struct watch_report *watch, struct sink *out)
 	sink_printf(out, "  %-34s %13s %11s %9s %11s\n", "clock", "offset", "drift", "+/-", "predicted");
 	for (unsigned i = 0; i < watch->series_count; i++) {
 		const struct watch_series *s = &watch->series[i];
-		sink_printf(out, "  %-34.34s %+11.6f s %+7.2f ppm %9.2f %+7.2f ppm\n", s->label, s->final_offset_s, s->drift_ppm,
-			    s->uncertainty_ppm, s->predicted_ppm);
+		sink_printf(out, "  %-34.34s %+11.6f s %+7.2f ppm %9.2f %+7.2f ppm\n", s->label, s->final_offset_s,
+			    s->drift_ppm, s->uncertainty_ppm, s->predicted_ppm);
 		if (s->rate_changed)
 			sink_printf(out, "  %-34s rate changed at %.0f s: %+.1f -> %+.1f ppm\n", "", s->change_at_s,
 				    s->rate_before_ppm, s->rate_after_ppm);

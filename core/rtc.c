@@ -18,7 +18,8 @@ static unsigned from_bcd(uint8_t v)
 	return (v >> 4) * 10u + (v & 0xf);
 }
 
-static const char *rtc_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
+static const char *rtc_probe(struct time_source *s, struct machine *m, const struct platform *p,
+			     struct fault_log *faults)
 {
 	(void)p; /* fixed ports or a firmware service: nothing to look up */
 	(void)faults;
@@ -49,7 +50,8 @@ static uint64_t rtc_read(struct time_source *s, struct machine *m)
 	if (cmos_read(m, RTC_STATUS_A) & RTC_A_UIP) {
 		s->saved[1]++; /* consecutive reads with UIP set */
 		if (s->saved[1] > RTC_UIP_STUCK_READS)
-			time_source_note(s, "the update-in-progress flag stayed set (the RTC never completes an update)");
+			time_source_note(s,
+					 "the update-in-progress flag stayed set (the RTC never completes an update)");
 		return s->last_value;
 	}
 	s->saved[1] = 0;

@@ -176,7 +176,9 @@ void sink_vprintf(struct sink *s, const char *format, va_list args)
 		switch (*f) {
 		case 'd':
 		case 'i': {
-			int64_t v = longs >= 2 ? va_arg(args, long long) : longs ? va_arg(args, long) : va_arg(args, int);
+			int64_t v = longs >= 2 ? va_arg(args, long long)
+				    : longs    ? va_arg(args, long)
+					       : va_arg(args, int);
 			emit_integer(s, &sp, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0, 10, false);
 			break;
 		}
@@ -184,8 +186,8 @@ void sink_vprintf(struct sink *s, const char *format, va_list args)
 		case 'x':
 		case 'X': {
 			uint64_t v = longs >= 2 ? va_arg(args, unsigned long long)
-				     : longs ? va_arg(args, unsigned long)
-					     : va_arg(args, unsigned int);
+				     : longs    ? va_arg(args, unsigned long)
+						: va_arg(args, unsigned int);
 			emit_integer(s, &sp, v, false, *f == 'u' ? 10 : 16, *f == 'X');
 			break;
 		}

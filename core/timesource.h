@@ -5,7 +5,6 @@
 #include "faults.h"
 #include "platform.h"
 
-
 /* How a source is read for calibration. */
 enum sampling {
 	SAMPLING_COUNTER, /* a counter that moves between reads: every bracketed read is a sample */
@@ -22,7 +21,8 @@ struct time_source_driver {
 	const char *label; /* human name: "ACPI PM timer" */
 	/* Find and validate the source (from what the report learned so far: CPUID, ACPI, hypervisor)
 	 * and save what restore needs; NULL when usable, else why not. */
-	const char *(*probe)(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults);
+	const char *(*probe)(struct time_source *s, struct machine *m, const struct platform *p,
+			     struct fault_log *faults);
 	/* The raw counter value; counts up modulo s->modulus (0 = 2^64). */
 	uint64_t (*read)(struct time_source *s, struct machine *m);
 	/* Put back what probe changed; NULL when it changes nothing. */
@@ -32,21 +32,21 @@ struct time_source_driver {
 struct time_source {
 	const struct time_source_driver *driver;
 	bool available;
-	const char *reason; /* why it is unavailable */
+	const char *reason;  /* why it is unavailable */
 	double nominal_hz;   /* ticks per second the hardware specifies; 0 when only measurement tells */
 	uint64_t modulus;    /* counter period in ticks, 0 = 2^64 */
 	unsigned width_bits; /* for the report */
 	enum sampling sampling;
 	bool tsc_derived; /* computed from the TSC itself (kvmclock): compared, never an independent reference */
-	char detail[TIME_SOURCE_DETAIL_BYTES]; /* where and how: "port 0x608, 24-bit (FADT X_PM_TMR_BLK)" */
+	char detail[TIME_SOURCE_DETAIL_BYTES];          /* where and how: "port 0x608, 24-bit (FADT X_PM_TMR_BLK)" */
 	const char *findings[TIME_SOURCE_MAX_FINDINGS]; /* validation results, worst first */
 	unsigned finding_count;
 
 	/* Driver state. */
-	uint64_t address;      /* port, MMIO base or MSR */
-	volatile void *page;   /* a paravirtual clock page the probe owns */
-	uint64_t saved[4];     /* registers to restore */
-	uint64_t last_value;   /* for drivers that derive a count (RTC seconds) */
+	uint64_t address;    /* port, MMIO base or MSR */
+	volatile void *page; /* a paravirtual clock page the probe owns */
+	uint64_t saved[4];   /* registers to restore */
+	uint64_t last_value; /* for drivers that derive a count (RTC seconds) */
 	uint32_t flags;
 };
 

@@ -2,7 +2,8 @@
 #include "claims.h"
 
 /* Base + 0x10, read by the inventory only where the max leaf reaches it: one claim per base that offers it. */
-static void timing_leaf_claims(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void timing_leaf_claims(struct machine *m, const struct platform *p, struct claim_list *claims,
+			       struct fault_log *faults)
 {
 	(void)m; /* read from the inventory alone: CPUID leaves, no access that can fault */
 	(void)faults;
@@ -10,7 +11,8 @@ static void timing_leaf_claims(struct machine *m, const struct platform *p, stru
 		const struct hv_base *b = &p->hv.bases[i];
 		if (b->timing != HV_TIMING_PRESENT)
 			continue;
-		struct claim *c = claim_add(claims, &claim_source_timing_leaf, b->base, (double)b->timing_tsc_khz * 1e3);
+		struct claim *c =
+			claim_add(claims, &claim_source_timing_leaf, b->base, (double)b->timing_tsc_khz * 1e3);
 		if (c)
 			claim_uint(c, "apic_bus_khz", b->timing_apic_bus_khz);
 	}

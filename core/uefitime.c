@@ -3,8 +3,8 @@
 #include "units.h"
 #include "timesource.h"
 
-
-static const char *uefi_time_probe(struct time_source *s, struct machine *m, const struct platform *p, struct fault_log *faults)
+static const char *uefi_time_probe(struct time_source *s, struct machine *m, const struct platform *p,
+				   struct fault_log *faults)
 {
 	struct calendar_time t;
 	(void)p; /* fixed ports or a firmware service: nothing to look up */

@@ -136,7 +136,8 @@ static void claim_verdict(struct report *r, const struct claim *c)
 	if (!(c->tsc_hz >= 1)) {
 		if ((v = add(r, id, SEVERITY_FAIL)))
 			format_string(v->message, sizeof(v->message),
-				      "%s gives no usable frequency (below 1 Hz): a guest trusting it cannot keep time", name);
+				      "%s gives no usable frequency (below 1 Hz): a guest trusting it cannot keep time",
+				      name);
 		return;
 	}
 	if (!r->tsc.valid) {
@@ -158,15 +159,17 @@ static void claim_verdict(struct report *r, const struct claim *c)
 	else
 		format_string(offset, sizeof(offset), "%+.2f ppm, +/- %.2f", ppm, combined);
 	if (nominal)
-		format_string(v->message, sizeof(v->message),
-			      "%s says %.0f MHz; the TSC runs at %.3f MHz (%s): a nominal figure, which the TSC need not "
-			      "match; %s",
-			      name, c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset,
-			      v->severity == SEVERITY_WARN ? "more than 1 % off, a guest taking it as the TSC's rate drifts"
-							   : "within 1 % is normal");
+		format_string(
+			v->message, sizeof(v->message),
+			"%s says %.0f MHz; the TSC runs at %.3f MHz (%s): a nominal figure, which the TSC need not "
+			"match; %s",
+			name, c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset,
+			v->severity == SEVERITY_WARN ? "more than 1 % off, a guest taking it as the TSC's rate drifts"
+						     : "within 1 % is normal");
 	else
-		format_string(v->message, sizeof(v->message), "%s claims %.3f MHz; measured %.3f MHz (%s)%s: a guest trusting it %s",
-			      name, c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset, judgement_note(ppm, combined), drift);
+		format_string(v->message, sizeof(v->message),
+			      "%s claims %.3f MHz; measured %.3f MHz (%s)%s: a guest trusting it %s", name,
+			      c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset, judgement_note(ppm, combined), drift);
 }
 
 /* The claim of this source found at where, or NULL. */
@@ -206,10 +209,11 @@ static void xen_verdicts(struct report *r)
 		if (scale && scale->status == CLAIM_STATED &&
 		    numeric_abs((scale->tsc_hz / leaf->tsc_hz - 1) * 1e6) > tolerance_ppm &&
 		    (v = add(r, "xen.time_leaf.contradiction", SEVERITY_WARN)))
-			format_string(v->message, sizeof(v->message),
-				      "Xen's time leaf contradicts itself: sub-leaf 0 says %.3f MHz, sub-leaf 1's scale implies "
-				      "%.3f MHz (%+.1f ppm): one of them is wrong (their claim verdicts say which matches)",
-				      leaf->tsc_hz / 1e6, scale->tsc_hz / 1e6, (scale->tsc_hz / leaf->tsc_hz - 1) * 1e6);
+			format_string(
+				v->message, sizeof(v->message),
+				"Xen's time leaf contradicts itself: sub-leaf 0 says %.3f MHz, sub-leaf 1's scale implies "
+				"%.3f MHz (%+.1f ppm): one of them is wrong (their claim verdicts say which matches)",
+				leaf->tsc_hz / 1e6, scale->tsc_hz / 1e6, (scale->tsc_hz / leaf->tsc_hz - 1) * 1e6);
 		if (!detail_uint(leaf, "host_tsc_khz", &host_khz) || host_khz == 0 ||
 		    (double)host_khz * 1e3 == leaf->tsc_hz || !(v = add(r, "xen.host_tsc", SEVERITY_INFO)))
 			continue;
@@ -217,10 +221,11 @@ static void xen_verdicts(struct report *r)
 		if (r->tsc.valid)
 			format_string(measured, sizeof(measured), "; measured %.3f MHz, %+.1f ppm from the host's rate",
 				      r->tsc.hz / 1e6, (r->tsc.hz / ((double)host_khz * 1e3) - 1) * 1e6);
-		format_string(v->message, sizeof(v->message),
-			      "Xen scales or emulates this guest's TSC: the host's TSC runs at %.3f MHz, the guest's is "
-			      "stated as %.3f MHz%s",
-			      (double)host_khz / 1e3, leaf->tsc_hz / 1e6, measured);
+		format_string(
+			v->message, sizeof(v->message),
+			"Xen scales or emulates this guest's TSC: the host's TSC runs at %.3f MHz, the guest's is "
+			"stated as %.3f MHz%s",
+			(double)host_khz / 1e3, leaf->tsc_hz / 1e6, measured);
 	}
 }
 
@@ -231,24 +236,27 @@ static void measurement_verdicts(struct report *r)
 		char step[48];
 		unsigned long long ticks = (unsigned long long)r->tsc.largest_backward_step_ticks;
 		if (r->tsc.valid)
-			format_string(step, sizeof(step), "%llu ticks (%.3f ms)", ticks, (double)ticks / r->tsc.hz * 1e3);
+			format_string(step, sizeof(step), "%llu ticks (%.3f ms)", ticks,
+				      (double)ticks / r->tsc.hz * 1e3);
 		else
 			format_string(step, sizeof(step), "%llu ticks", ticks);
-		format_string(v->message, sizeof(v->message),
-			      "The TSC went backwards %u time%s, by at least %s: not monotonic, so time read from it runs "
-			      "backwards (what it interrupted was measured again or dropped)",
-			      r->tsc.backward_steps, r->tsc.backward_steps == 1 ? "" : "s", step);
+		format_string(
+			v->message, sizeof(v->message),
+			"The TSC went backwards %u time%s, by at least %s: not monotonic, so time read from it runs "
+			"backwards (what it interrupted was measured again or dropped)",
+			r->tsc.backward_steps, r->tsc.backward_steps == 1 ? "" : "s", step);
 	}
 	const struct tsc_rate_change *change = &r->tsc.rate_change;
 	if (change->seen && (v = add(r, "tsc.rate_changed", drift_severity(change->ppm, change->uncertainty_ppm)))) {
 		const struct reference_report *ref = report_reference(r, change->reference);
 		/* A guest that calibrated the TSC at the first rate counts true time x again / first. */
 		rate_figures(v, change->ppm, change->uncertainty_ppm);
-		format_string(v->message, sizeof(v->message),
-			      "The TSC changed rate mid-run: the %s gave %.3f MHz, then %.3f MHz (%+.1f ppm, +/- %.1f), as "
-			      "every later clock saw; a guest that calibrated it once keeps the wrong time",
-			      ref ? ref->label : change->reference, change->first_hz / 1e6, change->again_hz / 1e6,
-			      change->ppm, change->uncertainty_ppm);
+		format_string(
+			v->message, sizeof(v->message),
+			"The TSC changed rate mid-run: the %s gave %.3f MHz, then %.3f MHz (%+.1f ppm, +/- %.1f), as "
+			"every later clock saw; a guest that calibrated it once keeps the wrong time",
+			ref ? ref->label : change->reference, change->first_hz / 1e6, change->again_hz / 1e6,
+			change->ppm, change->uncertainty_ppm);
 	}
 	if (!r->tsc.valid) {
 		if ((v = add(r, "tsc.unmeasured", SEVERITY_WARN)))
@@ -265,15 +273,17 @@ static void measurement_verdicts(struct report *r)
 		if (!(v = add(r, id, SEVERITY_WARN)))
 			continue;
 		if (ref->tsc_derived)
-			format_string(v->message, sizeof(v->message),
-				      "The %s, computed from the TSC with the hypervisor's scale, runs %+.1f ppm off the "
-				      "independent clocks: guests using it keep the wrong time",
-				      ref->label, (ref->tsc_hz / r->tsc.hz - 1) * 1e6);
+			format_string(
+				v->message, sizeof(v->message),
+				"The %s, computed from the TSC with the hypervisor's scale, runs %+.1f ppm off the "
+				"independent clocks: guests using it keep the wrong time",
+				ref->label, (ref->tsc_hz / r->tsc.hz - 1) * 1e6);
 		else
-			format_string(v->message, sizeof(v->message),
-				      "The %s disagrees with the other clocks: it gives %.3f MHz for the TSC, %+.1f ppm "
-				      "off (it runs on another clock, or is emulated badly)",
-				      ref->label, ref->tsc_hz / 1e6, (ref->tsc_hz / r->tsc.hz - 1) * 1e6);
+			format_string(
+				v->message, sizeof(v->message),
+				"The %s disagrees with the other clocks: it gives %.3f MHz for the TSC, %+.1f ppm "
+				"off (it runs on another clock, or is emulated badly)",
+				ref->label, ref->tsc_hz / 1e6, (ref->tsc_hz / r->tsc.hz - 1) * 1e6);
 	}
 	/* A rate more uncertain than the fail threshold can judge no claim: it is not a pass. */
 	bool judged = r->tsc.uncertainty_ppm <= CLAIM_FAIL_PPM;
@@ -297,8 +307,9 @@ static void cpu_verdicts(struct report *r)
 			  "No invariant TSC is advertised: a guest cannot trust the TSC across idle states and will "
 			  "lose time if the host stops it (the Hyper-V C-state case)");
 	if (invariant && references_disagree && (v = add(r, "invariant_tsc.contradicted", SEVERITY_WARN)))
-		text_copy(v->message, sizeof(v->message),
-			  "An invariant TSC is advertised, but the clocks do not agree on its rate: see the references");
+		text_copy(
+			v->message, sizeof(v->message),
+			"An invariant TSC is advertised, but the clocks do not agree on its rate: see the references");
 }
 
 /* What a base's max leaf let the probe read, where that is worth saying: why its timing leaf was not read. */
@@ -311,10 +322,11 @@ static void base_verdicts(struct report *r, const struct hv_base *b)
 	if (b->range == HV_RANGE_KVM_ZERO) {
 		format_string(id, sizeof(id), "hypervisor.kvm_zero.%08x", b->base);
 		if ((v = add(r, id, SEVERITY_INFO)))
-			format_string(v->message, sizeof(v->message),
-				      "KVM at 0x%08x reports max leaf 0, as old hosts do: read as 0x%08x, the rule KVM's CPUID "
-				      "documentation gives",
-				      b->base, b->base + 1);
+			format_string(
+				v->message, sizeof(v->message),
+				"KVM at 0x%08x reports max leaf 0, as old hosts do: read as 0x%08x, the rule KVM's CPUID "
+				"documentation gives",
+				b->base, b->base + 1);
 	}
 	if (b->timing != HV_TIMING_NOT_OFFERED)
 		return;
@@ -322,20 +334,23 @@ static void base_verdicts(struct report *r, const struct hv_base *b)
 	if (!(v = add(r, id, SEVERITY_INFO)))
 		return;
 	if (b->range == HV_RANGE_BEYOND_BLOCK)
-		format_string(v->message, sizeof(v->message),
-			      "Base 0x%08x reports max leaf 0x%08x, outside its own 0x100-leaf block: garbage, so only the "
-			      "base leaf was read, and not its timing leaf 0x%08x",
-			      b->base, b->max_leaf, timing_leaf);
+		format_string(
+			v->message, sizeof(v->message),
+			"Base 0x%08x reports max leaf 0x%08x, outside its own 0x100-leaf block: garbage, so only the "
+			"base leaf was read, and not its timing leaf 0x%08x",
+			b->base, b->max_leaf, timing_leaf);
 	else if (b->range == HV_RANGE_BELOW_BASE)
-		format_string(v->message, sizeof(v->message),
-			      "Base 0x%08x reports max leaf 0x%08x, below the base itself: it offers no leaf beyond it, "
-			      "so its timing leaf 0x%08x was not read",
-			      b->base, b->max_leaf, timing_leaf);
+		format_string(
+			v->message, sizeof(v->message),
+			"Base 0x%08x reports max leaf 0x%08x, below the base itself: it offers no leaf beyond it, "
+			"so its timing leaf 0x%08x was not read",
+			b->base, b->max_leaf, timing_leaf);
 	else
-		format_string(v->message, sizeof(v->message),
-			      "CPUID 0x%08x (timing leaf) is beyond base 0x%08x's max leaf 0x%08x: not read (a tool that "
-			      "reads it anyway gets another leaf's registers)",
-			      timing_leaf, b->base, b->range == HV_RANGE_KVM_ZERO ? b->base + 1 : b->max_leaf);
+		format_string(
+			v->message, sizeof(v->message),
+			"CPUID 0x%08x (timing leaf) is beyond base 0x%08x's max leaf 0x%08x: not read (a tool that "
+			"reads it anyway gets another leaf's registers)",
+			timing_leaf, b->base, b->range == HV_RANGE_KVM_ZERO ? b->base + 1 : b->max_leaf);
 }
 
 static void claims_overview(struct report *r)
@@ -352,14 +367,16 @@ static void claims_overview(struct report *r)
 			  "The platform states no TSC frequency anywhere: guests must calibrate it themselves");
 	if (stated_count == 1 && (v = add(r, "claims.single", SEVERITY_INFO)))
 		format_string(v->message, sizeof(v->message),
-			      "Only the %s states a TSC frequency: nothing else on the platform corroborates it", stated->label);
+			      "Only the %s states a TSC frequency: nothing else on the platform corroborates it",
+			      stated->label);
 	for (uint32_t i = 0; i < r->platform.hv.count; i++)
 		base_verdicts(r, &r->platform.hv.bases[i]);
 	for (unsigned i = 0; i < r->faults.count; i++) {
 		const struct fault *f = &r->faults.entries[i];
 		if ((v = add(r, "fault", SEVERITY_WARN)))
-			format_string(v->message, sizeof(v->message), "%s 0x%x failed (%s): that interface is not usable",
-				      f->access, f->msr, f->status);
+			format_string(v->message, sizeof(v->message),
+				      "%s 0x%x failed (%s): that interface is not usable", f->access, f->msr,
+				      f->status);
 	}
 }
 
@@ -369,7 +386,8 @@ static const struct idle_run *worst_run(const struct idle_report *idle, const st
 	const struct idle_run *worst = NULL;
 	for (unsigned i = 0; i < idle->run_count; i++) {
 		const struct idle_run *run = &idle->runs[i];
-		if (!run->done || run->kind != group->kind || run->hint != group->hint || (lapic && !run->lapic_measured))
+		if (!run->done || run->kind != group->kind || run->hint != group->hint ||
+		    (lapic && !run->lapic_measured))
 			continue;
 		double lost = lapic ? run->lapic_lost_ppm : run->tsc_lost_ppm;
 		if (!worst || lost > (lapic ? worst->lapic_lost_ppm : worst->tsc_lost_ppm))
@@ -386,7 +404,8 @@ static const struct idle_run *worst_run(const struct idle_report *idle, const st
 static bool group_returned_at_once(const struct idle_report *idle, const struct idle_run *group)
 {
 	for (unsigned i = 0; i < idle->run_count; i++)
-		if (idle->runs[i].kind == group->kind && idle->runs[i].hint == group->hint && idle_returned_at_once(&idle->runs[i]))
+		if (idle->runs[i].kind == group->kind && idle->runs[i].hint == group->hint &&
+		    idle_returned_at_once(&idle->runs[i]))
 			return true;
 	return false;
 }
@@ -395,7 +414,8 @@ static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 {
 	const struct idle_run *worst = worst_run(&r->idle, group, false);
 	const char *method = idle_method_name(group->kind);
-	bool invariant = r->platform.cpu.features[CPU_FEATURE_INVARIANT_TSC], arat = r->platform.cpu.features[CPU_FEATURE_ARAT];
+	bool invariant = r->platform.cpu.features[CPU_FEATURE_INVARIANT_TSC],
+	     arat = r->platform.cpu.features[CPU_FEATURE_ARAT];
 	struct verdict *v;
 	char id[64];
 
@@ -406,18 +426,19 @@ static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 	if (idle_tsc_outcome(worst) == IDLE_RUNS) {
 		/* Busy-waiting is the control: it earns a line only when it shows a loss (below). */
 		if (group->kind != IDLE_KIND_BUSY && (v = add(r, id, SEVERITY_PASS)))
-			format_string(v->message, sizeof(v->message), "%s %s: the TSC keeps counting (no loss within %.2f ppm)",
-				      method, group->cstate, worst->uncertainty_ppm);
+			format_string(v->message, sizeof(v->message),
+				      "%s %s: the TSC keeps counting (no loss within %.2f ppm)", method, group->cstate,
+				      worst->uncertainty_ppm);
 	} else if (group->kind == IDLE_KIND_BUSY) {
 		if ((v = add(r, id, SEVERITY_WARN)))
-			format_string(v->message, sizeof(v->message),
-				      "The TSC %s even while the CPU is busy: %.1f ms of %.1f ms lost; the vCPU is descheduled "
-				      "or the TSC is unsteady",
-				      tsc, worst->tsc_lost_us / 1e3, worst->actual_us / 1e3);
+			format_string(
+				v->message, sizeof(v->message),
+				"The TSC %s even while the CPU is busy: %.1f ms of %.1f ms lost; the vCPU is descheduled "
+				"or the TSC is unsteady",
+				tsc, worst->tsc_lost_us / 1e3, worst->actual_us / 1e3);
 	} else if ((v = add(r, id, SEVERITY_FAIL))) {
-		format_string(v->message, sizeof(v->message),
-			      "The TSC %s in %s %s: %.1f ms of %.1f ms lost; %s", tsc, method, group->cstate,
-			      worst->tsc_lost_us / 1e3, worst->actual_us / 1e3,
+		format_string(v->message, sizeof(v->message), "The TSC %s in %s %s: %.1f ms of %.1f ms lost; %s", tsc,
+			      method, group->cstate, worst->tsc_lost_us / 1e3, worst->actual_us / 1e3,
 			      invariant ? "yet an invariant TSC is advertised: the promise is broken"
 					: "a guest without invariant TSC falls behind whenever it idles");
 	}
@@ -427,9 +448,10 @@ static void idle_group_verdicts(struct report *r, const struct idle_run *group)
 		return;
 	format_string(id, sizeof(id), "idle.%s.%s.lapic", idle_kind_name(group->kind), group->cstate);
 	if ((v = add(r, id, arat ? SEVERITY_FAIL : SEVERITY_WARN)))
-		format_string(v->message, sizeof(v->message), "The LAPIC timer %s in %s %s and ARAT is %s", idle_lapic_word(lapic_worst),
-			      method, group->cstate,
-			      arat ? "advertised: the promise is broken" : "not advertised: timer interrupts stop in that state");
+		format_string(v->message, sizeof(v->message), "The LAPIC timer %s in %s %s and ARAT is %s",
+			      idle_lapic_word(lapic_worst), method, group->cstate,
+			      arat ? "advertised: the promise is broken"
+				   : "not advertised: timer interrupts stop in that state");
 }
 
 /*
@@ -458,14 +480,15 @@ static void idle_at_once_verdict(struct report *r, enum idle_kind kind)
 	if (states == 1)
 		format_string(where, sizeof(where), "%s %s returned at once (", method, first->cstate);
 	else
-		format_string(where, sizeof(where), "%s returned at once in %u of %u states (%s: ", method, at_once, states,
-			      first->cstate);
+		format_string(where, sizeof(where), "%s returned at once in %u of %u states (%s: ", method, at_once,
+			      states, first->cstate);
 	format_string(id, sizeof(id), "idle.%s.returns_at_once", idle_kind_name(kind));
 	if ((v = add(r, id, SEVERITY_WARN)))
 		format_string(v->message, sizeof(v->message),
 			      "%s%u times, %.3f +/- %.3f us each): this hypervisor treats %s as a no-op: no C-state is "
 			      "entered; the TSC is not judged there",
-			      where, first->at_once.returns, first->at_once.each_us, first->at_once.uncertainty_us, method);
+			      where, first->at_once.returns, first->at_once.each_us, first->at_once.uncertainty_us,
+			      method);
 }
 
 static void idle_verdicts(struct report *r)
@@ -477,22 +500,25 @@ static void idle_verdicts(struct report *r)
 	idle_at_once_verdict(r, IDLE_KIND_MWAIT);
 	for (unsigned i = 0; i < idle->run_count; i++) {
 		const struct idle_run *run = &idle->runs[i];
-		bool first_of_group = i == 0 || run->kind != idle->runs[i - 1].kind || run->hint != idle->runs[i - 1].hint;
+		bool first_of_group =
+			i == 0 || run->kind != idle->runs[i - 1].kind || run->hint != idle->runs[i - 1].hint;
 		if (first_of_group)
 			idle_group_verdicts(r, run);
 		if (run->kind == IDLE_KIND_MWAIT && !run->done && !idle_returned_at_once(run) && first_of_group) {
 			bool offered = idle->mwait_offered;
 			if (!offered && (v = add(r, "idle.mwait.not_offered", SEVERITY_INFO)))
-				text_copy(v->message, sizeof(v->message),
-					  "MWAIT is not offered by the hypervisor (CPUID.1:ECX[3] is clear): guests idle with HLT");
+				text_copy(
+					v->message, sizeof(v->message),
+					"MWAIT is not offered by the hypervisor (CPUID.1:ECX[3] is clear): guests idle with HLT");
 			else if (offered && (v = add(r, "idle.mwait.faults", SEVERITY_WARN)))
 				format_string(v->message, sizeof(v->message),
-					      "MWAIT %s could not be used although CPUID advertises MONITOR/MWAIT: %s", run->cstate,
-					      run->status);
+					      "MWAIT %s could not be used although CPUID advertises MONITOR/MWAIT: %s",
+					      run->cstate, run->status);
 		}
 	}
 	if (idle->runs_skipped && (v = add(r, "idle.budget", SEVERITY_INFO)))
-		format_string(v->message, sizeof(v->message), "%u idle runs were skipped to keep the idle section within its time budget",
+		format_string(v->message, sizeof(v->message),
+			      "%u idle runs were skipped to keep the idle section within its time budget",
 			      idle->runs_skipped);
 }
 
@@ -505,31 +531,35 @@ static void watch_verdicts(struct report *r)
 	if (!watch->ran)
 		return;
 	if ((v = add(r, "watch.summary", SEVERITY_INFO)))
-		format_string(v->message, sizeof(v->message), "Watched %.0f s%s against the %s: %u samples every %.0f s, %s between them",
-			      watch->duration_s, watch->stopped_early ? " (stopped early)" : "", watch->reference, watch->samples,
-			      watch->interval_s, watch->busy ? "busy-waiting" : "idling with HLT");
+		format_string(v->message, sizeof(v->message),
+			      "Watched %.0f s%s against the %s: %u samples every %.0f s, %s between them",
+			      watch->duration_s, watch->stopped_early ? " (stopped early)" : "", watch->reference,
+			      watch->samples, watch->interval_s, watch->busy ? "busy-waiting" : "idling with HLT");
 	for (unsigned i = 0; i < watch->series_count; i++) {
 		const struct watch_series *s = &watch->series[i];
 		format_string(id, sizeof(id), "watch.%s", s->name);
 		/* The prediction holds when observation and prediction agree within both their bands. */
-		bool predicted = numeric_abs(s->drift_ppm - s->predicted_ppm) <= s->uncertainty_ppm + s->prediction_uncertainty_ppm;
+		bool predicted = numeric_abs(s->drift_ppm - s->predicted_ppm) <=
+				 s->uncertainty_ppm + s->prediction_uncertainty_ppm;
 		if ((v = add(r, id, drift_severity(s->drift_ppm, s->uncertainty_ppm)))) {
 			rate_figures(v, s->drift_ppm, s->uncertainty_ppm);
-			format_string(v->message, sizeof(v->message),
-				      "%s: %+.3f s after %.0f s (%+.2f ppm +/- %.2f)%s; the short calibration predicted "
-				      "%+.2f ppm%s",
-				      s->label, s->final_offset_s, watch->duration_s, s->drift_ppm, s->uncertainty_ppm,
-				      judgement_note(s->drift_ppm, s->uncertainty_ppm), s->predicted_ppm,
-				      predicted ? ", as observed" : ": the observation differs");
+			format_string(
+				v->message, sizeof(v->message),
+				"%s: %+.3f s after %.0f s (%+.2f ppm +/- %.2f)%s; the short calibration predicted "
+				"%+.2f ppm%s",
+				s->label, s->final_offset_s, watch->duration_s, s->drift_ppm, s->uncertainty_ppm,
+				judgement_note(s->drift_ppm, s->uncertainty_ppm), s->predicted_ppm,
+				predicted ? ", as observed" : ": the observation differs");
 		}
 		if (!s->rate_changed)
 			continue;
 		format_string(id, sizeof(id), "watch.%s.rate_change", s->name);
 		if ((v = add(r, id, SEVERITY_WARN)))
-			format_string(v->message, sizeof(v->message),
-				      "The %s changed rate %.0f s into the watch: %+.1f ppm before, %+.1f ppm after (idle "
-				      "loss, host power management, or a hypervisor that recalibrates)",
-				      s->label, s->change_at_s, s->rate_before_ppm, s->rate_after_ppm);
+			format_string(
+				v->message, sizeof(v->message),
+				"The %s changed rate %.0f s into the watch: %+.1f ppm before, %+.1f ppm after (idle "
+				"loss, host power management, or a hypervisor that recalibrates)",
+				s->label, s->change_at_s, s->rate_before_ppm, s->rate_after_ppm);
 	}
 }
 

@@ -2,10 +2,13 @@
 #include "claims.h"
 #include "vmware.h"
 
-static void vmware_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void vmware_claim(struct machine *m, const struct platform *p, struct claim_list *claims,
+			 struct fault_log *faults)
 {
 	struct backdoor_regs regs = {
-		.eax = VMWARE_HYPERVISOR_MAGIC, .ebx = VMWARE_GETHZ_FAILED, .ecx = VMWARE_CMD_GETHZ,
+		.eax = VMWARE_HYPERVISOR_MAGIC,
+		.ebx = VMWARE_GETHZ_FAILED,
+		.ecx = VMWARE_CMD_GETHZ,
 		.edx = VMWARE_HYPERVISOR_PORT,
 	};
 

@@ -88,7 +88,8 @@ static void poll_counters(struct watch_run *w)
 }
 
 static void add_series(struct watch_run *w, const char *name, const char *label, bool is_claim, double predicted_ppm,
-		       double prediction_uncertainty_ppm, struct time_source *source, double tsc_hz, double resolution_s)
+		       double prediction_uncertainty_ppm, struct time_source *source, double tsc_hz,
+		       double resolution_s)
 {
 	struct watch_report *report = &w->p->r->watch;
 	if (report->series_count == WATCH_MAX_SERIES)
@@ -121,10 +122,11 @@ static void choose_series(struct watch_run *w, double reference_tsc_hz, double r
 		if (!ref->measured || ref->tsc_hz <= 0 || s == w->reference)
 			continue;
 		/* An edge is found to within one read of it; a counter to a tick at each end. */
-		double resolution = ref->edges ? 2 * (ref->read_cost_ns > 1e3 ? ref->read_cost_ns : 1e3) * 1e-9 : 2 / s->nominal_hz;
+		double resolution =
+			ref->edges ? 2 * (ref->read_cost_ns > 1e3 ? ref->read_cost_ns : 1e3) * 1e-9 : 2 / s->nominal_hz;
 		add_series(w, ref->name, ref->label, false, (reference_tsc_hz / ref->tsc_hz - 1) * 1e6,
-			   numeric_sqrt(reference_ppm * reference_ppm + ref->uncertainty_ppm * ref->uncertainty_ppm), s, ref->tsc_hz,
-			   resolution);
+			   numeric_sqrt(reference_ppm * reference_ppm + ref->uncertainty_ppm * ref->uncertainty_ppm), s,
+			   ref->tsc_hz, resolution);
 	}
 	for (unsigned i = 0; i < r->claims.count; i++) {
 		const struct claim *c = &r->claims.items[i];
@@ -134,8 +136,8 @@ static void choose_series(struct watch_run *w, double reference_tsc_hz, double r
 		claim_key(c->source, c->where, key, sizeof(key));
 		format_string(name, sizeof(name), "claim.%s", key);
 		format_string(label, sizeof(label), "clock trusting %s", c->label);
-		add_series(w, name, label, true, (reference_tsc_hz / c->tsc_hz - 1) * 1e6, reference_ppm, NULL, c->tsc_hz,
-			   2 / w->reference->nominal_hz);
+		add_series(w, name, label, true, (reference_tsc_hz / c->tsc_hz - 1) * 1e6, reference_ppm, NULL,
+			   c->tsc_hz, 2 / w->reference->nominal_hz);
 	}
 }
 
@@ -145,7 +147,8 @@ static bool edge_offset(struct watch_run *w, struct follower *f, double *offset)
 	struct machine *m = w->p->m;
 	uint64_t before = counter_unwrap(&f->unwrap, f->source->driver->read(f->source, m));
 	double start = reference_now(w, NULL), t = start;
-	for (unsigned long polls = 0; t - start < WATCH_EDGE_WAIT_S && polls < (unsigned long)WATCH_MIN_POLLS * 100; polls++) {
+	for (unsigned long polls = 0; t - start < WATCH_EDGE_WAIT_S && polls < (unsigned long)WATCH_MIN_POLLS * 100;
+	     polls++) {
 		uint64_t ticks = counter_unwrap(&f->unwrap, f->source->driver->read(f->source, m));
 		t = reference_now(w, NULL);
 		if (polls % 64 == 0)
@@ -286,7 +289,10 @@ static void find_rate_change(const struct watch_workspace *ws, const double *y, 
 		return;
 	struct line_fit before = fit(ws->t, y, 0, best), after = fit(ws->t, y, best, n);
 	double difference = numeric_abs(after.slope - before.slope) * 1e6;
-	double error = WATCH_COVERAGE * numeric_sqrt(slope_error(&before) * slope_error(&before) + slope_error(&after) * slope_error(&after)) * 1e6;
+	double error =
+		WATCH_COVERAGE *
+		numeric_sqrt(slope_error(&before) * slope_error(&before) + slope_error(&after) * slope_error(&after)) *
+		1e6;
 	if (difference <= error || difference <= WATCH_CHANGE_MIN_PPM)
 		return;
 	s->rate_changed = true;
@@ -306,7 +312,9 @@ static void summarise(struct watch_run *w, const double *last_offsets)
 		double resolution = span > 0 ? 2 * w->followers[k].resolution_s / span : 0;
 		s->final_offset_s = last_offsets[k];
 		s->drift_ppm = f.slope * 1e6;
-		s->uncertainty_ppm = numeric_sqrt(WATCH_COVERAGE * slope_error(&f) * WATCH_COVERAGE * slope_error(&f) + resolution * resolution) * 1e6;
+		s->uncertainty_ppm = numeric_sqrt(WATCH_COVERAGE * slope_error(&f) * WATCH_COVERAGE * slope_error(&f) +
+						  resolution * resolution) *
+				     1e6;
 		find_rate_change(ws, ws->offset[k], s);
 	}
 }
@@ -322,7 +330,8 @@ static struct time_source *choose_reference(struct probe *p, double *tsc_hz, dou
 		if (!ref->measured || ref->tsc_derived || ref->edges || ref->tsc_hz <= 0)
 			continue;
 		bool estimate = text_equal(ref->name, p->r->tsc.reference);
-		if (!best || estimate || (!text_equal(best->name, p->r->tsc.reference) && ref->uncertainty_ppm < best->uncertainty_ppm))
+		if (!best || estimate ||
+		    (!text_equal(best->name, p->r->tsc.reference) && ref->uncertainty_ppm < best->uncertainty_ppm))
 			best = ref, source = &p->sources[i];
 	}
 	if (best) {
@@ -373,7 +382,8 @@ void probe_watch(struct probe *p, const struct watch_settings *settings, struct 
 				goto done;
 			}
 			if (!settings->busy)
-				m->idle(m, IDLE_HLT, 0); /* a HLT that cannot be done returns at once: then this busy-waits */
+				m->idle(m, IDLE_HLT,
+					0); /* a HLT that cannot be done returns at once: then this busy-waits */
 			poll_counters(&w);
 			t = reference_now(&w, NULL);
 			if (++polls > polls_cap) {

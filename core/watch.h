@@ -34,7 +34,7 @@ struct watch_series {
 	bool is_claim;
 	double final_offset_s;
 	double drift_ppm, uncertainty_ppm;
-	double predicted_ppm; /* what the short calibration (or the claim against it) predicted */
+	double predicted_ppm;              /* what the short calibration (or the claim against it) predicted */
 	double prediction_uncertainty_ppm; /* the short calibration's own uncertainty in that prediction */
 	bool rate_changed;
 	double change_at_s, rate_before_ppm, rate_after_ppm;

@@ -18,7 +18,8 @@ static const struct hv_base *xen_time_leaf_base(const struct platform *p)
 }
 
 /* Sub-leaf 0: the guest TSC in kHz, with the TSC mode and, from sub-leaf 2, the host's kHz. */
-static void xen_leaf_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void xen_leaf_claim(struct machine *m, const struct platform *p, struct claim_list *claims,
+			   struct fault_log *faults)
 {
 	const struct hv_base *xen = xen_time_leaf_base(p);
 	struct cpuid_regs modes, host;
@@ -39,7 +40,8 @@ static void xen_leaf_claim(struct machine *m, const struct platform *p, struct c
 }
 
 /* Sub-leaf 1: the pvclock scale from the guest's TSC ticks to ns. */
-static void xen_scale_claim(struct machine *m, const struct platform *p, struct claim_list *claims, struct fault_log *faults)
+static void xen_scale_claim(struct machine *m, const struct platform *p, struct claim_list *claims,
+			    struct fault_log *faults)
 {
 	const struct hv_base *xen = xen_time_leaf_base(p);
 	struct cpuid_regs scale;

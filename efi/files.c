@@ -228,16 +228,17 @@ EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struc
 			char watch[32] = "";
 			if (files->csv)
 				format_string(watch, sizeof(watch), "watch-%04u.csv, ", run);
-			sink_printf(log, "Report files: \\tscprobe\\run-%04u.json, run-%04u.txt, %slatest.json, latest.txt\n"
-					 "  on %s%s\n",
+			sink_printf(log,
+				    "Report files: \\tscprobe\\run-%04u.json, run-%04u.txt, %slatest.json, latest.txt\n"
+				    "  on %s%s\n",
 				    run, run, watch, i == 0 ? "the boot volume " : "another volume ", where);
 			files->run = run;
 			break;
 		}
 		status_text(status, why, sizeof(why));
 		ascii_from_ucs2(failed, what, sizeof(what));
-		sink_printf(log, "Report files: cannot write %s on %s%s: %s\n", what, i == 0 ? "the boot volume " : "volume ",
-			    where, why);
+		sink_printf(log, "Report files: cannot write %s on %s%s: %s\n", what,
+			    i == 0 ? "the boot volume " : "volume ", where, why);
 	}
 	if (EFI_ERROR(status))
 		sink_puts(log, "Report files: not saved; the complete report is on the console and serial.\n");

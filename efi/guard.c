@@ -6,12 +6,18 @@
 #include "uefi.h"
 
 /* PI specification Vol. 2, 12.3: the CPU Architecture Protocol. Only the fields up to the one used. */
-#define CPU_ARCH_PROTOCOL_GUID {0x26baccb1, 0x6f42, 0x11d4, {0xbc, 0xe7, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81}}
+#define CPU_ARCH_PROTOCOL_GUID                                         \
+	{                                                              \
+		0x26baccb1, 0x6f42, 0x11d4,                            \
+		{                                                      \
+			0xbc, 0xe7, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 \
+		}                                                      \
+	}
 typedef VOID(EFIAPI *CPU_INTERRUPT_HANDLER)(EFI_EXCEPTION_TYPE type, EFI_SYSTEM_CONTEXT context);
 struct cpu_arch_protocol {
 	void *flush_data_cache, *enable_interrupt, *disable_interrupt, *get_interrupt_state, *init;
-	EFI_STATUS(EFIAPI *register_interrupt_handler)(struct cpu_arch_protocol *self, EFI_EXCEPTION_TYPE type,
-						       CPU_INTERRUPT_HANDLER handler);
+	EFI_STATUS(EFIAPI *register_interrupt_handler)
+	(struct cpu_arch_protocol *self, EFI_EXCEPTION_TYPE type, CPU_INTERRUPT_HANDLER handler);
 };
 
 static struct cpu_arch_protocol *cpu;

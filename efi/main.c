@@ -188,8 +188,8 @@ static void show_watch_sample(void *ctx, const struct watch_report *live, double
 	sink_printf(console, "  %-32s %14s %13s %11s\n", "clock", "offset", "rate", "per day");
 	for (unsigned i = 0; i < live->series_count; i++) {
 		const struct watch_series *s = &live->series[i];
-		sink_printf(console, "  %-32.32s %+12.6f s %+9.2f ppm %+9.2f s\n", s->label, s->final_offset_s, s->drift_ppm,
-			    s->drift_ppm * 86400e-6);
+		sink_printf(console, "  %-32.32s %+12.6f s %+9.2f ppm %+9.2f s\n", s->label, s->final_offset_s,
+			    s->drift_ppm, s->drift_ppm * 86400e-6);
 	}
 }
 

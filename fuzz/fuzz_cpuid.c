@@ -13,8 +13,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sim_config_defaults(&config);
 	/* Every paravirtual interface present, so that whatever bases the table shows reach their MSRs. */
 	config.kvmclock.present = true;
-	config.hyperv = (struct sim_hyperv_config){.tsc_frequency_hz = config.tsc_hz, .apic_frequency_hz = 1000000000,
-						   .reference_counter = true, .reference_tsc_page = true,
+	config.hyperv = (struct sim_hyperv_config){.tsc_frequency_hz = config.tsc_hz,
+						   .apic_frequency_hz = 1000000000,
+						   .reference_counter = true,
+						   .reference_tsc_page = true,
 						   .tsc_page_sequence = 1};
 	config.vmware_backdoor.present = true;
 	fuzz_cpuid_decode(data, size, &config);

@@ -30,8 +30,8 @@ static void check_accepted(const struct options *o, const char *args)
 	require(within(o->idle.repeats, 1, OPTIONS_MAX_IDLE_REPEATS), "idle repeats out of range", args);
 	require(within(o->idle.duration_count, 1, IDLE_MAX_DURATIONS), "no idle durations, or too many", args);
 	for (unsigned i = 0; i < o->idle.duration_count; i++)
-		require(within(o->idle.durations_us[i], 1000, OPTIONS_MAX_IDLE_MS * 1000.0), "an idle duration out of range",
-			args);
+		require(within(o->idle.durations_us[i], 1000, OPTIONS_MAX_IDLE_MS * 1000.0),
+			"an idle duration out of range", args);
 	require(o->watch_s >= 0 && o->watch_s - o->watch_s == 0, "a watch duration that is not a finite figure", args);
 	require(within(o->watch_interval_s, 1, 3600), "a watch interval out of range", args);
 	require(o->error[0] == '\0', "an error message", args);

@@ -18,7 +18,7 @@
  */
 #define FREQUENCY_MSRS_BYTES 16u
 #define PAGE_RECORD_BYTES 32u /* a pvclock record; the reference TSC page uses its first 24 bytes */
-#define PAGE_ENABLE 1ull     /* bit 0 of the system-time and reference TSC MSRs */
+#define PAGE_ENABLE 1ull      /* bit 0 of the system-time and reference TSC MSRs */
 #define PAGE_NUMBER_MASK (~(uint64_t)(SIM_PAGE_BYTES - 1))
 /* kvmclock reads taken as a reference clock: enough to see the scale applied to a moving TSC. */
 #define CLOCK_READS 4

@@ -46,8 +46,8 @@ static void say_too_big(const char *path, size_t size, size_t max_bytes, char *e
 	char limit[32];
 	size_text(max_bytes, limit, sizeof(limit));
 	if (size)
-		format_string(error, error_size, "%s: %zu bytes, more than the %s a tscprobe input may hold", path, size,
-			      limit);
+		format_string(error, error_size, "%s: %zu bytes, more than the %s a tscprobe input may hold", path,
+			      size, limit);
 	else
 		format_string(error, error_size, "%s: more than the %s a tscprobe input may hold", path, limit);
 }
@@ -96,8 +96,7 @@ static int read_bounded(int fd, size_t expected, size_t max_bytes, char **text, 
 	return 0;
 }
 
-int host_input_read(const char *path, size_t max_bytes, char **text, size_t *length, char *error,
-		    size_t error_size)
+int host_input_read(const char *path, size_t max_bytes, char **text, size_t *length, char *error, size_t error_size)
 {
 	bool standard_input = !strcmp(path, "-");
 	struct stat st;

@@ -18,7 +18,6 @@
  * FIFO is refused at once, without reading from it or waiting on it. 0, or -1 with one line in error:
  * "PATH: cannot open: why", "PATH: not a regular file (a directory)", "PATH: larger than 64 MiB (N bytes)".
  */
-int host_input_read(const char *path, size_t max_bytes, char **text, size_t *length, char *error,
-		    size_t error_size);
+int host_input_read(const char *path, size_t max_bytes, char **text, size_t *length, char *error, size_t error_size);
 
 #endif

@@ -109,7 +109,8 @@ int json_input_choose(const struct json_input *in, const json_t *value, const ch
 			*out = (unsigned)i;
 			return 0;
 		}
-		format_string(known + strlen(known), sizeof(known) - strlen(known), "%s\"%s\"", i ? ", " : "", names[i]);
+		format_string(known + strlen(known), sizeof(known) - strlen(known), "%s\"%s\"", i ? ", " : "",
+			      names[i]);
 	}
 	char what[CHOICES_BYTES + 16];
 	snprintf(what, sizeof(what), "one of %s", known);

@@ -20,8 +20,7 @@ struct sim_config config;
 struct sim sim;
 struct machine *m;
 
-void assert_close_at(double got, double want, double tolerance, const char *expression, const char *file,
-			    int line)
+void assert_close_at(double got, double want, double tolerance, const char *expression, const char *file, int line)
 {
 	if (fabs(got - want) <= tolerance)
 		return;

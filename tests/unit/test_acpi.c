@@ -21,23 +21,23 @@
 #endif
 
 /* Byte offsets written by the corruptions below; taken from the specs independently of core/acpi.c. */
-#define SDT_LENGTH 4                 /* ACPI 6.5 §5.2.6 */
+#define SDT_LENGTH 4 /* ACPI 6.5 §5.2.6 */
 #define SDT_CHECKSUM 9
 #define SDT_HEADER_BYTES 36
-#define RSDP_CHECKSUM 8              /* ACPI 6.5 §5.2.5.3 */
+#define RSDP_CHECKSUM 8 /* ACPI 6.5 §5.2.5.3 */
 #define RSDP_REVISION 15
 #define RSDP_V1_BYTES 20
 #define RSDP_XSDT_ADDRESS 24
 #define RSDP_EXTENDED_CHECKSUM 32
 #define RSDP_V2_BYTES 36
-#define FADT_PM_TMR_BLK 76           /* ACPI 6.5 §5.2.9 */
+#define FADT_PM_TMR_BLK 76 /* ACPI 6.5 §5.2.9 */
 #define FADT_FLAGS 112
 #define FADT_TMR_VAL_EXT (1u << 8)
-#define FADT_X_PM_TMR_BLK 208        /* Generic Address Structure: space id, 3 bytes, 64-bit address */
+#define FADT_X_PM_TMR_BLK 208 /* Generic Address Structure: space id, 3 bytes, 64-bit address */
 #define GAS_ADDRESS 4
 #define GAS_SYSTEM_MEMORY 0
-#define HPET_BASE_ADDRESS 40         /* IA-PC HPET 1.0a §3.2.4 */
-#define MADT_FIRST_ENTRY 44          /* ACPI 6.5 §5.2.12 */
+#define HPET_BASE_ADDRESS 40 /* IA-PC HPET 1.0a §3.2.4 */
+#define MADT_FIRST_ENTRY 44  /* ACPI 6.5 §5.2.12 */
 #define MADT_LAPIC_OVERRIDE_TYPE 5
 #define MADT_LAPIC_OVERRIDE_BYTES 12
 
@@ -256,11 +256,11 @@ static void expect_problem_count(const struct acpi_info *info, unsigned count)
 	}
 }
 
-#define EXPECT_EQ(what, actual, expected)                                                                      \
-	do {                                                                                                  \
-		uint64_t actual_ = (uint64_t)(actual), expected_ = (uint64_t)(expected);                          \
-		if (actual_ != expected_)                                                                         \
-			fail_msg("%s: got %#" PRIx64 ", expected %#" PRIx64, what, actual_, expected_);          \
+#define EXPECT_EQ(what, actual, expected)                                                               \
+	do {                                                                                            \
+		uint64_t actual_ = (uint64_t)(actual), expected_ = (uint64_t)(expected);                \
+		if (actual_ != expected_)                                                               \
+			fail_msg("%s: got %#" PRIx64 ", expected %#" PRIx64, what, actual_, expected_); \
 	} while (0)
 
 /* ---- the real tables: what QEMU 7.2 + OVMF present ---- */
@@ -277,13 +277,24 @@ struct machine_case {
 };
 
 static const struct machine_case MACHINE_CASES[] = {
-	{ .machine = "q35", .pm_port = 0x608, .pm_port_field = ACPI_PM_PORT_X_PM_TMR_BLK, .century_index = 0x32,
-	  .hpet_present = true, .hpet_block_id = 0x8086a201 },
+	{.machine = "q35",
+	 .pm_port = 0x608,
+	 .pm_port_field = ACPI_PM_PORT_X_PM_TMR_BLK,
+	 .century_index = 0x32,
+	 .hpet_present = true,
+	 .hpet_block_id = 0x8086a201},
 	/* A revision 1 FADT of the ACPI 1.0 size, 116 bytes: it has no X_PM_TMR_BLK. */
-	{ .machine = "pc", .pm_port = 0xb008, .pm_port_field = ACPI_PM_PORT_PM_TMR_BLK, .century_index = 0x32,
-	  .hpet_present = true, .hpet_block_id = 0x8086a201 },
-	{ .machine = "q35-nohpet", .pm_port = 0x608, .pm_port_field = ACPI_PM_PORT_X_PM_TMR_BLK, .century_index = 0x32,
-	  .hpet_present = false }, /* an optional table: its absence is not a problem */
+	{.machine = "pc",
+	 .pm_port = 0xb008,
+	 .pm_port_field = ACPI_PM_PORT_PM_TMR_BLK,
+	 .century_index = 0x32,
+	 .hpet_present = true,
+	 .hpet_block_id = 0x8086a201},
+	{.machine = "q35-nohpet",
+	 .pm_port = 0x608,
+	 .pm_port_field = ACPI_PM_PORT_X_PM_TMR_BLK,
+	 .century_index = 0x32,
+	 .hpet_present = false}, /* an optional table: its absence is not a problem */
 };
 
 static void real_machine_tables_are_read_as_the_firmware_states_them(void **state)
@@ -603,12 +614,18 @@ static void check_short_fadt_has_no_century(const struct acpi_info *info, struct
 }
 
 /* What an intact q35 yields, for the cases that break something beside the point. */
-#define Q35_ALL_FOUND                                                                                         \
-	.root = ACPI_ROOT_XSDT, .pm_present = true, .pm_port = 0x608, .pm_width_bits = 24,                     \
+#define Q35_ALL_FOUND                                                                      \
+	.root = ACPI_ROOT_XSDT, .pm_present = true, .pm_port = 0x608, .pm_width_bits = 24, \
 	.pm_port_field = ACPI_PM_PORT_X_PM_TMR_BLK, .hpet_present = true, .madt_present = true
 
-#define CORRUPTION(title, ...) \
-	{ .name = title, .test_func = broken_tables_are_reported_and_skipped, .teardown_func = free_loaded_fixture, .initial_state = &(struct corruption_case){ __VA_ARGS__ } }
+#define CORRUPTION(title, ...)                                                                   \
+	{                                                                                        \
+		.name = title, .test_func = broken_tables_are_reported_and_skipped,              \
+		.teardown_func = free_loaded_fixture, .initial_state = &(struct corruption_case) \
+		{                                                                                \
+			__VA_ARGS__                                                              \
+		}                                                                                \
+	}
 
 static void broken_tables_are_reported_and_skipped(void **state)
 {
@@ -635,13 +652,17 @@ static void broken_tables_are_reported_and_skipped(void **state)
 		c->also_check(&info, fx);
 }
 
-#define MACHINE(title, index) \
-	{ .name = (title), .test_func = real_machine_tables_are_read_as_the_firmware_states_them, .teardown_func = free_loaded_fixture, .initial_state = (void *)&MACHINE_CASES[(index)] }
+#define MACHINE(title, index)                                                                           \
+	{                                                                                               \
+		.name = (title), .test_func = real_machine_tables_are_read_as_the_firmware_states_them, \
+		.teardown_func = free_loaded_fixture, .initial_state = (void *)&MACHINE_CASES[(index)]  \
+	}
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		MACHINE("q35: PM timer 0x608 (24-bit, from X_PM_TMR_BLK), HPET at 0xFED00000, LAPIC 0xFEE00000, century 0x32", 0),
+		MACHINE("q35: PM timer 0x608 (24-bit, from X_PM_TMR_BLK), HPET at 0xFED00000, LAPIC 0xFEE00000, century 0x32",
+			0),
 		MACHINE("pc: 116-byte revision 1 FADT gives PM timer 0xb008 from PM_TMR_BLK", 1),
 		MACHINE("q35,hpet=off: HPET absent, and no problem reported for an optional table", 2),
 
@@ -661,16 +682,15 @@ int main(void)
 			   .corrupt = shrink_fadt_to_100_bytes, .problem_table = "FACP",
 			   .problem_reason = "too short for CENTURY", Q35_ALL_FOUND,
 			   .pm_port_field = ACPI_PM_PORT_PM_TMR_BLK, .also_check = check_short_fadt_has_no_century),
-		CORRUPTION("XSDT without a FADT: \"FACP: table absent\", no PM timer",
-			   .corrupt = drop_fadt_from_xsdt, .problem_table = "FACP", .problem_reason = "table absent",
-			   .root = ACPI_ROOT_XSDT, .hpet_present = true, .madt_present = true),
+		CORRUPTION("XSDT without a FADT: \"FACP: table absent\", no PM timer", .corrupt = drop_fadt_from_xsdt,
+			   .problem_table = "FACP", .problem_reason = "table absent", .root = ACPI_ROOT_XSDT,
+			   .hpet_present = true, .madt_present = true),
 		CORRUPTION("FADT with PM_TMR_BLK and X_PM_TMR_BLK both zero: no PM timer",
 			   .corrupt = zero_both_pm_timer_ports, .problem_table = "FACP",
 			   .problem_reason = "PM timer port is zero", .root = ACPI_ROOT_XSDT, .hpet_present = true,
 			   .madt_present = true),
-		CORRUPTION("FADT with X_PM_TMR_BLK zero falls back to PM_TMR_BLK",
-			   .corrupt = zero_x_pm_tmr_blk_only, .problem_table = NULL, Q35_ALL_FOUND,
-			   .pm_port_field = ACPI_PM_PORT_PM_TMR_BLK),
+		CORRUPTION("FADT with X_PM_TMR_BLK zero falls back to PM_TMR_BLK", .corrupt = zero_x_pm_tmr_blk_only,
+			   .problem_table = NULL, Q35_ALL_FOUND, .pm_port_field = ACPI_PM_PORT_PM_TMR_BLK),
 		CORRUPTION("X_PM_TMR_BLK in system memory space is reported; PM_TMR_BLK is used",
 			   .corrupt = move_x_pm_tmr_blk_to_memory_space, .problem_table = "FACP",
 			   .problem_reason = "X_PM_TMR_BLK not in system I/O space", Q35_ALL_FOUND,
@@ -678,8 +698,8 @@ int main(void)
 		CORRUPTION("PM_TMR_BLK disagreeing with X_PM_TMR_BLK is reported; X_PM_TMR_BLK wins",
 			   .corrupt = make_pm_tmr_blk_disagree_with_x, .problem_table = "FACP",
 			   .problem_reason = "X_PM_TMR_BLK and PM_TMR_BLK disagree", Q35_ALL_FOUND),
-		CORRUPTION("FADT flag TMR_VAL_EXT (bit 8) makes the PM timer 32 bits wide",
-			   .corrupt = set_tmr_val_ext, .problem_table = NULL, Q35_ALL_FOUND, .pm_width_bits = 32),
+		CORRUPTION("FADT flag TMR_VAL_EXT (bit 8) makes the PM timer 32 bits wide", .corrupt = set_tmr_val_ext,
+			   .problem_table = NULL, Q35_ALL_FOUND, .pm_width_bits = 32),
 		CORRUPTION("RSDP pointing the XSDT at unmapped memory: RSDT used, everything found",
 			   .corrupt = point_rsdp_xsdt_at_unmapped_memory, .problem_table = "XSDT",
 			   .problem_reason = "table unmapped", Q35_ALL_FOUND, .root = ACPI_ROOT_RSDT,
@@ -690,35 +710,36 @@ int main(void)
 		CORRUPTION("RSDP pointing the XSDT at a FADT: signature mismatch, RSDT used",
 			   .corrupt = point_rsdp_xsdt_at_the_fadt, .problem_table = "XSDT",
 			   .problem_reason = "signature mismatch", Q35_ALL_FOUND, .root = ACPI_ROOT_RSDT),
-		CORRUPTION("XSDT with a bad checksum is not walked: RSDT used",
-			   .corrupt = flip_an_xsdt_byte, .problem_table = "XSDT", .problem_reason = "checksum mismatch",
-			   Q35_ALL_FOUND, .root = ACPI_ROOT_RSDT),
+		CORRUPTION("XSDT with a bad checksum is not walked: RSDT used", .corrupt = flip_an_xsdt_byte,
+			   .problem_table = "XSDT", .problem_reason = "checksum mismatch", Q35_ALL_FOUND,
+			   .root = ACPI_ROOT_RSDT),
 		CORRUPTION("XSDT entry pointing at unmapped memory is reported; that table is absent",
 			   .corrupt = point_xsdt_hpet_entry_at_unmapped_memory, .problem_table = "XSDT",
 			   .problem_reason = "entry points to unmapped memory", Q35_ALL_FOUND, .hpet_present = false),
-		CORRUPTION("RSDP revision 0 (ACPI 1.0) is followed through the RSDT",
-			   .corrupt = make_rsdp_revision_0, .problem_table = NULL, Q35_ALL_FOUND, .root = ACPI_ROOT_RSDT,
+		CORRUPTION("RSDP revision 0 (ACPI 1.0) is followed through the RSDT", .corrupt = make_rsdp_revision_0,
+			   .problem_table = NULL, Q35_ALL_FOUND, .root = ACPI_ROOT_RSDT,
 			   .also_check = check_rsdp_revision_0_is_reported),
 		CORRUPTION("RSDP with a bad 20-byte checksum is not trusted: nothing found",
-			   .corrupt = break_rsdp_v1_checksum, .problem_table = "RSDP", .problem_reason = "checksum mismatch",
-			   .root = ACPI_ROOT_NONE),
+			   .corrupt = break_rsdp_v1_checksum, .problem_table = "RSDP",
+			   .problem_reason = "checksum mismatch", .root = ACPI_ROOT_NONE),
 		CORRUPTION("RSDP with a bad extended checksum: its XSDT address is not trusted, RSDT used",
 			   .corrupt = break_rsdp_extended_checksum, .problem_table = "RSDP",
 			   .problem_reason = "extended checksum mismatch", Q35_ALL_FOUND, .root = ACPI_ROOT_RSDT),
-		CORRUPTION("no RSDP from firmware: \"RSDP: table absent\", nothing found",
-			   .corrupt = forget_the_rsdp, .problem_table = "RSDP", .problem_reason = "table absent",
-			   .root = ACPI_ROOT_NONE, .also_check = check_no_rsdp_means_nothing_found),
+		CORRUPTION("no RSDP from firmware: \"RSDP: table absent\", nothing found", .corrupt = forget_the_rsdp,
+			   .problem_table = "RSDP", .problem_reason = "table absent", .root = ACPI_ROOT_NONE,
+			   .also_check = check_no_rsdp_means_nothing_found),
 		CORRUPTION("XSDT claiming 4 million entries is rejected before any walk: RSDT used",
 			   .corrupt = claim_millions_of_xsdt_entries, .problem_table = "XSDT",
 			   .problem_reason = "length beyond sanity limit", Q35_ALL_FOUND, .root = ACPI_ROOT_RSDT),
 		CORRUPTION("valid XSDT of 1000 entries: walk stops at 256, problems capped at 16 and counted",
 			   .corrupt = build_xsdt_of_1000_fadt_entries, .problem_table = "XSDT",
-			   .problem_reason = "too many entries, rest ignored", .root = ACPI_ROOT_XSDT, .pm_present = true,
-			   .pm_port = 0x608, .pm_width_bits = 24, .pm_port_field = ACPI_PM_PORT_X_PM_TMR_BLK,
+			   .problem_reason = "too many entries, rest ignored", .root = ACPI_ROOT_XSDT,
+			   .pm_present = true, .pm_port = 0x608, .pm_width_bits = 24,
+			   .pm_port_field = ACPI_PM_PORT_X_PM_TMR_BLK,
 			   .also_check = check_problems_are_capped_and_counted),
-		CORRUPTION("FADT listed twice: the first is used, the second reported",
-			   .corrupt = list_fadt_twice, .problem_table = "FACP", .problem_reason = "duplicate table ignored",
-			   Q35_ALL_FOUND, .also_check = check_fadt_was_parsed_once),
+		CORRUPTION("FADT listed twice: the first is used, the second reported", .corrupt = list_fadt_twice,
+			   .problem_table = "FACP", .problem_reason = "duplicate table ignored", Q35_ALL_FOUND,
+			   .also_check = check_fadt_was_parsed_once),
 		CORRUPTION("MADT Local APIC Address Override (type 5) replaces the 32-bit base",
 			   .corrupt = append_lapic_address_override, .problem_table = NULL, Q35_ALL_FOUND,
 			   .also_check = check_override_replaces_the_32bit_base),
@@ -726,9 +747,9 @@ int main(void)
 			   .corrupt = zero_first_madt_entry_length, .problem_table = "APIC",
 			   .problem_reason = "entry length below 2", Q35_ALL_FOUND,
 			   .also_check = check_madt_walk_stopped_at_the_bad_entry),
-		CORRUPTION("HPET base in I/O space is reported and not used",
-			   .corrupt = move_hpet_base_to_io_space, .problem_table = "HPET",
-			   .problem_reason = "HPET base not in system memory", Q35_ALL_FOUND, .hpet_present = false),
+		CORRUPTION("HPET base in I/O space is reported and not used", .corrupt = move_hpet_base_to_io_space,
+			   .problem_table = "HPET", .problem_reason = "HPET base not in system memory", Q35_ALL_FOUND,
+			   .hpet_present = false),
 	};
 	return cmocka_run_group_tests_name("acpi", tests, NULL, NULL);
 }

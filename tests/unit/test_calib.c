@@ -91,8 +91,8 @@ static double honest_limit_ppm(const struct reference_report *r)
 {
 	if (r->edges) {
 		double polls_s = !strcmp(r->name, "rtc")
-					 ? read_s("rtc") + PORT_ACCESSES_PER_CMOS_READ * (double)config.clocks.rtc.access.cost_ps /
-								   PS_PER_S
+					 ? read_s("rtc") + PORT_ACCESSES_PER_CMOS_READ *
+								   (double)config.clocks.rtc.access.cost_ps / PS_PER_S
 					 : 2 * read_s(r->name);
 		return 1e6 * 2 * polls_s / r->window_s;
 	}
@@ -107,11 +107,12 @@ static void expect_within_uncertainty(const char *context, const char *name)
 		fail_msg("%s: %s was not measured: %s", context, name, r->reason);
 	double error_ppm = (r->tsc_hz / expected_tsc_hz(name) - 1) * 1e6;
 	if (fabs(error_ppm) > r->uncertainty_ppm)
-		fail_msg("%s: %s measured %.3f Hz, truth %.3f Hz: %+.4f ppm outside its stated +/- %.4f ppm", context, name,
-			 r->tsc_hz, expected_tsc_hz(name), error_ppm, r->uncertainty_ppm);
+		fail_msg("%s: %s measured %.3f Hz, truth %.3f Hz: %+.4f ppm outside its stated +/- %.4f ppm", context,
+			 name, r->tsc_hz, expected_tsc_hz(name), error_ppm, r->uncertainty_ppm);
 	if (r->uncertainty_ppm > honest_limit_ppm(r))
-		fail_msg("%s: %s states +/- %.4f ppm over %.3f s and %u samples, more than the %.4f ppm the scenario allows",
-			 context, name, r->uncertainty_ppm, r->window_s, r->samples, honest_limit_ppm(r));
+		fail_msg(
+			"%s: %s states +/- %.4f ppm over %.3f s and %u samples, more than the %.4f ppm the scenario allows",
+			context, name, r->uncertainty_ppm, r->window_s, r->samples, honest_limit_ppm(r));
 }
 
 /* The best TSC estimate: the truth within it, and no more uncertain than the reference it came from may be. */
@@ -213,9 +214,10 @@ static void test_broken_clocks_become_reasons_not_hangs(void **state)
 		{"\"pm_timer\": {\"fault\": \"stuck\"}", "acpi_pm", true, "the counter did not move", NULL},
 		{"\"hpet\": {\"fault\": \"stuck\"}", "hpet", true, "the counter did not move", NULL},
 		{"\"hpet\": {\"fault\": \"all_ones\"}", "hpet", false, "its registers read all ones", NULL},
-		{"\"hpet\": {\"advertised_period_fs\": 0}", "hpet", false, "its counter period is out of specification", NULL},
-		{"\"hpet\": {\"advertised_period_fs\": 200000000}", "hpet", false, "its counter period is out of specification",
+		{"\"hpet\": {\"advertised_period_fs\": 0}", "hpet", false, "its counter period is out of specification",
 		 NULL},
+		{"\"hpet\": {\"advertised_period_fs\": 200000000}", "hpet", false,
+		 "its counter period is out of specification", NULL},
 		{"\"hpet\": null", "hpet", false, "no HPET table", NULL},
 		{"\"pit\": null", "pit", false, "channel 2 does not count", NULL},
 		{"\"rtc\": {\"fault\": \"uip_stuck\"}", "rtc", true, "the clock never ticked",
@@ -250,14 +252,16 @@ static void test_broken_clocks_become_reasons_not_hangs(void **state)
 static void test_a_pm_timer_stepping_backwards_is_counted_not_wrapped(void **state)
 {
 	(void)state;
-	load(2000000000ull, 1, "\"pm_timer\": {\"fault\": \"backwards\", \"fault_at_s\": 0.05, \"backwards_ticks\": 3000}");
+	load(2000000000ull, 1,
+	     "\"pm_timer\": {\"fault\": \"backwards\", \"fault_at_s\": 0.05, \"backwards_ticks\": 3000}");
 	run_probe(0.5, 2);
 	const struct reference_report *pm = ref("acpi_pm");
 	assert_true(pm->backward_steps + pm->jumps_backward > 0);
 	assert_int_equal(pm->jumps_forward, 0);
 	assert_false(report.tsc.rate_change.seen); /* the PM timer's own step explains its figure, not the TSC */
 	assert_true(pm->measured);
-	assert_string_equal(pm->findings[pm->finding_count - 1], "it went backwards during the measurement: not monotonic");
+	assert_string_equal(pm->findings[pm->finding_count - 1],
+			    "it went backwards during the measurement: not monotonic");
 	/* Had the step been taken for a wrap, the estimate would be off by 2^24 ticks: thousands of ppm. */
 	assert_true(fabs(pm->tsc_hz / expected_tsc_hz("acpi_pm") - 1) < 1e-3);
 }
@@ -282,13 +286,15 @@ static void test_the_machine_is_left_as_found(void **state)
 		settings.window_s = 0.1;
 		settings.edge_window_s = 2;
 		probe_run(&sim.machine, &settings, &report);
-		if (sim.hpet.gen_conf != hpet_conf || sim.pit.port61 != port61 || sim.lapic.lvt_timer != lapic.lvt_timer ||
-		    sim.lapic.initial_count != lapic.initial_count || sim.lapic.divide_config != lapic.divide_config)
-			fail_msg("%s: not left as found: HPET conf %llx->%llx, port 0x61 %x->%x, LVT %x->%x, initial %u->%u, "
-				 "divide %x->%x",
-				 setups[i], (unsigned long long)hpet_conf, (unsigned long long)sim.hpet.gen_conf, port61,
-				 sim.pit.port61, lapic.lvt_timer, sim.lapic.lvt_timer, lapic.initial_count,
-				 sim.lapic.initial_count, lapic.divide_config, sim.lapic.divide_config);
+		if (sim.hpet.gen_conf != hpet_conf || sim.pit.port61 != port61 ||
+		    sim.lapic.lvt_timer != lapic.lvt_timer || sim.lapic.initial_count != lapic.initial_count ||
+		    sim.lapic.divide_config != lapic.divide_config)
+			fail_msg(
+				"%s: not left as found: HPET conf %llx->%llx, port 0x61 %x->%x, LVT %x->%x, initial %u->%u, "
+				"divide %x->%x",
+				setups[i], (unsigned long long)hpet_conf, (unsigned long long)sim.hpet.gen_conf, port61,
+				sim.pit.port61, lapic.lvt_timer, sim.lapic.lvt_timer, lapic.initial_count,
+				sim.lapic.initial_count, lapic.divide_config, sim.lapic.divide_config);
 	}
 }
 
@@ -369,7 +375,8 @@ static void test_counter_arithmetic_is_wrap_safe_at_every_width(void **state)
 	struct counter_unwrap u;
 	counter_unwrap_init(&u, counter_modulus(24));
 	static const struct unwrap_step steps[] = {
-		{0xfffff0, 0}, {0x000010, 0x20}, {0x800000, 0x800010}, {0x7fff00, 0x800010} /* backwards: ignored */,
+		{0xfffff0, 0},        {0x000010, 0x20},
+		{0x800000, 0x800010}, {0x7fff00, 0x800010} /* backwards: ignored */,
 		{0x800100, 0x800110},
 	};
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
@@ -387,7 +394,8 @@ static void test_counter_arithmetic_is_wrap_safe_at_every_width(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_reference_finds_the_true_rate_within_its_uncertainty_for_many_seeds_and_rates),
+		cmocka_unit_test(
+			test_every_reference_finds_the_true_rate_within_its_uncertainty_for_many_seeds_and_rates),
 		cmocka_unit_test(test_lapic_rate_is_measured_through_the_tsc_estimate),
 		cmocka_unit_test(test_counters_are_followed_across_their_wraps),
 		cmocka_unit_test(test_wide_brackets_are_rejected_and_the_result_stays_honest),

@@ -29,8 +29,9 @@ static char error[ERROR_BYTES];
 
 /* The shipped scenarios' sim reports (tests/data/compare/README.md), in the golden files' column order. */
 static const char *const sim_reports[] = {
-	"sim-virtualbox-5.0-kvm.json", "sim-virtualbox-minimal.json", "sim-virtualbox-hyperv.json",
-	"sim-vmware.json",	       "sim-hyperv-gen2.json",	      "sim-kvm.json",
+	"sim-virtualbox-5.0-kvm.json", "sim-virtualbox-minimal.json",
+	"sim-virtualbox-hyperv.json",  "sim-vmware.json",
+	"sim-hyperv-gen2.json",        "sim-kvm.json",
 };
 #define SIM_COUNT (sizeof(sim_reports) / sizeof(sim_reports[0]))
 #define VIRTUALBOX_KVM 0 /* its column */
@@ -170,7 +171,8 @@ static void check_golden(const char *name, const char *output)
 		size_t i = 0;
 		while (expected[i] && expected[i] == output[i])
 			line += expected[i++] == '\n';
-		fail_msg("%s: differs from the output at line %u (make compare-golden rewrites it for review)", path, line);
+		fail_msg("%s: differs from the output at line %u (make compare-golden rewrites it for review)", path,
+			 line);
 	}
 	free(expected);
 	free(path);
@@ -181,8 +183,11 @@ static void test_every_format_matches_its_golden_file(void **state)
 	static const struct {
 		enum compare_format format;
 		const char *file;
-	} formats[] = {{FORMAT_TEXT, "compare.txt"}, {FORMAT_MARKDOWN, "compare.md"}, {FORMAT_CSV, "compare.csv"},
-		       {FORMAT_HTML, "compare.html"}, {FORMAT_SVG, "compare.svg"}};
+	} formats[] = {{FORMAT_TEXT, "compare.txt"},
+		       {FORMAT_MARKDOWN, "compare.md"},
+		       {FORMAT_CSV, "compare.csv"},
+		       {FORMAT_HTML, "compare.html"},
+		       {FORMAT_SVG, "compare.svg"}};
 	struct compare_input *inputs = read_sims(SIM_COUNT);
 	struct compare_table table;
 
@@ -208,9 +213,9 @@ static double verdict_figure(const char *report, const char *id, const char *fig
 	double value = NAN;
 
 	assert_non_null(root);
-	json_array_foreach(json_object_get(root, "verdicts"), i, verdict)
-		if (!strcmp(json_string_value(json_object_get(verdict, "id")), id))
-			value = json_number_value(json_object_get(verdict, figure));
+	json_array_foreach(json_object_get(root, "verdicts"), i,
+			   verdict) if (!strcmp(json_string_value(json_object_get(verdict, "id")), id)) value =
+		json_number_value(json_object_get(verdict, figure));
 	json_decref(root);
 	free(path);
 	assert_false(isnan(value));
@@ -226,7 +231,8 @@ static void test_the_virtualbox_kvm_column_shows_the_failing_kvmclock_claim_in_e
 
 	(void)state;
 	snprintf(ppm, sizeof(ppm), "%+.2f", verdict_figure(sim_reports[0], "claim.kvmclock.4b564d01", "ppm"));
-	snprintf(drift, sizeof(drift), "%+.2f", verdict_figure(sim_reports[0], "claim.kvmclock.4b564d01", "drift_s_per_day"));
+	snprintf(drift, sizeof(drift), "%+.2f",
+		 verdict_figure(sim_reports[0], "claim.kvmclock.4b564d01", "drift_s_per_day"));
 	assert_int_equal(compare_build(inputs, SIM_COUNT, &table), 0);
 	assert_non_null(error_row = find_row(&table, "error.kvmclock.4b564d01"));
 	assert_non_null(drift_row = find_row(&table, "drift.kvmclock.4b564d01"));
@@ -335,7 +341,8 @@ static unsigned covered_reports(const char *text, unsigned count)
 	unsigned next = 1, from, to, of;
 
 	for (const char *p = text; (p = strstr(p, "\nReport")); p++) {
-		if (sscanf(p, "\nReports %u-%u of %u", &from, &to, &of) != 3 && sscanf(p, "\nReport %u of %u", &from, &of) == 2)
+		if (sscanf(p, "\nReports %u-%u of %u", &from, &to, &of) != 3 &&
+		    sscanf(p, "\nReport %u of %u", &from, &of) == 2)
 			to = from;
 		assert_int_equal(of, count);
 		assert_int_equal(from, next); /* blocks follow each other, none lost */
@@ -358,8 +365,8 @@ static void test_text_fits_the_width_in_blocks_of_reports(void **state)
 			end = strchr(line, '\n');
 			assert_non_null(end);
 			if (display_width(line, (size_t)(end - line)) > widths[w])
-				fail_msg("width %u: a line of %u: \"%.*s\"", widths[w], display_width(line, (size_t)(end - line)),
-					 (int)(end - line), line);
+				fail_msg("width %u: a line of %u: \"%.*s\"", widths[w],
+					 display_width(line, (size_t)(end - line)), (int)(end - line), line);
 		}
 		/* Six columns of 24 and the headings need about 200: narrower splits into blocks. */
 		assert_int_equal(covered_reports(text, SIM_COUNT), widths[w] < 200 ? SIM_COUNT : 0);
@@ -373,7 +380,8 @@ static void test_text_fits_the_width_in_blocks_of_reports(void **state)
 
 static void test_html_is_self_contained_well_formed_and_has_a_column_per_report(void **state)
 {
-	static const char *const external[] = {"http:", "https:", "src=", "href=", "@import", "url(", "<script", "<link"};
+	static const char *const external[] = {
+		"http:", "https:", "src=", "href=", "@import", "url(", "<script", "<link"};
 	struct compare_input *inputs = read_sims(SIM_COUNT);
 	struct compare_table table;
 	char *html, *svg;

@@ -29,34 +29,70 @@ struct cpuid_case {
 };
 
 static const struct cpuid_case cases[] = {
-	{"qemu-tcg.json", "AuthenticAMD", false, 1,
+	{"qemu-tcg.json",
+	 "AuthenticAMD",
+	 false,
+	 1,
 	 {{0x40000000, "QEMU TCG", 0x40000001, HV_RANGE_OK, 2, HV_TIMING_NOT_OFFERED, 0, 0}}},
-	{"kvm.json", "AuthenticAMD", false, 1,
+	{"kvm.json",
+	 "AuthenticAMD",
+	 false,
+	 1,
 	 {{0x40000000, "KVM", 0x40000001, HV_RANGE_OK, 2, HV_TIMING_NOT_OFFERED, 0, 0}}},
-	{"kvm-timing-leaf.json", "GenuineIntel", true, 1,
+	{"kvm-timing-leaf.json",
+	 "GenuineIntel",
+	 true,
+	 1,
 	 {{0x40000000, "KVM", 0x40000010, HV_RANGE_OK, 17, HV_TIMING_PRESENT, 2599985, 1000000}}},
-	{"kvm-hyperv.json", "AuthenticAMD", false, 2,
+	{"kvm-hyperv.json",
+	 "AuthenticAMD",
+	 false,
+	 2,
 	 {{0x40000000, "Hyper-V", 0x40000005, HV_RANGE_OK, 6, HV_TIMING_NOT_OFFERED, 0, 0},
 	  {0x40000100, "KVM", 0x40000101, HV_RANGE_OK, 2, HV_TIMING_NOT_OFFERED, 0, 0}}},
-	{"hyperv-gen2.json", "GenuineIntel", false, 1,
+	{"hyperv-gen2.json",
+	 "GenuineIntel",
+	 false,
+	 1,
 	 {{0x40000000, "Hyper-V", 0x4000000c, HV_RANGE_OK, 13, HV_TIMING_NOT_OFFERED, 0, 0}}},
-	{"vmware.json", "GenuineIntel", true, 1,
+	{"vmware.json",
+	 "GenuineIntel",
+	 true,
+	 1,
 	 {{0x40000000, "VMware", 0x40000010, HV_RANGE_OK, 17, HV_TIMING_PRESENT, 3400109, 1000000}}},
-	{"xen-viridian.json", "GenuineIntel", true, 2,
+	{"xen-viridian.json",
+	 "GenuineIntel",
+	 true,
+	 2,
 	 {{0x40000000, "Hyper-V", 0x40000006, HV_RANGE_OK, 7, HV_TIMING_NOT_OFFERED, 0, 0},
 	  {0x40000100, "Xen", 0x40000105, HV_RANGE_OK, 6, HV_TIMING_NOT_OFFERED, 0, 0}}},
-	{"virtualbox-5.0-kvm.json", "GenuineIntel", false, 1,
+	{"virtualbox-5.0-kvm.json",
+	 "GenuineIntel",
+	 false,
+	 1,
 	 {{0x40000000, "KVM", 0x40000001, HV_RANGE_OK, 2, HV_TIMING_NOT_OFFERED, 0, 0}}},
-	{"virtualbox-hyperv.json", "GenuineIntel", false, 1,
+	{"virtualbox-hyperv.json",
+	 "GenuineIntel",
+	 false,
+	 1,
 	 {{0x40000000, "VirtualBox (Hyper-V provider)", 0x40000006, HV_RANGE_OK, 7, HV_TIMING_NOT_OFFERED, 0, 0}}},
-	{"virtualbox-minimal.json", "GenuineIntel", false, 1,
+	{"virtualbox-minimal.json",
+	 "GenuineIntel",
+	 false,
+	 1,
 	 {{0x40000000, "unnamed (VirtualBox Minimal provider uses an all-NUL signature)", 0x40000010, HV_RANGE_OK, 17,
 	   HV_TIMING_PRESENT, 3400109, 1000000}}},
-	{"garbage-max-leaf.json", "GenuineIntel", false, 3,
+	{"garbage-max-leaf.json",
+	 "GenuineIntel",
+	 false,
+	 3,
 	 {{0x40000000, "KVM", 0xdeadbeef, HV_RANGE_BEYOND_BLOCK, 1, HV_TIMING_NOT_OFFERED, 0, 0},
 	  {0x40000100, "VMware", 0x4000ffff, HV_RANGE_BEYOND_BLOCK, 1, HV_TIMING_NOT_OFFERED, 0, 0},
 	  {0x40000200, "Xen", 0x3fffffff, HV_RANGE_BELOW_BASE, 1, HV_TIMING_NOT_OFFERED, 0, 0}}},
-	{"bhyve.json", "GenuineIntel", true, 1,
+	{"bhyve.json",
+	 "GenuineIntel",
+	 true,
+	 1,
 	 {{0x40000000, "bhyve", 0x40000001, HV_RANGE_OK, 2, HV_TIMING_NOT_OFFERED, 0, 0}}},
 };
 
@@ -91,8 +127,8 @@ static void check_base(const char *scenario, const struct hv_base *got, const st
 			 hv_range_name(want->range));
 	assert_int_equal(got->leaf_count, want->leaf_count);
 	if (got->timing != want->timing)
-		fail_msg("%s base 0x%08x: timing leaf %s, expected %s", scenario, got->base, hv_timing_name(got->timing),
-			 hv_timing_name(want->timing));
+		fail_msg("%s base 0x%08x: timing leaf %s, expected %s", scenario, got->base,
+			 hv_timing_name(got->timing), hv_timing_name(want->timing));
 	assert_int_equal(got->timing_tsc_khz, want->timing_tsc_khz);
 	assert_int_equal(got->timing_apic_bus_khz, want->timing_apic_bus_khz);
 }
@@ -108,7 +144,8 @@ static void test_every_scenario_decodes_its_hypervisor_bases(void **state)
 		assert_true(report.platform.cpu.features[CPU_FEATURE_HYPERVISOR]);
 		assert_int_equal(report.platform.cpu.features[CPU_FEATURE_INVARIANT_TSC], c->invariant_tsc);
 		if (report.platform.hv.count != c->base_count)
-			fail_msg("%s: %u live bases, expected %u", c->scenario, report.platform.hv.count, c->base_count);
+			fail_msg("%s: %u live bases, expected %u", c->scenario, report.platform.hv.count,
+				 c->base_count);
 		for (uint32_t b = 0; b < c->base_count; b++)
 			check_base(c->scenario, &report.platform.hv.bases[b], &c->bases[b]);
 	}

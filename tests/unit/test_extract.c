@@ -65,8 +65,8 @@ struct capture_case {
 static const struct capture_case capture_cases[] = {
 	{"ovmf-q35-tcg.log", 39, 86, 0, "QEMU Virtual CPU version 2.5+"},
 	{"ovmf-q35-tcg-cpu-max.log", 41, 94, 0, "QEMU TCG CPU version 2.5+"},
-	{"two-boots.log", 90 + 41, 90 + 94, 0, "QEMU TCG CPU version 2.5+"},          /* the last one wins */
-	{"reboot-truncated.log", 39, 86, 90 + 41, "QEMU Virtual CPU version 2.5+"},   /* the cut-off one is flagged */
+	{"two-boots.log", 90 + 41, 90 + 94, 0, "QEMU TCG CPU version 2.5+"},        /* the last one wins */
+	{"reboot-truncated.log", 39, 86, 90 + 41, "QEMU Virtual CPU version 2.5+"}, /* the cut-off one is flagged */
 	{"escapes-mid-line.log", 39, 86, 0, "QEMU Virtual CPU version 2.5+"},
 	{"ovmf-q35-tcg-measured.log", 85, 310, 0, "QEMU Virtual CPU version 2.5+"}, /* progress lines first */
 };
@@ -165,7 +165,10 @@ struct clean_case {
 	size_t input_length; /* explicit: some inputs hold NUL */
 	const char *output;
 };
-#define CLEAN(name, input, output) {name, input, sizeof(input) - 1, output}
+#define CLEAN(name, input, output)                     \
+	{                                              \
+		name, input, sizeof(input) - 1, output \
+	}
 
 static const struct clean_case clean_cases[] = {
 	CLEAN("erase display", "a\x1b[2Jb", "ab"),
@@ -174,7 +177,10 @@ static const struct clean_case clean_cases[] = {
 	CLEAN("private mode", "x\x1b[?25ly", "xy"),
 	CLEAN("colours", "x\x1b[0;37;40my", "xy"),
 	CLEAN("character set (ESC ( B)", "x\x1b(By", "xy"),
-	CLEAN("save cursor (ESC 7)", "x\x1b" "7y", "xy"),
+	CLEAN("save cursor (ESC 7)",
+	      "x\x1b"
+	      "7y",
+	      "xy"),
 	CLEAN("CR LF", "line\r\nnext\r\n", "line\nnext\n"),
 	CLEAN("lone CR", "Powering off in 5 s\rPowering off in 4 s", "Powering off in 5 sPowering off in 4 s"),
 	CLEAN("NUL and BEL", "a\0b\ac", "abc"),
@@ -214,8 +220,7 @@ static const struct marker_case marker_cases[] = {
 	{"no newline after END", BEGIN "{\"a\": 1}\n" REPORT_END_MARKER, "{\"a\": 1}\n", NULL},
 	{"END before any BEGIN is ignored", END BEGIN "{}\n" END, "{}\n", NULL},
 	{"a second BEGIN restarts the report", BEGIN "{\"cut\":\n" BEGIN "{\"b\": 2}\n" END, "{\"b\": 2}\n", NULL},
-	{"a marker inside a line is not a marker", "echo " REPORT_BEGIN_MARKER "\n{}\n" END, NULL,
-	 "no report found"},
+	{"a marker inside a line is not a marker", "echo " REPORT_BEGIN_MARKER "\n{}\n" END, NULL, "no report found"},
 	{"empty capture", "", NULL, "no report found"},
 	{"empty report", BEGIN END, NULL, "report at lines 1-2 is not valid JSON"},
 	{"BEGIN at the very end", "firmware\n" REPORT_BEGIN_MARKER, NULL,

@@ -82,7 +82,8 @@ static void run_probe(const char *fault)
 		fail_msg("%s: the probe took %.0f s of virtual time", fault, sim_now_seconds(&sim));
 	struct device_state after = device_state();
 	if (after.hpet_conf != before.hpet_conf || after.port61 != before.port61 ||
-	    after.lapic.lvt_timer != before.lapic.lvt_timer || after.lapic.initial_count != before.lapic.initial_count ||
+	    after.lapic.lvt_timer != before.lapic.lvt_timer ||
+	    after.lapic.initial_count != before.lapic.initial_count ||
 	    after.lapic.divide_config != before.lapic.divide_config)
 		fail_msg("%s: a device was not left as found", fault);
 	if (sim.kvmclock.system_time_msr != 0 || sim.hyperv.reference_tsc_msr != 0)
@@ -191,7 +192,8 @@ static void test_a_tsc_that_goes_backwards_fails_and_is_measured_around(void **s
 	for (unsigned i = 0; i < report.reference_count; i++) {
 		const struct reference_report *r = &report.references[i];
 		if (r->measured && r->tsc_hz > 0 && fabs(r->tsc_hz / 2e9 - 1) * 1e6 > r->uncertainty_ppm + 1)
-			fail_msg("%s: %.3f MHz +/- %.3f ppm after the step", r->name, r->tsc_hz / 1e6, r->uncertainty_ppm);
+			fail_msg("%s: %.3f MHz +/- %.3f ppm after the step", r->name, r->tsc_hz / 1e6,
+				 r->uncertainty_ppm);
 	}
 	assert_int_equal(read_back.tsc.backward_steps, 1);
 	assert_true(read_back.tsc.largest_backward_step_ticks == report.tsc.largest_backward_step_ticks);

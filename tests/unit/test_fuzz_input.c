@@ -134,7 +134,8 @@ static void test_arbitrary_bytes_decode_within_the_simulators_limits(void **stat
 	assert_true(decoded.acpi.fixture.table_count <= SIM_ACPI_MAX_TABLES);
 
 	/* More distinct leaves than the table holds: the first SIM_MAX_CPUID stay. */
-	for (size_t at = FUZZ_CPUID_HEADER_BYTES; at + FUZZ_CPUID_RECORD_BYTES <= sizeof(seed); at += FUZZ_CPUID_RECORD_BYTES)
+	for (size_t at = FUZZ_CPUID_HEADER_BYTES; at + FUZZ_CPUID_RECORD_BYTES <= sizeof(seed);
+	     at += FUZZ_CPUID_RECORD_BYTES)
 		memcpy(seed + at, &at, sizeof(at));
 	fuzz_cpuid_decode(seed, sizeof(seed), &decoded);
 	assert_int_equal(decoded.cpuid_count, SIM_MAX_CPUID);

@@ -103,7 +103,8 @@ static void test_every_reader_refuses_a_directory_a_device_and_a_fifo_at_once(vo
 		expect_refused(&readers[i], folder, expected);
 		expect_refused(&readers[i], "/dev/urandom", "/dev/urandom: not a regular file (a character device)");
 		/* Nobody writes to it: a reader that opened it for reading would wait forever. */
-		snprintf(expected, sizeof(expected), "%s: not a regular file (a FIFO; give - to read standard input)", fifo);
+		snprintf(expected, sizeof(expected), "%s: not a regular file (a FIFO; give - to read standard input)",
+			 fifo);
 		expect_refused(&readers[i], fifo, expected);
 	}
 	unlink(fifo);
@@ -121,8 +122,8 @@ static void test_every_reader_refuses_a_file_one_byte_beyond_its_cap(void **stat
 		const struct reader *r = &readers[i];
 		/* Sparse: the bytes cost nothing, and a reader that stats first never reads them. */
 		assert_int_equal(ftruncate(fd, (off_t)r->max_bytes + 1), 0);
-		snprintf(expected, sizeof(expected), "%s: %zu bytes, more than the %zu MiB a tscprobe input may hold", path,
-			 r->max_bytes + 1, r->max_bytes / MIB);
+		snprintf(expected, sizeof(expected), "%s: %zu bytes, more than the %zu MiB a tscprobe input may hold",
+			 path, r->max_bytes + 1, r->max_bytes / MIB);
 		expect_refused(r, path, expected);
 	}
 	close(fd);
@@ -181,7 +182,8 @@ static void test_dash_reads_standard_input_and_no_more_of_it_than_the_cap(void *
 		close(pipe_fds[0]);
 		waitpid(writer, NULL, 0);
 		char expected[96];
-		snprintf(expected, sizeof(expected), "-: more than the %zu MiB a tscprobe input may hold", r->max_bytes / MIB);
+		snprintf(expected, sizeof(expected), "-: more than the %zu MiB a tscprobe input may hold",
+			 r->max_bytes / MIB);
 		if (strcmp(error, expected))
 			fail_msg("%s from an endless pipe\n  gave:     %s\n  expected: %s", r->name, error, expected);
 	}
@@ -201,7 +203,8 @@ static void test_report_text_beyond_its_cap_is_refused_before_parsing(void **sta
 	text[0] = '[';
 	assert_int_not_equal(report_read_string(text, length, &report, error, sizeof(error)), 0);
 	assert_string_equal(error, "4194305 bytes, more than the 4 MiB a report may hold");
-	assert_int_not_equal(report_read_any_schema(text, length, "big.json", &report, &version, error, sizeof(error)), 0);
+	assert_int_not_equal(report_read_any_schema(text, length, "big.json", &report, &version, error, sizeof(error)),
+			     0);
 	assert_string_equal(error, "big.json: 4194305 bytes, more than the 4 MiB a report may hold");
 	free(text);
 }

@@ -42,9 +42,10 @@ static void expect_verdict(const char *id, enum severity severity, const char *m
 	const struct verdict *v = verdict(id);
 	if (!v || v->severity != severity || (message_part && !strstr(v->message, message_part))) {
 		for (unsigned i = 0; i < report.verdict_count; i++)
-			print_message("    %s %s: %s\n", severity_name(report.verdicts[i].severity), report.verdicts[i].id,
-				      report.verdicts[i].message);
-		fail_msg("expected %s %s containing \"%s\"", severity_name(severity), id, message_part ? message_part : "");
+			print_message("    %s %s: %s\n", severity_name(report.verdicts[i].severity),
+				      report.verdicts[i].id, report.verdicts[i].message);
+		fail_msg("expected %s %s containing \"%s\"", severity_name(severity), id,
+			 message_part ? message_part : "");
 	}
 }
 
@@ -64,7 +65,8 @@ static void test_hyperv_c2_remapped_to_c3_loses_the_idle_time(void **state)
 	load("hyperv-c3-remap.json");
 	run();
 	expect_verdict("idle.mwait.C2.tsc", SEVERITY_FAIL, "The TSC stops in MWAIT C2");
-	expect_verdict("idle.mwait.C2.tsc", SEVERITY_FAIL, "a guest without invariant TSC falls behind whenever it idles");
+	expect_verdict("idle.mwait.C2.tsc", SEVERITY_FAIL,
+		       "a guest without invariant TSC falls behind whenever it idles");
 	expect_verdict("idle.mwait.C2.lapic", SEVERITY_WARN, "ARAT is not advertised");
 	expect_verdict("idle.hlt.C1.tsc", SEVERITY_PASS, "keeps counting");
 	expect_verdict("idle.mwait.C1.tsc", SEVERITY_PASS, "keeps counting");
@@ -78,8 +80,8 @@ static void test_hyperv_c2_remapped_to_c3_loses_the_idle_time(void **state)
 		assert_true(r->done);
 		/* The TSC stood still for the whole sleep; only the moments awake between wakes counted. */
 		if (r->tsc_lost_us < 0.9 * r->actual_us || r->tsc_lost_us > r->actual_us)
-			fail_msg("C2 for %.0f us: %.1f us lost of %.1f us, expected nearly all", r->requested_us, r->tsc_lost_us,
-				 r->actual_us);
+			fail_msg("C2 for %.0f us: %.1f us lost of %.1f us, expected nearly all", r->requested_us,
+				 r->tsc_lost_us, r->actual_us);
 	}
 	assert_int_equal(c2_runs, 3);
 }
@@ -184,14 +186,16 @@ static void test_mwait_that_returns_at_once_is_its_own_finding_and_judges_nothin
 	load("qemu-tcg-smp2-mwait.json");
 	run();
 	expect_verdict("idle.mwait.returns_at_once", SEVERITY_WARN, "MWAIT C1 returned at once (1000 times, 0.700");
-	expect_verdict("idle.mwait.returns_at_once", SEVERITY_WARN,
-		       "us each): this hypervisor treats MWAIT as a no-op: no C-state is entered; the TSC is not judged there");
+	expect_verdict(
+		"idle.mwait.returns_at_once", SEVERITY_WARN,
+		"us each): this hypervisor treats MWAIT as a no-op: no C-state is entered; the TSC is not judged there");
 	expect_no_verdict("idle.mwait.C1.tsc");
 	expect_no_verdict("idle.mwait.faults");
 	expect_verdict("idle.hlt.C1.tsc", SEVERITY_PASS, "keeps counting");
 	expect_no_verdict("idle.hlt.returns_at_once");
 
-	assert_int_equal(method_runs(IDLE_KIND_MWAIT, &mwait), 1); /* the method stops at its first run that did not sleep */
+	assert_int_equal(method_runs(IDLE_KIND_MWAIT, &mwait),
+			 1); /* the method stops at its first run that did not sleep */
 	assert_string_equal(report.idle.reference, "hpet");
 	assert_string_equal(mwait->status, IDLE_STATUS_RETURNED_AT_ONCE);
 	assert_false(mwait->done);
@@ -203,8 +207,8 @@ static void test_mwait_that_returns_at_once_is_its_own_finding_and_judges_nothin
 	if (fabs(mwait->at_once.each_us - call_us - first_call_extra_us / mwait->at_once.returns) >
 		    mwait->at_once.uncertainty_us ||
 	    mwait->at_once.uncertainty_us > 0.01)
-		fail_msg("%.6f +/- %.6f us a call, expected %.1f us", mwait->at_once.each_us, mwait->at_once.uncertainty_us,
-			 call_us);
+		fail_msg("%.6f +/- %.6f us a call, expected %.1f us", mwait->at_once.each_us,
+			 mwait->at_once.uncertainty_us, call_us);
 }
 
 /*
@@ -258,7 +262,8 @@ static void test_a_state_that_returned_at_once_gets_no_clock_verdict_from_its_ok
 	ok.lapic_measured = true;
 	ok.lapic_lost_ppm = 1e6;
 	unsigned at = (unsigned)(mwait - report.idle.runs);
-	memmove(&report.idle.runs[at + 1], &report.idle.runs[at], (report.idle.run_count - at) * sizeof(report.idle.runs[0]));
+	memmove(&report.idle.runs[at + 1], &report.idle.runs[at],
+		(report.idle.run_count - at) * sizeof(report.idle.runs[0]));
 	report.idle.runs[at] = ok;
 	report.idle.run_count++;
 	verdicts_run(&report);
@@ -328,7 +333,7 @@ static void test_idle_section_keeps_to_its_budget(void **state)
 	for (unsigned i = 0; i < report.idle.run_count; i++)
 		total += report.idle.runs[i].actual_us / 1e6;
 	assert_true(total <= 1.5 + 0.05); /* one wake interval of slack past the last run's end */
-	assert_true(total > 1.5 / 2); /* the budget went on runs, not skipped from the start */
+	assert_true(total > 1.5 / 2);     /* the budget went on runs, not skipped from the start */
 	assert_true(report.idle.runs_skipped > 0);
 	expect_verdict("idle.budget", SEVERITY_INFO, "time budget");
 }

@@ -44,7 +44,7 @@ static void test_later_options_override_earlier_ones(void **state)
 	struct options o;
 	(void)state;
 	options_defaults(&o);
-	assert_true(options_parse("--countdown 9 --return", &o)); /* options.txt */
+	assert_true(options_parse("--countdown 9 --return", &o));                 /* options.txt */
 	assert_true(options_parse("tscprobe.efi --countdown 2 --power-off", &o)); /* command line */
 	assert_int_equal(o.countdown_s, 2);
 	assert_int_equal(o.finish, FINISH_POWER_OFF);

@@ -123,7 +123,8 @@ static void test_one_line_per_series_and_every_name_in_the_legend(void **state)
 /* No scripts, links or fonts from elsewhere; colours for light and dark from the viewer's own setting. */
 static void test_the_chart_is_self_contained_and_follows_the_colour_scheme(void **state)
 {
-	static const char *const forbidden[] = {"<script", "href", "url(", "@import", "@font-face", "<image", "<foreignObject"};
+	static const char *const forbidden[] = {"<script",    "href",   "url(",          "@import",
+						"@font-face", "<image", "<foreignObject"};
 	(void)state;
 
 	parse(small_csv, strlen(small_csv));
@@ -134,7 +135,8 @@ static void test_the_chart_is_self_contained_and_follows_the_colour_scheme(void 
 	assert_contains(svg, "<style>");
 	assert_contains(svg, "@media (prefers-color-scheme: dark){");
 	assert_contains(svg, "font-family:sans-serif");
-	static const char start[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" ";
+	static const char start[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" ";
 	assert_memory_equal(svg, start, sizeof(start) - 1);
 }
 
@@ -168,7 +170,9 @@ static void test_the_title_is_escaped(void **state)
 	parse(small_csv, strlen(small_csv));
 	draw(NULL, "<b>VirtualBox & \"KVM\"</b>\x01 \xff\xc3\xa9 \xed\xa0\x80");
 	assert_well_formed(svg);
-	assert_contains(svg, "<title id=\"plot-title\">&lt;b&gt;VirtualBox &amp; &quot;KVM&quot;&lt;/b&gt;? ?\xc3\xa9 \?\?\?</title>");
+	assert_contains(
+		svg,
+		"<title id=\"plot-title\">&lt;b&gt;VirtualBox &amp; &quot;KVM&quot;&lt;/b&gt;? ?\xc3\xa9 \?\?\?</title>");
 }
 
 /* One sample, or nothing but zeros: still an axis with ticks, no NaN or infinity anywhere. */
@@ -252,7 +256,8 @@ static void test_reads_the_csv_sim_wrote(void **state)
 	const char *kvmclock_note = strstr(svg, "final offset −6.742 s</text>");
 	assert_non_null(kvmclock_note);
 	assert_true(strstr(svg, ">kvmclock</text>") < kvmclock_note);
-	assert_true(strstr(svg, ">claim.kvmclock.4b564d01</text>") < strstr(kvmclock_note + 1, "final offset −6.742 s</text>"));
+	assert_true(strstr(svg, ">claim.kvmclock.4b564d01</text>") <
+		    strstr(kvmclock_note + 1, "final offset −6.742 s</text>"));
 	assert_contains(svg, "final offset +1.502 µs</text>");
 }
 
@@ -279,14 +284,18 @@ struct bad_csv {
 	size_t length; /* NUL bytes included */
 	const char *message;
 };
-#define BAD(text, message) {text, sizeof(text) - 1, message}
+#define BAD(text, message)                      \
+	{                                       \
+		text, sizeof(text) - 1, message \
+	}
 #define HEADER "elapsed_s,tsc_offset_s\n"
 
 static const struct bad_csv bad_csvs[] = {
 	BAD("", "w.csv:1: empty, not a drift watch CSV"),
 	BAD("time,tsc_offset_s\n0,0\n",
 	    "w.csv:1: not a drift watch CSV: the header must start with elapsed_s, (it starts \"time,tsc_offset_s\")"),
-	BAD("elapsed_s\n0\n", "w.csv:1: not a drift watch CSV: the header must start with elapsed_s, (it starts \"elapsed_s\")"),
+	BAD("elapsed_s\n0\n",
+	    "w.csv:1: not a drift watch CSV: the header must start with elapsed_s, (it starts \"elapsed_s\")"),
 	BAD("{\"schema\": \"tscprobe/1\"}\n", "w.csv:1: not a drift watch CSV"),
 	BAD("elapsed_s,tsc\n0,0\n", "w.csv:1: column 2, \"tsc\": not a <series>_offset_s column"),
 	BAD("elapsed_s,tsc_offset_s,\n0,0,0\n", "w.csv:1: column 3, \"\": not a <series>_offset_s column"),
@@ -413,8 +422,10 @@ static void test_the_command_writes_the_chart(void **state)
 	(void)state;
 
 	write_text("watch.csv", small_csv);
-	const char *argv[] = {"plot", in_directory("watch.csv"), "-o", in_directory("drift.svg"), "--series",
-			      "tsc,kvmclock", "--title", "Two clocks"};
+	const char *argv[] = {"plot",     in_directory("watch.csv"),
+			      "-o",       in_directory("drift.svg"),
+			      "--series", "tsc,kvmclock",
+			      "--title",  "Two clocks"};
 	assert_int_equal(run(ARRAY_SIZE(argv), argv), 0);
 	read_text("drift.svg");
 	assert_well_formed(svg);
@@ -445,8 +456,9 @@ static void test_a_bad_input_leaves_the_destination_as_it_was(void **state)
 		write_text("drift.svg", "the chart before\n");
 		if (cases[i].csv)
 			write_text("watch.csv", cases[i].csv);
-		const char *argv[] = {"plot", in_directory("watch.csv"), "-o", in_directory("drift.svg"), cases[i].options,
-				      cases[i].value};
+		const char *argv[] = {
+			"plot",        in_directory("watch.csv"), "-o", in_directory("drift.svg"), cases[i].options,
+			cases[i].value};
 		assert_int_equal(run(cases[i].options ? 6 : 4, argv), 2);
 		assert_string_equal(read_text("drift.svg"), "the chart before\n");
 		assert_int_equal(directory_entries(), cases[i].csv ? 2 : 1); /* no temporary left behind */

@@ -51,8 +51,13 @@ static void build_measurements(struct report *r)
 	struct reference_report *kvmclock = &r->references[2];
 
 	r->duration_s = 12.5;
-	*a = (struct acpi_info){.rsdp_found = true, .rsdp_address = 0x7fb7e014, .rsdp_revision = 2, .oem_id = "BOCHS ",
-				.root = ACPI_ROOT_XSDT, .rtc_century_index = 0x32, .problem_count = 2,
+	*a = (struct acpi_info){.rsdp_found = true,
+				.rsdp_address = 0x7fb7e014,
+				.rsdp_revision = 2,
+				.oem_id = "BOCHS ",
+				.root = ACPI_ROOT_XSDT,
+				.rtc_century_index = 0x32,
+				.problem_count = 2,
 				.problems_dropped = 1};
 	a->pm_timer.present = true;
 	a->pm_timer.port = 0x608;
@@ -73,23 +78,56 @@ static void build_measurements(struct report *r)
 	a->problems[1] = (struct acpi_problem){"HPET", "period of 0 fs"};
 
 	r->reference_count = 3;
-	*pm = (struct reference_report){
-		.name = "acpi_pm", .label = "ACPI PM timer", .available = true, .detail = "port 0x608, 24-bit",
-		.nominal_hz = 3579545.0, .width_bits = 24, .measured = true, .tsc_hz = 2112000123.5,
-		.uncertainty_ppm = 0.0625, .window_s = 1.25, .read_cost_ns = 812.5, .rate_hz = 1000000.5,
-		.rate_uncertainty_ppm = 2.5, .samples = 256, .rejected = 12, .backward_steps = 1, .gaps_bridged = 2,
-		.disagrees = true, .finding_count = 2, .findings = {"read twice: \"odd\" values", "second finding"}};
+	*pm = (struct reference_report){.name = "acpi_pm",
+					.label = "ACPI PM timer",
+					.available = true,
+					.detail = "port 0x608, 24-bit",
+					.nominal_hz = 3579545.0,
+					.width_bits = 24,
+					.measured = true,
+					.tsc_hz = 2112000123.5,
+					.uncertainty_ppm = 0.0625,
+					.window_s = 1.25,
+					.read_cost_ns = 812.5,
+					.rate_hz = 1000000.5,
+					.rate_uncertainty_ppm = 2.5,
+					.samples = 256,
+					.rejected = 12,
+					.backward_steps = 1,
+					.gaps_bridged = 2,
+					.disagrees = true,
+					.finding_count = 2,
+					.findings = {"read twice: \"odd\" values", "second finding"}};
 	/* Unavailable, timed at edges: only what the writer gives for such a reference. */
-	*rtc = (struct reference_report){.name = "rtc", .label = "RTC (CMOS)", .reason = "no CMOS answers",
-					 .detail = "ports 0x70/0x71", .nominal_hz = 1.0, .width_bits = 17,
+	*rtc = (struct reference_report){.name = "rtc",
+					 .label = "RTC (CMOS)",
+					 .reason = "no CMOS answers",
+					 .detail = "ports 0x70/0x71",
+					 .nominal_hz = 1.0,
+					 .width_bits = 17,
 					 .edges = true};
 	/* Computed from the TSC by the hypervisor's scale; it stepped against the TSC both ways. */
-	*kvmclock = (struct reference_report){
-		.name = "kvmclock", .label = "kvmclock", .available = true, .detail = "pvclock page, MSR 0x4b564d01",
-		.nominal_hz = 1e9, .width_bits = 64, .tsc_derived = true, .measured = true, .tsc_hz = 2112000124.25,
-		.uncertainty_ppm = 0.125, .window_s = 1.5, .read_cost_ns = 40.5, .samples = 257, .jumps_backward = 3,
-		.jumps_forward = 4};
-	r->tsc = (struct tsc_estimate){true, 2112000123.5, 0.0625, "acpi_pm", 2, 4000000,
+	*kvmclock = (struct reference_report){.name = "kvmclock",
+					      .label = "kvmclock",
+					      .available = true,
+					      .detail = "pvclock page, MSR 0x4b564d01",
+					      .nominal_hz = 1e9,
+					      .width_bits = 64,
+					      .tsc_derived = true,
+					      .measured = true,
+					      .tsc_hz = 2112000124.25,
+					      .uncertainty_ppm = 0.125,
+					      .window_s = 1.5,
+					      .read_cost_ns = 40.5,
+					      .samples = 257,
+					      .jumps_backward = 3,
+					      .jumps_forward = 4};
+	r->tsc = (struct tsc_estimate){true,
+				       2112000123.5,
+				       0.0625,
+				       "acpi_pm",
+				       2,
+				       4000000,
 				       {true, "acpi_pm", 2112200000.0, 2112000123.5, -94.6, 0.125}};
 	r->cross_check_count = 1;
 	r->cross_checks[0] = (struct cross_check){"acpi_pm", "hpet", -1.25, 0.5, true};
@@ -100,50 +138,58 @@ static void build_claims_and_verdicts(struct report *r)
 {
 	struct claim *kvmclock = &r->claims.items[0], *xen = &r->claims.items[1], *limits = &r->claims.items[2];
 
-	r->platform.hyperv = (struct hyperv_info){.present = true, .base = 0x40000000, .privileges = 0x00002a22,
-					 .power_management = 0x00000013, .features = 0x00000101, .hints = 0x00000a2c};
+	r->platform.hyperv = (struct hyperv_info){.present = true,
+						  .base = 0x40000000,
+						  .privileges = 0x00002a22,
+						  .power_management = 0x00000013,
+						  .features = 0x00000101,
+						  .hints = 0x00000a2c};
 
 	r->claims.count = 3;
-	*kvmclock = (struct claim){
-		.kind = &claim_source_kvmclock, .source = "kvmclock", .label = "KVM kvmclock (pvclock scale)",
-		.where = 0x4b564d01, .tsc_hz = 2599985000.5,
-		.detail_count = 6,
-		.details = {
-			{.key = "tsc_to_system_mul", .kind = DETAIL_UINT, .u = 3303840057},
-			{.key = "tsc_shift", .kind = DETAIL_INT, .i = -1},
-			{.key = "flags", .kind = DETAIL_HEX, .u = 0x1},
-			{.key = "stable", .kind = DETAIL_BOOL, .u = 1},
-			{.key = "version", .kind = DETAIL_UINT, .u = 2},
-			{.key = "disabled_after", .kind = DETAIL_BOOL, .u = 0},
-		}};
-	*xen = (struct claim){
-		.kind = &claim_source_xen_leaf, .source = "xen_time_leaf", .label = "Xen time leaf (base + 3) guest TSC kHz",
-		.where = 0x40000100, .tsc_hz = 2394454000.0,
-		.detail_count = 6,
-		.details = {
-			{.key = "tsc_mode", .kind = DETAIL_UINT, .u = 0},
-			{.key = "emulated", .kind = DETAIL_BOOL, .u = 0},
-			{.key = "incarnation", .kind = DETAIL_UINT, .u = 7},
-			{.key = "tsc_to_system_mul", .kind = DETAIL_UINT, .u = 3587429364},
-			{.key = "tsc_shift", .kind = DETAIL_INT, .i = -2},
-			{.key = "host_tsc_khz", .kind = DETAIL_UINT, .u = 2394454},
-		}};
+	*kvmclock = (struct claim){.kind = &claim_source_kvmclock,
+				   .source = "kvmclock",
+				   .label = "KVM kvmclock (pvclock scale)",
+				   .where = 0x4b564d01,
+				   .tsc_hz = 2599985000.5,
+				   .detail_count = 6,
+				   .details = {
+					   {.key = "tsc_to_system_mul", .kind = DETAIL_UINT, .u = 3303840057},
+					   {.key = "tsc_shift", .kind = DETAIL_INT, .i = -1},
+					   {.key = "flags", .kind = DETAIL_HEX, .u = 0x1},
+					   {.key = "stable", .kind = DETAIL_BOOL, .u = 1},
+					   {.key = "version", .kind = DETAIL_UINT, .u = 2},
+					   {.key = "disabled_after", .kind = DETAIL_BOOL, .u = 0},
+				   }};
+	*xen = (struct claim){.kind = &claim_source_xen_leaf,
+			      .source = "xen_time_leaf",
+			      .label = "Xen time leaf (base + 3) guest TSC kHz",
+			      .where = 0x40000100,
+			      .tsc_hz = 2394454000.0,
+			      .detail_count = 6,
+			      .details = {
+				      {.key = "tsc_mode", .kind = DETAIL_UINT, .u = 0},
+				      {.key = "emulated", .kind = DETAIL_BOOL, .u = 0},
+				      {.key = "incarnation", .kind = DETAIL_UINT, .u = 7},
+				      {.key = "tsc_to_system_mul", .kind = DETAIL_UINT, .u = 3587429364},
+				      {.key = "tsc_shift", .kind = DETAIL_INT, .i = -2},
+				      {.key = "host_tsc_khz", .kind = DETAIL_UINT, .u = 2394454},
+			      }};
 	/* The extremes are what JSON integers and "0x" strings can carry. */
-	*limits = (struct claim){
-		.label = "A claim at the model's limits", .status = CLAIM_EMPTY,
-		.detail_count = CLAIM_MAX_DETAILS,
-		.details = {
-			{.key = "one", .kind = DETAIL_UINT, .u = 1},
-			{.key = "largest_json_integer", .kind = DETAIL_UINT, .u = INT64_MAX},
-			{.key = "most_negative", .kind = DETAIL_INT, .i = INT64_MIN},
-			{.key = "widest_hex", .kind = DETAIL_HEX, .u = UINT64_MAX},
-			{.key = "zero_hex", .kind = DETAIL_HEX, .u = 0},
-			{.key = "zero", .kind = DETAIL_UINT, .u = 0},
-			{.key = "true", .kind = DETAIL_BOOL, .u = 1},
-			{.key = "false", .kind = DETAIL_BOOL, .u = 0},
-			{.key = "two", .kind = DETAIL_UINT, .u = 2},
-			{.kind = DETAIL_INT, .i = -42},
-		}};
+	*limits = (struct claim){.label = "A claim at the model's limits",
+				 .status = CLAIM_EMPTY,
+				 .detail_count = CLAIM_MAX_DETAILS,
+				 .details = {
+					 {.key = "one", .kind = DETAIL_UINT, .u = 1},
+					 {.key = "largest_json_integer", .kind = DETAIL_UINT, .u = INT64_MAX},
+					 {.key = "most_negative", .kind = DETAIL_INT, .i = INT64_MIN},
+					 {.key = "widest_hex", .kind = DETAIL_HEX, .u = UINT64_MAX},
+					 {.key = "zero_hex", .kind = DETAIL_HEX, .u = 0},
+					 {.key = "zero", .kind = DETAIL_UINT, .u = 0},
+					 {.key = "true", .kind = DETAIL_BOOL, .u = 1},
+					 {.key = "false", .kind = DETAIL_BOOL, .u = 0},
+					 {.key = "two", .kind = DETAIL_UINT, .u = 2},
+					 {.kind = DETAIL_INT, .i = -42},
+				 }};
 	/* The longest source and key the model holds. */
 	memset(limits->source, 's', sizeof(limits->source) - 1);
 	memset(limits->details[CLAIM_MAX_DETAILS - 1].key, 'k', sizeof(limits->details[0].key) - 1);
@@ -154,20 +200,29 @@ static void build_claims_and_verdicts(struct report *r)
 	r->faults.entries[1] = (struct fault){"vmware_backdoor", 0x5658, "unsupported"};
 
 	r->verdict_count = 5;
-	r->verdicts[0] = (struct verdict){.id = "claim.kvmclock.4b564d01", .severity = SEVERITY_FAIL,
-					  .message = "KVM kvmclock claims too much", .has_figures = true,
-					  .ppm = 22987.5, .combined_uncertainty_ppm = 0.0625,
-					  .drift_s_per_day = -1944.25, .drift_s_per_5min = -6.75};
-	r->verdicts[1] = (struct verdict){.id = "invariant_tsc.absent", .severity = SEVERITY_WARN,
-					  .message = "No invariant TSC is advertised"};
-	r->verdicts[2] = (struct verdict){.id = "timing_leaf.not_offered.40000100", .severity = SEVERITY_INFO,
+	r->verdicts[0] = (struct verdict){.id = "claim.kvmclock.4b564d01",
+					  .severity = SEVERITY_FAIL,
+					  .message = "KVM kvmclock claims too much",
+					  .has_figures = true,
+					  .ppm = 22987.5,
+					  .combined_uncertainty_ppm = 0.0625,
+					  .drift_s_per_day = -1944.25,
+					  .drift_s_per_5min = -6.75};
+	r->verdicts[1] = (struct verdict){
+		.id = "invariant_tsc.absent", .severity = SEVERITY_WARN, .message = "No invariant TSC is advertised"};
+	r->verdicts[2] = (struct verdict){.id = "timing_leaf.not_offered.40000100",
+					  .severity = SEVERITY_INFO,
 					  .message = "CPUID 0x40000110 (timing leaf) is beyond the max leaf"};
-	r->verdicts[3] = (struct verdict){.id = "claim.xen_time_leaf.40000100", .severity = SEVERITY_PASS,
-					  .message = "The Xen time leaf is right", .has_figures = true, .ppm = -0.5,
-					  .combined_uncertainty_ppm = 1.25, .drift_s_per_day = 0.046875,
+	r->verdicts[3] = (struct verdict){.id = "claim.xen_time_leaf.40000100",
+					  .severity = SEVERITY_PASS,
+					  .message = "The Xen time leaf is right",
+					  .has_figures = true,
+					  .ppm = -0.5,
+					  .combined_uncertainty_ppm = 1.25,
+					  .drift_s_per_day = 0.046875,
 					  .drift_s_per_5min = 0.03125};
-	r->verdicts[4] = (struct verdict){.id = "tsc.measured", .severity = SEVERITY_PASS,
-					  .message = "The TSC runs at 2112.000124 MHz"};
+	r->verdicts[4] = (struct verdict){
+		.id = "tsc.measured", .severity = SEVERITY_PASS, .message = "The TSC runs at 2112.000124 MHz"};
 }
 
 /*
@@ -177,43 +232,97 @@ static void build_claims_and_verdicts(struct report *r)
  */
 static void build_idle(struct idle_report *idle)
 {
-	*idle = (struct idle_report){.ran = true, .reference = "hpet", .wake_source = "the firmware's timer tick",
-				     .phase = "boot services", .lapic_note = "the LAPIC timer's full count",
-				     .mwait_offered = true, .run_count = 6, .runs_skipped = 3};
-	idle->runs[0] = (struct idle_run){.kind = IDLE_KIND_BUSY, .cstate = "C0", .done = true, .status = "ok",
-					  .requested_us = 1000, .actual_us = 1000.5, .tsc_lost_us = 0.25,
-					  .tsc_lost_ppm = 0.25, .uncertainty_ppm = 539.75};
-	idle->runs[1] = (struct idle_run){.kind = IDLE_KIND_HLT, .cstate = "C1", .done = true, .status = "ok",
-					  .requested_us = 10000, .actual_us = 19998.125, .tsc_lost_us = -0.125,
-					  .tsc_lost_ppm = -6.25, .uncertainty_ppm = 61.0, .lapic_measured = true,
-					  .lapic_lost_ppm = 65.5, .lapic_uncertainty_ppm = 71.0, .wakes = 2};
-	idle->runs[2] = (struct idle_run){.kind = IDLE_KIND_MWAIT, .hint = 0x10, .cstate = "C2", .done = true,
-					  .status = "ok", .requested_us = 100000, .actual_us = 109998.5,
-					  .tsc_lost_us = 109766.0, .tsc_lost_ppm = 997890.5, .uncertainty_ppm = 11.125,
-					  .lapic_measured = true, .lapic_lost_ppm = 250000.5, .lapic_uncertainty_ppm = 11.25,
+	*idle = (struct idle_report){.ran = true,
+				     .reference = "hpet",
+				     .wake_source = "the firmware's timer tick",
+				     .phase = "boot services",
+				     .lapic_note = "the LAPIC timer's full count",
+				     .mwait_offered = true,
+				     .run_count = 6,
+				     .runs_skipped = 3};
+	idle->runs[0] = (struct idle_run){.kind = IDLE_KIND_BUSY,
+					  .cstate = "C0",
+					  .done = true,
+					  .status = "ok",
+					  .requested_us = 1000,
+					  .actual_us = 1000.5,
+					  .tsc_lost_us = 0.25,
+					  .tsc_lost_ppm = 0.25,
+					  .uncertainty_ppm = 539.75};
+	idle->runs[1] = (struct idle_run){.kind = IDLE_KIND_HLT,
+					  .cstate = "C1",
+					  .done = true,
+					  .status = "ok",
+					  .requested_us = 10000,
+					  .actual_us = 19998.125,
+					  .tsc_lost_us = -0.125,
+					  .tsc_lost_ppm = -6.25,
+					  .uncertainty_ppm = 61.0,
+					  .lapic_measured = true,
+					  .lapic_lost_ppm = 65.5,
+					  .lapic_uncertainty_ppm = 71.0,
+					  .wakes = 2};
+	idle->runs[2] = (struct idle_run){.kind = IDLE_KIND_MWAIT,
+					  .hint = 0x10,
+					  .cstate = "C2",
+					  .done = true,
+					  .status = "ok",
+					  .requested_us = 100000,
+					  .actual_us = 109998.5,
+					  .tsc_lost_us = 109766.0,
+					  .tsc_lost_ppm = 997890.5,
+					  .uncertainty_ppm = 11.125,
+					  .lapic_measured = true,
+					  .lapic_lost_ppm = 250000.5,
+					  .lapic_uncertainty_ppm = 11.25,
 					  .wakes = 11};
-	idle->runs[3] = (struct idle_run){.kind = IDLE_KIND_MWAIT, .hint = 0x21, .cstate = "C3.1",
-					  .status = "#UD: it faulted although advertised", .wakes = 1};
-	idle->runs[4] = (struct idle_run){.kind = IDLE_KIND_MWAIT, .cstate = "-",
-					  .status = "not offered: CPUID.1:ECX[3] is clear"};
-	idle->runs[5] = (struct idle_run){.kind = IDLE_KIND_MWAIT, .cstate = "C1", .status = IDLE_STATUS_RETURNED_AT_ONCE,
-					  .wakes = 8, .at_once = {.returns = 8, .each_us = 0.703125, .uncertainty_us = 0.00125}};
+	idle->runs[3] = (struct idle_run){.kind = IDLE_KIND_MWAIT,
+					  .hint = 0x21,
+					  .cstate = "C3.1",
+					  .status = "#UD: it faulted although advertised",
+					  .wakes = 1};
+	idle->runs[4] = (struct idle_run){
+		.kind = IDLE_KIND_MWAIT, .cstate = "-", .status = "not offered: CPUID.1:ECX[3] is clear"};
+	idle->runs[5] = (struct idle_run){.kind = IDLE_KIND_MWAIT,
+					  .cstate = "C1",
+					  .status = IDLE_STATUS_RETURNED_AT_ONCE,
+					  .wakes = 8,
+					  .at_once = {.returns = 8, .each_us = 0.703125, .uncertainty_us = 0.00125}};
 }
 
 /* A watch with every kind of series: the TSC, a reference whose rate changed, a claim. */
 static void build_watch(struct watch_report *w)
 {
-	*w = (struct watch_report){.ran = true, .stopped_early = true, .duration_s = 1234.5, .interval_s = 2.5,
-				   .busy = true, .reference = "hpet", .samples = 494, .series_count = 3};
-	w->series[0] = (struct watch_series){.name = "tsc", .label = "TSC at the measured rate", .final_offset_s = 0.000001,
-					     .drift_ppm = 0.25, .uncertainty_ppm = 0.125};
-	w->series[1] = (struct watch_series){.name = "acpi_pm", .label = "ACPI PM timer", .final_offset_s = -0.000125,
-					     .drift_ppm = -0.5, .uncertainty_ppm = 0.0625, .predicted_ppm = -0.375,
-					     .rate_changed = true, .change_at_s = 617.5, .rate_before_ppm = -0.25,
+	*w = (struct watch_report){.ran = true,
+				   .stopped_early = true,
+				   .duration_s = 1234.5,
+				   .interval_s = 2.5,
+				   .busy = true,
+				   .reference = "hpet",
+				   .samples = 494,
+				   .series_count = 3};
+	w->series[0] = (struct watch_series){.name = "tsc",
+					     .label = "TSC at the measured rate",
+					     .final_offset_s = 0.000001,
+					     .drift_ppm = 0.25,
+					     .uncertainty_ppm = 0.125};
+	w->series[1] = (struct watch_series){.name = "acpi_pm",
+					     .label = "ACPI PM timer",
+					     .final_offset_s = -0.000125,
+					     .drift_ppm = -0.5,
+					     .uncertainty_ppm = 0.0625,
+					     .predicted_ppm = -0.375,
+					     .rate_changed = true,
+					     .change_at_s = 617.5,
+					     .rate_before_ppm = -0.25,
 					     .rate_after_ppm = -12.75};
-	w->series[2] = (struct watch_series){.name = "claim.kvmclock.4b564d01", .label = "clock trusting KVM kvmclock (pvclock scale)",
-					     .is_claim = true, .final_offset_s = -27.742, .drift_ppm = -22472.5,
-					     .uncertainty_ppm = 0.003, .predicted_ppm = -22472.125};
+	w->series[2] = (struct watch_series){.name = "claim.kvmclock.4b564d01",
+					     .label = "clock trusting KVM kvmclock (pvclock scale)",
+					     .is_claim = true,
+					     .final_offset_s = -27.742,
+					     .drift_ppm = -22472.5,
+					     .uncertainty_ppm = 0.003,
+					     .predicted_ppm = -22472.125};
 }
 
 /* Every field set to a value no other field has. */
@@ -229,7 +338,8 @@ static void build_full_report(struct report *r)
 	strcpy(r->tool_version, "v1.2-3-gabcdef0-dirty");
 	strcpy(r->machine_kind, "sim");
 	strcpy(r->platform.cpu.vendor, "GenuineIntel");
-	strcpy(r->platform.cpu.brand, "Intel(R) \"Quoted\" \\ Brand @ 2.10GHz"); /* quotes and backslash need escaping */
+	strcpy(r->platform.cpu.brand,
+	       "Intel(R) \"Quoted\" \\ Brand @ 2.10GHz"); /* quotes and backslash need escaping */
 	r->platform.cpu.max_basic_leaf = 0x16;
 	r->platform.cpu.max_extended_leaf = 0x80000008;
 	r->platform.cpu.family = 6;
@@ -242,12 +352,18 @@ static void build_full_report(struct report *r)
 
 	r->platform.hv.count = 2;
 	r->platform.hv.dropped = 3;
-	*kvm = (struct hv_base){.base = 0x40000000, .signature = "KVMKVMKVM\0\0\0", .max_leaf = 0x40000010,
-				.range = HV_RANGE_OK, .timing = HV_TIMING_PRESENT, .timing_tsc_khz = 2112000,
+	*kvm = (struct hv_base){.base = 0x40000000,
+				.signature = "KVMKVMKVM\0\0\0",
+				.max_leaf = 0x40000010,
+				.range = HV_RANGE_OK,
+				.timing = HV_TIMING_PRESENT,
+				.timing_tsc_khz = 2112000,
 				.timing_apic_bus_khz = 1000000};
 	fill_leaves(kvm, 17);
 	/* VirtualBox Minimal: all-NUL signature; here with a max leaf below its base. */
-	*unnamed = (struct hv_base){.base = 0x40000100, .max_leaf = 0x3fffffff, .range = HV_RANGE_BELOW_BASE,
+	*unnamed = (struct hv_base){.base = 0x40000100,
+				    .max_leaf = 0x3fffffff,
+				    .range = HV_RANGE_BELOW_BASE,
 				    .timing = HV_TIMING_NOT_OFFERED};
 	fill_leaves(unnamed, 1);
 
@@ -307,10 +423,10 @@ static void assert_base_equal(const struct hv_base *got, const struct hv_base *w
 }
 
 /* Exact: every figure in these tests is written with enough decimals to come back unchanged. */
-#define assert_figure_equal(got, want)                                                                         \
-	do {                                                                                                   \
-		if ((got) != (want))                                                                           \
-			fail_msg("%s: %.9g, expected %.9g", #got, (double)(got), (double)(want));               \
+#define assert_figure_equal(got, want)                                                            \
+	do {                                                                                      \
+		if ((got) != (want))                                                              \
+			fail_msg("%s: %.9g, expected %.9g", #got, (double)(got), (double)(want)); \
 	} while (0)
 
 static void assert_acpi_equal(const struct acpi_info *got, const struct acpi_info *want)
@@ -575,7 +691,8 @@ static void test_every_status_word_reads_back_as_its_value(void **state)
 			written.platform.hv.bases[0].range = ranges[r];
 			written.platform.hv.bases[0].timing = timings[t];
 			if (timings[t] != HV_TIMING_PRESENT) /* the writer gives the frequencies only when present */
-				written.platform.hv.bases[0].timing_tsc_khz = written.platform.hv.bases[0].timing_apic_bus_khz = 0;
+				written.platform.hv.bases[0].timing_tsc_khz =
+					written.platform.hv.bases[0].timing_apic_bus_khz = 0;
 			read_json(write_json(&written), &read_back);
 			assert_base_equal(&read_back.platform.hv.bases[0], &written.platform.hv.bases[0]);
 		}
@@ -738,7 +855,8 @@ static void test_reads_reports_the_app_wrote_under_qemu(void **state)
 	assert_int_equal(read_back.platform.acpi.pm_timer.port, 0x608);
 	assert_int_equal(read_back.platform.acpi.pm_timer.port_field, ACPI_PM_PORT_X_PM_TMR_BLK);
 	assert_int_equal(read_back.platform.acpi.hpet.base, 0xfed00000);
-	assert_true(read_back.platform.acpi.waet.present && read_back.platform.acpi.waet.pm_timer_good && !read_back.platform.acpi.waet.rtc_good);
+	assert_true(read_back.platform.acpi.waet.present && read_back.platform.acpi.waet.pm_timer_good &&
+		    !read_back.platform.acpi.waet.rtc_good);
 	assert_int_equal(read_back.reference_count, 6);
 	assert_string_equal(read_back.references[2].name, "rtc");
 	assert_true(read_back.references[2].edges);
@@ -802,7 +920,7 @@ static void test_reports_from_before_claims_idle_and_watch_read_without_them(voi
 /* What tscprobe sim wrote for tests/data/scenarios/kvm-hyperv.json: every section of today's writer. */
 static void test_reads_a_report_with_claims_and_verdicts(void **state)
 {
-	static const enum detail_kind kvmclock_kinds[] = {DETAIL_UINT, DETAIL_INT, DETAIL_HEX,
+	static const enum detail_kind kvmclock_kinds[] = {DETAIL_UINT, DETAIL_INT,  DETAIL_HEX,
 							  DETAIL_BOOL, DETAIL_UINT, DETAIL_BOOL};
 	const struct claim *kvmclock = &read_back.claims.items[0];
 	(void)state;
@@ -1006,8 +1124,7 @@ static const struct bad_report bad_reports[] = {
 	{"reference-tsc-derived-string.json", "references[6].tsc_derived: expected true or false, got \"yes\""},
 	{"reference-jumps-negative.json",
 	 "references[1].jumps_forward: expected an unsigned integer, got a negative integer"},
-	{"hyperv-features-integer.json",
-	 "hyperv.features: expected a hex string like \"0x40000001\", got an integer"},
+	{"hyperv-features-integer.json", "hyperv.features: expected a hex string like \"0x40000001\", got an integer"},
 	{"hyperv-decoded-disagrees.json",
 	 "hyperv.access_reference_tsc: false disagrees with hyperv.privileges 0x00002a22 (bit 9: true)"},
 	{"claims-object.json", "claims: expected an array, got an object"},
@@ -1023,8 +1140,7 @@ static const struct bad_report bad_reports[] = {
 	 "verdicts[0].severity: expected one of \"fail\", \"warn\", \"info\", \"pass\", got \"fatal\""},
 	{"verdict-no-id.json", "verdicts[1].id: required member is missing"},
 	{"verdict-no-severity.json", "verdicts[2].severity: required member is missing"},
-	{"verdict-figures-partial.json",
-	 "verdicts[3].drift_s_per_5min: missing (a verdict's figures come together)"},
+	{"verdict-figures-partial.json", "verdicts[3].drift_s_per_5min: missing (a verdict's figures come together)"},
 	{"idle-object.json", "idle: expected an array, got an object"},
 	{"idle-65.json", "idle: 65 entries, more than the 64 this tool holds"},
 	{"idle-method-sleep.json", "idle[8].method: expected one of \"busy\", \"hlt\", \"mwait\", got \"sleep\""},
@@ -1112,9 +1228,9 @@ static void test_hex_strings_are_parsed_strictly(void **state)
 }
 
 struct detail_case {
-	const char *json;    /* the value of details.k */
+	const char *json;         /* the value of details.k */
 	struct claim_detail want; /* when accepted (key aside) */
-	const char *refusal; /* NULL when accepted */
+	const char *refusal;      /* NULL when accepted */
 };
 
 /* Each JSON type gives its kind; anything the writer cannot have written is refused. */

@@ -45,7 +45,8 @@ static void test_an_unknown_member_is_refused_at_every_level(void **state)
 		 "hypervisors[0].leafs: unknown member (did you mean \"leaves\"?)"},
 		{"\"hypervisors\": [{" KVM_BASE ", \"leaves\": [{\"leaf\": \"0x40000001\", \"eaz\": 1}]}]",
 		 "hypervisors[0].leaves[0].eaz: unknown member (did you mean \"eax\"?)"},
-		{"\"cpuid\": [{\"leaf\": 1, \"subleaf\": 0, \"ecx\": 1, \"note\": \"x\"}]", "cpuid[0].note: unknown member"},
+		{"\"cpuid\": [{\"leaf\": 1, \"subleaf\": 0, \"ecx\": 1, \"note\": \"x\"}]",
+		 "cpuid[0].note: unknown member"},
 		{"\"clocks\": {\"pit\": {\"rate\": 5}}", "clocks.pit.rate: unknown member"},
 		{"\"clocks\": {\"pm_timer\": {\"jitter\": {\"probability\": 0.1, \"max\": 5}}}",
 		 "clocks.pm_timer.jitter.max: unknown member"},
@@ -58,7 +59,8 @@ static void test_an_unknown_member_is_refused_at_every_level(void **state)
 		{"\"hyperv\": {\"reference_tsc_page\": {\"seqence\": 1}}",
 		 "hyperv.reference_tsc_page.seqence: unknown member (did you mean \"sequence\"?)"},
 		{"\"vmware_backdoor\": {\"tsc\": 1}", "vmware_backdoor.tsc: unknown member"},
-		{"\"idle\": {\"wake_latency\": 5}", "idle.wake_latency: unknown member (did you mean \"wake_latency_us\"?)"},
+		{"\"idle\": {\"wake_latency\": 5}",
+		 "idle.wake_latency: unknown member (did you mean \"wake_latency_us\"?)"},
 		{"\"idle\": {\"states\": [{\"method\": \"hlt\", \"tsc\": {\"rate\": 0, \"ppm\": 1}}]}",
 		 "idle.states[0].tsc.ppm: unknown member"},
 		{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\", \"rate_pmm\": 1}]",
@@ -102,17 +104,19 @@ static void test_a_hypervisor_base_is_0x40000000_plus_a_multiple_of_0x100(void *
 	};
 	(void)state;
 	expect_refusals(cases, ARRAY_SIZE(cases));
-	assert_true(scenario_load_string("{\"schema\": \"tscprobe-scenario/1\", \"hypervisors\": [{\"base\": \"0x4000ff00\","
-					 " \"signature\": \"Microsoft Hv\", \"max_leaf\": \"0x4000ff01\"}]}",
-					 &config, error, sizeof(error)));
+	assert_true(scenario_load_string(
+		"{\"schema\": \"tscprobe-scenario/1\", \"hypervisors\": [{\"base\": \"0x4000ff00\","
+		" \"signature\": \"Microsoft Hv\", \"max_leaf\": \"0x4000ff01\"}]}",
+		&config, error, sizeof(error)));
 }
 
 /* jansson would keep the last of two: the author meant one of them, and nobody can tell which. */
 static void test_a_member_given_twice_is_refused(void **state)
 {
 	(void)state;
-	assert_false(scenario_load_string("{\"schema\": \"tscprobe-scenario/1\", \"tsc_hz\": 2000000000, \"tsc_hz\": 1}",
-					  &config, error, sizeof(error)));
+	assert_false(
+		scenario_load_string("{\"schema\": \"tscprobe-scenario/1\", \"tsc_hz\": 2000000000, \"tsc_hz\": 1}",
+				     &config, error, sizeof(error)));
 	assert_string_equal(error, "JSON syntax error at line 1, column 64: duplicate object key near '\"tsc_hz\"'");
 }
 
@@ -136,16 +140,20 @@ static void test_an_absurd_physical_quantity_is_refused_naming_its_bound(void **
 		{"\"tsc_hz\": 1", "tsc_hz: 1 is below the minimum 100000000"},
 		{"\"tsc_hz\": 99999999", "tsc_hz: 99999999 is below the minimum 100000000"},
 		{"\"tsc_hz\": 10000000001", "tsc_hz: 10000000001 is out of range (max 10000000000)"},
-		{"\"clocks\": {\"hpet\": {\"period_fs\": 999999}}", "clocks.hpet.period_fs: 999999 is below the minimum 1000000"},
-		{"\"clocks\": {\"lapic\": {\"bus_hz\": 999999}}", "clocks.lapic.bus_hz: 999999 is below the minimum 1000000"},
+		{"\"clocks\": {\"hpet\": {\"period_fs\": 999999}}",
+		 "clocks.hpet.period_fs: 999999 is below the minimum 1000000"},
+		{"\"clocks\": {\"lapic\": {\"bus_hz\": 999999}}",
+		 "clocks.lapic.bus_hz: 999999 is below the minimum 1000000"},
 		{"\"clocks\": {\"pm_timer\": {\"read_cost_us\": 0}}",
 		 "clocks.pm_timer.read_cost_us: 0 is out of range [0.01, 1e+06]"},
 		{"\"clocks\": {\"lapic\": {\"read_cost_us\": 0.001}}",
 		 "clocks.lapic.read_cost_us: 0.001 is out of range [0.01, 1e+06]"},
-		{"\"clocks\": {\"uefi_time\": {\"cost_us\": 0}}", "clocks.uefi_time.cost_us: 0 is out of range [0.01, 1e+06]"},
+		{"\"clocks\": {\"uefi_time\": {\"cost_us\": 0}}",
+		 "clocks.uefi_time.cost_us: 0 is out of range [0.01, 1e+06]"},
 		{"\"idle\": {\"wake_interval_us\": 1}", "idle.wake_interval_us: 1 is out of range [10, 1e+07]"},
 		{"\"idle\": {\"wake_interval_us\": 0}", "idle.wake_interval_us: 0 is out of range [10, 1e+07]"},
-		{"\"clocks\": {\"rtc\": {\"rate_ppm\": -500001}}", "clocks.rtc.rate_ppm: -500001 is out of range [-500000, 1e+06]"},
+		{"\"clocks\": {\"rtc\": {\"rate_ppm\": -500001}}",
+		 "clocks.rtc.rate_ppm: -500001 is out of range [-500000, 1e+06]"},
 	};
 	(void)state;
 	expect_refusals(cases, ARRAY_SIZE(cases));

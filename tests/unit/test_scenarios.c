@@ -46,10 +46,12 @@ static void expect_paravirtual_state_restored(const char *scenario)
 {
 	if (sim.kvmclock.system_time_msr != 0 || sim.hyperv.reference_tsc_msr != 0)
 		fail_msg("%s: left enabled: kvmclock MSR 0x%llx, Hyper-V reference TSC MSR 0x%llx", scenario,
-			 (unsigned long long)sim.kvmclock.system_time_msr, (unsigned long long)sim.hyperv.reference_tsc_msr);
+			 (unsigned long long)sim.kvmclock.system_time_msr,
+			 (unsigned long long)sim.hyperv.reference_tsc_msr);
 	for (uint32_t i = 0; i < sim.trace.msr_write_count; i++)
 		if (sim.trace.msr_write_log[i].msr == 0x40000118)
-			fail_msg("%s: wrote HV_X64_MSR_TSC_INVARIANT_CONTROL, which changes what CPUID reports", scenario);
+			fail_msg("%s: wrote HV_X64_MSR_TSC_INVARIANT_CONTROL, which changes what CPUID reports",
+				 scenario);
 	if (sim.trace.unbacked_page_writes)
 		fail_msg("%s: a clock page was enabled at memory the probe does not own", scenario);
 }
@@ -67,11 +69,15 @@ struct scenario_case {
 
 static const struct scenario_case cases[] = {
 	{"qemu-tcg.json",
-	 {{"claims.none", SEVERITY_INFO}, {"timing_leaf.not_offered.40000000", SEVERITY_INFO},
-	  {"invariant_tsc.absent", SEVERITY_WARN}, {"tsc.measured", SEVERITY_PASS}},
+	 {{"claims.none", SEVERITY_INFO},
+	  {"timing_leaf.not_offered.40000000", SEVERITY_INFO},
+	  {"invariant_tsc.absent", SEVERITY_WARN},
+	  {"tsc.measured", SEVERITY_PASS}},
 	 "fault"},
 	{"kvm.json", {{"claim.kvmclock.4b564d01", SEVERITY_PASS}, {"claims.single", SEVERITY_INFO}}, "fault"},
-	{"kvm-timing-leaf.json", {{"claim.kvmclock.4b564d01", SEVERITY_PASS}, {"claim.cpuid_timing_leaf.40000000", SEVERITY_PASS}}, "fault"},
+	{"kvm-timing-leaf.json",
+	 {{"claim.kvmclock.4b564d01", SEVERITY_PASS}, {"claim.cpuid_timing_leaf.40000000", SEVERITY_PASS}},
+	 "fault"},
 	{"kvm-hyperv.json",
 	 {{"claim.kvmclock.4b564d01", SEVERITY_PASS},
 	  {"claim.hyperv_tsc_frequency_msr.40000022", SEVERITY_PASS},
@@ -83,38 +89,56 @@ static const struct scenario_case cases[] = {
 	  {"invariant_tsc.absent", SEVERITY_WARN}},
 	 "fault"},
 	{"virtualbox-5.0-kvm.json",
-	 {{"claim.kvmclock.4b564d01", SEVERITY_FAIL}, {"reference.kvmclock.disagrees", SEVERITY_WARN},
+	 {{"claim.kvmclock.4b564d01", SEVERITY_FAIL},
+	  {"reference.kvmclock.disagrees", SEVERITY_WARN},
 	  {"invariant_tsc.absent", SEVERITY_WARN}},
 	 "fault"},
 	{"virtualbox-hyperv.json",
-	 {{"claim.hyperv_tsc_frequency_msr.40000022", SEVERITY_PASS}, {"claim.hyperv_reference_tsc_page.40000021", SEVERITY_PASS}},
+	 {{"claim.hyperv_tsc_frequency_msr.40000022", SEVERITY_PASS},
+	  {"claim.hyperv_reference_tsc_page.40000021", SEVERITY_PASS}},
 	 "fault"},
-	{"virtualbox-minimal.json", {{"claim.cpuid_timing_leaf.40000000", SEVERITY_PASS}, {"claims.single", SEVERITY_INFO}}, "fault"},
-	{"vmware.json", {{"claim.cpuid_timing_leaf.40000000", SEVERITY_PASS}, {"claim.vmware_backdoor.00005658", SEVERITY_PASS}}, "fault"},
+	{"virtualbox-minimal.json",
+	 {{"claim.cpuid_timing_leaf.40000000", SEVERITY_PASS}, {"claims.single", SEVERITY_INFO}},
+	 "fault"},
+	{"vmware.json",
+	 {{"claim.cpuid_timing_leaf.40000000", SEVERITY_PASS}, {"claim.vmware_backdoor.00005658", SEVERITY_PASS}},
+	 "fault"},
 	{"xen-viridian.json",
 	 {{"claim.xen_time_leaf.40000100", SEVERITY_PASS}, {"claim.xen_time_scale.40000100", SEVERITY_PASS}},
 	 "xen.time_leaf.contradiction"},
 	{"xen-scaled-contradiction.json",
-	 {{"claim.xen_time_leaf.40000100", SEVERITY_PASS}, {"claim.xen_time_scale.40000100", SEVERITY_FAIL},
-	  {"xen.time_leaf.contradiction", SEVERITY_WARN}, {"xen.host_tsc", SEVERITY_INFO}},
+	 {{"claim.xen_time_leaf.40000100", SEVERITY_PASS},
+	  {"claim.xen_time_scale.40000100", SEVERITY_FAIL},
+	  {"xen.time_leaf.contradiction", SEVERITY_WARN},
+	  {"xen.host_tsc", SEVERITY_INFO}},
 	 NULL},
-	{"kvm-old-host.json", {{"claim.kvmclock.4b564d01", SEVERITY_FAIL}, {"hypervisor.kvm_zero.40000000", SEVERITY_INFO}},
+	{"kvm-old-host.json",
+	 {{"claim.kvmclock.4b564d01", SEVERITY_FAIL}, {"hypervisor.kvm_zero.40000000", SEVERITY_INFO}},
 	 "claims.none"},
 	{"tsc-changes-mid-calibration.json",
-	 {{"tsc.rate_changed", SEVERITY_FAIL}, {"invariant_tsc.contradicted", SEVERITY_WARN}, {"tsc.measured", SEVERITY_PASS}},
+	 {{"tsc.rate_changed", SEVERITY_FAIL},
+	  {"invariant_tsc.contradicted", SEVERITY_WARN},
+	  {"tsc.measured", SEVERITY_PASS}},
 	 "reference.rtc.disagrees"},
 	{"two-timing-leaves.json",
 	 {{"claim.cpuid_timing_leaf.40000000", SEVERITY_PASS}, {"claim.cpuid_timing_leaf.40000100", SEVERITY_FAIL}},
 	 "claims.single"},
 	{"bhyve.json", {{"claims.none", SEVERITY_INFO}, {"timing_leaf.not_offered.40000000", SEVERITY_INFO}}, "fault"},
 	{"hyperv-c3-remap.json",
-	 {{"idle.mwait.C2.tsc", SEVERITY_FAIL}, {"idle.mwait.C2.lapic", SEVERITY_WARN}, {"idle.hlt.C1.tsc", SEVERITY_PASS},
+	 {{"idle.mwait.C2.tsc", SEVERITY_FAIL},
+	  {"idle.mwait.C2.lapic", SEVERITY_WARN},
+	  {"idle.hlt.C1.tsc", SEVERITY_PASS},
 	  {"invariant_tsc.absent", SEVERITY_WARN}},
 	 "fault"},
-	{"hyperv-invariant-tsc.json", {{"idle.mwait.C2.tsc", SEVERITY_PASS}, {"idle.hlt.C1.tsc", SEVERITY_PASS}}, "idle.mwait.C2.lapic"},
-	{"kvm-cpu-pm.json", {{"idle.mwait.C1.tsc", SEVERITY_PASS}, {"claim.kvmclock.4b564d01", SEVERITY_PASS}}, "fault"},
+	{"hyperv-invariant-tsc.json",
+	 {{"idle.mwait.C2.tsc", SEVERITY_PASS}, {"idle.hlt.C1.tsc", SEVERITY_PASS}},
+	 "idle.mwait.C2.lapic"},
+	{"kvm-cpu-pm.json",
+	 {{"idle.mwait.C1.tsc", SEVERITY_PASS}, {"claim.kvmclock.4b564d01", SEVERITY_PASS}},
+	 "fault"},
 	{"qemu-tcg-smp2-mwait.json",
-	 {{"idle.mwait.returns_at_once", SEVERITY_WARN}, {"idle.hlt.C1.tsc", SEVERITY_PASS},
+	 {{"idle.mwait.returns_at_once", SEVERITY_WARN},
+	  {"idle.hlt.C1.tsc", SEVERITY_PASS},
 	  {"timing_leaf.not_offered.40000000", SEVERITY_INFO}},
 	 "idle.mwait.C1.tsc"},
 	{"garbage-max-leaf.json",
@@ -132,8 +156,9 @@ static void test_every_shipped_scenario_gets_its_verdicts(void **state)
 			const struct verdict *v = verdict(c->verdicts[k].id);
 			if (!v || v->severity != c->verdicts[k].severity) {
 				show_verdicts();
-				fail_msg("%s: expected %s %s, got %s", c->scenario, severity_name(c->verdicts[k].severity),
-					 c->verdicts[k].id, v ? severity_name(v->severity) : "nothing");
+				fail_msg("%s: expected %s %s, got %s", c->scenario,
+					 severity_name(c->verdicts[k].severity), c->verdicts[k].id,
+					 v ? severity_name(v->severity) : "nothing");
 			}
 		}
 		if (c->no_verdict && verdict(c->no_verdict)) {
@@ -141,7 +166,8 @@ static void test_every_shipped_scenario_gets_its_verdicts(void **state)
 			fail_msg("%s: unexpected verdict %s", c->scenario, c->no_verdict);
 		}
 		if (sim.trace.cpuid_beyond_max)
-			fail_msg("%s: read CPUID 0x%08x beyond a max leaf", c->scenario, sim.trace.first_beyond_max_leaf);
+			fail_msg("%s: read CPUID 0x%08x beyond a max leaf", c->scenario,
+				 sim.trace.first_beyond_max_leaf);
 		expect_paravirtual_state_restored(c->scenario);
 	}
 }
@@ -155,7 +181,7 @@ static void test_virtualbox_5_kvmclock_loses_6_74_s_every_5_minutes(void **state
 	assert_non_null(v);
 	assert_int_equal(v->severity, SEVERITY_FAIL);
 	assert_true(v->has_figures);
-	assert_true(fabs(v->ppm - 22989) < 5);            /* +2.30 % */
+	assert_true(fabs(v->ppm - 22989) < 5);                /* +2.30 % */
 	assert_true(fabs(v->drift_s_per_5min + 6.74) < 0.01); /* loses 6.74 s per 5 min */
 	assert_true(fabs(v->drift_s_per_day + 1941.6) < 1);   /* about 1941 s per day */
 	assert_non_null(strstr(v->message, "claims 3478.274 MHz"));

@@ -148,8 +148,8 @@ static void check_fault_seen(const struct acpi_fault_case *c, bool fixture)
 	for (unsigned p = 0; p < info.problem_count; p++)
 		if (!strcmp(info.problems[p].table, c->table) && !strcmp(info.problems[p].reason, c->reason))
 			return;
-	fail_msg("%s fault %s: acpi_discover did not report \"%s: %s\"", fixture ? "fixture" : "synthesized",
-		 c->reason, c->table, c->reason);
+	fail_msg("%s fault %s: acpi_discover did not report \"%s: %s\"", fixture ? "fixture" : "synthesized", c->reason,
+		 c->table, c->reason);
 }
 
 static void test_acpi_faults_are_problems_to_acpi_discover(void **state)

@@ -36,8 +36,8 @@ static const struct rate_case {
 	 1000},
 	{"lapic", SIM_CLOCK_LAPIC, &config.clocks.lapic.rate_ppm, up_lapic, 0xFFFFFFFFu, 1e9, &sim.truth.lapic_bus_hz,
 	 PS_PER_S / 2, 8},
-	{"rtc", SIM_CLOCK_RTC, &config.clocks.rtc.rate_ppm, up_rtc_seconds, 86400, 1, &sim.truth.rtc_hz,
-	 10 * PS_PER_S, 100},
+	{"rtc", SIM_CLOCK_RTC, &config.clocks.rtc.rate_ppm, up_rtc_seconds, 86400, 1, &sim.truth.rtc_hz, 10 * PS_PER_S,
+	 100},
 	{"hv_reference_counter", SIM_CLOCK_HV_REFERENCE_COUNTER, &config.hyperv.reference_counter_rate_ppm,
 	 up_hv_reference_counter, 0, HV_REFERENCE_HZ, &sim.truth.hv_reference_counter_hz, PS_PER_S, 20},
 };
@@ -179,7 +179,7 @@ static void test_firmware_time_reads_the_rtc_calendar(void **state)
 
 /* ---- events ---------------------------------------------------------------------------------------- */
 
-#define EVENT_RATE_BEFORE_PPM 250.0   /* the device's rate_ppm */
+#define EVENT_RATE_BEFORE_PPM 250.0    /* the device's rate_ppm */
 #define EVENT_RATE_AFTER_PPM (-1000.0) /* the event's: replaces it, relative to nominal */
 
 static struct sim_event rate_event(enum sim_clock_id clock, uint64_t at_ps, double rate_ppm)
@@ -189,8 +189,11 @@ static struct sim_event rate_event(enum sim_clock_id clock, uint64_t at_ps, doub
 
 static struct sim_event idle_stops(enum sim_clock_id clock, uint64_t from_ps, uint64_t every_ps, uint64_t for_ps)
 {
-	return (struct sim_event){.kind = SIM_EVENT_IDLE_STOPS, .clock = clock, .at_ps = from_ps,
-				  .stops_every_ps = every_ps, .stops_for_ps = for_ps};
+	return (struct sim_event){.kind = SIM_EVENT_IDLE_STOPS,
+				  .clock = clock,
+				  .at_ps = from_ps,
+				  .stops_every_ps = every_ps,
+				  .stops_for_ps = for_ps};
 }
 
 static void add_event(struct sim_event e)
@@ -287,8 +290,7 @@ static void test_a_tsc_rate_event_is_continuous_exact_and_the_clock_pages_follow
 	/* 100 s after the change: kvmclock (mul 2^31, shift 0: ns = ticks / 2) and the TSC page give 99.8 s ... */
 	sim.now_ps = TSC_CHANGE_PS + 100 * PS_PER_S;
 	uint64_t later = sim.now_ps;
-	assert_int_equal(guest_ns(&kvm, m->rdtsc(m)) - guest_ns(&kvm, sim_tsc_at(&sim, TSC_CHANGE_PS)),
-			 99800000000ull);
+	assert_int_equal(guest_ns(&kvm, m->rdtsc(m)) - guest_ns(&kvm, sim_tsc_at(&sim, TSC_CHANGE_PS)), 99800000000ull);
 	uint64_t paged = hv_page_time_at(&hv, later) - hv_page_time_at(&hv, TSC_CHANGE_PS);
 	assert_in_range(paged, 998000000 - 2, 998000000 + 2); /* TscScale rounds 10^7 * 2^64 / 2 GHz */
 	/* ... while the reference counter, a clock of its own, counts all 100 s. */
@@ -300,10 +302,10 @@ static void test_a_tsc_step_jumps_once_and_never_below_zero(void **state)
 {
 	(void)state;
 	config.rdtsc_cost_ps = 0;
-	add_event((struct sim_event){.kind = SIM_EVENT_STEP, .clock = SIM_CLOCK_TSC, .at_ps = PS_PER_S,
-				     .step_ticks = -500000000});
-	add_event((struct sim_event){.kind = SIM_EVENT_STEP, .clock = SIM_CLOCK_TSC, .at_ps = 3 * PS_PER_S,
-				     .step_ticks = -10000000000});
+	add_event((struct sim_event){
+		.kind = SIM_EVENT_STEP, .clock = SIM_CLOCK_TSC, .at_ps = PS_PER_S, .step_ticks = -500000000});
+	add_event((struct sim_event){
+		.kind = SIM_EVENT_STEP, .clock = SIM_CLOCK_TSC, .at_ps = 3 * PS_PER_S, .step_ticks = -10000000000});
 	start();
 	assert_int_equal(sim_tsc_at(&sim, PS_PER_S - 1), 1999999999ull);
 	assert_int_equal(sim_tsc_at(&sim, PS_PER_S), 1500000000ull);
@@ -321,7 +323,7 @@ static void test_several_events_in_any_order_each_take_over_at_their_moment(void
 		uint64_t at_s, tsc;
 		double rate_ppm;
 	} expected[] = {
-		{10, 20000000000ull, 500}, /* 2 GHz for 10 s */
+		{10, 20000000000ull, 500},   /* 2 GHz for 10 s */
 		{20, 40010000000ull, -2000}, /* + 10 s at +500 ppm */
 		{30, 59970000000ull, 0},     /* + 10 s at -2000 ppm */
 		{40, 79970000000ull, 0},
@@ -365,7 +367,7 @@ static void test_idle_stops_take_their_windows_from_sleeps_alone(void **state)
 	/* five 80 ms runs at 2 GHz before 1.5 s, five at 0.998 of it after */
 	assert_int_equal(m->rdtsc(m), 2000000000ull + 800000000ull + 798400000ull);
 
-	advance(50 * PS_PER_MS); /* busy through the window at 2.0 s: it counts */
+	advance(50 * PS_PER_MS);                              /* busy through the window at 2.0 s: it counts */
 	assert_int_equal(m->idle(m, IDLE_HLT, 0), ACCESS_OK); /* 2.05 to 3 s: nine windows */
 	assert_int_equal(sim.trace.idle_log[2].tsc_lost_ps, 180 * PS_PER_MS);
 	assert_int_equal(m->rdtsc(m), 3598400000ull + 1996000000ull * 820 / 1000);

@@ -47,12 +47,12 @@ static void test_hpet_gcap_id_describes_the_configured_block(void **state)
 	(void)state;
 	start();
 	uint64_t gcap = hpet(HPET_GCAP_ID, 8);
-	assert_int_equal(gcap >> 32, 10000000);               /* COUNTER_CLK_PERIOD */
-	assert_int_equal((gcap >> 16) & 0xFFFF, 0x8086);      /* VENDOR_ID */
-	assert_int_equal((gcap >> 8) & 0x1F, 2);              /* NUM_TIM_CAP: the last timer's number */
+	assert_int_equal(gcap >> 32, 10000000);          /* COUNTER_CLK_PERIOD */
+	assert_int_equal((gcap >> 16) & 0xFFFF, 0x8086); /* VENDOR_ID */
+	assert_int_equal((gcap >> 8) & 0x1F, 2);         /* NUM_TIM_CAP: the last timer's number */
 	assert_true(gcap & HPET_COUNT_SIZE_CAP);
 	assert_true(gcap & HPET_LEG_RT_CAP);
-	assert_int_equal(gcap & 0xFF, 1);                     /* REV_ID */
+	assert_int_equal(gcap & 0xFF, 1); /* REV_ID */
 	assert_int_equal(hpet(HPET_GCAP_ID, 4), gcap & 0xFFFFFFFF);
 	assert_int_equal(hpet(HPET_GCAP_ID + 4, 4), gcap >> 32);
 }

@@ -204,7 +204,8 @@ static void test_mwait_or_hlt_that_returns_at_once_sleeps_not_at_all(void **stat
 	(void)state;
 	static const uint64_t at_once_ps = 200000; /* tools/sim_idle.c: TCG's pause, 0.2 us */
 	advertise_monitor();
-	add_idle_state(IDLE_MWAIT, MWAIT_HINT_C1, SIM_IDLE_STOPS, SIM_IDLE_STOPS); /* never reached: it does not sleep */
+	add_idle_state(IDLE_MWAIT, MWAIT_HINT_C1, SIM_IDLE_STOPS,
+		       SIM_IDLE_STOPS); /* never reached: it does not sleep */
 	config.idle.mwait_returns_at_once = true;
 	start();
 	advance(PS_PER_MS);

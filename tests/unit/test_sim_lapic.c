@@ -38,7 +38,8 @@ static void test_lapic_periodic_reloads_and_one_shot_stops_at_zero(void **state)
 	lapic_set(LAPIC_DIVIDE_CONFIG, 0xB);
 	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED | (LVT_MODE_PERIODIC << LVT_MODE_SHIFT));
 	lapic_set(LAPIC_INITIAL_COUNT, 1000000);
-	advance(2500 * PS_PER_US); /* 2,500,000 ticks: two periods of initial + 1 ticks (0 is a count too), then 499,998 */
+	advance(2500 *
+		PS_PER_US); /* 2,500,000 ticks: two periods of initial + 1 ticks (0 is a count too), then 499,998 */
 	assert_int_equal(lapic(LAPIC_CURRENT_COUNT), 1000000 - 499998);
 
 	lapic_set(LAPIC_LVT_TIMER, LVT_MASKED);

@@ -93,7 +93,7 @@ static void test_guest_pages_are_zeroed_4k_pages_that_phys_map_sees(void **state
 	pages[1][100] = 0xA5; /* what the guest writes, phys_map sees */
 	assert_int_equal(((const uint8_t *)m->phys_map(m, phys[1] + 100, 1))[0], 0xA5);
 	assert_null(m->phys_map(m, phys[1] + PAGE_BYTES - 4, 8)); /* crosses the page's end */
-	assert_non_null(m->phys_map(m, m->acpi_rsdp, 20)); /* the ACPI tables stay where they were */
+	assert_non_null(m->phys_map(m, m->acpi_rsdp, 20));        /* the ACPI tables stay where they were */
 
 	m->page_free(m, pages[1]);
 	assert_null(m->phys_map(m, phys[1], 1));
@@ -132,8 +132,8 @@ static void test_kvmclock_page_holds_the_claimed_rate_as_mul_and_shift(void **st
 		struct pvclock_vcpu_time_info t = pvclock_page(kvmclock_enable(MSR_KVM_SYSTEM_TIME_NEW, &phys));
 		uint64_t tsc_after = m->rdtsc(m);
 		if (t.tsc_to_system_mul != c->mul || t.tsc_shift != c->shift)
-			fail_msg("%s: mul 0x%08x shift %d, expected 0x%08x %d", c->host, t.tsc_to_system_mul, t.tsc_shift, c->mul,
-				 c->shift);
+			fail_msg("%s: mul 0x%08x shift %d, expected 0x%08x %d", c->host, t.tsc_to_system_mul,
+				 t.tsc_shift, c->mul, c->shift);
 		assert_in_range(t.tsc_to_system_mul, 1u << 31, UINT32_MAX);
 		if (fabs(pvclock_hz(&t) / (double)c->claimed_hz - 1) > 1e-9)
 			fail_msg("%s: mul and shift imply %.0f Hz, claimed %llu", c->host, pvclock_hz(&t),
@@ -176,9 +176,12 @@ static const struct kvmclock_pair_case {
 	uint32_t msr;
 	bool exists;
 } kvmclock_pairs[] = {
-	{SIM_KVMCLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW, true},  {SIM_KVMCLOCK_NEW, MSR_KVM_WALL_CLOCK_NEW, true},
-	{SIM_KVMCLOCK_NEW, MSR_KVM_SYSTEM_TIME, false},     {SIM_KVMCLOCK_NEW, MSR_KVM_WALL_CLOCK, false},
-	{SIM_KVMCLOCK_OLD, MSR_KVM_SYSTEM_TIME_NEW, false}, {SIM_KVMCLOCK_OLD, MSR_KVM_SYSTEM_TIME, true},
+	{SIM_KVMCLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW, true},
+	{SIM_KVMCLOCK_NEW, MSR_KVM_WALL_CLOCK_NEW, true},
+	{SIM_KVMCLOCK_NEW, MSR_KVM_SYSTEM_TIME, false},
+	{SIM_KVMCLOCK_NEW, MSR_KVM_WALL_CLOCK, false},
+	{SIM_KVMCLOCK_OLD, MSR_KVM_SYSTEM_TIME_NEW, false},
+	{SIM_KVMCLOCK_OLD, MSR_KVM_SYSTEM_TIME, true},
 	{SIM_KVMCLOCK_OLD, MSR_KVM_WALL_CLOCK, true},
 	{SIM_KVMCLOCK_NEW | SIM_KVMCLOCK_OLD, MSR_KVM_SYSTEM_TIME, true},
 	{SIM_KVMCLOCK_NEW | SIM_KVMCLOCK_OLD, MSR_KVM_SYSTEM_TIME_NEW, true},

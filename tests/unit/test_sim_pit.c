@@ -59,12 +59,12 @@ struct pit_mode_case {
 };
 
 static const struct pit_mode_case pit_modes[] = {
-	{0, 1000, 1, 1000, false},   {0, 1000, 500, 501, false},   {0, 1000, 1001, 0, true},
+	{0, 1000, 1, 1000, false},    {0, 1000, 500, 501, false},  {0, 1000, 1001, 0, true},
 	{0, 1000, 1003, 65534, true}, /* mode 0 counts on through 0 and wraps; OUT stays high */
-	{2, 1000, 1000, 1, false},   {2, 1000, 1001, 1000, true},  {2, 1000, 1500, 501, true},
-	{2, 0, 2, 65535, true},       /* a count of 0 is 65536 */
-	{3, 1000, 1, 1000, true},    {3, 1000, 500, 2, true},      {3, 1000, 501, 1000, false},
-	{3, 1000, 1001, 1000, true}, {3, 1001, 501, 0, true},      {3, 1001, 502, 1000, false},
+	{2, 1000, 1000, 1, false},    {2, 1000, 1001, 1000, true}, {2, 1000, 1500, 501, true},
+	{2, 0, 2, 65535, true}, /* a count of 0 is 65536 */
+	{3, 1000, 1, 1000, true},     {3, 1000, 500, 2, true},     {3, 1000, 501, 1000, false},
+	{3, 1000, 1001, 1000, true},  {3, 1001, 501, 0, true},     {3, 1001, 502, 1000, false},
 };
 
 static void test_pit_modes_0_2_3_count_and_drive_out2_as_the_8254_does(void **state)

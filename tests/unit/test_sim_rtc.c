@@ -60,16 +60,60 @@ struct rtc_format_case {
 };
 
 static const struct rtc_format_case rtc_formats[] = {
-	{"BCD, 24-hour (the PC default)", false, false, {2026, 11, 21, 15, 4, 5, 0},
-	 0x05, 0x04, 0x15, 7, 0x21, 0x11, 0x26, 0x20, 0x02},
+	{"BCD, 24-hour (the PC default)",
+	 false,
+	 false,
+	 {2026, 11, 21, 15, 4, 5, 0},
+	 0x05,
+	 0x04,
+	 0x15,
+	 7,
+	 0x21,
+	 0x11,
+	 0x26,
+	 0x20,
+	 0x02},
 	{"binary, 24-hour", true, false, {2026, 11, 21, 15, 4, 5, 0}, 5, 4, 15, 7, 21, 11, 26, 20, 0x06},
-	{"BCD, 12-hour: 3 PM", false, true, {2026, 11, 21, 15, 4, 5, 0},
-	 0x05, 0x04, 0x83, 7, 0x21, 0x11, 0x26, 0x20, 0x00},
+	{"BCD, 12-hour: 3 PM",
+	 false,
+	 true,
+	 {2026, 11, 21, 15, 4, 5, 0},
+	 0x05,
+	 0x04,
+	 0x83,
+	 7,
+	 0x21,
+	 0x11,
+	 0x26,
+	 0x20,
+	 0x00},
 	{"binary, 12-hour: 3 PM", true, true, {2026, 11, 21, 15, 4, 5, 0}, 5, 4, 0x83, 7, 21, 11, 26, 20, 0x04},
-	{"12-hour midnight reads 12 AM", false, true, {2027, 1, 3, 0, 30, 0, 0},
-	 0x00, 0x30, 0x12, 1, 0x03, 0x01, 0x27, 0x20, 0x00},
-	{"12-hour noon reads 12 PM", false, true, {2027, 1, 3, 12, 0, 59, 0},
-	 0x59, 0x00, 0x92, 1, 0x03, 0x01, 0x27, 0x20, 0x00},
+	{"12-hour midnight reads 12 AM",
+	 false,
+	 true,
+	 {2027, 1, 3, 0, 30, 0, 0},
+	 0x00,
+	 0x30,
+	 0x12,
+	 1,
+	 0x03,
+	 0x01,
+	 0x27,
+	 0x20,
+	 0x00},
+	{"12-hour noon reads 12 PM",
+	 false,
+	 true,
+	 {2027, 1, 3, 12, 0, 59, 0},
+	 0x59,
+	 0x00,
+	 0x92,
+	 1,
+	 0x03,
+	 0x01,
+	 0x27,
+	 0x20,
+	 0x00},
 	{"next century, binary", true, false, {2101, 3, 1, 8, 0, 0, 0}, 0, 0, 8, 3, 1, 3, 1, 21, 0x06},
 };
 
@@ -83,14 +127,16 @@ static void test_rtc_registers_in_bcd_binary_12_and_24_hour_with_century(void **
 		config.clocks.rtc.hour_12 = c->hour_12;
 		config.clocks.rtc.start = c->start;
 		start();
-		const uint8_t got[] = {cmos(RTC_SECONDS), cmos(RTC_MINUTES), cmos(RTC_HOURS), cmos(RTC_WEEKDAY),
-				       cmos(RTC_DAY), cmos(RTC_MONTH), cmos(RTC_YEAR), cmos(0x32), cmos(RTC_STATUS_B)};
-		const uint8_t want[] = {c->seconds, c->minutes, c->hours, c->weekday, c->day,
-					c->month, c->year, c->century, c->status_b};
+		const uint8_t got[] = {cmos(RTC_SECONDS), cmos(RTC_MINUTES), cmos(RTC_HOURS),
+				       cmos(RTC_WEEKDAY), cmos(RTC_DAY),     cmos(RTC_MONTH),
+				       cmos(RTC_YEAR),    cmos(0x32),        cmos(RTC_STATUS_B)};
+		const uint8_t want[] = {c->seconds, c->minutes, c->hours,   c->weekday, c->day,
+					c->month,   c->year,    c->century, c->status_b};
 		for (size_t r = 0; r < sizeof(got); r++)
 			if (got[r] != want[r])
 				fail_msg("%s: register %zu of (sec, min, hour, weekday, day, month, year, century, B) "
-					 "reads 0x%02x, expected 0x%02x", c->what, r, got[r], want[r]);
+					 "reads 0x%02x, expected 0x%02x",
+					 c->what, r, got[r], want[r]);
 	}
 }
 

@@ -269,7 +269,8 @@ static const struct bad_field_case {
 	{"\"idle\": {\"wake_latency\": 5}", "idle.wake_latency: unknown member"},
 	{"\"idle\": {\"wake_interval_us\": 0}", "idle.wake_interval_us: 0 is out of range [10, 1e+07]"},
 	{"\"idle\": {\"wake_interval_us\": 1e8}", "idle.wake_interval_us: 1e+08 is out of range"},
-	{"\"idle\": {\"mwait\": \"emulated\"}", "idle.mwait: expected one of \"offered\", \"faults\", \"returns_at_once\""},
+	{"\"idle\": {\"mwait\": \"emulated\"}",
+	 "idle.mwait: expected one of \"offered\", \"faults\", \"returns_at_once\""},
 	{"\"idle\": {\"hlt\": \"faults\"}", "idle.hlt: expected one of \"sleeps\", \"returns_at_once\""},
 	{"\"idle\": {\"states\": {\"method\": \"hlt\"}}", "idle.states: expected an array"},
 	{"\"idle\": {\"states\": [{\"tsc\": \"runs\"}]}", "idle.states[0].method: required"},
@@ -317,8 +318,7 @@ static const struct bad_field_case {
 	{"\"events\": [{\"clock\": \"tsc\", \"stops_every_s\": 1, \"for_s\": 0.5},"
 	 " {\"clock\": \"tsc\", \"stops_every_s\": 2, \"for_s\": 0.5, \"from_s\": 9}]",
 	 "events[1]: tsc already stops in idle (events[0])"},
-	{"\"events\": [{\"at_s\": 1, \"clock\": \"pit\", \"step_ticks\": -5}]",
-	 "events[0].clock: only the tsc steps"},
+	{"\"events\": [{\"at_s\": 1, \"clock\": \"pit\", \"step_ticks\": -5}]", "events[0].clock: only the tsc steps"},
 	{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\", \"step_ticks\": 0}]",
 	 "events[0].step_ticks: expected a whole number of ticks other than 0"},
 	{"\"events\": [{\"at_s\": 1, \"clock\": \"tsc\", \"step_ticks\": 2.5}]",
@@ -374,7 +374,7 @@ static void test_every_event_field_loads(void **state)
 	assert_int_equal(e[2].clock, SIM_CLOCK_HV_REFERENCE_COUNTER);
 	assert_int_equal(e[2].at_ps, 0);
 	assert_close(e[2].rate_ppm, 12.5, 0);
-	assert_int_equal(e[3].at_ps, 0); /* from_s: 0 */
+	assert_int_equal(e[3].at_ps, 0);                          /* from_s: 0 */
 	assert_int_equal(e[3].stops_for_ps, e[3].stops_every_ps); /* a window may fill its period */
 	assert_int_equal(e[4].at_ps, 60 * PS_PER_S);
 	assert_true(scenario_load_string("{\"schema\": \"tscprobe-scenario/1\", \"events\": "
@@ -412,12 +412,28 @@ static void test_at_most_16_events(void **state)
 }
 
 static const char *const shipped_scenarios[] = {
-	"qemu-tcg.json",         "kvm.json",         "kvm-timing-leaf.json",    "kvm-hyperv.json",
-	"hyperv-gen2.json",      "vmware.json",      "xen-viridian.json",       "virtualbox-minimal.json",
-	"virtualbox-5.0-kvm.json", "virtualbox-hyperv.json", "bhyve.json",     "garbage-max-leaf.json",
-	"hyperv-c3-remap.json",  "hyperv-invariant-tsc.json", "kvm-cpu-pm.json", "tsc-rate-change.json",
-	"tsc-stops-in-idle.json", "kvm-old-host.json", "two-timing-leaves.json", "xen-scaled-contradiction.json",
-	"tsc-changes-mid-calibration.json", "qemu-tcg-smp2-mwait.json",
+	"qemu-tcg.json",
+	"kvm.json",
+	"kvm-timing-leaf.json",
+	"kvm-hyperv.json",
+	"hyperv-gen2.json",
+	"vmware.json",
+	"xen-viridian.json",
+	"virtualbox-minimal.json",
+	"virtualbox-5.0-kvm.json",
+	"virtualbox-hyperv.json",
+	"bhyve.json",
+	"garbage-max-leaf.json",
+	"hyperv-c3-remap.json",
+	"hyperv-invariant-tsc.json",
+	"kvm-cpu-pm.json",
+	"tsc-rate-change.json",
+	"tsc-stops-in-idle.json",
+	"kvm-old-host.json",
+	"two-timing-leaves.json",
+	"xen-scaled-contradiction.json",
+	"tsc-changes-mid-calibration.json",
+	"qemu-tcg-smp2-mwait.json",
 };
 #define SHIPPED_SCENARIO_COUNT (sizeof(shipped_scenarios) / sizeof(shipped_scenarios[0]))
 
@@ -448,14 +464,14 @@ static const struct advertised_msr {
 	uint32_t bit;
 	uint32_t msr;
 } advertised_msrs[] = {
-	{KVM, 1, false, 0, MSR_KVM_SYSTEM_TIME},         /* KVM_FEATURE_CLOCKSOURCE */
+	{KVM, 1, false, 0, MSR_KVM_SYSTEM_TIME}, /* KVM_FEATURE_CLOCKSOURCE */
 	{KVM, 1, false, 0, MSR_KVM_WALL_CLOCK},
-	{KVM, 1, false, 3, MSR_KVM_SYSTEM_TIME_NEW},     /* KVM_FEATURE_CLOCKSOURCE2 */
+	{KVM, 1, false, 3, MSR_KVM_SYSTEM_TIME_NEW}, /* KVM_FEATURE_CLOCKSOURCE2 */
 	{KVM, 1, false, 3, MSR_KVM_WALL_CLOCK_NEW},
-	{HYPERV, 3, false, 1, HV_MSR_TIME_REF_COUNT},    /* AccessPartitionReferenceCounter */
-	{HYPERV, 3, false, 9, HV_MSR_REFERENCE_TSC},     /* AccessPartitionReferenceTsc */
-	{HYPERV, 3, false, 11, HV_MSR_TSC_FREQUENCY},    /* AccessFrequencyRegs ... */
-	{HYPERV, 3, true, 8, HV_MSR_TSC_FREQUENCY},      /* ... and FrequencyRegsAvailable */
+	{HYPERV, 3, false, 1, HV_MSR_TIME_REF_COUNT}, /* AccessPartitionReferenceCounter */
+	{HYPERV, 3, false, 9, HV_MSR_REFERENCE_TSC},  /* AccessPartitionReferenceTsc */
+	{HYPERV, 3, false, 11, HV_MSR_TSC_FREQUENCY}, /* AccessFrequencyRegs ... */
+	{HYPERV, 3, true, 8, HV_MSR_TSC_FREQUENCY},   /* ... and FrequencyRegsAvailable */
 	{HYPERV, 3, false, 11, HV_MSR_APIC_FREQUENCY},
 	{HYPERV, 3, true, 8, HV_MSR_APIC_FREQUENCY},
 	{HYPERV, 3, false, 15, HV_MSR_TSC_INVARIANT_CONTROL}, /* AccessTscInvariantControls */
@@ -463,7 +479,8 @@ static const struct advertised_msr {
 
 static bool says_kvm(const struct cpuid_regs *signature)
 {
-	return signature->ebx == 0x4b4d564b && signature->ecx == 0x564b4d56 && signature->edx == 0x4d; /* "KVMKVMKVM\0\0\0" */
+	return signature->ebx == 0x4b4d564b && signature->ecx == 0x564b4d56 &&
+	       signature->edx == 0x4d; /* "KVMKVMKVM\0\0\0" */
 }
 
 /*
@@ -555,7 +572,6 @@ static void test_every_scenario_in_the_folder_is_shipped_and_loads(void **state)
 	for (size_t i = 0; i < SHIPPED_SCENARIO_COUNT; i++)
 		load_scenario(shipped_scenarios[i]);
 }
-
 
 /* MWAIT states only where CPUID.1:ECX[3] and leaf 5 enumerate them (a sub-state in the hint's C-state nibble, as
  * Linux intel_idle checks), and a Hyper-V base's MwaitAvailable exactly where MONITOR/MWAIT is advertised. */

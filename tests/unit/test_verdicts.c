@@ -54,7 +54,8 @@ static void test_a_claim_within_its_uncertainty_of_the_fail_threshold_is_too_clo
 {
 	(void)state;
 	measured(0.21);
-	const struct verdict *v = judge(&claim_source_hyperv_msr, 0x40000022, 500.000093, "claim.hyperv_tsc_frequency_msr.40000022");
+	const struct verdict *v =
+		judge(&claim_source_hyperv_msr, 0x40000022, 500.000093, "claim.hyperv_tsc_frequency_msr.40000022");
 	assert_int_equal(v->severity, SEVERITY_WARN);
 	expect_message(v, "too close to call");
 
@@ -102,7 +103,7 @@ static void test_every_claim_source_is_described_once(void **state)
 		enum claim_nature nature;
 		double resolution_hz;
 	} expected[] = {
-		{&claim_source_timing_leaf, CLAIM_NATURE_KHZ, 500},   {&claim_source_xen_leaf, CLAIM_NATURE_KHZ, 500},
+		{&claim_source_timing_leaf, CLAIM_NATURE_KHZ, 500},    {&claim_source_xen_leaf, CLAIM_NATURE_KHZ, 500},
 		{&claim_source_leaf16, CLAIM_NATURE_NOMINAL_MHZ, 5e5}, {&claim_source_kvmclock, CLAIM_NATURE_SCALE, 0},
 		{&claim_source_hyperv_page, CLAIM_NATURE_SCALE, 0},    {&claim_source_xen_scale, CLAIM_NATURE_SCALE, 0},
 		{&claim_source_hyperv_msr, CLAIM_NATURE_HZ, 0.5},      {&claim_source_vmware, CLAIM_NATURE_HZ, 0.5},
@@ -171,8 +172,10 @@ static void test_a_garbage_max_leaf_is_named_garbage(void **state)
 	(void)state;
 	measured(0.1);
 	report.platform.hv.count = 2;
-	report.platform.hv.bases[0] = (struct hv_base){.base = 0x40000000, .max_leaf = 0xdeadbeef, .range = HV_RANGE_BEYOND_BLOCK};
-	report.platform.hv.bases[1] = (struct hv_base){.base = 0x40000100, .max_leaf = 0x00000005, .range = HV_RANGE_BELOW_BASE};
+	report.platform.hv.bases[0] =
+		(struct hv_base){.base = 0x40000000, .max_leaf = 0xdeadbeef, .range = HV_RANGE_BEYOND_BLOCK};
+	report.platform.hv.bases[1] =
+		(struct hv_base){.base = 0x40000100, .max_leaf = 0x00000005, .range = HV_RANGE_BELOW_BASE};
 	verdicts_run(&report);
 	const struct verdict *garbage = verdict("timing_leaf.not_offered.40000000");
 	expect_message(garbage, "outside its own 0x100-leaf block: garbage");

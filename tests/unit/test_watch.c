@@ -44,7 +44,8 @@ static void watch(double duration_s, double interval_s, bool (*stop)(void *))
 	settings.edge_window_s = 2;
 	settings.idle.enabled = false;
 	buffer_sink_init(&csv, csv_text, sizeof(csv_text));
-	struct watch_settings w = {.duration_s = duration_s, .interval_s = interval_s, .stop_requested = stop, .csv = &csv.sink};
+	struct watch_settings w = {
+		.duration_s = duration_s, .interval_s = interval_s, .stop_requested = stop, .csv = &csv.sink};
 	sim_init(&sim, &config);
 	probe_start(&probe, &sim.machine, &settings, &report);
 	probe_watch(&probe, &w, &workspace);
@@ -155,8 +156,9 @@ static void test_a_drift_too_uncertain_to_judge_is_a_warning_not_a_pass(void **s
 		enum severity severity;
 		bool too_uncertain;
 	} cases[] = {
-		{5, 100, SEVERITY_PASS, false},	    {300, 400, SEVERITY_PASS, false},	{300, 100, SEVERITY_WARN, false},
-		{900, 100, SEVERITY_FAIL, false},   {5, 600, SEVERITY_WARN, true},	{9883, 515850, SEVERITY_WARN, true},
+		{5, 100, SEVERITY_PASS, false},      {300, 400, SEVERITY_PASS, false},
+		{300, 100, SEVERITY_WARN, false},    {900, 100, SEVERITY_FAIL, false},
+		{5, 600, SEVERITY_WARN, true},       {9883, 515850, SEVERITY_WARN, true},
 		{-800000, 900, SEVERITY_FAIL, true},
 	};
 	(void)state;

@@ -390,14 +390,14 @@ static void test_signature_parse_accepts_upper_case_hex(void **state)
 static void test_signature_parse_refuses_what_text_never_writes(void **state)
 {
 	static const char *const refused[] = {
-		"",                 /* nothing */
-		"TCGTCG",           /* 6 bytes */
-		"TCGTCGTCGTCGX",    /* 13 bytes */
-		"KVMKVMKVM\\0\\0",  /* 11 bytes */
-		"KVMKVMKVM\\0\\0\\", /* escape cut off at the end */
-		"KVMKVMKVM\\0\\0\\x4",   /* one hex digit */
-		"KVMKVMKVM\\0\\0\\xg0",  /* not hex */
-		"KVMKVMKVM\\0\\0\\n",    /* escapes other than \0 and \xNN */
+		"",                     /* nothing */
+		"TCGTCG",               /* 6 bytes */
+		"TCGTCGTCGTCGX",        /* 13 bytes */
+		"KVMKVMKVM\\0\\0",      /* 11 bytes */
+		"KVMKVMKVM\\0\\0\\",    /* escape cut off at the end */
+		"KVMKVMKVM\\0\\0\\x4",  /* one hex digit */
+		"KVMKVMKVM\\0\\0\\xg0", /* not hex */
+		"KVMKVMKVM\\0\\0\\n",   /* escapes other than \0 and \xNN */
 	};
 	uint8_t parsed[HV_SIGNATURE_BYTES];
 	(void)state;

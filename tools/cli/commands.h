@@ -28,7 +28,7 @@ int compare_run(int argc, char **argv, bool many, const char *synopsis);
 #define EXTRACT_HELP "take the last JSON report out of a serial capture"
 int extract_command(int argc, char **argv);
 
-#define SIM_ARGUMENTS \
+#define SIM_ARGUMENTS                                                                                           \
 	"SCENARIO.json [--json F] [--text F] [--window S] [--edge-window S] [--seed N] [--no-idle] [--watch D " \
 	"[--watch-interval S] [--watch-busy] [--csv F]]"
 #define SIM_HELP "run the probe on a simulated machine and write its report (text to stdout by default)"

@@ -59,8 +59,10 @@ static int parse_options(int argc, char **argv, bool many, struct compare_option
 		const char *name;
 		const char **value;
 		bool many_only;
-	} options[] = {{"--format", &format, false}, {"-o", &o->destination, false},
-		       {"--title", &o->title, true}, {"--width", &width, true}};
+	} options[] = {{"--format", &format, false},
+		       {"-o", &o->destination, false},
+		       {"--title", &o->title, true},
+		       {"--width", &width, true}};
 	char problem[ERROR_BYTES];
 
 	o->paths = calloc((size_t)argc, sizeof(*o->paths));
@@ -99,8 +101,8 @@ static int parse_options(int argc, char **argv, bool many, struct compare_option
 		char *end;
 		long value = strtol(width, &end, 10);
 		if (*end || end == width || value < WIDTH_MIN || value > WIDTH_MAX) {
-			snprintf(problem, sizeof(problem), "--width %.40s: expected a number of columns from %d to %d", width,
-				 WIDTH_MIN, WIDTH_MAX);
+			snprintf(problem, sizeof(problem), "--width %.40s: expected a number of columns from %d to %d",
+				 width, WIDTH_MIN, WIDTH_MAX);
 			return usage_error(o, problem);
 		}
 		o->width = (unsigned)value;
@@ -123,8 +125,8 @@ static int apply_labels(const struct compare_options *o, struct compare_input *i
 		while (i < o->path_count && strcmp(o->paths[i], equals + 1))
 			i++;
 		if (i == o->path_count) {
-			snprintf(problem, sizeof(problem), "--label %.60s: %.200s is not one of the reports", o->labels[l],
-				 equals + 1);
+			snprintf(problem, sizeof(problem), "--label %.60s: %.200s is not one of the reports",
+				 o->labels[l], equals + 1);
 			return usage_error(o, problem);
 		}
 		snprintf(inputs[i].label, sizeof(inputs[i].label), "%.*s", (int)(equals - o->labels[l]), o->labels[l]);

@@ -11,8 +11,8 @@
 
 static int usage_error(const char *command_name, const char *problem)
 {
-	fprintf(stderr, "tscprobe: %s: %s\nusage: tscprobe %s " EXTRACT_ARGUMENTS "\n  " EXTRACT_HELP "\n", command_name,
-		problem, command_name);
+	fprintf(stderr, "tscprobe: %s: %s\nusage: tscprobe %s " EXTRACT_ARGUMENTS "\n  " EXTRACT_HELP "\n",
+		command_name, problem, command_name);
 	return EXIT_ERROR;
 }
 

@@ -170,17 +170,20 @@ static void hypervisor_title(const struct report *r, char *dst, size_t size)
 	size_t cut;
 
 	if (!b) {
-		format_string(dst, size, "%s", r->platform.cpu.features[CPU_FEATURE_HYPERVISOR] ? "hypervisor (no CPUID base)" : "bare metal");
+		format_string(dst, size, "%s",
+			      r->platform.cpu.features[CPU_FEATURE_HYPERVISOR] ? "hypervisor (no CPUID base)"
+									       : "bare metal");
 		return;
 	}
 	if (!name) {
 		format_string(dst, size, "unknown hypervisor");
 		return;
 	}
-	cut = strlen(name) > LABEL_NAME_CHARS && strstr(name, " (") ? (size_t)(strstr(name, " (") - name) : strlen(name);
+	cut = strlen(name) > LABEL_NAME_CHARS && strstr(name, " (") ? (size_t)(strstr(name, " (") - name)
+								    : strlen(name);
 	if (!memcmp(b->signature, "Microsoft Hv", HV_SIGNATURE_BYTES) && version && version->regs.ebx)
 		format_string(dst, size, "%.*s %u.%u build %u", (int)cut, name, version->regs.ebx >> 16,
-			 version->regs.ebx & 0xffff, version->regs.eax);
+			      version->regs.ebx & 0xffff, version->regs.eax);
 	else
 		format_string(dst, size, "%.*s", (int)cut, name);
 }
@@ -208,7 +211,8 @@ void compare_label_inputs(struct compare_input *inputs, unsigned count)
 				twin++;
 				if (pass == 0 && !inputs[j].labelled) {
 					hypervisor_title(&inputs[j].report, title, sizeof(title));
-					format_string(inputs[j].label, sizeof(inputs[j].label), "%s (%s)", title, inputs[j].path);
+					format_string(inputs[j].label, sizeof(inputs[j].label), "%s (%s)", title,
+						      inputs[j].path);
 				} else if (pass == 1) {
 					char numbered[COMPARE_LABEL_BYTES + 16];
 					format_string(numbered, sizeof(numbered), "%s #%u", inputs[j].label, twin + 1);
@@ -382,8 +386,8 @@ static void add_identity(struct builder *b, const struct compare_input *in)
 	set_text(plain(b, "CPU vendor"), r->platform.cpu.vendor);
 	if (r->platform.cpu.brand[0])
 		set_text(plain(b, "CPU brand"), r->platform.cpu.brand);
-	format_string(text, sizeof(text), "family 0x%x, model 0x%x, stepping %u", r->platform.cpu.family, r->platform.cpu.model,
-		 r->platform.cpu.stepping);
+	format_string(text, sizeof(text), "family 0x%x, model 0x%x, stepping %u", r->platform.cpu.family,
+		      r->platform.cpu.model, r->platform.cpu.stepping);
 	set_text(plain(b, "CPU signature"), text);
 	if (in->note[0])
 		set_text(plain(b, "notes"), in->note);
@@ -394,7 +398,8 @@ static void add_features(struct builder *b, const struct compare_input *in)
 	static const enum cpu_feature features[] = {CPU_FEATURE_INVARIANT_TSC, CPU_FEATURE_ARAT,
 						    CPU_FEATURE_MONITOR_MWAIT};
 	for (size_t i = 0; i < ARRAY_SIZE(features); i++)
-		set_text(plain(b, cpu_feature_defs[features[i]].label), yes_no(in->report.platform.cpu.features[features[i]]));
+		set_text(plain(b, cpu_feature_defs[features[i]].label),
+			 yes_no(in->report.platform.cpu.features[features[i]]));
 }
 
 static void add_claims(struct builder *b, const struct compare_input *in)
@@ -545,7 +550,7 @@ static void add_verdicts(struct builder *b, const struct compare_input *in)
 	for (unsigned i = 0; i < r->verdict_count; i++)
 		counts[r->verdicts[i].severity]++;
 	format_string(summary, sizeof(summary), "%u fail, %u warn, %u info, %u pass", counts[SEVERITY_FAIL],
-		 counts[SEVERITY_WARN], counts[SEVERITY_INFO], counts[SEVERITY_PASS]);
+		      counts[SEVERITY_WARN], counts[SEVERITY_INFO], counts[SEVERITY_PASS]);
 	set_text(plain(b, "count"), summary);
 	for (unsigned i = 0; i < r->verdict_count; i++) {
 		const struct verdict *v = &r->verdicts[i];
@@ -558,9 +563,8 @@ static void add_verdicts(struct builder *b, const struct compare_input *in)
 int compare_build(const struct compare_input *inputs, unsigned count, struct compare_table *table)
 {
 	static void (*const adders[GROUP_COUNT])(struct builder *, const struct compare_input *) = {
-		[GROUP_IDENTITY] = add_identity, [GROUP_FEATURES] = add_features,
-		[GROUP_CLAIMS] = add_claims,	 [GROUP_MEASURED] = add_measured,
-		[GROUP_CLAIM_ERRORS] = add_claim_errors, [GROUP_IDLE] = add_idle,
+		[GROUP_IDENTITY] = add_identity, [GROUP_FEATURES] = add_features,         [GROUP_CLAIMS] = add_claims,
+		[GROUP_MEASURED] = add_measured, [GROUP_CLAIM_ERRORS] = add_claim_errors, [GROUP_IDLE] = add_idle,
 		[GROUP_VERDICTS] = add_verdicts,
 	};
 	struct builder b = {.table = table};

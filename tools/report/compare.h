@@ -19,14 +19,14 @@
 /* ---- one input: a report read from a file, with what the reader noticed ---------------------- */
 
 struct compare_input {
-	const char *path;                  /* as given */
-	char label[COMPARE_LABEL_BYTES];   /* --label, else made by compare_label_inputs */
-	bool labelled;                     /* the label came from --label */
-	struct report report;              /* the model, as report_read fills it */
-	unsigned schema_version;           /* N of tscprobe/N */
-	bool from_serial_log;              /* the report was taken out of a serial capture */
-	char *canonical;                   /* the JSON with sorted keys, to know identical reports */
-	char note[COMPARE_NOTE_BYTES];     /* what the reader noticed: schema, sections missing, duplicates */
+	const char *path;                /* as given */
+	char label[COMPARE_LABEL_BYTES]; /* --label, else made by compare_label_inputs */
+	bool labelled;                   /* the label came from --label */
+	struct report report;            /* the model, as report_read fills it */
+	unsigned schema_version;         /* N of tscprobe/N */
+	bool from_serial_log;            /* the report was taken out of a serial capture */
+	char *canonical;                 /* the JSON with sorted keys, to know identical reports */
+	char note[COMPARE_NOTE_BYTES];   /* what the reader noticed: schema, sections missing, duplicates */
 };
 
 /*
@@ -83,10 +83,10 @@ struct compare_cell {
 struct compare_row {
 	enum compare_group group;
 	enum compare_chart chart;
-	char key[64];       /* what matches a row across reports: "claim.kvmclock", "tsc.acpi_pm" */
-	char subject[64];   /* what the chart calls it: "KVM kvmclock (pvclock scale)", "hlt C1" */
-	char label[112];    /* the row's heading, without its unit */
-	char unit[16];      /* "MHz", "ppm", "s/day", or "" */
+	char key[64];               /* what matches a row across reports: "claim.kvmclock", "tsc.acpi_pm" */
+	char subject[64];           /* what the chart calls it: "KVM kvmclock (pvclock scale)", "hlt C1" */
+	char label[112];            /* the row's heading, without its unit */
+	char unit[16];              /* "MHz", "ppm", "s/day", or "" */
 	struct compare_cell *cells; /* one per column */
 };
 

@@ -103,9 +103,10 @@ static void write_ppm(struct sink *out, double ppm)
 
 static const char *severity_class(int severity)
 {
-	static const char *const classes[] = {
-		[SEVERITY_FAIL] = "sev-fail", [SEVERITY_WARN] = "sev-warn",
-		[SEVERITY_INFO] = "sev-info", [SEVERITY_PASS] = "sev-pass"};
+	static const char *const classes[] = {[SEVERITY_FAIL] = "sev-fail",
+					      [SEVERITY_WARN] = "sev-warn",
+					      [SEVERITY_INFO] = "sev-info",
+					      [SEVERITY_PASS] = "sev-pass"};
 	return severity >= 0 && severity < (int)ARRAY_SIZE(classes) ? classes[severity] : "sev-info";
 }
 
@@ -118,7 +119,8 @@ static void write_axis(struct sink *out, const struct chart *c, int bottom)
 				    sign ? "grid" : "zero", x, CHART_TOP - 6, x, bottom);
 			if (sign && d == 0)
 				continue; /* +/-1 ppm sit too close to zero for a label of their own */
-			sink_printf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", x, bottom + 16);
+			sink_printf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", x,
+				    bottom + 16);
 			if (fabs(ppm) >= PPM_PER_PERCENT) {
 				svg_write_number(out, ppm / PPM_PER_PERCENT, 0);
 				sink_puts(out, " %");
@@ -127,7 +129,8 @@ static void write_axis(struct sink *out, const struct chart *c, int bottom)
 			}
 			sink_puts(out, "</text>\n");
 		}
-	sink_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (CHART_LEFT + CHART_RIGHT) / 2, bottom + 40);
+	sink_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (CHART_LEFT + CHART_RIGHT) / 2,
+		    bottom + 40);
 	svg_write_text(out, c->axis_title);
 	sink_puts(out, "</text>\n");
 }
@@ -140,8 +143,9 @@ static void write_band(struct sink *out, const struct chart *c, int bottom)
 		return;
 	sink_printf(out, "<rect class=\"band\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>", left, CHART_TOP - 6,
 		    right - left, bottom - CHART_TOP + 6);
-	sink_printf(out, "<text class=\"note\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">±%.0f ppm: within it a claim "
-			 "passes or warns, beyond it fails</text>\n",
+	sink_printf(out,
+		    "<text class=\"note\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">±%.0f ppm: within it a claim "
+		    "passes or warns, beyond it fails</text>\n",
 		    (left + right) / 2, CHART_TOP - 10, c->band_ppm);
 }
 
@@ -254,7 +258,7 @@ void compare_write_svg(const struct compare_table *t, const char *title, struct 
 
 /* Page colours as CSS variables; the table and text take them. */
 static const struct svg_colour page_colours[] = {
-	{":root", "--bg", "#ffffff", "#0d1117"},   {":root", "--fg", "#1f2328", "#e6edf3"},
+	{":root", "--bg", "#ffffff", "#0d1117"},    {":root", "--fg", "#1f2328", "#e6edf3"},
 	{":root", "--muted", "#59636e", "#9198a1"}, {":root", "--line", "#d1d9e0", "#30363d"},
 	{":root", "--group", "#f6f8fa", "#161b22"}, {":root", "--fail", "#cf222e", "#f85149"},
 	{":root", "--warn", "#9a6700", "#d29922"},  {":root", "--pass", "#1a7f37", "#3fb950"},
@@ -310,8 +314,8 @@ static void write_table(struct sink *out, const struct compare_table *t)
 			sink_puts(out, "</th></tr>\n");
 		}
 		bool indent = row->label[0] == ' ';
-		snprintf(heading, sizeof(heading), row->unit[0] ? "%s (%s)" : "%s", row->label + strspn(row->label, " "),
-			 row->unit);
+		snprintf(heading, sizeof(heading), row->unit[0] ? "%s (%s)" : "%s",
+			 row->label + strspn(row->label, " "), row->unit);
 		sink_printf(out, "<tr><th scope=\"row\"%s>", indent ? " class=\"indent\"" : "");
 		svg_write_text(out, heading);
 		sink_puts(out, "</th>");
@@ -350,8 +354,9 @@ void compare_write_html(const struct compare_table *t, const char *title, struct
 	write_page_style(out);
 	sink_puts(out, "</style>\n</head>\n<body>\n<main>\n<h1>");
 	svg_write_text(out, title);
-	sink_printf(out, "</h1>\n<p class=\"legend\">%u report%s, one column each. Hover a judged figure for its "
-			 "verdict; " MISSING " marks a figure that report does not have.</p>\n",
+	sink_printf(out,
+		    "</h1>\n<p class=\"legend\">%u report%s, one column each. Hover a judged figure for its "
+		    "verdict; " MISSING " marks a figure that report does not have.</p>\n",
 		    t->column_count, t->column_count == 1 ? "" : "s");
 	for (unsigned c = 0, listed = 0; c < t->column_count; c++) {
 		if (!t->columns[c].note[0])

@@ -74,7 +74,8 @@ struct wrapped {
 static void wrap_push(struct wrapped *w, const char *prefix, size_t prefix_bytes, const char *part, size_t bytes)
 {
 	if (w->count < WRAP_MAX_LINES)
-		snprintf(w->lines[w->count++], WRAP_LINE_BYTES, "%.*s%.*s", (int)prefix_bytes, prefix, (int)bytes, part);
+		snprintf(w->lines[w->count++], WRAP_LINE_BYTES, "%.*s%.*s", (int)prefix_bytes, prefix, (int)bytes,
+			 part);
 }
 
 /*
@@ -213,8 +214,8 @@ static void flush_line(struct sink *out, struct buffer_sink *line)
 }
 
 static void write_text_row(struct sink *out, struct buffer_sink *line, const struct compare_table *t,
-			   const struct compare_row *row, const struct column_layout *layout, unsigned from, unsigned to,
-			   unsigned label_width)
+			   const struct compare_row *row, const struct column_layout *layout, unsigned from,
+			   unsigned to, unsigned label_width)
 {
 	static struct wrapped heading;
 	char text[WRAP_LINE_BYTES];
@@ -312,8 +313,9 @@ void compare_write_text(const struct compare_table *t, unsigned width, struct si
 		/* A narrow terminal: the headings give way, down to a readable minimum, before a column would be cut. */
 		unsigned block_label_width = label_width;
 		if (used > width)
-			block_label_width = used - width < label_width - TEXT_LABEL_MIN_CHARS ? label_width - (used - width)
-											 : TEXT_LABEL_MIN_CHARS;
+			block_label_width = used - width < label_width - TEXT_LABEL_MIN_CHARS
+						    ? label_width - (used - width)
+						    : TEXT_LABEL_MIN_CHARS;
 		sink_puts(out, "\n");
 		if (to - from == 1 && t->column_count > 1)
 			sink_printf(out, "Report %u of %u\n", to, t->column_count);
@@ -416,9 +418,8 @@ static void write_csv_field(struct sink *out, const char *text, bool from_report
 void compare_write_csv(const struct compare_table *t, struct sink *out)
 {
 	static const char *const group_keys[GROUP_COUNT] = {
-		[GROUP_IDENTITY] = "identity", [GROUP_FEATURES] = "features",
-		[GROUP_CLAIMS] = "claims",     [GROUP_MEASURED] = "measured",
-		[GROUP_CLAIM_ERRORS] = "claim_errors", [GROUP_IDLE] = "idle",
+		[GROUP_IDENTITY] = "identity", [GROUP_FEATURES] = "features",         [GROUP_CLAIMS] = "claims",
+		[GROUP_MEASURED] = "measured", [GROUP_CLAIM_ERRORS] = "claim_errors", [GROUP_IDLE] = "idle",
 		[GROUP_VERDICTS] = "verdicts",
 	};
 

@@ -133,7 +133,8 @@ static int extract_owned(char *text, size_t length, struct extracted_report *out
 	}
 	if (span.length > REPORT_MAX_BYTES) {
 		free(text);
-		return fail(error, error_size, "report at lines %u-%u is %zu bytes, more than the %u MiB a report may hold",
+		return fail(error, error_size,
+			    "report at lines %u-%u is %zu bytes, more than the %u MiB a report may hold",
 			    span.begin_line, span.end_line, span.length, REPORT_MAX_BYTES / MIB);
 	}
 	memmove(text, text + span.start, span.length);

@@ -78,7 +78,8 @@ static int parse_header(struct csv_reader *rd, const char *line, size_t length, 
 		if (name == 0)
 			return csv_fail(rd, "column %u: no series name before %s", column, column_suffix);
 		if (name >= sizeof(csv->names[0]))
-			return csv_fail(rd, "column %u: a series name of %zu characters, more than the %zu this tool holds",
+			return csv_fail(rd,
+					"column %u: a series name of %zu characters, more than the %zu this tool holds",
 					column, name, sizeof(csv->names[0]) - 1);
 		if (csv->series_count == WATCH_MAX_SERIES)
 			return csv_fail(rd, "more than the %d series a drift watch writes", WATCH_MAX_SERIES);
@@ -112,8 +113,9 @@ static int parse_number(struct csv_reader *rd, const struct watch_csv *csv, unsi
 		snprintf(range, sizeof(range), "out of range (beyond +/-%g)", PLOT_MAX_MAGNITUDE);
 		problem = range;
 	}
-	return csv_fail(rd, "column %u (%s%s): \"%.*s\" is %s", column + 1, column ? csv->names[column - 1] : "elapsed_s",
-			column ? column_suffix : "", (int)(n < QUOTED_CHARS ? n : QUOTED_CHARS), field, problem);
+	return csv_fail(rd, "column %u (%s%s): \"%.*s\" is %s", column + 1,
+			column ? csv->names[column - 1] : "elapsed_s", column ? column_suffix : "",
+			(int)(n < QUOTED_CHARS ? n : QUOTED_CHARS), field, problem);
 }
 
 static int append_row(struct csv_reader *rd, struct watch_csv *csv, const double *row, size_t *capacity)
@@ -132,8 +134,7 @@ static int append_row(struct csv_reader *rd, struct watch_csv *csv, const double
 	return 0;
 }
 
-static int parse_row(struct csv_reader *rd, const char *line, size_t length, struct watch_csv *csv,
-		     size_t *capacity)
+static int parse_row(struct csv_reader *rd, const char *line, size_t length, struct watch_csv *csv, size_t *capacity)
 {
 	size_t expected = 1 + csv->series_count, fields = 1, n;
 	double row[1 + WATCH_MAX_SERIES];
@@ -142,7 +143,8 @@ static int parse_row(struct csv_reader *rd, const char *line, size_t length, str
 	for (size_t i = 0; i < length; i++)
 		fields += line[i] == ',';
 	if (fields != expected)
-		return csv_fail(rd, "%zu field%s, expected %zu as in the header", fields, fields == 1 ? "" : "s", expected);
+		return csv_fail(rd, "%zu field%s, expected %zu as in the header", fields, fields == 1 ? "" : "s",
+				expected);
 	for (unsigned column = 0; next_field(&p, line + length, &field, &n); column++)
 		if (parse_number(rd, csv, column, field, n, &row[column]))
 			return -1;
@@ -174,11 +176,13 @@ int watch_csv_parse(const char *text, size_t length, const char *source, struct 
 		if (memchr(line, '\0', n))
 			status = csv_fail(&rd, "a NUL byte: binary data, not a CSV");
 		else
-			status = rd.line == 1 ? parse_header(&rd, line, n, csv) : parse_row(&rd, line, n, csv, &capacity);
+			status = rd.line == 1 ? parse_header(&rd, line, n, csv)
+					      : parse_row(&rd, line, n, csv, &capacity);
 	}
 	if (!status && csv->rows == 0) {
 		rd.line++; /* where the header or the first sample should be */
-		status = csv_fail(&rd, "%s", rd.line == 1 ? "empty, not a drift watch CSV" : "no samples after the header");
+		status = csv_fail(&rd, "%s",
+				  rd.line == 1 ? "empty, not a drift watch CSV" : "no samples after the header");
 	}
 	if (status)
 		watch_csv_free(csv);
@@ -233,7 +237,8 @@ int plot_choose_series(const struct watch_csv *csv, const char *list, struct plo
 		}
 		char names[ERROR_BYTES / 2] = "";
 		for (unsigned j = 0; j < csv->series_count; j++)
-			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", j ? ", " : "", csv->names[j]);
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", j ? ", " : "",
+				 csv->names[j]);
 		snprintf(error, error_size, "--series: no series \"%.*s\" (the watch has %s)",
 			 (int)(n < QUOTED_CHARS ? n : QUOTED_CHARS), field, names);
 		return -1;
@@ -345,10 +350,12 @@ static void write_head(struct sink *out, const struct plot_settings *settings, i
 		    "role=\"img\" aria-labelledby=\"plot-title\">\n<title id=\"plot-title\">",
 		    SVG_WIDTH, height, SVG_WIDTH, height);
 	svg_write_text(out, settings->title);
-	sink_puts(out, "</title>\n<style>\ntext{font-family:sans-serif;font-size:12px}.title{font-size:15px;font-weight:bold}"
-		       ".note{font-size:11px}.axis,.grid,.zero{stroke-width:1}"
-		       ".series{fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round}"
-		       ".dashed{stroke-dasharray:6 3}\n");
+	sink_puts(
+		out,
+		"</title>\n<style>\ntext{font-family:sans-serif;font-size:12px}.title{font-size:15px;font-weight:bold}"
+		".note{font-size:11px}.axis,.grid,.zero{stroke-width:1}"
+		".series{fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round}"
+		".dashed{stroke-dasharray:6 3}\n");
 	write_colours(out);
 	sink_puts(out, "</style>\n");
 	sink_printf(out, "<rect class=\"bg\" width=\"%d\" height=\"%d\"/>\n", SVG_WIDTH, height);
@@ -366,8 +373,8 @@ static void write_ticks(struct sink *out, const struct axis *a, bool vertical, d
 		const char *grid = a->first + i == 0 ? "zero" : "grid";
 
 		if (vertical) {
-			sink_printf(out, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", grid, at,
-				    across_from, at, across_to);
+			sink_printf(out, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", grid,
+				    at, across_from, at, across_to);
 			sink_printf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", at,
 				    across_from, at, across_from + TICK_PX);
 			sink_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", at,
@@ -397,10 +404,11 @@ static void write_axes(struct sink *out, const struct axis *x, const struct axis
 		    PLOT_LEFT, PLOT_TOP);
 	sink_printf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\">elapsed time by the reference (%s)</text>\n",
 		    (PLOT_LEFT + PLOT_RIGHT) / 2, bottom + 44, x->unit->name);
-	sink_printf(out,
-		    "<text transform=\"translate(18 %.1f) rotate(-90)\" text-anchor=\"middle\">offset from the reference "
-		    "(%s)</text>\n",
-		    (PLOT_TOP + bottom) / 2, y->unit->name);
+	sink_printf(
+		out,
+		"<text transform=\"translate(18 %.1f) rotate(-90)\" text-anchor=\"middle\">offset from the reference "
+		"(%s)</text>\n",
+		(PLOT_TOP + bottom) / 2, y->unit->name);
 }
 
 static double sample(const struct watch_csv *csv, size_t row, unsigned column)

@@ -19,8 +19,8 @@ struct reader {
 
 /* Scalar fields as data: each JSON key with its kind and where its value goes in the model. */
 enum field_kind {
-	FIELD_UINT,   /* JSON integer, range-checked against the field's size */
-	FIELD_HEX,    /* "0x..." string, as json_hex32 and json_hex64 write it */
+	FIELD_UINT, /* JSON integer, range-checked against the field's size */
+	FIELD_HEX,  /* "0x..." string, as json_hex32 and json_hex64 write it */
 	FIELD_BOOL,
 	FIELD_DOUBLE, /* any JSON number; json_double writes null for an unknown figure */
 	FIELD_TEXT,   /* string into a char array of `size` bytes */
@@ -31,8 +31,14 @@ struct field {
 	bool required; /* absent or null is an error, not a zero */
 	size_t offset, size;
 };
-#define FIELD(kind, type, member, key) {key, kind, false, offsetof(type, member), sizeof(((type *)0)->member)}
-#define REQUIRED(kind, type, member, key) {key, kind, true, offsetof(type, member), sizeof(((type *)0)->member)}
+#define FIELD(kind, type, member, key)                                                \
+	{                                                                             \
+		key, kind, false, offsetof(type, member), sizeof(((type *)0)->member) \
+	}
+#define REQUIRED(kind, type, member, key)                                            \
+	{                                                                            \
+		key, kind, true, offsetof(type, member), sizeof(((type *)0)->member) \
+	}
 
 /* "0x" and 1 to 16 hex digits, without sign, space or suffix. */
 static bool parse_hex(const char *text, uint64_t *out)
@@ -50,8 +56,7 @@ static bool parse_hex(const char *text, uint64_t *out)
 }
 
 /* An integer for a field of `size` bytes, from a JSON integer or (hex) a "0x..." string. */
-static int read_integer(struct reader *rd, const json_t *value, const char *path, bool hex, size_t size,
-			uint64_t *out)
+static int read_integer(struct reader *rd, const json_t *value, const char *path, bool hex, size_t size, uint64_t *out)
 {
 	uint64_t max = size >= sizeof(uint64_t) ? UINT64_MAX : (1ull << (8 * size)) - 1;
 
@@ -467,7 +472,6 @@ static const struct field rate_change_fields[] = {
 	REQUIRED(FIELD_DOUBLE, struct watch_series, rate_after_ppm, "after_ppm"),
 };
 
-
 /* CPUID leaf 5 EDX holds one nibble per C-state. */
 #define MWAIT_SUBSTATES_MAX 0xf
 
@@ -639,8 +643,8 @@ static int read_measurements(struct reader *rd, const json_t *root, struct repor
 	if (read_array(rd, root, "", "references", false, REPORT_MAX_REFERENCES, read_reference, r,
 		       &r->reference_count) ||
 	    read_block(rd, root, "", "tsc", tsc_fields, ARRAY_SIZE(tsc_fields), &r->tsc, &tsc) ||
-	    (tsc && read_block(rd, tsc, "tsc", "rate_change", tsc_rate_change_fields, ARRAY_SIZE(tsc_rate_change_fields),
-			       &r->tsc.rate_change, &rate_change)) ||
+	    (tsc && read_block(rd, tsc, "tsc", "rate_change", tsc_rate_change_fields,
+			       ARRAY_SIZE(tsc_rate_change_fields), &r->tsc.rate_change, &rate_change)) ||
 	    read_array(rd, root, "", "cross_checks", false, REPORT_MAX_CROSS_CHECKS, read_field_item, &cross_checks,
 		       &r->cross_check_count))
 		return -1;
@@ -724,7 +728,8 @@ static int check_idle_derived(struct reader *rd, const json_t *item, const char 
 		if (!value)
 			continue;
 		d->accepted(idle, run, accepted);
-		if (!text_equal(json_string_value(value), accepted[0]) && !text_equal(json_string_value(value), accepted[1]))
+		if (!text_equal(json_string_value(value), accepted[0]) &&
+		    !text_equal(json_string_value(value), accepted[1]))
 			return json_input_fail(&rd->in, json_input_path(member, path, d->key),
 					       "%s disagrees with %s (\"%s\")", json_input_describe(value, got),
 					       d->basis, accepted[0]);
@@ -775,14 +780,17 @@ static int read_idle_run(struct reader *rd, const json_t *item, const char *path
 	run->kind = (enum idle_kind)kind;
 	run->lapic_measured = json_input_present(&rd->in, item, "lapic_lost_ppm") != NULL;
 	if (run->done != text_equal(run->status, "ok"))
-		return json_input_fail(&rd->in, json_input_path(member, path, "status"),
-				       "\"%s\" with%s figures (a run the probe timed has both figures and \"ok\", any other neither)",
-				       run->status, run->done ? "" : "out");
-	if ((at_once != NULL) != text_equal(run->status, IDLE_STATUS_RETURNED_AT_ONCE) || (at_once && !run->at_once.returns))
-		return json_input_fail(&rd->in, json_input_path(member, path, "returned_at_once"),
-				       "%s with status \"%s\" (a run that returned at once has its returns, at least one, "
-				       "and that status; any other null)",
-				       at_once ? "given" : "null", run->status);
+		return json_input_fail(
+			&rd->in, json_input_path(member, path, "status"),
+			"\"%s\" with%s figures (a run the probe timed has both figures and \"ok\", any other neither)",
+			run->status, run->done ? "" : "out");
+	if ((at_once != NULL) != text_equal(run->status, IDLE_STATUS_RETURNED_AT_ONCE) ||
+	    (at_once && !run->at_once.returns))
+		return json_input_fail(
+			&rd->in, json_input_path(member, path, "returned_at_once"),
+			"%s with status \"%s\" (a run that returned at once has its returns, at least one, "
+			"and that status; any other null)",
+			at_once ? "given" : "null", run->status);
 	if (infer_lapic_uncertainty(rd, item, path, run))
 		return -1;
 	return check_idle_derived(rd, item, path, idle, run);
@@ -920,7 +928,8 @@ static int read_details(struct reader *rd, const json_t *claim_object, const cha
 		return json_input_fail(&rd->in, path, "%zu members, more than the %d this tool holds",
 				       json_object_size(details), CLAIM_MAX_DETAILS);
 	/* jansson's iterator takes a non-const object; nothing here changes it. */
-	json_object_foreach((json_t *)details, key, value) {
+	json_object_foreach((json_t *)details, key, value)
+	{
 		struct claim_detail *d = &c->details[c->detail_count];
 
 		json_input_path(member, path, key);
@@ -970,8 +979,8 @@ static int read_verdict(struct reader *rd, const json_t *item, const char *path,
 	if (json_input_check_type(&rd->in, item, path, JSON_OBJECT) ||
 	    read_fields(rd, item, path, verdict_fields, ARRAY_SIZE(verdict_fields), v) ||
 	    read_choice(rd, item, path, "severity", severities, ARRAY_SIZE(severities), true, &severity) ||
-	    read_together(rd, item, path, verdict_figure_fields, ARRAY_SIZE(verdict_figure_fields), true,
-			  "a verdict's", v, &v->has_figures))
+	    read_together(rd, item, path, verdict_figure_fields, ARRAY_SIZE(verdict_figure_fields), true, "a verdict's",
+			  v, &v->has_figures))
 		return -1;
 	v->severity = (enum severity)severity;
 	return 0;
@@ -979,10 +988,12 @@ static int read_verdict(struct reader *rd, const json_t *item, const char *path,
 
 static int read_claims_and_verdicts(struct reader *rd, const json_t *root, struct report *r)
 {
-	struct field_items faults = {fault_fields, ARRAY_SIZE(fault_fields), r->faults.entries, sizeof(r->faults.entries[0])};
+	struct field_items faults = {fault_fields, ARRAY_SIZE(fault_fields), r->faults.entries,
+				     sizeof(r->faults.entries[0])};
 
 	if (read_hyperv(rd, root, &r->platform.hyperv) ||
-	    read_array(rd, root, "", "claims", false, CLAIM_LIST_CAPACITY, read_claim, r->claims.items, &r->claims.count) ||
+	    read_array(rd, root, "", "claims", false, CLAIM_LIST_CAPACITY, read_claim, r->claims.items,
+		       &r->claims.count) ||
 	    read_array(rd, root, "", "faults", false, FAULT_LOG_CAPACITY, read_field_item, &faults, &r->faults.count) ||
 	    read_array(rd, root, "", "verdicts", false, REPORT_MAX_VERDICTS, read_verdict, r->verdicts,
 		       &r->verdict_count))
@@ -1042,11 +1053,14 @@ static int read_report(struct reader *rd, const json_t *root, struct report *out
 		return json_input_fail(&rd->in, NULL, "not a tscprobe report (the top level is %s, not an object)",
 				       json_input_kind_name(json_typeof(root)));
 	if (check_schema(rd, root) || json_input_member(&rd->in, root, "", "tool", JSON_OBJECT, true, &tool) ||
-	    read_fields(rd, tool, "tool", tool_fields, ARRAY_SIZE(tool_fields), out) || read_cpu(rd, root, &out->platform.cpu) ||
-	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->platform.hv, &out->platform.hv.count) ||
+	    read_fields(rd, tool, "tool", tool_fields, ARRAY_SIZE(tool_fields), out) ||
+	    read_cpu(rd, root, &out->platform.cpu) ||
+	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->platform.hv,
+		       &out->platform.hv.count) ||
 	    read_fields(rd, root, "", report_fields, ARRAY_SIZE(report_fields), out) ||
-	    read_acpi(rd, root, &out->platform.acpi) || read_measurements(rd, root, out) || read_idle(rd, root, &out->idle) ||
-	    read_watch(rd, root, &out->watch) || read_claims_and_verdicts(rd, root, out))
+	    read_acpi(rd, root, &out->platform.acpi) || read_measurements(rd, root, out) ||
+	    read_idle(rd, root, &out->idle) || read_watch(rd, root, &out->watch) ||
+	    read_claims_and_verdicts(rd, root, out))
 		return -1;
 	return 0;
 }

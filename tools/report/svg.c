@@ -58,8 +58,8 @@ void svg_write_number(struct sink *out, double value, int decimals)
 }
 
 const struct svg_colour svg_theme[SVG_THEME_COUNT] = {
-	{".bg", "fill", "#ffffff", "#0d1117"},	{"text", "fill", "#1f2328", "#e6edf3"},
-	{".note", "fill", "#59636e", "#9198a1"}, {".axis", "stroke", "#1f2328", "#e6edf3"},
+	{".bg", "fill", "#ffffff", "#0d1117"},     {"text", "fill", "#1f2328", "#e6edf3"},
+	{".note", "fill", "#59636e", "#9198a1"},   {".axis", "stroke", "#1f2328", "#e6edf3"},
 	{".grid", "stroke", "#d1d9e0", "#30363d"}, {".zero", "stroke", "#818b98", "#656c76"},
 };
 

@@ -158,7 +158,8 @@ static size_t edit_distance(const char *a, const char *b)
 			size_t best = d[i - 1][k - 1] + (a[i - 1] != b[k - 1]);
 			best = d[i - 1][k] + 1 < best ? d[i - 1][k] + 1 : best;
 			best = d[i][k - 1] + 1 < best ? d[i][k - 1] + 1 : best;
-			if (i > 1 && k > 1 && a[i - 1] == b[k - 2] && a[i - 2] == b[k - 1] && d[i - 2][k - 2] + 1 < best)
+			if (i > 1 && k > 1 && a[i - 1] == b[k - 2] && a[i - 2] == b[k - 1] &&
+			    d[i - 2][k - 2] + 1 < best)
 				best = d[i - 2][k - 2] + 1;
 			d[i][k] = best;
 		}
@@ -194,7 +195,8 @@ static bool check_members(struct loader *l, const json_t *object, const char *wh
 
 	if (json_input_check_type(&l->in, object, where, JSON_OBJECT))
 		return false;
-	json_object_foreach ((json_t *)object, key, value) {
+	json_object_foreach((json_t *)object, key, value)
+	{
 		unsigned i = 0;
 		while (known[i] && strcmp(known[i], key))
 			i++;
@@ -250,14 +252,16 @@ static bool load_features(struct loader *l, const json_t *features)
 
 	if (!json_is_array(features))
 		return ok(json_input_expected(&l->in, "cpu.features", "an array of feature names", features));
-	json_array_foreach (features, i, name) {
+	json_array_foreach(features, i, name)
+	{
 		int f = 0;
 		for (; f < CPU_FEATURE_COUNT; f++)
 			if (json_is_string(name) && !strcmp(json_string_value(name), cpu_feature_defs[f].name))
 				break;
 		if (f == CPU_FEATURE_COUNT)
-			return fail(l, "cpu.features[%zu]: unknown feature (known: tsc, rdtscp, tsc_deadline, hypervisor, "
-				       "monitor_mwait, arat, tsc_adjust, invariant_tsc)",
+			return fail(l,
+				    "cpu.features[%zu]: unknown feature (known: tsc, rdtscp, tsc_deadline, hypervisor, "
+				    "monitor_mwait, arat, tsc_adjust, invariant_tsc)",
 				    i);
 		const struct cpu_feature_def *def = &cpu_feature_defs[f];
 		struct cpuid_regs *r = entry_regs(l, def->leaf, def->subleaf);
@@ -271,8 +275,9 @@ static bool load_features(struct loader *l, const json_t *features)
 /* The "cpu" block: vendor, brand, ranges and features, so a scenario need not list raw leaves. */
 static bool load_cpu(struct loader *l, const json_t *cpu)
 {
-	static const char *const members[] = {"vendor",	"brand",    "signature", "max_basic_leaf", "max_extended_leaf",
-					      "out_of_range", "features", NULL};
+	static const char *const members[] = {
+		"vendor",       "brand",    "signature", "max_basic_leaf", "max_extended_leaf",
+		"out_of_range", "features", NULL};
 	uint32_t max_basic = DEFAULT_MAX_BASIC_LEAF, max_extended = DEFAULT_MAX_EXTENDED_LEAF;
 	const char *vendor = "GenuineIntel";
 	const json_t *value;
@@ -283,8 +288,8 @@ static bool load_cpu(struct loader *l, const json_t *cpu)
 		return false;
 	if ((value = json_object_get(cpu, "vendor"))) {
 		if (!json_is_string(value) || strlen(json_string_value(value)) != 12)
-			return ok(json_input_expected(&l->in, "cpu.vendor", "a 12-character string like \"GenuineIntel\"",
-						      value));
+			return ok(json_input_expected(&l->in, "cpu.vendor",
+						      "a 12-character string like \"GenuineIntel\"", value));
 		vendor = json_string_value(value);
 	}
 	if ((value = json_object_get(cpu, "out_of_range"))) {
@@ -300,7 +305,8 @@ static bool load_cpu(struct loader *l, const json_t *cpu)
 
 	if (!(r = entry_regs(l, 0, 0)))
 		return fail(l, "cpu: CPUID table full");
-	*r = (struct cpuid_regs){max_basic, text_word(vendor, 12, 0), text_word(vendor, 12, 8), text_word(vendor, 12, 4)};
+	*r = (struct cpuid_regs){max_basic, text_word(vendor, 12, 0), text_word(vendor, 12, 8),
+				 text_word(vendor, 12, 4)};
 	if (!(r = entry_regs(l, 0x80000000u, 0)))
 		return fail(l, "cpu: CPUID table full");
 	r->eax = max_extended;
@@ -354,7 +360,8 @@ static bool load_raw_leaves(struct loader *l, const json_t *list, const char *wh
 
 	if (!json_is_array(list))
 		return ok(json_input_expected(&l->in, where, "an array of leaves", list));
-	json_array_foreach (list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		snprintf(path, sizeof(path), "%s[%zu]", where, i);
 		if (!load_raw_leaf(l, item, path))
 			return false;
@@ -382,10 +389,11 @@ static bool load_hypervisor(struct loader *l, const json_t *hv, const char *wher
 			    (unsigned long long)base, HV_BASE_FIRST, HV_BASE_STEP, HV_BASE_LAST);
 	for (uint32_t i = 0; i < l->config->cpuid_count; i++)
 		if (l->config->cpuid[i].leaf == base && l->config->cpuid[i].subleaf == 0)
-			return fail(l, "%s.base: 0x%llx is given twice: one base leaf answers for one hypervisor", where,
-				    (unsigned long long)base);
+			return fail(l, "%s.base: 0x%llx is given twice: one base leaf answers for one hypervisor",
+				    where, (unsigned long long)base);
 	if (!json_is_string(sig) || !hv_signature_parse(json_string_value(sig), signature))
-		return fail(l, "%s.signature: expected 12 characters, NUL written \\0 (e.g. \"KVMKVMKVM\\0\\0\\0\")", where);
+		return fail(l, "%s.signature: expected 12 characters, NUL written \\0 (e.g. \"KVMKVMKVM\\0\\0\\0\")",
+			    where);
 	struct cpuid_regs regs = {(uint32_t)max_leaf, 0, 0, 0};
 	for (int i = 0; i < 4; i++) {
 		regs.ebx |= (uint32_t)signature[i] << (8 * i);
@@ -397,7 +405,6 @@ static bool load_hypervisor(struct loader *l, const json_t *hv, const char *wher
 	snprintf(path, sizeof(path), "%s.leaves", where);
 	return (leaves = json_object_get(hv, "leaves")) ? load_raw_leaves(l, leaves, path) : true;
 }
-
 
 /* ---- clocks ---------------------------------------------------------------------------------------- */
 
@@ -521,8 +528,8 @@ static bool member_rate(struct loader *l, const json_t *device, const char *wher
 
 static bool load_pm_timer(struct loader *l, const json_t *device, const char *where)
 {
-	static const char *const members[] = {"port", "bits", "rate_ppm", "read_cost_us", "jitter", "fault",
-					      "fault_at_s", "backwards_ticks", NULL};
+	static const char *const members[] = {
+		"port", "bits", "rate_ppm", "read_cost_us", "jitter", "fault", "fault_at_s", "backwards_ticks", NULL};
 	static const char *const faults[] = {"none", "stuck", "backwards", NULL};
 	struct sim_pm_timer_config *c = &l->config->clocks.pm_timer;
 	unsigned fault = c->fault;
@@ -546,9 +553,19 @@ static bool load_pm_timer(struct loader *l, const json_t *device, const char *wh
 
 static bool load_hpet(struct loader *l, const json_t *device, const char *where)
 {
-	static const char *const members[] = {"base", "period_fs", "advertised_period_fs", "counter_bits", "timers",
-					      "legacy_replacement", "vendor", "enabled", "rate_ppm", "read_cost_us",
-					      "jitter", "fault", NULL};
+	static const char *const members[] = {"base",
+					      "period_fs",
+					      "advertised_period_fs",
+					      "counter_bits",
+					      "timers",
+					      "legacy_replacement",
+					      "vendor",
+					      "enabled",
+					      "rate_ppm",
+					      "read_cost_us",
+					      "jitter",
+					      "fault",
+					      NULL};
 	static const char *const faults[] = {"none", "all_ones", "stuck", NULL};
 	struct sim_hpet_config *c = &l->config->clocks.hpet;
 	unsigned fault = c->fault;
@@ -588,8 +605,9 @@ static bool member_date_time(struct loader *l, const json_t *device, const char 
 
 	if (!value)
 		return true;
-	if (!json_is_string(value) || sscanf(json_string_value(value), "%4u-%2u-%2u%c%2u:%2u:%2u%c", &year, &month,
-					     &day, &separator, &hour, &minute, &second, &end) != 7 ||
+	if (!json_is_string(value) ||
+	    sscanf(json_string_value(value), "%4u-%2u-%2u%c%2u:%2u:%2u%c", &year, &month, &day, &separator, &hour,
+		   &minute, &second, &end) != 7 ||
 	    (separator != ' ' && separator != 'T'))
 		return ok(json_input_expected(&l->in, json_input_path(path, where, key),
 					      "a date and time like \"2026-11-21 12:00:00\"", value));
@@ -597,15 +615,15 @@ static bool member_date_time(struct loader *l, const json_t *device, const char 
 	    day > days_in_month[month - 1] + (month == 2 && is_leap_year(year)) || hour > 23 || minute > 59 ||
 	    second > 59)
 		return fail(l, "%s.%s: not a date and time between %d and %d", where, key, RTC_MIN_YEAR, RTC_MAX_YEAR);
-	*out = (struct calendar_time){(uint16_t)year, (uint8_t)month, (uint8_t)day, (uint8_t)hour, (uint8_t)minute,
-				      (uint8_t)second, 0};
+	*out = (struct calendar_time){
+		(uint16_t)year, (uint8_t)month, (uint8_t)day, (uint8_t)hour, (uint8_t)minute, (uint8_t)second, 0};
 	return true;
 }
 
 static bool load_rtc(struct loader *l, const json_t *device, const char *where)
 {
-	static const char *const members[] = {"domain", "rate_ppm", "start", "binary", "hour_12", "century_index",
-					      "read_cost_us", "jitter", "fault", NULL};
+	static const char *const members[] = {"domain",        "rate_ppm",     "start",  "binary", "hour_12",
+					      "century_index", "read_cost_us", "jitter", "fault",  NULL};
 	static const char *const domains[] = {"guest", "host", NULL};
 	static const char *const faults[] = {"none", "uip_stuck", "frozen", NULL};
 	struct sim_rtc_config *c = &l->config->clocks.rtc;
@@ -659,8 +677,8 @@ static bool load_firmware_tick(struct loader *l, const json_t *tick, const char 
 
 static bool load_lapic(struct loader *l, const json_t *device, const char *where)
 {
-	static const char *const members[] = {"base", "bus_hz", "rate_ppm", "read_cost_us", "jitter", "firmware_tick",
-					      NULL};
+	static const char *const members[] = {"base",   "bus_hz",        "rate_ppm", "read_cost_us",
+					      "jitter", "firmware_tick", NULL};
 	struct sim_lapic_config *c = &l->config->clocks.lapic;
 	const json_t *tick = json_object_get(device, "firmware_tick");
 	char path[96];
@@ -755,7 +773,8 @@ static bool load_acpi_faults(struct loader *l, const json_t *list)
 
 	if (!json_is_array(list))
 		return ok(json_input_expected(&l->in, "acpi_faults", "an array of fault names", list));
-	json_array_foreach (list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		unsigned fault;
 		snprintf(where, sizeof(where), "acpi_faults[%zu]", i);
 		if (!choose(l, item, where, names, &fault))
@@ -798,7 +817,8 @@ static bool load_msrs(struct loader *l, const json_t *list, const char *where)
 
 	if (!json_is_array(list))
 		return ok(json_input_expected(&l->in, where, "an array of {\"msr\", \"value\"}", list));
-	json_array_foreach (list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		struct sim_msr_entry e = {0};
 		uint64_t msr;
 		snprintf(path, sizeof(path), "%s[%zu]", where, i);
@@ -827,7 +847,8 @@ static bool load_msr_faults(struct loader *l, const json_t *list, const char *wh
 
 	if (!json_is_array(list))
 		return ok(json_input_expected(&l->in, where, "an array of MSR numbers", list));
-	json_array_foreach (list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		uint32_t msr;
 		snprintf(path, sizeof(path), "%s[%zu]", where, i);
 		if (!read_u32(l, item, path, &msr))
@@ -892,11 +913,10 @@ static bool load_hyperv(struct loader *l, const json_t *hv, const char *where)
 			!member_rate(l, counter, path, &c->reference_counter_rate_ppm)))
 		return false;
 	snprintf(path, sizeof(path), "%s.reference_tsc_page", where);
-	return !page ||
-	       (switch_or_settings(l, page, path, page_members, &c->reference_tsc_page) &&
-		MEMBER_UINT(l, page, "claimed_tsc_hz", path, MIN_CLAIMED_TSC_HZ, MAX_CLAIMED_TSC_HZ,
-			    c->tsc_page_claimed_hz) &&
-		MEMBER_UINT(l, page, "sequence", path, 0, UINT32_MAX, c->tsc_page_sequence));
+	return !page || (switch_or_settings(l, page, path, page_members, &c->reference_tsc_page) &&
+			 MEMBER_UINT(l, page, "claimed_tsc_hz", path, MIN_CLAIMED_TSC_HZ, MAX_CLAIMED_TSC_HZ,
+				     c->tsc_page_claimed_hz) &&
+			 MEMBER_UINT(l, page, "sequence", path, 0, UINT32_MAX, c->tsc_page_sequence));
 }
 
 static bool load_vmware_backdoor(struct loader *l, const json_t *backdoor, const char *where)
@@ -915,8 +935,8 @@ static const struct paravirt_loader {
 	const char *key;
 	bool (*load)(struct loader *l, const json_t *value, const char *where);
 } PARAVIRT_LOADERS[] = {
-	{"msrs", load_msrs},       {"msr_faults", load_msr_faults},           {"kvmclock", load_kvmclock},
-	{"hyperv", load_hyperv},   {"vmware_backdoor", load_vmware_backdoor},
+	{"msrs", load_msrs},     {"msr_faults", load_msr_faults},           {"kvmclock", load_kvmclock},
+	{"hyperv", load_hyperv}, {"vmware_backdoor", load_vmware_backdoor},
 };
 #define PARAVIRT_LOADER_COUNT (sizeof(PARAVIRT_LOADERS) / sizeof(PARAVIRT_LOADERS[0]))
 
@@ -945,7 +965,8 @@ static bool load_idle_rate(struct loader *l, const json_t *state, const char *ke
 	snprintf(path, sizeof(path), "%s.%s", where, key);
 	if (!json_is_object(value))
 		return fail(l, "%s: expected \"runs\", \"stops\" or {\"rate\": R} with R from 0 to 1", path);
-	return require(l, value, "rate", path) && check_members(l, value, path, members) && member_number(l, value, "rate", path, 0, 1, rate);
+	return require(l, value, "rate", path) && check_members(l, value, path, members) &&
+	       member_number(l, value, "rate", path, 0, 1, rate);
 }
 
 /* {"method", "hint" (MWAIT only, required there), "tsc"?, "lapic"?}; a state listed twice is an error. */
@@ -985,10 +1006,13 @@ static bool load_idle(struct loader *l, const json_t *idle)
 {
 	static const char *const members[] = {"wake_interval_us", "wake_latency_us", "states", "mwait", "hlt", NULL};
 	enum { MWAIT_OFFERED, MWAIT_FAULTS, MWAIT_RETURNS_AT_ONCE };
-	static const char *const mwait_choices[] = {[MWAIT_OFFERED] = "offered", [MWAIT_FAULTS] = "faults",
-						    [MWAIT_RETURNS_AT_ONCE] = "returns_at_once", NULL};
+	static const char *const mwait_choices[] = {[MWAIT_OFFERED] = "offered",
+						    [MWAIT_FAULTS] = "faults",
+						    [MWAIT_RETURNS_AT_ONCE] = "returns_at_once",
+						    NULL};
 	enum { HLT_SLEEPS, HLT_RETURNS_AT_ONCE };
-	static const char *const hlt_choices[] = {[HLT_SLEEPS] = "sleeps", [HLT_RETURNS_AT_ONCE] = "returns_at_once", NULL};
+	static const char *const hlt_choices[] = {
+		[HLT_SLEEPS] = "sleeps", [HLT_RETURNS_AT_ONCE] = "returns_at_once", NULL};
 	struct sim_idle_config *c = &l->config->idle;
 	const json_t *states = json_object_get(idle, "states"), *item;
 	unsigned mwait = MWAIT_OFFERED, hlt = HLT_SLEEPS;
@@ -1009,7 +1033,8 @@ static bool load_idle(struct loader *l, const json_t *idle)
 		return true;
 	if (!json_is_array(states))
 		return ok(json_input_expected(&l->in, "idle.states", "an array of states", states));
-	json_array_foreach (states, i, item) {
+	json_array_foreach(states, i, item)
+	{
 		snprintf(where, sizeof(where), "idle.states[%zu]", i);
 		if (!load_idle_state(l, item, where))
 			return false;
@@ -1074,7 +1099,7 @@ static bool event_members(struct loader *l, const json_t *item, const char *wher
  */
 static bool load_event(struct loader *l, const json_t *item, const char *where, struct sim_event *e)
 {
-	static const char *const members[] = {"at_s",	"clock",  "rate_ppm", "step_ticks",
+	static const char *const members[] = {"at_s",          "clock", "rate_ppm", "step_ticks",
 					      "stops_every_s", "for_s", "from_s",   NULL};
 	static const char *const rate_members[] = {"rate_ppm", "at_s", NULL};
 	static const char *const step_members[] = {"step_ticks", "at_s", NULL};
@@ -1100,7 +1125,8 @@ static bool load_event(struct loader *l, const json_t *item, const char *where, 
 		    !member_number(l, item, "step_ticks", where, -MAX_STEP_TICKS, MAX_STEP_TICKS, &step))
 			return false;
 		if (e->clock != SIM_CLOCK_TSC)
-			return fail(l, "%s.clock: only the tsc steps (a counter's own \"fault\" makes it step back)", where);
+			return fail(l, "%s.clock: only the tsc steps (a counter's own \"fault\" makes it step back)",
+				    where);
 		if (step == 0 || step != (double)(int64_t)step)
 			return fail(l, "%s.step_ticks: expected a whole number of ticks other than 0", where);
 		e->step_ticks = (int64_t)step;
@@ -1150,7 +1176,8 @@ static bool load_events(struct loader *l, const json_t *list)
 
 	if (!json_is_array(list))
 		return ok(json_input_expected(&l->in, "events", "an array of events", list));
-	json_array_foreach (list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		struct sim_event e;
 		snprintf(where, sizeof(where), "events[%zu]", i);
 		if (l->config->event_count == SIM_MAX_EVENTS)
@@ -1167,9 +1194,9 @@ static bool load_events(struct loader *l, const json_t *list)
 static bool load_root(struct loader *l, const json_t *root)
 {
 	static const char *const members[] = {
-		"schema", "name",   "source",	  "tsc_hz",	 "seed",	 "cpu",	   "hypervisors",
-		"cpuid",  "clocks", "acpi",	  "acpi_faults", "acpi_oem_id", "msrs",	   "msr_faults",
-		"kvmclock", "hyperv", "vmware_backdoor", "idle",	 "events",	 NULL};
+		"schema",          "name", "source",      "tsc_hz",      "seed", "cpu",        "hypervisors", "cpuid",
+		"clocks",          "acpi", "acpi_faults", "acpi_oem_id", "msrs", "msr_faults", "kvmclock",    "hyperv",
+		"vmware_backdoor", "idle", "events",      NULL};
 	const json_t *value;
 	size_t i;
 
@@ -1205,7 +1232,8 @@ static bool load_root(struct loader *l, const json_t *root)
 		char where[48];
 		if (json_input_check_type(&l->in, value, "hypervisors", JSON_ARRAY))
 			return false;
-		json_array_foreach (value, i, hv) {
+		json_array_foreach(value, i, hv)
+		{
 			snprintf(where, sizeof(where), "hypervisors[%zu]", i);
 			if (!load_hypervisor(l, hv, where))
 				return false;

@@ -36,7 +36,7 @@ enum sim_pm_timer_fault {
 struct sim_pm_timer_config {
 	bool present;
 	uint16_t port;
-	uint8_t bits; /* 24, or 32 (FADT TMR_VAL_EXT) */
+	uint8_t bits;    /* 24, or 32 (FADT TMR_VAL_EXT) */
 	double rate_ppm; /* runs at nominal * (1 + rate_ppm / 1e6) of virtual time */
 	struct sim_access_cost access;
 	enum sim_pm_timer_fault fault;
@@ -59,7 +59,7 @@ struct sim_hpet_config {
 	uint8_t timers;                /* comparators; GCAP_ID.NUM_TIM_CAP holds timers - 1 */
 	bool legacy_replacement;       /* LEG_RT_CAP */
 	uint16_t vendor;
-	bool enabled; /* ENABLE_CNF as firmware left it */
+	bool enabled;    /* ENABLE_CNF as firmware left it */
 	double rate_ppm; /* runs at nominal * (1 + rate_ppm / 1e6) of virtual time */
 	struct sim_access_cost access;
 	enum sim_hpet_fault fault;
@@ -72,7 +72,7 @@ enum sim_rtc_fault {
 };
 
 struct sim_rtc_config {
-	bool present; /* the CMOS ports; the calendar clock behind them (and behind GetTime) always runs */
+	bool present;    /* the CMOS ports; the calendar clock behind them (and behind GetTime) always runs */
 	double rate_ppm; /* its clock domain: 0 for the guest's virtual time, else the host's rate against it */
 	struct calendar_time start; /* the date and time at power-on */
 	bool binary;                /* status B DM: binary instead of BCD */
@@ -197,13 +197,13 @@ struct sim_kvmclock_config {
 /* Hyper-V's time enlightenments (TLFS), as Hyper-V, KVM or VirtualBox implement them; each MSR exists only when
  * set here. */
 struct sim_hyperv_config {
-	uint64_t tsc_frequency_hz;  /* HV_X64_MSR_TSC_FREQUENCY 0x40000022; 0: no such MSR */
-	uint64_t apic_frequency_hz; /* HV_X64_MSR_APIC_FREQUENCY 0x40000023; 0: no such MSR */
-	bool reference_counter;     /* HV_X64_MSR_TIME_REF_COUNT 0x40000020, 100 ns units */
+	uint64_t tsc_frequency_hz;         /* HV_X64_MSR_TSC_FREQUENCY 0x40000022; 0: no such MSR */
+	uint64_t apic_frequency_hz;        /* HV_X64_MSR_APIC_FREQUENCY 0x40000023; 0: no such MSR */
+	bool reference_counter;            /* HV_X64_MSR_TIME_REF_COUNT 0x40000020, 100 ns units */
 	double reference_counter_rate_ppm; /* it runs at 10 MHz * (1 + rate_ppm / 1e6) of virtual time */
-	bool reference_tsc_page;    /* HV_X64_MSR_REFERENCE_TSC 0x40000021 */
-	uint64_t tsc_page_claimed_hz; /* the rate TscScale is derived from; 0: tsc_hz, the truth */
-	uint32_t tsc_page_sequence;   /* TscSequence as written; 0 marks the page invalid */
+	bool reference_tsc_page;           /* HV_X64_MSR_REFERENCE_TSC 0x40000021 */
+	uint64_t tsc_page_claimed_hz;      /* the rate TscScale is derived from; 0: tsc_hz, the truth */
+	uint32_t tsc_page_sequence;        /* TscSequence as written; 0 marks the page invalid */
 };
 
 /* VMware's backdoor port (Linux arch/x86/kernel/cpu/vmware.c): what its GETHZ command answers. */
@@ -280,7 +280,7 @@ struct sim_config {
 	uint64_t rdtsc_cost_ps; /* virtual time one RDTSC takes */
 	uint64_t cpuid_cost_ps;
 	uint64_t msr_cost_ps; /* virtual time one RDMSR or WRMSR takes */
-	uint64_t seed; /* of the jitter generator: the same seed gives the same run */
+	uint64_t seed;        /* of the jitter generator: the same seed gives the same run */
 	struct sim_clocks_config clocks;
 	struct sim_acpi_config acpi;
 	struct sim_msr_config msrs;
@@ -319,8 +319,8 @@ struct sim_trace {
 	uint64_t cpuid_beyond_max; /* reads of a hypervisor leaf above its live base's max leaf */
 	uint32_t first_beyond_max_leaf;
 	uint64_t io_reads, io_writes, mmio_reads, mmio_writes;
-	uint64_t unclaimed_accesses; /* port or MMIO accesses no device decodes */
-	uint64_t jitter_events;      /* accesses that drew an extra delay */
+	uint64_t unclaimed_accesses;          /* port or MMIO accesses no device decodes */
+	uint64_t jitter_events;               /* accesses that drew an extra delay */
 	uint64_t hpet_counter_writes_refused; /* main-counter writes while ENABLE_CNF was set (spec: halt first) */
 	uint64_t msr_reads, msr_writes, msr_faults; /* every RDMSR and WRMSR; those that raised #GP */
 	uint32_t msr_write_count; /* entries in msr_write_log: the first SIM_MSR_WRITE_LOG_ENTRIES WRMSRs */
@@ -328,10 +328,10 @@ struct sim_trace {
 	uint64_t unbacked_page_writes; /* clock pages enabled where no allocated guest page is: nothing written */
 	uint64_t backdoor_calls;
 	uint64_t idle_calls, idle_hlt_calls, idle_mwait_calls; /* every idle call, and by method */
-	uint64_t idle_faults; /* MWAIT calls that raised #UD */
-	uint64_t idle_wakes;  /* idle calls that slept and woke */
-	uint64_t idle_at_once; /* idle calls that returned at once without sleeping */
-	uint64_t idle_ps;     /* virtual time from going to sleep to running again, summed */
+	uint64_t idle_faults;                                  /* MWAIT calls that raised #UD */
+	uint64_t idle_wakes;                                   /* idle calls that slept and woke */
+	uint64_t idle_at_once;                                 /* idle calls that returned at once without sleeping */
+	uint64_t idle_ps;        /* virtual time from going to sleep to running again, summed */
 	uint32_t idle_log_count; /* entries in idle_log: the first SIM_IDLE_LOG_ENTRIES idle calls */
 	struct sim_idle_record idle_log[SIM_IDLE_LOG_ENTRIES];
 };
@@ -354,9 +354,9 @@ struct sim_pit_channel {
 	uint8_t mode;   /* 0..5 */
 	uint8_t access; /* 1 lobyte, 2 hibyte, 3 lobyte then hibyte */
 	bool bcd;
-	uint32_t reload;    /* the count register; 0 means the full modulus */
-	bool null_count;    /* programmed, count not yet loaded */
-	bool gate;          /* channels 0 and 1: always high; channel 2: port 0x61 bit 0 */
+	uint32_t reload; /* the count register; 0 means the full modulus */
+	bool null_count; /* programmed, count not yet loaded */
+	bool gate;       /* channels 0 and 1: always high; channel 2: port 0x61 bit 0 */
 	bool write_high_next, read_high_next;
 	uint8_t write_low; /* the first byte of a lobyte-then-hibyte count */
 	bool count_latched, status_latched;

@@ -87,12 +87,12 @@ static struct sim_acpi_table *find_table(struct sim_phys *p, const char *signatu
 
 static struct acpi_gas gas(uint8_t space, uint8_t bit_width, uint8_t access_size, uint64_t address)
 {
-	return (struct acpi_gas){.space_id = space, .bit_width = bit_width, .access_size = access_size,
-				 .address = address};
+	return (struct acpi_gas){
+		.space_id = space, .bit_width = bit_width, .access_size = access_size, .address = address};
 }
 
-static void put_header(struct acpi_sdt_header *h, const struct sim_config *c, const char *signature,
-		       uint32_t length, uint8_t revision)
+static void put_header(struct acpi_sdt_header *h, const struct sim_config *c, const char *signature, uint32_t length,
+		       uint8_t revision)
 {
 	memcpy(h->signature, signature, sizeof(h->signature));
 	h->length = length;
@@ -154,8 +154,8 @@ static void build_madt(struct sim *s, struct acpi_madt *t)
 }
 
 /* A root table (XSDT: 8-byte entries, RSDT: 4-byte) listing the given tables. */
-static void build_root(struct sim *s, uint64_t at, const char *signature, unsigned entry_bytes,
-		       const uint64_t *entries, unsigned count)
+static void build_root(struct sim *s, uint64_t at, const char *signature, unsigned entry_bytes, const uint64_t *entries,
+		       unsigned count)
 {
 	uint32_t length = SDT_HEADER_BYTES + count * entry_bytes;
 	uint8_t *t = add_table(&s->phys, at, length);

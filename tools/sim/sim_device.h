@@ -5,7 +5,6 @@
 #include "sim.h"
 #include "units.h"
 
-
 /*
  * Spends one access of cost a: the base cost, plus (with a's probability) an extra delay before or after the
  * moment the device samples its state. Returns that moment, the virtual time the value read belongs to.
@@ -60,8 +59,7 @@ struct sim_device {
 	bool (*mmio_write)(struct sim *s, uint64_t phys, unsigned width, uint64_t value);
 };
 
-extern const struct sim_device sim_pm_timer_device, sim_hpet_device, sim_rtc_device, sim_pit_device,
-	sim_lapic_device;
+extern const struct sim_device sim_pm_timer_device, sim_hpet_device, sim_rtc_device, sim_pit_device, sim_lapic_device;
 
 /* GCAP_ID as the HPET's first register holds it (its low half is also the ACPI HPET table's block ID). */
 uint64_t sim_hpet_capabilities(const struct sim_hpet_config *c);

@@ -94,8 +94,12 @@ static void write_system_time(struct sim *s, uint64_t phys, uint64_t at_ps)
 static void write_wall_clock(struct sim *s, uint64_t phys)
 {
 	const struct calendar_time *start = &s->config->clocks.rtc.start;
-	struct tm boot = {.tm_year = start->year - 1900, .tm_mon = start->month - 1, .tm_mday = start->day,
-			  .tm_hour = start->hour, .tm_min = start->minute, .tm_sec = start->second};
+	struct tm boot = {.tm_year = start->year - 1900,
+			  .tm_mon = start->month - 1,
+			  .tm_mday = start->day,
+			  .tm_hour = start->hour,
+			  .tm_min = start->minute,
+			  .tm_sec = start->second};
 	struct pvclock_wall_clock w;
 	void *at = sim_guest_memory(s, phys, sizeof(w));
 

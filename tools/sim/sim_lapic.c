@@ -88,8 +88,8 @@ static void lapic_reset(struct sim *s)
 	s->lapic = (struct sim_lapic_state){.lvt_timer = LVT_MASKED};
 	if (tick->present)
 		s->lapic = (struct sim_lapic_state){
-			.lvt_timer = tick->vector | (tick->masked ? LVT_MASKED : 0) |
-				     (uint32_t)tick->mode << LVT_MODE_SHIFT,
+			.lvt_timer =
+				tick->vector | (tick->masked ? LVT_MASKED : 0) | (uint32_t)tick->mode << LVT_MODE_SHIFT,
 			.initial_count = tick->initial_count,
 			.divide_config = divide_bits(tick->divide),
 		};

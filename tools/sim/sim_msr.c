@@ -88,7 +88,10 @@ static const struct sim_msr_device apic_base_msr = {
 /* ---- dispatch ------------------------------------------------------------------------------------------------ */
 
 static const struct sim_msr_device *const MSR_DEVICES[] = {
-	&listed_msrs, &sim_kvmclock_msrs, &sim_hyperv_msrs, &apic_base_msr,
+	&listed_msrs,
+	&sim_kvmclock_msrs,
+	&sim_hyperv_msrs,
+	&apic_base_msr,
 };
 #define MSR_DEVICE_COUNT (sizeof(MSR_DEVICES) / sizeof(MSR_DEVICES[0]))
 

@@ -19,7 +19,7 @@
 #define RTC_D_VALID_RAM_AND_TIME 0x80u
 
 #define DAYS_BEFORE_1970 719468u /* days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar */
-#define WEEKDAY_OF_1970_01_01 4u  /* a Thursday, counting Sunday as 0 */
+#define WEEKDAY_OF_1970_01_01 4u /* a Thursday, counting Sunday as 0 */
 
 static const struct sim_rtc_config *config(const struct sim *s)
 {

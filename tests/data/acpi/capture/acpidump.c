@@ -16,8 +16,14 @@
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
 
-static UINT32 le32(const UINT8 *p) { return p[0] | p[1] << 8 | p[2] << 16 | (UINT32)p[3] << 24; }
-static UINT64 le64(const UINT8 *p) { return le32(p) | (UINT64)le32(p + 4) << 32; }
+static UINT32 le32(const UINT8 *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (UINT32)p[3] << 24;
+}
+static UINT64 le64(const UINT8 *p)
+{
+	return le32(p) | (UINT64)le32(p + 4) << 32;
+}
 
 static void signature_text(const UINT8 *sig, CHAR16 out[5])
 {
