@@ -37,6 +37,17 @@ static double accesses_ps(const struct sim_config *config, const char *name)
 	return 0;
 }
 
+/* The named reference; the test fails when the report has none. Never NULL, for the callers' dereferences. */
+static const struct reference_report *named(const struct report *report, const char *name)
+{
+	unsigned i = 0;
+	while (i + 1 < report->reference_count && strcmp(report->references[i].name, name))
+		i++;
+	if (strcmp(report->references[i].name, name))
+		fail_msg("no reference %s in the report", name);
+	return &report->references[i];
+}
+
 double reference_read_s(const struct sim_config *config, const char *name)
 {
 	return (accesses_ps(config, name) + 2.0 * (double)config->rdtsc_cost_ps) / PS_PER_S;
@@ -51,14 +62,20 @@ double slope_limit_ppm(double sample_error_s, double span_s, uint32_t samples)
 	return 1e6 * COVERAGE_FACTOR * sample_error_s / (span_s * sqrt(samples));
 }
 
+double reading_error_s(const struct sim_config *config, const struct report *report, const char *name)
+{
+	return 1 / named(report, name)->nominal_hz + reference_read_s(config, name);
+}
+
 /*
- * A counter: each sample off by up to one tick of its nominal rate plus one read. Jittered reads wider than a few
- * fast ones are rejected by the probe, so jitter enters as fewer samples, which the report counts.
+ * A counter: each sample off by up to one reading's error. Jittered reads wider than a few fast ones are rejected by
+ * the probe, so jitter enters as fewer samples, which the report counts.
  * An edge-timed clock (RTC, UEFI time): each end of the window lies between the last read that saw the old second and
  * the first that sees the new one (the RTC's may be a UIP check alone), so within two reads of it.
  */
-static double limit_ppm(const struct sim_config *config, const struct reference_report *r)
+double reference_limit_ppm(const struct sim_config *config, const struct report *report, const char *name)
 {
+	const struct reference_report *r = named(report, name);
 	if (r->edges) {
 		double polls_s = !strcmp(r->name, "rtc") ? reference_read_s(config, "rtc") +
 								   PORT_ACCESSES_PER_CMOS_READ *
@@ -66,14 +83,6 @@ static double limit_ppm(const struct sim_config *config, const struct reference_
 							 : 2 * reference_read_s(config, r->name);
 		return 1e6 * 2 * polls_s / r->window_s;
 	}
-	return slope_limit_ppm(1 / r->nominal_hz + reference_read_s(config, r->name), r->window_s, r->samples);
+	return slope_limit_ppm(reading_error_s(config, report, name), r->window_s, r->samples);
 }
 
-double reference_limit_ppm(const struct sim_config *config, const struct report *report, const char *name)
-{
-	for (unsigned i = 0; i < report->reference_count; i++)
-		if (!strcmp(report->references[i].name, name))
-			return limit_ppm(config, &report->references[i]);
-	fail_msg("no reference %s in the report", name);
-	return 0;
-}
