@@ -13,8 +13,9 @@ TOOLS_DIRS := tools tools/sim tools/report tools/cli
 TOOLS_INC := $(patsubst %,-I%,$(TOOLS_DIRS))
 TOOLS_SRC := $(filter-out tools/main.c,$(wildcard $(patsubst %,%/*.c,$(TOOLS_DIRS))))
 TEST_SRC := $(wildcard tests/unit/test_*.c)
-# Helpers that several test binaries link: the simulated machine's (tests/unit/test_sim_*.c).
-TEST_HELPER_SRC := tests/unit/sim_helpers.c
+# Helpers that several test binaries link: the simulated machine's (tests/unit/test_sim_*.c), and the accuracy
+# checks' upper bounds.
+TEST_HELPER_SRC := tests/unit/sim_helpers.c tests/unit/accuracy.c
 
 # ---- EFI app -------------------------------------------------------------
 EFI_INC := /usr/include/efi
@@ -86,6 +87,7 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(HOST_OBJ)
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS) -lcmocka
 $(filter $(BUILD)/host/tests/test_sim_%,$(TEST_BIN)): $(BUILD)/host/tests/unit/sim_helpers.o
+$(patsubst %,$(BUILD)/host/tests/test_%,calib faults scenarios watch): $(BUILD)/host/tests/unit/accuracy.o
 
 # ---- static analysis (make lint) ---------------------------------------------------
 # cppcheck and clang-tidy over every C file of core/, efi/, tools/ and tests/unit/; any finding fails.

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "accuracy.h"
 #include "calib.h"
-#include "units.h"
 #include "counter.h"
 #include "report.h"
 #include "scenario.h"
@@ -60,45 +60,6 @@ static double expected_tsc_hz(const char *name)
 	return t->tsc_hz * ref(name)->nominal_hz / true_hz;
 }
 
-/* core/calib.c's coverage: an uncertainty is three standard errors. */
-#define COVERAGE_FACTOR 3.0
-#define PORT_ACCESSES_PER_CMOS_READ 2 /* an index write, then a data read */
-
-/* What one read of a reference costs in the scenario: its accesses (the PIT's a latch command and two data bytes),
- * and the TSC reads that bracket it. */
-static double read_s(const char *name)
-{
-	const struct sim_clocks_config *c = &config.clocks;
-	double accesses_ps = !strcmp(name, "acpi_pm") ? (double)c->pm_timer.access.cost_ps
-			     : !strcmp(name, "hpet")  ? (double)c->hpet.access.cost_ps
-			     : !strcmp(name, "pit")   ? 3.0 * (double)c->pit.access.cost_ps
-			     : !strcmp(name, "rtc") /* status A, then seconds, minutes, hours and seconds again */
-				     ? 5.0 * PORT_ACCESSES_PER_CMOS_READ * (double)c->rtc.access.cost_ps
-				     : (double)c->uefi_time.cost_ps;
-	return (accesses_ps + 2.0 * (double)config.rdtsc_cost_ps) / PS_PER_S;
-}
-
-/*
- * The most uncertain an honest figure can be in this scenario.
- * A counter: each sample off by up to one tick of its nominal rate plus one read, spread evenly, has a standard
- * deviation of (tick + read) / sqrt(12); a slope through n samples evenly spread over the window then has a standard
- * error of that times sqrt(12 / n) / window. Jittered reads wider than a few fast ones are rejected by the probe, so
- * jitter enters as fewer samples, which the report counts.
- * An edge-timed clock (RTC, UEFI time): each end of the window lies between the last read that saw the old second and
- * the first that sees the new one (the RTC's may be a UIP check alone), so within two reads of it.
- */
-static double honest_limit_ppm(const struct reference_report *r)
-{
-	if (r->edges) {
-		double polls_s = !strcmp(r->name, "rtc")
-					 ? read_s("rtc") + PORT_ACCESSES_PER_CMOS_READ *
-								   (double)config.clocks.rtc.access.cost_ps / PS_PER_S
-					 : 2 * read_s(r->name);
-		return 1e6 * 2 * polls_s / r->window_s;
-	}
-	return 1e6 * COVERAGE_FACTOR * (1 / r->nominal_hz + read_s(r->name)) / (r->window_s * sqrt(r->samples));
-}
-
 /* Right (the truth within the stated uncertainty) and not inflated (the uncertainty within what the scenario allows). */
 static void expect_within_uncertainty(const char *context, const char *name)
 {
@@ -107,12 +68,12 @@ static void expect_within_uncertainty(const char *context, const char *name)
 		fail_msg("%s: %s was not measured: %s", context, name, r->reason);
 	double error_ppm = (r->tsc_hz / expected_tsc_hz(name) - 1) * 1e6;
 	if (fabs(error_ppm) > r->uncertainty_ppm)
-		fail_msg("%s: %s measured %.3f Hz, truth %.3f Hz: %+.4f ppm outside its stated +/- %.4f ppm", context,
-			 name, r->tsc_hz, expected_tsc_hz(name), error_ppm, r->uncertainty_ppm);
-	if (r->uncertainty_ppm > honest_limit_ppm(r))
-		fail_msg(
-			"%s: %s states +/- %.4f ppm over %.3f s and %u samples, more than the %.4f ppm the scenario allows",
-			context, name, r->uncertainty_ppm, r->window_s, r->samples, honest_limit_ppm(r));
+		fail_msg("%s: %s measured %.3f Hz, truth %.3f Hz: %+.4f ppm outside its stated +/- %.4f ppm", context, name,
+			 r->tsc_hz, expected_tsc_hz(name), error_ppm, r->uncertainty_ppm);
+	double limit_ppm = reference_limit_ppm(&config, &report, name);
+	if (r->uncertainty_ppm > limit_ppm)
+		fail_msg("%s: %s states +/- %.4f ppm over %.3f s and %u samples, more than the %.4f ppm the scenario allows",
+			 context, name, r->uncertainty_ppm, r->window_s, r->samples, limit_ppm);
 }
 
 /* The best TSC estimate: the truth within it, and no more uncertain than the reference it came from may be. */
@@ -120,7 +81,7 @@ static void expect_tsc_estimate_within_uncertainty(void)
 {
 	assert_true(report.tsc.valid);
 	assert_true(fabs(report.tsc.hz / sim.truth.tsc_hz - 1) * 1e6 <= report.tsc.uncertainty_ppm);
-	assert_true(report.tsc.uncertainty_ppm <= honest_limit_ppm(ref(report.tsc.reference)));
+	assert_true(report.tsc.uncertainty_ppm <= reference_limit_ppm(&config, &report, report.tsc.reference));
 }
 
 static const char *const counters[] = {"acpi_pm", "hpet", "pit"};
@@ -148,16 +109,24 @@ static void test_every_reference_finds_the_true_rate_within_its_uncertainty_for_
 	}
 }
 
-/* The LAPIC has no nominal rate: its rate comes out of the best TSC estimate, with both uncertainties. */
+/*
+ * The LAPIC has no nominal rate: its rate comes out of the best TSC estimate, with both uncertainties. Its own part
+ * is a counter's, samples off by a tick of the rate it counts at plus a read, over the window the TSC paces.
+ */
 static void test_lapic_rate_is_measured_through_the_tsc_estimate(void **state)
 {
+	const double window_s = 0.2;
 	(void)state;
 	load(2600000000ull, 7, "\"lapic\": {\"bus_hz\": 200000000}");
-	run_probe(0.2, 2);
+	run_probe(window_s, 2);
 	const struct reference_report *lapic = ref("lapic");
 	assert_true(lapic->measured);
 	assert_true(fabs(lapic->rate_hz / sim.truth.lapic_bus_hz - 1) * 1e6 <= lapic->rate_uncertainty_ppm);
 	assert_true(lapic->rate_uncertainty_ppm >= report.tsc.uncertainty_ppm);
+	double own_limit_ppm = slope_limit_ppm(1 / lapic->rate_hz + reference_read_s(&config, "lapic"), window_s,
+					       lapic->samples);
+	assert_true(lapic->rate_uncertainty_ppm <=
+		    hypot(own_limit_ppm, reference_limit_ppm(&config, &report, report.tsc.reference)));
 }
 
 /* A 24-bit PM timer wraps every 4.7 s: a longer window crosses a wrap. The PIT wraps every 55 ms anyway. */
@@ -329,9 +298,9 @@ static void test_fit_of_exact_samples_gives_the_exact_ratio(void **state)
 	assert_true(result.fit_ppm < 1e-6);
 	assert_int_equal(result.jumps_backward + result.jumps_forward, 0);
 	assert_true(result.uncertainty_ppm > 0); /* quantisation and bracket still count */
-	/* At most three standard errors of samples off by a tick plus a 40-tick bracket (see honest_limit_ppm). */
+	/* At most three standard errors of samples off by a tick plus a 40-tick bracket (see slope_limit_ppm). */
 	double tick_and_read = 1 + 40 / result.ratio, span = 35795.0 * 99;
-	assert_true(result.uncertainty_ppm <= 1e6 * COVERAGE_FACTOR * tick_and_read / (span * sqrt(100)));
+	assert_true(result.uncertainty_ppm <= slope_limit_ppm(tick_and_read, span, 100));
 
 	calib_fit(samples, 2, 3579500.0, 1.0, false, &result);
 	assert_false(result.valid);

@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "accuracy.h"
 #include "report.h"
 #include "scenario.h"
 #include "testdata.h"
+
+#define HALF_KHZ 500.0 /* the resolution of a figure given in kHz */
 
 static struct sim_config config;
 static struct sim sim;
@@ -189,6 +192,7 @@ static void test_virtualbox_5_kvmclock_loses_6_74_s_every_5_minutes(void **state
 	assert_non_null(strstr(v->message, "(+2.30 %)"));
 	assert_non_null(strstr(v->message, "runs slow: loses 6.74 s every 5 min (1941.6 s per day)"));
 	assert_true(fabs(report.tsc.hz / 3400109000.0 - 1) * 1e6 <= report.tsc.uncertainty_ppm);
+	assert_true(report.tsc.uncertainty_ppm <= reference_limit_ppm(&config, &report, report.tsc.reference));
 	assert_string_not_equal(report.tsc.reference, "kvmclock"); /* a clock computed from the TSC never judges it */
 }
 
@@ -201,8 +205,11 @@ static void test_vmware_timing_leaf_and_backdoor_agree_with_the_measurement(void
 		assert_int_not_equal(report.verdicts[i].severity, SEVERITY_FAIL);
 	const struct verdict *leaf = verdict("claim.cpuid_timing_leaf.40000000");
 	assert_non_null(leaf);
-	/* kHz resolution: the claim can be off by up to 500 Hz, and that is within its combined uncertainty. */
+	/* kHz resolution: the claim can be off by up to 500 Hz, and that is within its combined uncertainty; which holds
+	 * no more than those 500 Hz and what the measurement may honestly add. */
 	assert_true(fabs(leaf->ppm) <= leaf->combined_uncertainty_ppm);
+	assert_true(leaf->combined_uncertainty_ppm <= hypot(reference_limit_ppm(&config, &report, report.tsc.reference),
+							    1e6 * HALF_KHZ / sim.truth.tsc_hz));
 }
 
 /* Under TCG the only base has max leaf 0x40000001: the probe reports no claim and reads nothing beyond it. */
