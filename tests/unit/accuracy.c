@@ -77,12 +77,12 @@ double reference_limit_ppm(const struct sim_config *config, const struct report 
 {
 	const struct reference_report *r = named(report, name);
 	if (r->edges) {
-		double polls_s = !strcmp(r->name, "rtc") ? reference_read_s(config, "rtc") +
-								   PORT_ACCESSES_PER_CMOS_READ *
-									   (double)config->clocks.rtc.access.cost_ps / PS_PER_S
-							 : 2 * reference_read_s(config, r->name);
+		double polls_s = !strcmp(r->name, "rtc")
+					 ? reference_read_s(config, "rtc") +
+						   PORT_ACCESSES_PER_CMOS_READ *
+							   (double)config->clocks.rtc.access.cost_ps / PS_PER_S
+					 : 2 * reference_read_s(config, r->name);
 		return 1e6 * 2 * polls_s / r->window_s;
 	}
 	return slope_limit_ppm(reading_error_s(config, report, name), r->window_s, r->samples);
 }
-

@@ -68,12 +68,13 @@ static void expect_within_uncertainty(const char *context, const char *name)
 		fail_msg("%s: %s was not measured: %s", context, name, r->reason);
 	double error_ppm = (r->tsc_hz / expected_tsc_hz(name) - 1) * 1e6;
 	if (fabs(error_ppm) > r->uncertainty_ppm)
-		fail_msg("%s: %s measured %.3f Hz, truth %.3f Hz: %+.4f ppm outside its stated +/- %.4f ppm", context, name,
-			 r->tsc_hz, expected_tsc_hz(name), error_ppm, r->uncertainty_ppm);
+		fail_msg("%s: %s measured %.3f Hz, truth %.3f Hz: %+.4f ppm outside its stated +/- %.4f ppm", context,
+			 name, r->tsc_hz, expected_tsc_hz(name), error_ppm, r->uncertainty_ppm);
 	double limit_ppm = reference_limit_ppm(&config, &report, name);
 	if (r->uncertainty_ppm > limit_ppm)
-		fail_msg("%s: %s states +/- %.4f ppm over %.3f s and %u samples, more than the %.4f ppm the scenario allows",
-			 context, name, r->uncertainty_ppm, r->window_s, r->samples, limit_ppm);
+		fail_msg(
+			"%s: %s states +/- %.4f ppm over %.3f s and %u samples, more than the %.4f ppm the scenario allows",
+			context, name, r->uncertainty_ppm, r->window_s, r->samples, limit_ppm);
 }
 
 /* The best TSC estimate: the truth within it, and no more uncertain than the reference it came from may be. */
@@ -123,8 +124,8 @@ static void test_lapic_rate_is_measured_through_the_tsc_estimate(void **state)
 	assert_true(lapic->measured);
 	assert_true(fabs(lapic->rate_hz / sim.truth.lapic_bus_hz - 1) * 1e6 <= lapic->rate_uncertainty_ppm);
 	assert_true(lapic->rate_uncertainty_ppm >= report.tsc.uncertainty_ppm);
-	double own_limit_ppm = slope_limit_ppm(1 / lapic->rate_hz + reference_read_s(&config, "lapic"), window_s,
-					       lapic->samples);
+	double own_limit_ppm =
+		slope_limit_ppm(1 / lapic->rate_hz + reference_read_s(&config, "lapic"), window_s, lapic->samples);
 	assert_true(lapic->rate_uncertainty_ppm <=
 		    hypot(own_limit_ppm, reference_limit_ppm(&config, &report, report.tsc.reference)));
 }

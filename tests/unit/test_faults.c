@@ -197,7 +197,8 @@ static void test_a_tsc_that_goes_backwards_fails_and_is_measured_around(void **s
 		if (!r->measured || r->tsc_hz <= 0)
 			continue;
 		if (fabs(r->tsc_hz / 2e9 - 1) * 1e6 > r->uncertainty_ppm)
-			fail_msg("%s: %.3f MHz +/- %.3f ppm after the step", r->name, r->tsc_hz / 1e6, r->uncertainty_ppm);
+			fail_msg("%s: %.3f MHz +/- %.3f ppm after the step", r->name, r->tsc_hz / 1e6,
+				 r->uncertainty_ppm);
 		double limit_ppm = reference_limit_ppm(&config, &report, r->name);
 		if (r->uncertainty_ppm > limit_ppm)
 			fail_msg("%s: +/- %.4f ppm after the step, more than the %.4f ppm the scenario allows", r->name,

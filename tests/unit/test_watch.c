@@ -76,10 +76,12 @@ static void expect_claim_series_not_inflated(const struct watch_series *s)
 {
 	double reading_s = reading_error_s(&config, &report, report.watch.reference);
 	double span_s = report.watch.duration_s;
-	double limit_ppm = hypot(slope_limit_ppm(reading_s, span_s, report.watch.samples), 1e6 * 2 * reading_s / span_s);
+	double limit_ppm =
+		hypot(slope_limit_ppm(reading_s, span_s, report.watch.samples), 1e6 * 2 * reading_s / span_s);
 	if (s->uncertainty_ppm > limit_ppm)
-		fail_msg("%s: drift +/- %.6f ppm over %.0f s and %u samples, more than the %.6f ppm the scenario allows",
-			 s->name, s->uncertainty_ppm, span_s, report.watch.samples, limit_ppm);
+		fail_msg(
+			"%s: drift +/- %.6f ppm over %.0f s and %u samples, more than the %.6f ppm the scenario allows",
+			s->name, s->uncertainty_ppm, span_s, report.watch.samples, limit_ppm);
 	assert_true(s->prediction_uncertainty_ppm <= reference_limit_ppm(&config, &report, report.watch.reference));
 }
 
