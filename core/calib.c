@@ -29,8 +29,6 @@
 /* Pairs of samples needed before their median rate can judge a jump; and the margin over a pair's read error. */
 #define JUMP_MIN_PAIRS 8
 #define JUMP_MARGIN 2.0
-/* Three standard errors: a stated uncertainty that the truth falls inside 99.7 % of the time. */
-#define COVERAGE_FACTOR 3.0
 
 static double midpoint(const struct calib_sample *s)
 {

@@ -4,6 +4,9 @@
 
 #include "timesource.h"
 
+/* Three standard errors: a stated uncertainty that the truth falls inside 99.7 % of the time (calib, watch). */
+#define COVERAGE_FACTOR 3.0
+
 #define CALIB_MAX_SAMPLES 512
 
 /* One reference reading between two TSC reads: the reference held ref_ticks somewhere in [tsc_lo, tsc_hi]. */

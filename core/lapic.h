@@ -26,7 +26,9 @@
 
 /* IA32_APIC_BASE (SDM vol. 3A §11.4.4). */
 #define MSR_IA32_APIC_BASE 0x1b
+#define APIC_BASE_BSP (1ull << 8) /* this is the bootstrap processor */
 #define APIC_BASE_X2APIC_ENABLE (1ull << 10)
+#define APIC_BASE_XAPIC_ENABLE (1ull << 11)
 #define APIC_BASE_ADDRESS_MASK 0xffffff000ull
 
 #endif

@@ -11,7 +11,6 @@
 /* A rate change must split the run into parts of at least this share, and differ by this much. */
 #define WATCH_CHANGE_MIN_SHARE 0.15
 #define WATCH_CHANGE_MIN_PPM 10.0
-#define WATCH_COVERAGE 3.0
 
 bool watch_parse_duration(const char *text, double *seconds)
 {
@@ -290,7 +289,7 @@ static void find_rate_change(const struct watch_workspace *ws, const double *y, 
 	struct line_fit before = fit(ws->t, y, 0, best), after = fit(ws->t, y, best, n);
 	double difference = numeric_abs(after.slope - before.slope) * 1e6;
 	double error =
-		WATCH_COVERAGE *
+		COVERAGE_FACTOR *
 		numeric_sqrt(slope_error(&before) * slope_error(&before) + slope_error(&after) * slope_error(&after)) *
 		1e6;
 	if (difference <= error || difference <= WATCH_CHANGE_MIN_PPM)
@@ -312,9 +311,10 @@ static void summarise(struct watch_run *w, const double *last_offsets)
 		double resolution = span > 0 ? 2 * w->followers[k].resolution_s / span : 0;
 		s->final_offset_s = last_offsets[k];
 		s->drift_ppm = f.slope * 1e6;
-		s->uncertainty_ppm = numeric_sqrt(WATCH_COVERAGE * slope_error(&f) * WATCH_COVERAGE * slope_error(&f) +
-						  resolution * resolution) *
-				     1e6;
+		s->uncertainty_ppm =
+			numeric_sqrt(COVERAGE_FACTOR * slope_error(&f) * COVERAGE_FACTOR * slope_error(&f) +
+				     resolution * resolution) *
+			1e6;
 		find_rate_change(ws, ws->offset[k], s);
 	}
 }

@@ -10,9 +10,6 @@
 #include "report.h"
 #include "sim.h"
 
-/* core/calib.c's and core/watch.c's coverage: an uncertainty is three standard errors. */
-#define COVERAGE_FACTOR 3.0
-
 /* Seconds one read of the reference takes in the scenario, with the two TSC reads that bracket it. */
 double reference_read_s(const struct sim_config *config, const char *name);
 

@@ -70,6 +70,7 @@ const char *compare_group_title(enum compare_group group);
 enum compare_chart { CHART_NONE, CHART_CLAIMS, CHART_IDLE };
 
 enum cell_kind { CELL_MISSING, CELL_NUMBER, CELL_TEXT };
+#define COMPARE_MISSING "—" /* how every renderer shows a CELL_MISSING */
 #define CELL_NO_SEVERITY (-1)
 
 struct compare_cell {

@@ -8,7 +8,6 @@
 #include "svg.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MISSING "—"
 
 /* Chart geometry, in pixels: item labels on the left, bars in the middle, each value as text on the right. */
 #define CHART_WIDTH 1000
@@ -322,7 +321,7 @@ static void write_table(struct sink *out, const struct compare_table *t)
 		for (unsigned c = 0; c < t->column_count; c++) {
 			const struct compare_cell *cell = &row->cells[c];
 			if (cell->kind == CELL_MISSING) {
-				sink_puts(out, "<td class=\"missing\">" MISSING "</td>");
+				sink_puts(out, "<td class=\"missing\">" COMPARE_MISSING "</td>");
 				continue;
 			}
 			sink_printf(out, "<td class=\"%s%s%s\"", cell->kind == CELL_NUMBER ? "num" : "text",
@@ -356,7 +355,7 @@ void compare_write_html(const struct compare_table *t, const char *title, struct
 	svg_write_text(out, title);
 	sink_printf(out,
 		    "</h1>\n<p class=\"legend\">%u report%s, one column each. Hover a judged figure for its "
-		    "verdict; " MISSING " marks a figure that report does not have.</p>\n",
+		    "verdict; " COMPARE_MISSING " marks a figure that report does not have.</p>\n",
 		    t->column_count, t->column_count == 1 ? "" : "s");
 	for (unsigned c = 0, listed = 0; c < t->column_count; c++) {
 		if (!t->columns[c].note[0])

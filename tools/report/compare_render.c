@@ -5,7 +5,6 @@
 #include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MISSING "—"
 /* The row headings' column: wider headings wrap. */
 #define TEXT_LABEL_MAX_CHARS 42
 #define TEXT_LABEL_MIN_CHARS 16
@@ -133,7 +132,7 @@ static bool row_has_numbers(const struct compare_row *row, unsigned columns)
 static struct column_layout lay_out_column(const struct compare_table *t, unsigned c)
 {
 	struct column_layout l = {0};
-	unsigned text_width = display_width(MISSING, sizeof(MISSING));
+	unsigned text_width = display_width(COMPARE_MISSING, sizeof(COMPARE_MISSING));
 
 	for (unsigned r = 0; r < t->row_count; r++) {
 		const struct compare_cell *cell = &t->rows[r].cells[c];
@@ -168,7 +167,7 @@ static void write_cell_line(struct sink *out, const struct compare_cell *cell, b
 	static struct wrapped w; /* large: kept off the stack */
 
 	if (cell->kind == CELL_NUMBER || (cell->kind == CELL_MISSING && numeric_row)) {
-		const char *text = cell->kind == CELL_NUMBER ? cell->text : MISSING;
+		const char *text = cell->kind == CELL_NUMBER ? cell->text : COMPARE_MISSING;
 		unsigned width = display_width(text, strlen(text));
 		unsigned integer = cell->kind == CELL_NUMBER ? integer_part(text) : width;
 		unsigned lead = l->width - (l->integer_width + l->fraction_width) + l->integer_width - integer;
@@ -178,7 +177,7 @@ static void write_cell_line(struct sink *out, const struct compare_cell *cell, b
 			sink_printf(out, "%*s", (int)l->width, "");
 		return;
 	}
-	wrap(cell->kind == CELL_TEXT ? cell->text : MISSING, l->width, &w);
+	wrap(cell->kind == CELL_TEXT ? cell->text : COMPARE_MISSING, l->width, &w);
 	write_padded(out, line < w.count ? w.lines[line] : "", l->width);
 }
 
@@ -378,7 +377,7 @@ void compare_write_markdown(const struct compare_table *t, struct sink *out)
 			const struct compare_cell *cell = &row->cells[c];
 			sink_puts(out, " ");
 			if (cell->kind == CELL_MISSING)
-				sink_puts(out, MISSING);
+				sink_puts(out, COMPARE_MISSING);
 			else if (cell->severity == SEVERITY_FAIL || cell->severity == SEVERITY_WARN) {
 				/* What went wrong stands out. */
 				sink_puts(out, "**");

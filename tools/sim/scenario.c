@@ -1,5 +1,6 @@
 /* Scenario files: a hypervisor's CPUID, clocks and quirks as data, read with jansson. */
 #include "scenario.h"
+#include "hpet.h"
 #include "units.h"
 
 #include <errno.h>
@@ -427,7 +428,6 @@ static bool load_hypervisor(struct loader *l, const json_t *hv, const char *wher
  * than 1 GHz (10^6 fs) is a typo.
  */
 #define HPET_MIN_PERIOD_FS 1000000u
-#define HPET_MAX_PERIOD_FS 100000000u
 #define HPET_MIN_TIMERS 3
 #define HPET_MAX_TIMERS 32
 /* The host clock domain of the RTC: QEMU's -rtc clock=host under -icount, where the guest's virtual time

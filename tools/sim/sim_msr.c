@@ -1,11 +1,7 @@
 /* The simulated MSRs: the scenario's faulting and listed MSRs first, then the paravirtual interfaces' and
  * IA32_APIC_BASE; anything else raises #GP. Every access costs a VM exit and is traced. */
+#include "lapic.h"
 #include "sim_paravirt.h"
-
-/* IA32_APIC_BASE (SDM Vol. 3A 11.4.4): bit 8 this is the bootstrap processor, bit 11 the xAPIC is enabled. */
-#define MSR_IA32_APIC_BASE 0x1b
-#define APIC_BASE_BSP (1ull << 8)
-#define APIC_BASE_ENABLE (1ull << 11)
 
 /* ---- the scenario's "msrs": plain values ---------------------------------------------------------------- */
 
@@ -69,7 +65,7 @@ static bool apic_base_decodes(const struct sim *s, uint32_t msr)
 static enum access_status apic_base_read(struct sim *s, uint32_t msr, uint64_t at_ps, uint64_t *value)
 {
 	(void)msr, (void)at_ps;
-	*value = s->config->clocks.lapic.base | APIC_BASE_ENABLE | APIC_BASE_BSP;
+	*value = s->config->clocks.lapic.base | APIC_BASE_XAPIC_ENABLE | APIC_BASE_BSP;
 	return ACCESS_OK;
 }
 
