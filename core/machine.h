@@ -69,8 +69,10 @@ struct machine {
 	 * VMware signature was seen; ACCESS_UNSUPPORTED where the machine cannot do it. */
 	enum access_status (*vmware_backdoor)(struct machine *m, struct backdoor_regs *regs);
 
-	uint64_t acpi_rsdp; /* physical address of the RSDP, 0 when firmware gave none */
-	void *ctx;          /* the implementation's own state */
+	uint64_t acpi_rsdp;     /* physical address of the RSDP, 0 when firmware gave none */
+	uint64_t smbios3_entry; /* physical address of the SMBIOS 3.x "_SM3_" entry point, 0 when none */
+	uint64_t smbios_entry;  /* physical address of the SMBIOS 2.x "_SM_" entry point, 0 when none */
+	void *ctx;              /* the implementation's own state */
 };
 
 #endif

@@ -5,6 +5,7 @@
 #include "acpi.h"
 #include "cpuid.h"
 #include "hypervisor.h"
+#include "smbios.h"
 
 /* Hyper-V's CPUID 0x40000003/4 as the guest sees them (TLFS), where a base says "Hv#1". */
 struct hyperv_info {
@@ -34,6 +35,7 @@ struct platform {
 	struct hv_inventory hv;    /* every hypervisor base, never read past its max leaf */
 	struct hyperv_info hyperv; /* decoded from hv, where a base speaks Hyper-V's interface */
 	struct acpi_info acpi;
+	struct smbios_info smbios; /* the firmware's account of the product (types 0, 1, 2, 3, 11) */
 };
 
 /* The inventory phase (core/platform.c): CPUID, the hypervisor bases, Hyper-V's leaves, the ACPI tables. */
