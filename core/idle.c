@@ -257,8 +257,9 @@ static void run_method(const struct idle_context *c, struct report *r, const str
 		       enum idle_kind kind, uint32_t hint, const char *cstate)
 {
 	const struct idle_settings *s = &settings->idle;
+	unsigned planned = s->duration_count * s->repeats, started = 0;
 	for (unsigned d = 0; d < s->duration_count; d++) {
-		for (unsigned k = 0; k < s->repeats; k++) {
+		for (unsigned k = 0; k < s->repeats; k++, started++) {
 			if (runs_total_s(&r->idle) + s->durations_us[d] / 1e6 > s->budget_s) {
 				r->idle.runs_skipped++;
 				continue;
@@ -267,9 +268,12 @@ static void run_method(const struct idle_context *c, struct report *r, const str
 			if (!run)
 				continue;
 			if (settings->progress) {
-				char what[64];
-				format_string(what, sizeof(what), "idle: %s %s for %u us", idle_kind_name(kind), cstate,
-					      s->durations_us[d]);
+				char what[80], length[16];
+				uint32_t us = s->durations_us[d];
+				format_string(length, sizeof(length), us % 1000 ? "%u us" : "%u ms",
+					      us % 1000 ? us : us / 1000);
+				format_string(what, sizeof(what), "Idle: %s %s for %s, run %u of %u",
+					      idle_method_name(kind), cstate, length, started + 1, planned);
 				settings->progress(settings->progress_ctx, what, s->budget_s - runs_total_s(&r->idle));
 			}
 			if (!measure(c, run, s->durations_us[d]))

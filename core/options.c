@@ -170,22 +170,28 @@ bool options_parse(const char *args, struct options *o)
 
 void options_usage(struct sink *out)
 {
+	/* 80 columns: a hypervisor's console window, or a serial terminal, is often no wider. */
 	sink_printf(out,
-		    "Usage: tscprobe.efi [options]\n"
-		    "  --help            this text\n"
-		    "  --power-off       at the end, count down and power off (default; any key cancels)\n"
-		    "  --countdown SEC   length of that countdown (default %u s, 0 = none)\n"
-		    "  --wait-key        at the end, wait for a key, then return to the firmware or shell\n"
-		    "  --return          at the end, return to the firmware or shell at once\n"
-		    "  --window SEC      measuring window per counter reference (default %.2f s)\n"
-		    "  --edge-window SEC window for the RTC and UEFI time, timed at second edges (default %u s)\n"
-		    "  --no-idle         skip the idle experiments (HLT, MWAIT)\n"
+		    "Usage: tscprobe.efi [OPTION]...\n"
+		    "At the end:\n"
+		    "  --power-off          count down, then power off (default; a key cancels)\n"
+		    "  --countdown SEC      length of that countdown (default %u s; 0: none)\n"
+		    "  --wait-key           wait for a key, then return to the firmware or shell\n"
+		    "  --return             return to the firmware or shell at once\n"
+		    "Measuring:\n"
+		    "  --window SEC         window per counter reference (default %.2f s)\n"
+		    "  --edge-window SEC    window for the RTC and UEFI time (default %u s)\n"
+		    "  --no-idle            skip the idle experiments (HLT, MWAIT)\n"
 		    "  --idle-durations MS,...  idle periods (default 1,10,100,1000 ms)\n"
-		    "  --idle-repeats N  each period this many times (default 2)\n"
-		    "  --watch DURATION  after the report, watch every clock's drift (300s, 5m, 2h; a key stops it)\n"
-		    "  --watch-interval SEC  seconds between watch samples (default 10)\n"
-		    "  --watch-busy      busy-wait between samples instead of HLT\n"
-		    "  --no-files        do not write \\tscprobe\\ report files\n"
-		    "Options are also read from \\tscprobe\\options.txt on the boot volume (command line wins).\n",
+		    "  --idle-repeats N     each period this many times (default 2)\n"
+		    "Watching, after the report:\n"
+		    "  --watch DURATION     watch every clock's drift (300s, 5m, 2h; a key stops it)\n"
+		    "  --watch-interval SEC seconds between samples (default 10)\n"
+		    "  --watch-busy         busy-wait between samples instead of HLT\n"
+		    "Files:\n"
+		    "  --no-files           write no \\tscprobe\\ report files\n"
+		    "  --help               this text\n"
+		    "Options are also read from \\tscprobe\\options.txt on the boot volume;\n"
+		    "the command line wins.\n",
 		    OPTIONS_DEFAULT_COUNTDOWN_S, PROBE_DEFAULT_WINDOW_S, (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S);
 }

@@ -130,8 +130,11 @@ static void measure_all(struct probe *p)
 			bool first_pass = s->sampling == SAMPLING_COUNTER && s->nominal_hz > 0;
 			if (!s->available || first_pass != (pass == 0))
 				continue;
-			if (settings->progress)
-				settings->progress(settings->progress_ctx, s->driver->label, left);
+			if (settings->progress) {
+				char what[64];
+				format_string(what, sizeof(what), "Timing the TSC against the %s", s->driver->label);
+				settings->progress(settings->progress_ctx, what, left);
+			}
 			measure_source(p, i, &p->results[i]);
 			p->order[p->measured_count++] = i;
 			/* Findings made while reading (a stuck UIP flag, an impossible value) join the probe's. */
@@ -159,9 +162,14 @@ static void check_rate_change(struct probe *p)
 		return;
 	for (unsigned e = 0; e < split.early_count; e++) {
 		unsigned i = split.early[e];
-		if (p->settings->progress)
-			p->settings->progress(p->settings->progress_ctx, r->references[i].label,
+		if (p->settings->progress) {
+			char what[96];
+			format_string(what, sizeof(what),
+				      "Timing the TSC against the %s again: the later clocks disagree with it",
+				      r->references[i].label);
+			p->settings->progress(p->settings->progress_ctx, what,
 					      expected_seconds(&p->sources[i], p->settings));
+		}
 		measure_source(p, i, &again[e]);
 	}
 	const struct reference_report *first = &r->references[split.early[0]];

@@ -110,6 +110,7 @@ struct probe_settings {
 	uint32_t target_samples;
 	struct idle_settings idle;
 	/* Told what is being measured and how long is left; may be NULL. */
+	/* what is a plain-English step: "Timing the TSC against the HPET", "Idle: HLT for 10 ms, run 3 of 8". */
 	void (*progress)(void *ctx, const char *what, double seconds_left);
 	void *progress_ctx;
 };

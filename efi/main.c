@@ -128,7 +128,7 @@ static void show_progress(void *ctx, const char *what, double seconds_left)
 {
 	struct sink *log = ctx;
 	if (what)
-		sink_printf(log, "Measuring the TSC against the %s (about %.0f s left)\n", what, seconds_left);
+		sink_printf(log, "%s (about %.0f s left)\n", what, seconds_left);
 	else
 		sink_puts(log, "Measurements done.\n\n");
 }

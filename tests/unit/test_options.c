@@ -5,7 +5,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "host_sink.h"
 #include "options.h"
+
+#include <string.h>
 
 static void test_defaults_power_off_after_a_countdown_and_write_files(void **state)
 {
@@ -71,6 +74,27 @@ static void test_bad_options_are_refused_with_a_reason(void **state)
 	}
 }
 
+/* A hypervisor's console window or a serial terminal is often 80 columns: the help must not wrap there. */
+static void test_help_fits_80_columns(void **state)
+{
+	struct memory_sink help;
+	unsigned lines = 0;
+	(void)state;
+
+	memory_sink_init(&help);
+	options_usage(&help.sink);
+	assert_false(help.failed);
+	for (const char *line = help.data; *line; lines++) {
+		const char *end = strchr(line, '\n');
+		size_t length = end ? (size_t)(end - line) : strlen(line);
+		if (length > 80)
+			fail_msg("%zu columns: %.*s", length, (int)length, line);
+		line += length + (end != NULL);
+	}
+	assert_true(lines > 10); /* every option is listed, not an empty text */
+	memory_sink_free(&help);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -79,6 +103,7 @@ int main(void)
 		cmocka_unit_test(test_countdown_takes_seconds_and_options_txt_lines),
 		cmocka_unit_test(test_later_options_override_earlier_ones),
 		cmocka_unit_test(test_bad_options_are_refused_with_a_reason),
+		cmocka_unit_test(test_help_fits_80_columns),
 	};
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }
