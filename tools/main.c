@@ -10,30 +10,25 @@ struct command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command's name */
 	const char *arguments;             /* synopsis after the name */
 	const char *help;                  /* one line */
+	const char *options;               /* one line each, indented */
 };
 
 static const struct command commands[] = {
-	{"show", show_command, SHOW_ARGUMENTS, SHOW_HELP},
-	{"compare", compare_command, COMPARE_ARGUMENTS, COMPARE_HELP},
-	{"extract", extract_command, EXTRACT_ARGUMENTS, EXTRACT_HELP},
-	{"sim", simulate_command, SIM_ARGUMENTS, SIM_HELP},
-	{"plot", plot_command, PLOT_ARGUMENTS, PLOT_HELP},
+	{"sim", simulate_command, SIM_ARGUMENTS, SIM_HELP, SIM_OPTIONS},
+	{"show", show_command, SHOW_ARGUMENTS, SHOW_HELP, SHOW_OPTIONS},
+	{"compare", compare_command, COMPARE_ARGUMENTS, COMPARE_HELP, COMPARE_OPTIONS},
+	{"extract", extract_command, EXTRACT_ARGUMENTS, EXTRACT_HELP, EXTRACT_OPTIONS},
+	{"plot", plot_command, PLOT_ARGUMENTS, PLOT_HELP, PLOT_OPTIONS},
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 
+/* 80 columns: each command's synopsis on its line, its help indented below it. */
 static void usage(FILE *out)
 {
-	int width = 0;
-
-	for (size_t i = 0; i < COMMAND_COUNT; i++) {
-		int w = (int)(strlen(commands[i].name) + 1 + strlen(commands[i].arguments));
-		width = w > width ? w : width;
-	}
-	fprintf(out, "usage: tscprobe COMMAND ARGUMENTS...\n\nCommands:\n");
+	fprintf(out, "usage: tscprobe COMMAND [ARGUMENT]...\n\nCommands:\n");
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
-		fprintf(out, "  %s %-*s  %s\n", commands[i].name, width - (int)strlen(commands[i].name) - 1,
-			commands[i].arguments, commands[i].help);
-	fprintf(out, "\nOptions:\n  --help     this text; COMMAND --help for one command\n"
+		fprintf(out, "  %s %s\n      %s\n", commands[i].name, commands[i].arguments, commands[i].help);
+	fprintf(out, "\nOptions:\n  --help     this text; 'tscprobe COMMAND --help' for one command's options\n"
 		     "  --version  the tool's version and the report schema it reads\n");
 }
 
@@ -47,7 +42,7 @@ static const struct command *find_command(const char *name)
 
 static void command_usage(const struct command *c, FILE *out)
 {
-	fprintf(out, "usage: tscprobe %s %s\n  %s\n", c->name, c->arguments, c->help);
+	fprintf(out, "usage: tscprobe %s %s\n%s\n\nOptions:\n%s", c->name, c->arguments, c->help, c->options);
 }
 
 int main(int argc, char **argv)

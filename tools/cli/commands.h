@@ -9,15 +9,26 @@
 
 /* Each command takes its own name as argv[0] and returns the process's exit status. */
 
-#define SHOW_ARGUMENTS "REPORT [--format text|md|csv|html|svg] [-o OUT]"
-#define SHOW_HELP "print a report (JSON, or a serial capture holding one) as text, or as a one-column table"
+/*
+ * Each command's help, for 80 columns: ARGUMENTS is the synopsis after its name, HELP one line of at most 72
+ * characters, OPTIONS its options one per line, indented, each line at most 80 columns (tests/unit/test_cli.c).
+ */
+#define SHOW_ARGUMENTS "REPORT [OPTION]..."
+#define SHOW_HELP "print a report (JSON, or a serial capture holding one) as text or a table"
+#define SHOW_OPTIONS                                                                        \
+	"  --format F    text (the report's own text; the default), md, csv, html or svg\n" \
+	"  -o OUT        write to OUT instead of stdout\n"
 /* The text report, or a one-column table in another format. */
 int show_command(int argc, char **argv);
 
-#define COMPARE_ARGUMENTS \
-	"REPORT... [--format text|md|csv|html|svg] [--label NAME=FILE] [--width N] [--title T] [-o OUT]"
-#define COMPARE_HELP \
-	"compare reports side by side: one column each, as text, Markdown, CSV, HTML with charts, or the charts as SVG"
+#define COMPARE_ARGUMENTS "REPORT... [OPTION]..."
+#define COMPARE_HELP "compare reports side by side, one column each"
+#define COMPARE_OPTIONS                                                               \
+	"  --format F        text (default), md, csv, html (with charts) or svg\n"    \
+	"  --label NAME=FILE title FILE's column NAME\n"                              \
+	"  --width N         text width (default: the terminal's, $COLUMNS or 100)\n" \
+	"  --title T         the table's title\n"                                     \
+	"  -o OUT            write to OUT instead of stdout\n"
 /* Exit 0, or 2 with one line on stderr and nothing written. */
 int compare_command(int argc, char **argv);
 
@@ -26,16 +37,30 @@ int compare_run(int argc, char **argv, bool many, const char *synopsis);
 
 #define EXTRACT_ARGUMENTS "SERIAL.log [-o OUT.json]"
 #define EXTRACT_HELP "take the last JSON report out of a serial capture"
+#define EXTRACT_OPTIONS "  -o OUT.json   write to OUT.json instead of stdout\n"
 int extract_command(int argc, char **argv);
 
-#define SIM_ARGUMENTS                                                                                           \
-	"SCENARIO.json [--json F] [--text F] [--window S] [--edge-window S] [--seed N] [--no-idle] [--watch D " \
-	"[--watch-interval S] [--watch-busy] [--csv F]]"
-#define SIM_HELP "run the probe on a simulated machine and write its report (text to stdout by default)"
+#define SIM_ARGUMENTS "SCENARIO.json [OPTION]..."
+#define SIM_HELP "run the probe on a simulated machine and write its report"
+#define SIM_OPTIONS                                                                         \
+	"  --json F            write the JSON report to F\n"                                \
+	"  --text F            write the text report to F (stdout when neither is given)\n" \
+	"  --window S          window per counter reference, in seconds (default 1)\n"      \
+	"  --edge-window S     window for the RTC and UEFI time (default 3, at least 2)\n"  \
+	"  --seed N            the scenario's random seed, for jitter\n"                    \
+	"  --no-idle           skip the idle experiments\n"                                 \
+	"  --watch D           then watch every clock's drift for D (300s, 5m, 2h)\n"       \
+	"  --watch-interval S  seconds between watch samples (default 10)\n"                \
+	"  --watch-busy        busy-wait between watch samples instead of HLT\n"            \
+	"  --csv F             write the watch's samples to F as CSV\n"
 int simulate_command(int argc, char **argv);
 
-#define PLOT_ARGUMENTS "WATCH.csv [-o drift.svg] [--title T] [--series A,B]"
-#define PLOT_HELP "draw a drift watch's CSV as an SVG chart (to stdout by default)"
+#define PLOT_ARGUMENTS "WATCH.csv [OPTION]..."
+#define PLOT_HELP "draw a drift watch's CSV as an SVG chart"
+#define PLOT_OPTIONS                                               \
+	"  -o OUT        write the SVG to OUT instead of stdout\n" \
+	"  --title T     the chart's title\n"                      \
+	"  --series A,B  only these series (by name; default: every one)\n"
 /* The SVG goes to stdout without -o. */
 int plot_command(int argc, char **argv);
 

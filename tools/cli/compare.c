@@ -28,7 +28,8 @@ struct compare_options {
 
 static int usage_error(const struct compare_options *o, const char *problem)
 {
-	fprintf(stderr, "tscprobe: %s: %s\nusage: tscprobe %s %s\n", o->command, problem, o->command, o->synopsis);
+	fprintf(stderr, "tscprobe: %s: %s\nusage: tscprobe %s %s\n('tscprobe %s --help' lists the options)\n",
+		o->command, problem, o->command, o->synopsis, o->command);
 	return EXIT_ERROR;
 }
 

@@ -11,7 +11,8 @@
 
 static int plot_usage_error(const char *problem)
 {
-	fprintf(stderr, "tscprobe: plot: %s\nusage: tscprobe plot %s\n", problem, PLOT_ARGUMENTS);
+	fprintf(stderr, "tscprobe: plot: %s\nusage: tscprobe plot %s\n('tscprobe plot --help' lists the options)\n",
+		problem, PLOT_ARGUMENTS);
 	return EXIT_ERROR;
 }
 
