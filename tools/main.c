@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{"compare", compare_command, COMPARE_ARGUMENTS, COMPARE_HELP, COMPARE_OPTIONS},
 	{"extract", extract_command, EXTRACT_ARGUMENTS, EXTRACT_HELP, EXTRACT_OPTIONS},
 	{"plot", plot_command, PLOT_ARGUMENTS, PLOT_HELP, PLOT_OPTIONS},
+	{"check", check_command, CHECK_ARGUMENTS, CHECK_HELP, CHECK_OPTIONS},
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 

@@ -17,6 +17,7 @@ static const struct {
 	{"compare", COMPARE_ARGUMENTS, COMPARE_HELP, COMPARE_OPTIONS},
 	{"extract", EXTRACT_ARGUMENTS, EXTRACT_HELP, EXTRACT_OPTIONS},
 	{"plot", PLOT_ARGUMENTS, PLOT_HELP, PLOT_OPTIONS},
+	{"check", CHECK_ARGUMENTS, CHECK_HELP, CHECK_OPTIONS},
 };
 
 /* Every line of text at most limit columns; the number of lines. */
@@ -48,18 +49,22 @@ static void test_every_synopsis_and_help_line_fits_80_columns(void **state)
 	}
 }
 
-/* Each option line names an option first, so a reader scanning the left edge finds them all. */
+/* Each option line names an option first, or continues the one above, indented further: a reader scanning the
+ * left edge finds every option. */
 static void test_every_option_line_starts_with_an_option(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strncmp(commands[i].options, "  -", 3) != 0)
+			fail_msg("%s: the options do not start with one", commands[i].name);
 		for (const char *line = commands[i].options; *line;) {
-			if (strncmp(line, "  -", 3) != 0)
-				fail_msg("%s: an option line does not start with '  -': %.40s", commands[i].name, line);
+			if (strncmp(line, "  -", 3) != 0 && strncmp(line, "      ", 6) != 0)
+				fail_msg("%s: neither an option nor its continuation: %.40s", commands[i].name, line);
 			const char *end = strchr(line, '\n');
 			assert_non_null(end); /* every line ends, the last one too */
 			line = end + 1;
 		}
+	}
 }
 
 int main(void)

@@ -64,4 +64,13 @@ int simulate_command(int argc, char **argv);
 /* The SVG goes to stdout without -o. */
 int plot_command(int argc, char **argv);
 
+#define CHECK_ARGUMENTS "REPORT... [OPTION]..."
+#define CHECK_HELP "a CI gate: one line per report; exit 0 if all pass, 1 if one fails"
+#define CHECK_OPTIONS                                                                  \
+	"  --fail-on W   fail on a verdict of fail (the default) or warn and worse\n"  \
+	"  --require ID  this verdict must be there and pass: a verdict id, a claim\n" \
+	"                (kvmclock.4b564d01) or a claim source (kvmclock); repeatable\n"
+/* Exit 0 when every report passes, 1 when one fails, 2 on bad usage or an unreadable report. */
+int check_command(int argc, char **argv);
+
 #endif
