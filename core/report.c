@@ -139,6 +139,8 @@ const char *hv_timing_name(enum hv_timing_status timing)
 	}
 }
 
+const char *const severity_tags[SEVERITY_PASS + 1] = {"  FAIL  ", "  WARN  ", "  INFO  ", "  PASS  "};
+
 const char *severity_name(enum severity severity)
 {
 	static const char *const names[] = {"fail", "warn", "info", "pass"};

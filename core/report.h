@@ -151,6 +151,8 @@ void report_tsc_step(struct report *r, uint64_t backward_ticks);
 void verdicts_run(struct report *r);
 
 const char *severity_name(enum severity severity);
+/* A verdict's first columns in the text writers: "  FAIL  ", "  WARN  ", ... */
+extern const char *const severity_tags[SEVERITY_PASS + 1];
 
 /* The reference called name, or NULL. */
 const struct reference_report *report_reference(const struct report *r, const char *name);
@@ -160,6 +162,12 @@ void report_write_json(const struct report *r, struct sink *out);
 
 /* Human text: findings first, then figures, aligned, with units. */
 void report_write_text(const struct report *r, struct sink *out);
+
+/*
+ * The last screen (core/report_summary.c): the platform, then the verdicts worst first, wrapped to columns, in
+ * at most max_lines lines; verdicts that do not fit are counted on the last line. Returns the lines written.
+ */
+unsigned report_write_summary(const struct report *r, struct sink *out, unsigned columns, unsigned max_lines);
 
 /* Words for the enums, shared by both writers and the host reader: the schema's vocabulary, once. */
 extern const char *const sampling_words[2];      /* by reference_report.edges; the ACPI words are in acpi.h */

@@ -4,38 +4,13 @@
 /* Text wrapped at an 80-column console, continuation lines indented under the first. */
 #define TEXT_COLUMNS 78
 
-static void write_wrapped(struct sink *out, const char *first_prefix, const char *text)
-{
-	size_t indent = text_length(first_prefix), column = indent;
-	sink_puts(out, first_prefix);
-	while (*text) {
-		size_t word = 0;
-		while (text[word] && text[word] != ' ')
-			word++;
-		if (column > indent && column + 1 + word > TEXT_COLUMNS) {
-			sink_printf(out, "\n%*s", (int)indent, "");
-			column = indent;
-		} else if (column > indent) {
-			sink_puts(out, " ");
-			column++;
-		}
-		out->write(out, text, word);
-		column += word;
-		text += word;
-		while (*text == ' ')
-			text++;
-	}
-	sink_puts(out, "\n");
-}
-
 static void write_verdicts(const struct report *r, struct sink *out)
 {
-	static const char *const tags[] = {"  FAIL  ", "  WARN  ", "  INFO  ", "  PASS  "};
 	sink_puts(out, "Verdicts (worst first)\n");
 	if (r->verdict_count == 0)
 		sink_puts(out, "  none\n");
 	for (unsigned i = 0; i < r->verdict_count; i++)
-		write_wrapped(out, tags[r->verdicts[i].severity], r->verdicts[i].message);
+		sink_wrapped(out, severity_tags[r->verdicts[i].severity], r->verdicts[i].message, TEXT_COLUMNS);
 	sink_puts(out, "\n");
 }
 

@@ -264,3 +264,30 @@ size_t format_string(char *buf, size_t capacity, const char *format, ...)
 	va_end(args);
 	return b.length;
 }
+
+unsigned sink_wrapped(struct sink *out, const char *prefix, const char *text, size_t columns)
+{
+	size_t indent = text_length(prefix), column = indent;
+	unsigned lines = 1;
+	sink_puts(out, prefix);
+	while (*text) {
+		size_t word = 0;
+		while (text[word] && text[word] != ' ')
+			word++;
+		if (column > indent && column + 1 + word > columns) {
+			sink_printf(out, "\n%*s", (int)indent, "");
+			column = indent;
+			lines++;
+		} else if (column > indent) {
+			sink_puts(out, " ");
+			column++;
+		}
+		out->write(out, text, word);
+		column += word;
+		text += word;
+		while (*text == ' ')
+			text++;
+	}
+	sink_puts(out, "\n");
+	return lines;
+}

@@ -15,6 +15,12 @@ void sink_printf(struct sink *s, const char *format, ...) __attribute__((format(
 void sink_vprintf(struct sink *s, const char *format, va_list args);
 void sink_puts(struct sink *s, const char *text);
 
+/*
+ * text after prefix, wrapped at spaces to at most columns (a word longer than a line stands alone), continuation
+ * lines indented under the text; ends with a newline. Returns the number of lines written.
+ */
+unsigned sink_wrapped(struct sink *out, const char *prefix, const char *text, size_t columns);
+
 /* A sink into a fixed buffer; always NUL-terminated, `truncated` set when text did not fit. */
 struct buffer_sink {
 	struct sink sink;

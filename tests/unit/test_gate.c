@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "gate.h"
@@ -16,8 +17,8 @@ static void add(const char *id, enum severity severity, const char *message)
 {
 	struct verdict *v = &report.verdicts[report.verdict_count++];
 	*v = (struct verdict){.severity = severity};
-	strcpy(v->id, id);
-	strcpy(v->message, message);
+	snprintf(v->id, sizeof(v->id), "%s", id);
+	snprintf(v->message, sizeof(v->message), "%s", message);
 }
 
 /* A KVM guest whose kvmclock claim fails, with a warning and passes beside it. */
@@ -82,7 +83,7 @@ static void test_a_required_verdict_that_is_absent_or_fails_fails(void **state)
 static void test_a_report_before_locations_answers_by_source(void **state)
 {
 	(void)state;
-	strcpy(report.verdicts[1].id, "claim.kvmclock");
+	snprintf(report.verdicts[1].id, sizeof(report.verdicts[1].id), "claim.kvmclock");
 	report.verdicts[1].severity = SEVERITY_PASS;
 	assert_true(judge(SEVERITY_FAIL, "kvmclock"));
 }

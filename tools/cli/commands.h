@@ -15,8 +15,9 @@
  */
 #define SHOW_ARGUMENTS "REPORT [OPTION]..."
 #define SHOW_HELP "print a report (JSON, or a serial capture holding one) as text or a table"
-#define SHOW_OPTIONS                                                                        \
-	"  --format F    text (the report's own text; the default), md, csv, html or svg\n" \
+#define SHOW_OPTIONS                                                                       \
+	"  --format F    text (the report's own text; the default), md, csv, html, svg,\n" \
+	"                or summary (the verdicts, as the app's last screen shows them)\n" \
 	"  -o OUT        write to OUT instead of stdout\n"
 /* The text report, or a one-column table in another format. */
 int show_command(int argc, char **argv);

@@ -1,4 +1,5 @@
 /* `tscprobe compare`, whose flow `show` shares: read every input first, render into memory, then write once. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ struct compare_options {
 	const char *command; /* "compare" or "show" */
 	const char *synopsis;
 	enum compare_format format;
+	bool summary; /* show --format summary: the verdicts as the app's last screen shows them, no table */
 	const char *destination, *title;
 	unsigned width;
 	unsigned path_count;
@@ -93,8 +95,10 @@ static int parse_options(int argc, char **argv, bool many, struct compare_option
 	}
 	if (o->path_count == 0 || (!many && o->path_count > 1))
 		return usage_error(o, many ? "expected at least one REPORT" : "expected one REPORT");
-	if (format && !compare_format_parse(format, &o->format)) {
-		snprintf(problem, sizeof(problem), "--format %.40s: expected text, md, csv, html or svg", format);
+	o->summary = !many && format && !strcmp(format, "summary");
+	if (format && !o->summary && !compare_format_parse(format, &o->format)) {
+		snprintf(problem, sizeof(problem), "--format %.40s: expected text, md, csv, html or svg%s", format,
+			 many ? "" : " (or summary)");
 		return usage_error(o, problem);
 	}
 	o->width = default_width();
@@ -230,7 +234,9 @@ int compare_run(int argc, char **argv, bool many, const char *synopsis)
 				fprintf(stderr, "tscprobe: %s: %s: %s\n", o.command, inputs[i].path, inputs[i].note);
 		count = drop_duplicates(&o, inputs, count);
 		compare_label_inputs(inputs, count);
-		if (!many && o.format == FORMAT_TEXT)
+		if (o.summary)
+			report_write_summary(&inputs[0].report, &rendered.sink, o.width, UINT_MAX);
+		else if (!many && o.format == FORMAT_TEXT)
 			report_write_text(&inputs[0].report, &rendered.sink);
 		else if (compare_build(inputs, count, &table))
 			status = input_error("out of memory while building the table");
