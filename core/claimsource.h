@@ -40,6 +40,11 @@ typedef void claim_collector(struct machine *m, const struct platform *p, struct
 struct claim_source {
 	const char *name;  /* JSON `source`, and with `where` the verdict id */
 	const char *label; /* "KVM kvmclock (pvclock scale)" */
+	/*
+	 * Whose interface it is, for naming who makes the claim (identity_claimant): "KVM", "Hyper-V", "Xen",
+	 * "VMware"; IDENTITY_FAMILY_CPU for the CPU's own leaves; NULL where the base's interface in use speaks.
+	 */
+	const char *family;
 	enum claim_location location;
 	enum claim_nature nature;
 	const char *empty_meaning; /* what CLAIM_EMPTY means for this source; NULL where a zero makes no claim */

@@ -38,6 +38,7 @@ static void leaf16_claim(struct machine *m, const struct platform *p, struct cla
 const struct claim_source claim_source_leaf15 = {
 	.name = "cpuid_leaf15",
 	.label = "CPUID 0x15 crystal x ratio",
+	.family = IDENTITY_FAMILY_CPU,
 	.location = CLAIM_AT_LEAF,
 	.nature = CLAIM_NATURE_RATIO,
 	.collect = leaf15_claim,
@@ -46,6 +47,7 @@ const struct claim_source claim_source_leaf15 = {
 const struct claim_source claim_source_leaf16 = {
 	.name = "cpuid_leaf16",
 	.label = "CPUID 0x16 base frequency (MHz)",
+	.family = IDENTITY_FAMILY_CPU,
 	.location = CLAIM_AT_LEAF,
 	.nature = CLAIM_NATURE_NOMINAL_MHZ,
 	.collect = leaf16_claim,

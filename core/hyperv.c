@@ -142,6 +142,7 @@ static void tsc_page_claim(struct machine *m, const struct platform *p, struct c
 const struct claim_source claim_source_hyperv_msr = {
 	.name = "hyperv_tsc_frequency_msr",
 	.label = "Hyper-V TSC frequency MSR 0x40000022",
+	.family = "Hyper-V",
 	.location = CLAIM_AT_MSR,
 	.nature = CLAIM_NATURE_HZ,
 	.empty_meaning = "the MSR reads 0",
@@ -151,6 +152,7 @@ const struct claim_source claim_source_hyperv_msr = {
 const struct claim_source claim_source_hyperv_page = {
 	.name = "hyperv_reference_tsc_page",
 	.label = "Hyper-V reference TSC page",
+	.family = "Hyper-V",
 	.location = CLAIM_AT_MSR,
 	.nature = CLAIM_NATURE_SCALE,
 	.empty_meaning = "the hypervisor never filled the page (a valid sequence, but its scale is 0)",

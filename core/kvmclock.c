@@ -77,6 +77,7 @@ static void kvmclock_claim(struct machine *m, const struct platform *p, struct c
 const struct claim_source claim_source_kvmclock = {
 	.name = "kvmclock",
 	.label = "KVM kvmclock (pvclock scale)",
+	.family = "KVM",
 	.location = CLAIM_AT_MSR,
 	.nature = CLAIM_NATURE_SCALE,
 	.empty_meaning = "the hypervisor never filled the page (its scale is 0)",

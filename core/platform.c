@@ -11,5 +11,7 @@ void platform_inventory(struct machine *m, struct platform *out)
 	m->cpuid(m, out->cpu.max_basic_leaf, 0, &echo);
 	hv_scan(m, &echo, &out->hv);
 	hyperv_decode(&out->hv, &out->hyperv);
+	vmware_identify(m, &out->hv, &out->vmware);
 	acpi_discover(m, &out->acpi);
+	identity_decide(out, &out->identity);
 }

@@ -5,6 +5,7 @@
 #include "acpi.h"
 #include "cpuid.h"
 #include "hypervisor.h"
+#include "identity.h"
 #include "smbios.h"
 
 /* Hyper-V's CPUID 0x40000003/4 as the guest sees them (TLFS), where a base says "Hv#1". */
@@ -30,18 +31,33 @@ uint32_t hyperv_register_value(const struct hyperv_info *h, enum hyperv_register
 uint32_t hyperv_field_value(const struct hyperv_info *h, const struct hyperv_field_def *f);
 const char *hyperv_register_name(enum hyperv_register reg); /* "privileges", "power_management", "features" */
 
+/* VMware's backdoor GETVERSION, asked only where a base says "VMwareVMware" (core/vmware.c). */
+struct vmware_info {
+	bool answered;         /* EBX came back as the magic */
+	uint32_t version;      /* EAX: the backdoor's version */
+	uint32_t product_type; /* ECX: enum vmware_product_type */
+};
+
 struct platform {
 	struct cpu_info cpu;
 	struct hv_inventory hv;    /* every hypervisor base, never read past its max leaf */
 	struct hyperv_info hyperv; /* decoded from hv, where a base speaks Hyper-V's interface */
 	struct acpi_info acpi;
 	struct smbios_info smbios; /* the firmware's account of the product (types 0, 1, 2, 3, 11) */
+	struct vmware_info vmware;
+	struct platform_identity identity; /* decided last, from everything above */
 };
 
-/* The inventory phase (core/platform.c): CPUID, the hypervisor bases, Hyper-V's leaves, the ACPI tables. */
+/*
+ * The inventory phase (core/platform.c): CPUID, the hypervisor bases, Hyper-V's leaves, VMware's GETVERSION, the
+ * ACPI tables, then the identity decided from them.
+ */
 void platform_inventory(struct machine *m, struct platform *out);
 
 /* Hyper-V's leaves from the first base that speaks its interface; all zero when none does (core/hyperv.c). */
 void hyperv_decode(const struct hv_inventory *hv, struct hyperv_info *out);
+
+/* VMware's backdoor GETVERSION where a base says "VMwareVMware"; all zero elsewhere (core/vmware.c). */
+void vmware_identify(struct machine *m, const struct hv_inventory *hv, struct vmware_info *out);
 
 #endif

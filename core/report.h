@@ -56,7 +56,8 @@ enum severity { SEVERITY_FAIL, SEVERITY_WARN, SEVERITY_INFO, SEVERITY_PASS };
 struct verdict {
 	char id[64]; /* "claim.kvmclock.4b564d01", "invariant_tsc.absent", ... */
 	enum severity severity;
-	char message[200];
+	char message[256];
+	char fix[400]; /* FAIL and WARN: what to change, for the identified product, with the measured figures; else "" */
 	/* Figures, where the verdict has them (NaN-free: has_figures says whether they are set). */
 	bool has_figures;
 	double ppm, combined_uncertainty_ppm, drift_s_per_day, drift_s_per_5min;
@@ -149,6 +150,9 @@ void report_tsc_step(struct report *r, uint64_t backward_ticks);
 
 /* The verdicts: pure functions of the claims, the measurements and the CPU's flags (core/verdict.c). */
 void verdicts_run(struct report *r);
+
+/* A fix for every FAIL and WARN verdict, for the identified product, measured figures filled in (core/fix.c). */
+void fixes_attach(struct report *r);
 
 const char *severity_name(enum severity severity);
 /* A verdict's first columns in the text writers: "  FAIL  ", "  WARN  ", ... */

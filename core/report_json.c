@@ -327,6 +327,10 @@ static void write_claims_and_verdicts(struct json_writer *w, const struct report
 		jw_string(w, "id", v->id);
 		jw_string(w, "severity", severity_name(v->severity));
 		jw_string(w, "message", v->message);
+		if (v->fix[0])
+			jw_string(w, "fix", v->fix);
+		else
+			jw_null(w, "fix");
 		if (v->has_figures) {
 			jw_double(w, "ppm", v->ppm, 6);
 			jw_double(w, "combined_uncertainty_ppm", v->combined_uncertainty_ppm, 6);
@@ -428,6 +432,27 @@ static void write_watch(struct json_writer *w, const struct watch_report *watch)
 	jw_close(w);
 }
 
+/* The identity, first among the platform's sections: what the report is about. */
+static void write_identity(struct json_writer *w, const struct platform_identity *id)
+{
+	jw_object(w, "platform");
+	jw_string(w, "summary", id->summary);
+	jw_string(w, "product", id->product);
+	jw_string(w, "version", id->version);
+	jw_string(w, "interface", id->interface);
+	jw_string(w, "short", id->short_name);
+	jw_string(w, "conflict", id->conflict);
+	jw_array(w, "evidence");
+	for (unsigned i = 0; i < id->evidence_count; i++) {
+		jw_object_inline(w, NULL);
+		jw_string(w, "source", id->evidence[i].source);
+		jw_string(w, "says", id->evidence[i].says);
+		jw_close(w);
+	}
+	jw_close(w);
+	jw_close(w);
+}
+
 void report_write_json(const struct report *r, struct sink *out)
 {
 	struct json_writer w;
@@ -441,6 +466,7 @@ void report_write_json(const struct report *r, struct sink *out)
 	write_measured(&w, "duration_s", r->duration_s > 0, r->duration_s, 3);
 	jw_close(&w);
 
+	write_identity(&w, &r->platform.identity);
 	write_cpu(&w, &r->platform.cpu);
 
 	jw_array(&w, "hypervisors");

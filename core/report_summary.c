@@ -8,19 +8,22 @@ static void discard(struct sink *s, const char *text, size_t len)
 	(void)len;
 }
 
-/* The hypervisor the CPUID names first, or that there is none; wrapped like the rest. Returns its lines. */
+/* Who the platform is, and any conflict in the evidence; wrapped like the rest. Returns its lines. */
 static unsigned write_platform(const struct report *r, struct sink *out, unsigned columns)
 {
-	const struct hv_base *first = r->platform.hv.count ? &r->platform.hv.bases[0] : NULL;
-	const char *name = first ? hv_name(first->signature) : NULL;
-	char line[REPORT_TEXT_BYTES * 2];
+	const struct platform_identity *id = &r->platform.identity;
+	char line[REPORT_TEXT_BYTES + IDENTITY_LINE_BYTES * 2];
 
-	if (!first)
-		format_string(line, sizeof(line), "tscprobe %s: no hypervisor CPUID leaves", r->tool_version);
-	else
-		format_string(line, sizeof(line), "tscprobe %s: %s (CPUID base 0x%08x)", r->tool_version,
-			      name ? name : "unknown hypervisor", first->base);
+	format_string(line, sizeof(line), "tscprobe %s: %s%s%s", r->tool_version,
+		      id->summary[0] ? id->summary : "unknown", id->conflict[0] ? " -- conflict: " : "", id->conflict);
 	return sink_wrapped(out, "", line, columns);
+}
+
+/* A verdict and its fix; measure is a sink that discards, to count the lines first. Returns its lines. */
+static unsigned write_verdict(const struct verdict *v, struct sink *out, unsigned columns)
+{
+	unsigned lines = sink_wrapped(out, severity_tags[v->severity], v->message, columns);
+	return lines + (v->fix[0] ? sink_wrapped(out, "        fix: ", v->fix, columns) : 0);
 }
 
 /* The line that counts the verdicts left out, by severity. */
@@ -53,10 +56,9 @@ unsigned report_write_summary(const struct report *r, struct sink *out, unsigned
 			left_out_line(r, shown + 1, line, sizeof(line));
 			reserve = sink_wrapped(&measure, "  ", line, columns);
 		}
-		if (lines + sink_wrapped(&measure, severity_tags[v->severity], v->message, columns) + reserve >
-		    max_lines)
+		if (lines + write_verdict(v, &measure, columns) + reserve > max_lines)
 			break;
-		lines += sink_wrapped(out, severity_tags[v->severity], v->message, columns);
+		lines += write_verdict(v, out, columns);
 	}
 	if (shown == r->verdict_count)
 		return lines;

@@ -9,8 +9,11 @@ static void write_verdicts(const struct report *r, struct sink *out)
 	sink_puts(out, "Verdicts (worst first)\n");
 	if (r->verdict_count == 0)
 		sink_puts(out, "  none\n");
-	for (unsigned i = 0; i < r->verdict_count; i++)
+	for (unsigned i = 0; i < r->verdict_count; i++) {
 		sink_wrapped(out, severity_tags[r->verdicts[i].severity], r->verdicts[i].message, TEXT_COLUMNS);
+		if (r->verdicts[i].fix[0])
+			sink_wrapped(out, "        fix: ", r->verdicts[i].fix, TEXT_COLUMNS);
+	}
 	sink_puts(out, "\n");
 }
 
@@ -239,8 +242,24 @@ static void write_watch(const struct watch_report *watch, struct sink *out)
 	}
 }
 
+/* The identity is the report's first line; its conflict and evidence follow the verdicts' figures. */
+static void write_identity(const struct platform_identity *id, struct sink *out)
+{
+	sink_puts(out, "\nPlatform identity\n");
+	sink_printf(out, "  %-18s %s\n", "product", id->product);
+	sink_printf(out, "  %-18s %s\n", "version", id->version[0] ? id->version : "(not stated)");
+	sink_printf(out, "  %-18s %s\n", "interface", id->interface[0] ? id->interface : "(none)");
+	if (id->conflict[0])
+		sink_printf(out, "  %-18s %s\n", "conflict", id->conflict);
+	for (unsigned i = 0; i < id->evidence_count; i++)
+		sink_printf(out, "  %-18s %s\n", id->evidence[i].source, id->evidence[i].says);
+}
+
 void report_write_text(const struct report *r, struct sink *out)
 {
+	const struct platform_identity *id = &r->platform.identity;
+
+	sink_printf(out, "%s%s%s\n", id->summary, id->conflict[0] ? " -- conflict: " : "", id->conflict);
 	sink_printf(out, "tscprobe %s report (machine: %s, schema %s)\n\n", r->tool_version, r->machine_kind,
 		    REPORT_SCHEMA);
 	write_verdicts(r, out);
@@ -252,6 +271,7 @@ void report_write_text(const struct report *r, struct sink *out)
 	for (uint32_t i = 0; i < r->platform.hv.count; i++)
 		write_hypervisor(&r->platform.hv.bases[i], out);
 	write_acpi(&r->platform.acpi, out);
+	write_identity(id, out);
 	write_references(r, out);
 	write_idle(&r->idle, out);
 	write_watch(&r->watch, out);

@@ -115,7 +115,7 @@ static void claim_verdict(struct report *r, const struct claim *c)
 {
 	const struct claim_source *source = c->kind;
 	bool nominal = source && source->nature == CLAIM_NATURE_NOMINAL_MHZ;
-	char id[64], key[48], drift[96], offset[64], name[112];
+	char id[64], key[48], drift[96], offset[64], name[112], who[IDENTITY_LINE_BYTES];
 	struct verdict *v;
 
 	/* Where two claims come from one kind of source, the message says which (the id always does). */
@@ -123,28 +123,34 @@ static void claim_verdict(struct report *r, const struct claim *c)
 		claim_title(c, name, sizeof(name));
 	else
 		text_copy(name, sizeof(name), c->label);
+	/* Who makes the claim, through which interface: the identified product, never the interface's name alone. */
+	identity_claimant(&r->platform.identity, source ? source->family : NULL, who, sizeof(who));
 
 	claim_key(c->source, c->where, key, sizeof(key));
 	format_string(id, sizeof(id), "claim.%s", key);
 	if (c->status == CLAIM_EMPTY) {
 		if ((v = add(r, id, SEVERITY_WARN)))
 			format_string(v->message, sizeof(v->message),
-				      "%s states no frequency: %s; a guest that uses it has no working clock from it",
-				      name, source && source->empty_meaning ? source->empty_meaning : "it reads 0");
+				      "%s states no frequency through the %s: %s; a guest that uses it has no working "
+				      "clock from it",
+				      who, name,
+				      source && source->empty_meaning ? source->empty_meaning : "it reads 0");
 		return;
 	}
 	if (!(c->tsc_hz >= 1)) {
 		if ((v = add(r, id, SEVERITY_FAIL)))
 			format_string(v->message, sizeof(v->message),
-				      "%s gives no usable frequency (below 1 Hz): a guest trusting it cannot keep time",
-				      name);
+				      "%s gives no usable frequency through the %s (below 1 Hz): a guest trusting it "
+				      "cannot keep time",
+				      who, name);
 		return;
 	}
 	if (!r->tsc.valid) {
 		if ((v = add(r, id, SEVERITY_INFO)))
 			format_string(v->message, sizeof(v->message),
-				      "%s claims %.3f MHz; not compared: no reference clock could be measured", name,
-				      c->tsc_hz / 1e6);
+				      "%s claims %.3f MHz through the %s; not compared: no reference clock could be "
+				      "measured",
+				      who, c->tsc_hz / 1e6, name);
 		return;
 	}
 	double ppm = (c->tsc_hz / r->tsc.hz - 1) * 1e6;
@@ -161,15 +167,16 @@ static void claim_verdict(struct report *r, const struct claim *c)
 	if (nominal)
 		format_string(
 			v->message, sizeof(v->message),
-			"%s says %.0f MHz; the TSC runs at %.3f MHz (%s): a nominal figure, which the TSC need not "
-			"match; %s",
-			name, c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset,
+			"%s says %.0f MHz through the %s; the TSC runs at %.3f MHz (%s): a nominal figure, which the "
+			"TSC need not match; %s",
+			who, c->tsc_hz / 1e6, name, r->tsc.hz / 1e6, offset,
 			v->severity == SEVERITY_WARN ? "more than 1 % off, a guest taking it as the TSC's rate drifts"
 						     : "within 1 % is normal");
 	else
 		format_string(v->message, sizeof(v->message),
-			      "%s claims %.3f MHz; measured %.3f MHz (%s)%s: a guest trusting it %s", name,
-			      c->tsc_hz / 1e6, r->tsc.hz / 1e6, offset, judgement_note(ppm, combined), drift);
+			      "%s claims %.3f MHz through the %s; measured %.3f MHz (%s)%s: a guest trusting it %s",
+			      who, c->tsc_hz / 1e6, name, r->tsc.hz / 1e6, offset, judgement_note(ppm, combined),
+			      drift);
 }
 
 /* The claim of this source found at where, or NULL. */
@@ -587,4 +594,5 @@ void verdicts_run(struct report *r)
 	watch_verdicts(r);
 	claims_overview(r);
 	sort_by_severity(r);
+	fixes_attach(r);
 }

@@ -61,6 +61,7 @@ static void xen_scale_claim(struct machine *m, const struct platform *p, struct 
 const struct claim_source claim_source_xen_leaf = {
 	.name = "xen_time_leaf",
 	.label = "Xen time leaf (base + 3) guest TSC kHz",
+	.family = "Xen",
 	.location = CLAIM_AT_BASE,
 	.nature = CLAIM_NATURE_KHZ,
 	.collect = xen_leaf_claim,
@@ -69,6 +70,7 @@ const struct claim_source claim_source_xen_leaf = {
 const struct claim_source claim_source_xen_scale = {
 	.name = "xen_time_scale",
 	.label = "Xen time leaf (base + 3) tsc-to-ns scale",
+	.family = "Xen",
 	.location = CLAIM_AT_BASE,
 	.nature = CLAIM_NATURE_SCALE,
 	.collect = xen_scale_claim,

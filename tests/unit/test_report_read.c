@@ -917,6 +917,29 @@ static void test_reports_from_before_claims_idle_and_watch_read_without_them(voi
 	assert_int_equal(read_back.watch.series_count, 0);
 }
 
+/* The identity and the fixes come back as written; a report from before them gets its identity decided on reading. */
+static void test_identity_and_fixes_round_trip(void **state)
+{
+	(void)state;
+	if (report_read_file(testdata_path("reports/sim-virtualbox-5.0-kvm-watch.json"), &read_back, error,
+			     sizeof(error)))
+		fail_msg("%s", error);
+	assert_string_equal(read_back.platform.identity.summary, "VirtualBox, KVM paravirtualization provider");
+	assert_string_equal(read_back.platform.identity.short_name, "VirtualBox/KVM");
+	assert_true(read_back.platform.identity.evidence_count >= 3);
+	assert_string_equal(read_back.platform.identity.evidence[0].source, "CPUID 0x40000000");
+	assert_non_null(strstr(read_back.verdicts[0].fix, "TSCTicksPerSecond\" 3400109000"));
+	written = read_back;
+	read_json(write_json(&written), &read_back);
+	assert_memory_equal(&written.platform.identity, &read_back.platform.identity,
+			    sizeof(written.platform.identity));
+	assert_string_equal(written.verdicts[0].fix, read_back.verdicts[0].fix);
+
+	if (report_read_file(testdata_path("reports/qemu-q35-tcg.json"), &read_back, error, sizeof(error)))
+		fail_msg("%s", error);
+	assert_string_equal(read_back.platform.identity.summary, "QEMU under TCG");
+}
+
 /* What tscprobe sim wrote for tests/data/scenarios/kvm-hyperv.json: every section of today's writer. */
 static void test_reads_a_report_with_claims_and_verdicts(void **state)
 {
@@ -1309,6 +1332,7 @@ int main(void)
 		cmocka_unit_test(test_every_hyperv_register_bit_agrees_with_its_decoded_member),
 		cmocka_unit_test(test_a_huge_or_infinite_figure_keeps_the_verdicts_figures),
 		cmocka_unit_test(test_shown_text_is_the_text_of_the_original),
+		cmocka_unit_test(test_identity_and_fixes_round_trip),
 		cmocka_unit_test(test_reads_reports_the_app_wrote_under_qemu),
 		cmocka_unit_test(test_reports_from_before_claims_idle_and_watch_read_without_them),
 		cmocka_unit_test(test_reads_a_report_with_claims_and_verdicts),

@@ -130,12 +130,44 @@ static void test_two_claims_of_one_kind_keep_their_own_verdicts(void **state)
 	assert_int_equal(verdict("claim.cpuid_timing_leaf.40000000")->severity, SEVERITY_PASS);
 	assert_int_equal(verdict("claim.cpuid_timing_leaf.40000100")->severity, SEVERITY_FAIL);
 	/* The text tells them apart too. */
-	expect_message(verdict("claim.cpuid_timing_leaf.40000100"), "EAX at base 0x40000100 claims");
-	expect_message(verdict("claim.cpuid_timing_leaf.40000000"), "EAX at base 0x40000000 claims");
+	expect_message(verdict("claim.cpuid_timing_leaf.40000100"), "EAX at base 0x40000100; measured");
+	expect_message(verdict("claim.cpuid_timing_leaf.40000000"), "EAX at base 0x40000000; measured");
 	assert_null(testdata_verdict(&report, "claims.single"));
 }
 
 /* A page the hypervisor never filled states no frequency: a finding that says so, no FAIL of 0 Hz. */
+/* A FAIL names who claims, and its fix is the identified product's, with the measured rate filled in. */
+static void test_a_failing_claim_carries_the_products_fix_with_the_measured_rate(void **state)
+{
+	(void)state;
+	measured(0.5);
+	text_copy(report.platform.identity.product, sizeof(report.platform.identity.product), IDENTITY_VIRTUALBOX);
+	text_copy(report.platform.identity.interface, sizeof(report.platform.identity.interface),
+		  "KVM paravirtualization provider");
+	assert_non_null(claim_add(&report.claims, &claim_source_kvmclock, 0x4b564d01, MEASURED_HZ * 1.023));
+	verdicts_run(&report);
+	const struct verdict *v = verdict("claim.kvmclock.4b564d01");
+	assert_int_equal(v->severity, SEVERITY_FAIL);
+	expect_message(v, "VirtualBox's KVM paravirtualization provider claims 3265.416 MHz through the KVM kvmclock");
+	/* +/- 0.5 ppm of 3192 MHz is 1596 Hz: the rate is given to the kHz. */
+	assert_non_null(strstr(v->fix, "\"VBoxInternal/TM/TSCTicksPerSecond\" 3192000000 "));
+	assert_string_equal(verdict("tsc.measured")->fix, "");
+}
+
+/* The Hyper-V C-state case: the TSC stops in MWAIT C2, and the fix is the host-side one its sources give. */
+static void test_hyperv_idle_failure_gets_the_host_c_state_fix(void **state)
+{
+	(void)state;
+	measured(0.5);
+	text_copy(report.platform.identity.product, sizeof(report.platform.identity.product), IDENTITY_HYPERV);
+	text_copy(report.verdicts[0].id, sizeof(report.verdicts[0].id), "idle.mwait.C2.tsc");
+	report.verdicts[0].severity = SEVERITY_FAIL;
+	report.verdict_count = 1;
+	fixes_attach(&report);
+	assert_non_null(strstr(report.verdicts[0].fix, "C2 is not remapped to C3 (preferred)"));
+	assert_non_null(strstr(report.verdicts[0].fix, "0x0007e666 on Hyper-V 1.0, 0x0007e066 on Hyper-V 2.0"));
+}
+
 static void test_an_empty_claim_is_a_finding_not_a_0_hz_failure(void **state)
 {
 	(void)state;
@@ -191,6 +223,8 @@ int main(void)
 		cmocka_unit_test(test_every_claim_source_is_described_once),
 		cmocka_unit_test(test_two_claims_of_one_kind_keep_their_own_verdicts),
 		cmocka_unit_test(test_an_empty_claim_is_a_finding_not_a_0_hz_failure),
+		cmocka_unit_test(test_a_failing_claim_carries_the_products_fix_with_the_measured_rate),
+		cmocka_unit_test(test_hyperv_idle_failure_gets_the_host_c_state_fix),
 		cmocka_unit_test(test_a_measurement_more_uncertain_than_the_fail_threshold_is_not_a_pass),
 		cmocka_unit_test(test_a_garbage_max_leaf_is_named_garbage),
 	};

@@ -12,10 +12,6 @@
 #include "report_read.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-/* A hypervisor name longer than this is cut at its parenthesis in a label ("unnamed (VirtualBox Minimal ...)"). */
-#define LABEL_NAME_CHARS 32
-/* Hyper-V's version leaf (TLFS): EAX build number, EBX major.minor. */
-#define HYPERV_VERSION_LEAF_OFFSET 2u
 
 /* ---- reading ------------------------------------------------------------------------------------- */
 
@@ -161,65 +157,64 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* "Hyper-V 10.0 build 20348" where the Hyper-V base has its version leaf, else the hypervisor's name. */
-static void hypervisor_title(const struct report *r, char *dst, size_t size)
-{
-	const struct hv_base *b = r->platform.hv.count ? &r->platform.hv.bases[0] : NULL;
-	const char *name = b ? hv_name(b->signature) : NULL;
-	const struct hv_leaf *version = b ? hv_find_leaf(b, b->base + HYPERV_VERSION_LEAF_OFFSET) : NULL;
-	size_t cut;
+/* How much a column title says, from the least to the most: each level tells apart what the one before could not. */
+enum label_detail { LABEL_SHORT, LABEL_VERSION, LABEL_FILE, LABEL_PATH, LABEL_DETAIL_COUNT };
 
-	if (!b) {
-		format_string(dst, size, "%s",
-			      r->platform.cpu.features[CPU_FEATURE_HYPERVISOR] ? "hypervisor (no CPUID base)"
-									       : "bare metal");
-		return;
-	}
-	if (!name) {
-		format_string(dst, size, "unknown hypervisor");
-		return;
-	}
-	cut = strlen(name) > LABEL_NAME_CHARS && strstr(name, " (") ? (size_t)(strstr(name, " (") - name)
-								    : strlen(name);
-	if (!memcmp(b->signature, "Microsoft Hv", HV_SIGNATURE_BYTES) && version && version->regs.ebx)
-		format_string(dst, size, "%.*s %u.%u build %u", (int)cut, name, version->regs.ebx >> 16,
-			      version->regs.ebx & 0xffff, version->regs.eax);
+static void make_label(struct compare_input *in, enum label_detail detail)
+{
+	const struct platform_identity *id = &in->report.platform.identity;
+	char title[COMPARE_LABEL_BYTES];
+
+	if (detail == LABEL_SHORT)
+		format_string(title, sizeof(title), "%s", id->short_name[0] ? id->short_name : id->product);
 	else
-		format_string(dst, size, "%.*s", (int)cut, name);
+		identity_versioned_short(id, title, sizeof(title));
+	if (detail == LABEL_FILE || detail == LABEL_PATH)
+		format_string(in->label, sizeof(in->label), "%s (%s)", title,
+			      detail == LABEL_FILE ? base_name(in->path) : in->path);
+	else
+		format_string(in->label, sizeof(in->label), "%s", title);
+	/* File names and report strings come from strangers: no terminal escapes in a heading either. */
+	make_printable(in->label);
+}
+
+static bool has_twin(const struct compare_input *inputs, unsigned count, unsigned i)
+{
+	for (unsigned j = 0; j < count; j++)
+		if (j != i && !strcmp(inputs[i].label, inputs[j].label))
+			return true;
+	return false;
 }
 
 void compare_label_inputs(struct compare_input *inputs, unsigned count)
 {
-	char title[COMPARE_LABEL_BYTES];
+	bool *twin = calloc(count ? count : 1, sizeof(*twin));
 
-	for (unsigned i = 0; i < count; i++) {
-		if (inputs[i].labelled)
-			continue;
-		hypervisor_title(&inputs[i].report, title, sizeof(title));
-		format_string(inputs[i].label, sizeof(inputs[i].label), "%s (%s)", title, base_name(inputs[i].path));
-	}
-	/* File names and --label come from the command line: no terminal escapes in a heading either. */
 	for (unsigned i = 0; i < count; i++)
-		make_printable(inputs[i].label);
-	/* Equal labels: the same file name in two folders gets its path; what is still equal gets a number. */
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned i = 0; i < count; i++) {
-			unsigned twin = 0;
-			for (unsigned j = i + 1; j < count; j++) {
-				if (strcmp(inputs[i].label, inputs[j].label))
-					continue;
-				twin++;
-				if (pass == 0 && !inputs[j].labelled) {
-					hypervisor_title(&inputs[j].report, title, sizeof(title));
-					format_string(inputs[j].label, sizeof(inputs[j].label), "%s (%s)", title,
-						      inputs[j].path);
-				} else if (pass == 1) {
-					char numbered[COMPARE_LABEL_BYTES + 16];
-					format_string(numbered, sizeof(numbered), "%s #%u", inputs[j].label, twin + 1);
-					format_string(inputs[j].label, sizeof(inputs[j].label), "%s", numbered);
-				}
-			}
+		if (!inputs[i].labelled)
+			make_label(&inputs[i], LABEL_SHORT);
+		else
+			make_printable(inputs[i].label);
+	/* Equal titles say more, level by level, until they differ: the version, then the file, then its path. */
+	for (enum label_detail detail = LABEL_VERSION; twin && detail < LABEL_DETAIL_COUNT; detail++) {
+		for (unsigned i = 0; i < count; i++)
+			twin[i] = has_twin(inputs, count, i);
+		for (unsigned i = 0; i < count; i++)
+			if (twin[i] && !inputs[i].labelled)
+				make_label(&inputs[i], detail);
+	}
+	free(twin);
+	/* What is still equal (the same file twice, or --label twice) gets a number. */
+	for (unsigned i = 0; i < count; i++) {
+		unsigned twins = 0;
+		for (unsigned j = i + 1; j < count; j++) {
+			char numbered[COMPARE_LABEL_BYTES + 16];
+			if (strcmp(inputs[i].label, inputs[j].label))
+				continue;
+			format_string(numbered, sizeof(numbered), "%s #%u", inputs[j].label, ++twins + 1);
+			format_string(inputs[j].label, sizeof(inputs[j].label), "%s", numbered);
 		}
+	}
 }
 
 /* ---- rows ---------------------------------------------------------------------------------------- */
@@ -367,6 +362,9 @@ static void add_identity(struct builder *b, const struct compare_input *in)
 	const struct report *r = &in->report;
 	char text[COMPARE_CELL_BYTES], signature[HV_SIGNATURE_TEXT_BYTES], label[48];
 
+	set_text(plain(b, "platform"), r->platform.identity.summary);
+	if (r->platform.identity.conflict[0])
+		set_text(plain(b, "  conflict"), r->platform.identity.conflict);
 	set_text(plain(b, "file"), in->path);
 	format_string(text, sizeof(text), "tscprobe/%u", in->schema_version);
 	set_text(plain(b, "schema"), text);
@@ -543,7 +541,7 @@ static void add_verdicts(struct builder *b, const struct compare_input *in)
 {
 	const struct report *r = &in->report;
 	unsigned counts[SEVERITY_PASS + 1] = {0};
-	char summary[COMPARE_CELL_BYTES];
+	char summary[COMPARE_CELL_BYTES], key[80];
 
 	if (!r->verdict_count)
 		return;
@@ -557,6 +555,10 @@ static void add_verdicts(struct builder *b, const struct compare_input *in)
 		struct compare_cell *c = cell(b, CHART_NONE, NULL, v->id, v->id, v->id);
 		set_text(c, severity_word(v->severity));
 		set_severity(c, v->severity, v->message);
+		if (!v->fix[0])
+			continue;
+		format_string(key, sizeof(key), "fix.%s", v->id);
+		set_text(cell(b, CHART_NONE, NULL, v->id, key, "  fix"), v->fix);
 	}
 }
 

@@ -10,7 +10,7 @@
 
 #define COMPARE_LABEL_BYTES 96
 #define COMPARE_NOTE_BYTES 320
-#define COMPARE_CELL_BYTES (COMPARE_NOTE_BYTES + 32) /* a note fits whole */
+#define COMPARE_CELL_BYTES (sizeof(((struct verdict *)0)->fix) + 32) /* a fix, and a note, fit whole */
 /* What the text renderer wraps to when neither --width nor the terminal says. */
 #define COMPARE_DEFAULT_WIDTH 100
 /* The band of the claims chart: core/verdict.c fails a claim further than this from the measured TSC. */

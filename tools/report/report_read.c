@@ -402,6 +402,21 @@ static const struct field fault_fields[] = {
 static const struct field verdict_fields[] = {
 	REQUIRED(FIELD_TEXT, struct verdict, id, "id"),
 	FIELD(FIELD_TEXT, struct verdict, message, "message"),
+	FIELD(FIELD_TEXT, struct verdict, fix, "fix"),
+};
+
+static const struct field identity_fields[] = {
+	REQUIRED(FIELD_TEXT, struct platform_identity, summary, "summary"),
+	REQUIRED(FIELD_TEXT, struct platform_identity, product, "product"),
+	FIELD(FIELD_TEXT, struct platform_identity, version, "version"),
+	FIELD(FIELD_TEXT, struct platform_identity, interface, "interface"),
+	FIELD(FIELD_TEXT, struct platform_identity, short_name, "short"),
+	FIELD(FIELD_TEXT, struct platform_identity, conflict, "conflict"),
+};
+
+static const struct field evidence_fields[] = {
+	REQUIRED(FIELD_TEXT, struct identity_evidence, source, "source"),
+	REQUIRED(FIELD_TEXT, struct identity_evidence, says, "says"),
 };
 
 /* Written all four or none (has_figures); one that cannot be written as a number (a drift against 0 Hz) is null. */
@@ -986,6 +1001,26 @@ static int read_verdict(struct reader *rd, const json_t *item, const char *path,
 	return 0;
 }
 
+/*
+ * The identity as the report states it; a report from before identities were written gets one decided here from
+ * what it holds (its CPUID bases and ACPI OEM ID), as the probe would have.
+ */
+static int read_identity(struct reader *rd, const json_t *root, struct platform *p)
+{
+	struct field_items evidence = {evidence_fields, ARRAY_SIZE(evidence_fields), p->identity.evidence,
+				       sizeof(p->identity.evidence[0])};
+	const json_t *object;
+
+	if (read_block(rd, root, "", "platform", identity_fields, ARRAY_SIZE(identity_fields), &p->identity, &object))
+		return -1;
+	if (!object) {
+		identity_decide(p, &p->identity);
+		return 0;
+	}
+	return read_array(rd, object, "platform", "evidence", false, IDENTITY_MAX_EVIDENCE, read_field_item, &evidence,
+			  &p->identity.evidence_count);
+}
+
 static int read_claims_and_verdicts(struct reader *rd, const json_t *root, struct report *r)
 {
 	struct field_items faults = {fault_fields, ARRAY_SIZE(fault_fields), r->faults.entries,
@@ -1058,8 +1093,8 @@ static int read_report(struct reader *rd, const json_t *root, struct report *out
 	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->platform.hv,
 		       &out->platform.hv.count) ||
 	    read_fields(rd, root, "", report_fields, ARRAY_SIZE(report_fields), out) ||
-	    read_acpi(rd, root, &out->platform.acpi) || read_measurements(rd, root, out) ||
-	    read_idle(rd, root, &out->idle) || read_watch(rd, root, &out->watch) ||
+	    read_acpi(rd, root, &out->platform.acpi) || read_identity(rd, root, &out->platform) ||
+	    read_measurements(rd, root, out) || read_idle(rd, root, &out->idle) || read_watch(rd, root, &out->watch) ||
 	    read_claims_and_verdicts(rd, root, out))
 		return -1;
 	return 0;

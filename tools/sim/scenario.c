@@ -1,6 +1,7 @@
 /* Scenario files: a hypervisor's CPUID, clocks and quirks as data, read with jansson. */
 #include "scenario.h"
 #include "hpet.h"
+#include "vmware.h"
 #include "units.h"
 
 #include <errno.h>
@@ -921,13 +922,15 @@ static bool load_hyperv(struct loader *l, const json_t *hv, const char *where)
 
 static bool load_vmware_backdoor(struct loader *l, const json_t *backdoor, const char *where)
 {
-	static const char *const members[] = {"tsc_hz", "apic_hz", NULL};
+	static const char *const members[] = {"tsc_hz", "apic_hz", "version", "product_type", NULL};
 	struct sim_vmware_backdoor_config *c = &l->config->vmware_backdoor;
 
 	c->present = true;
 	return check_members(l, backdoor, where, members) &&
 	       MEMBER_UINT(l, backdoor, "tsc_hz", where, 1, MAX_CLAIMED_TSC_HZ, c->tsc_hz) &&
-	       MEMBER_UINT(l, backdoor, "apic_hz", where, 1, UINT32_MAX, c->apic_hz);
+	       MEMBER_UINT(l, backdoor, "apic_hz", where, 1, UINT32_MAX, c->apic_hz) &&
+	       MEMBER_UINT(l, backdoor, "version", where, 1, UINT32_MAX, c->version) &&
+	       MEMBER_UINT(l, backdoor, "product_type", where, 0, VMWARE_PRODUCT_TYPE_COUNT - 1, c->product_type);
 }
 
 /* Top-level members, in this order (msr_faults checks against msrs); absent or null leaves the interface out. */

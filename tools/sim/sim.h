@@ -206,12 +206,16 @@ struct sim_hyperv_config {
 	uint32_t tsc_page_sequence;        /* TscSequence as written; 0 marks the page invalid */
 };
 
-/* VMware's backdoor port (Linux arch/x86/kernel/cpu/vmware.c): what its GETHZ command answers. */
+/* VMware's backdoor port (Linux arch/x86/kernel/cpu/vmware.c): what its GETHZ and GETVERSION commands answer. */
 struct sim_vmware_backdoor_config {
 	bool present;
-	uint64_t tsc_hz;  /* 0: tsc_hz, the truth */
-	uint32_t apic_hz; /* 0: clocks.lapic.bus_hz */
+	uint64_t tsc_hz;       /* 0: tsc_hz, the truth */
+	uint32_t apic_hz;      /* 0: clocks.lapic.bus_hz */
+	uint32_t version;      /* GETVERSION's EAX; 0: SIM_VMWARE_BACKDOOR_VERSION */
+	uint32_t product_type; /* GETVERSION's ECX (enum vmware_product_type); 0 is "unset" */
 };
+/* The backdoor version VMware's products answer GETVERSION with (QEMU's vmport answers the same, hw/i386/vmport.c). */
+#define SIM_VMWARE_BACKDOOR_VERSION 6u
 
 /* How one idle state treats a clock: while the CPU sleeps in it the clock runs at rate x its normal rate. */
 #define SIM_IDLE_RUNS 1.0
