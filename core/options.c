@@ -17,6 +17,11 @@ void options_defaults(struct options *o)
 	o->watch_interval_s = WATCH_DEFAULT_INTERVAL_S;
 }
 
+unsigned options_countdown(const struct options *o, bool on_screen)
+{
+	return o->countdown_chosen || !on_screen ? o->countdown_s : OPTIONS_READING_COUNTDOWN_S;
+}
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -114,6 +119,7 @@ bool options_parse(const char *args, struct options *o)
 			o->help = true;
 		} else if (text_equal(word, "--power-off")) {
 			o->finish = FINISH_POWER_OFF;
+			o->countdown_chosen = true;
 		} else if (text_equal(word, "--wait-key")) {
 			o->finish = FINISH_WAIT_KEY;
 		} else if (text_equal(word, "--return")) {
@@ -151,6 +157,7 @@ bool options_parse(const char *args, struct options *o)
 			if (!option_seconds(&args, word, 0, OPTIONS_MAX_COUNTDOWN_S, true, o, &seconds))
 				return false;
 			o->countdown_s = (unsigned)seconds;
+			o->countdown_chosen = true;
 		} else if (text_equal(word, "--window")) {
 			if (!option_seconds(&args, word, OPTIONS_MIN_WINDOW_S, OPTIONS_MAX_WINDOW_S, false, o,
 					    &o->window_s))
@@ -174,8 +181,10 @@ void options_usage(struct sink *out)
 	sink_printf(out,
 		    "Usage: tscprobe.efi [OPTION]...\n"
 		    "At the end:\n"
-		    "  --power-off          count down, then power off (default; a key cancels)\n"
-		    "  --countdown SEC      length of that countdown (default %u s; 0: none)\n"
+		    "  --power-off          count down, then power off (default; a key stops it and\n"
+		    "                       opens the report on a screen)\n"
+		    "  --countdown SEC      length of that countdown (default %u s, %u s with the\n"
+		    "                       summary on a screen; 0: none)\n"
 		    "  --wait-key           wait for a key, then return to the firmware or shell\n"
 		    "  --return             return to the firmware or shell at once\n"
 		    "Measuring:\n"
@@ -193,5 +202,5 @@ void options_usage(struct sink *out)
 		    "  --help               this text\n"
 		    "Options are also read from \\tscprobe\\options.txt on the boot volume;\n"
 		    "the command line wins.\n",
-		    OPTIONS_DEFAULT_COUNTDOWN_S, PROBE_DEFAULT_WINDOW_S, (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S);
+		    OPTIONS_DEFAULT_COUNTDOWN_S, OPTIONS_READING_COUNTDOWN_S, PROBE_DEFAULT_WINDOW_S, (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S);
 }

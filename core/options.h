@@ -12,6 +12,12 @@ enum finish_action {
 };
 
 #define OPTIONS_DEFAULT_COUNTDOWN_S 5
+/*
+ * On a screen, unless --countdown or --power-off is given: long enough to read the last screen. It holds the
+ * platform line and a few verdicts with their fixes, 150 to 250 words; technical text reads at about 200 words a
+ * minute, and a person may look up only when the run has ended.
+ */
+#define OPTIONS_READING_COUNTDOWN_S 60
 #define OPTIONS_MAX_COUNTDOWN_S 3600
 
 #define OPTIONS_MIN_WINDOW_S 0.05
@@ -27,6 +33,7 @@ struct options {
 	unsigned edge_window_s; /* RTC and UEFI time */
 	enum finish_action finish;
 	unsigned countdown_s;
+	bool countdown_chosen; /* --countdown or --power-off given: the countdown is what the user asked for */
 	bool write_files;
 	struct idle_settings idle;
 	double watch_s;          /* --watch: 0 for none */
@@ -36,6 +43,10 @@ struct options {
 };
 
 void options_defaults(struct options *o);
+
+/* Seconds to count down before powering off: the chosen countdown, else one to read the last screen by when the
+ * summary is on a screen, else the default for unattended runs. */
+unsigned options_countdown(const struct options *o, bool on_screen);
 
 /*
  * Parse whitespace-separated arguments into *o (which holds defaults or earlier options).

@@ -16,6 +16,9 @@ enum run_outcome { OUTCOME_OK = 0, OUTCOME_NO_FILES = 1, OUTCOME_PROBE_ERROR = 2
 
 static struct report report; /* large: kept out of the firmware's small stack */
 static struct probe probe;
+/* The last publish's text report, for the pager, and what it said of the files, for the last screen. */
+static struct memory_sink report_text;
+static char files_line[256];
 
 /* Load options are UCS-2 text from the shell; boot managers may pass binary data, which is ignored. */
 static BOOLEAN load_options_text(EFI_HANDLE image, char *buf, UINTN capacity)
@@ -75,7 +78,8 @@ static BOOLEAN countdown(unsigned seconds, struct sink *log)
 	while (key_pressed())
 		; /* drop keys typed before the countdown */
 	for (unsigned left = seconds; left > 0; left--) {
-		sink_printf(log, "\rPowering off in %u s; press any key to stay.  ", left);
+		sink_printf(log, "\rPowering off in %u s; press any key to stay%s.  ", left,
+			    console_has_screen() ? " and read the report" : "");
 		for (unsigned t = 0; t < 1000000 / KEY_POLL_US; t++) {
 			if (key_pressed()) {
 				sink_puts(log, "\nCancelled.\n");
@@ -102,17 +106,32 @@ static BOOLEAN qemu_debug_exit(const struct report *r, enum run_outcome outcome)
 	return TRUE; /* not reached when the device exists */
 }
 
+/* The whole text report in the pager, where there is a screen, then back to the last screen. */
+static void read_report(void)
+{
+	if (!console_has_screen())
+		return;
+	console_pager(report_text.data, report_text.length);
+	console_last_screen(&report, files_line, "Any key: back to the firmware.");
+}
+
 static EFI_STATUS finish(const struct options *o, enum run_outcome outcome, struct sink *log)
 {
 	switch (o->finish) {
 	case FINISH_RETURN:
+		console_last_screen(&report, files_line, "Back to the firmware.");
 		return EFI_SUCCESS;
 	case FINISH_WAIT_KEY:
+		console_last_screen(&report, files_line, "Any key: the whole report (q leaves it), then the firmware.");
 		sink_puts(log, "Press any key to return to the firmware.\n");
 		wait_for_key();
+		if (console_has_screen())
+			console_pager(report_text.data, report_text.length);
 		return EFI_SUCCESS;
 	default:
-		if (!countdown(o->countdown_s, log)) {
+		console_last_screen(&report, files_line, "Any key: stay, and read the whole report (q leaves it).");
+		if (!countdown(options_countdown(o, console_has_screen()), log)) {
+			read_report();
 			sink_puts(log, "Press any key to return to the firmware.\n");
 			wait_for_key();
 			return EFI_SUCCESS;
@@ -143,27 +162,45 @@ static void emit_serial_json(const struct memory_sink *json)
 
 /* The report on the console, its JSON on serial, and the files; the outcome for QEMU's exit device.
  * `run` is the files' run number: 0 picks the next free one, which is kept for a second publish. */
+/* What files_save_report says, to the log and, one line, into files_line for the last screen. */
+struct files_tee {
+	struct sink sink;
+	struct sink *log;
+	struct buffer_sink kept;
+};
+
+static void files_tee_write(struct sink *s, const char *text, size_t len)
+{
+	struct files_tee *t = (struct files_tee *)s;
+	t->log->write(t->log, text, len);
+	for (size_t i = 0; i < len; i++) /* its lines become one, wrapped anew on the screen */
+		t->kept.sink.write(&t->kept.sink, text[i] == '\n' ? " " : &text[i], 1);
+}
+
 static enum run_outcome publish(EFI_HANDLE image, const struct options *opts, unsigned *run,
 				const struct memory_sink *csv, struct sink *log)
 {
-	struct memory_sink json, text;
-	struct report_files files = {.json = &json, .text = &text, .csv = csv, .run = *run};
+	struct memory_sink json;
+	struct report_files files = {.json = &json, .text = &report_text, .csv = csv, .run = *run};
+	struct files_tee tee = {.sink = {.write = files_tee_write}, .log = log};
 	enum run_outcome outcome = OUTCOME_OK;
 
 	memory_sink_init(&json);
-	memory_sink_init(&text);
+	memory_sink_free(&report_text); /* the text of a publish before a watch; leaves it empty */
 	report_write_json(&report, &json.sink);
-	report_write_text(&report, &text.sink);
-	log->write(log, text.data, text.length);
+	report_write_text(&report, &report_text.sink);
+	log->write(log, report_text.data, report_text.length);
 	emit_serial_json(&json);
 	sink_puts(log, "\n");
-	if (opts->write_files && EFI_ERROR(files_save_report(image, &files, log)))
+	buffer_sink_init(&tee.kept, files_line, sizeof(files_line));
+	if (!opts->write_files)
+		sink_puts(&tee.kept.sink, "No report files (--no-files); the serial log has the report.");
+	else if (EFI_ERROR(files_save_report(image, &files, &tee.sink)))
 		outcome = OUTCOME_NO_FILES;
 	*run = files.run;
-	if (json.failed || text.failed)
+	if (json.failed || report_text.failed)
 		outcome = OUTCOME_PROBE_ERROR;
 	memory_sink_free(&json);
-	memory_sink_free(&text);
 	return outcome;
 }
 
@@ -245,6 +282,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	InitializeLib(image, system_table);
 	BS->SetWatchdogTimer(0, 0, 0, NULL); /* the firmware's 5-minute watchdog would cut long runs */
 	output_init();
+	console_init();
 	log = output_text();
 	sink_printf(log, "tscprobe %s: how well does this hypervisor keep time?\n", TSCPROBE_VERSION);
 	sink_printf(log, "Serial: %s.\n\n", output_serial_route());

@@ -133,7 +133,7 @@ BOOLEAN output_console_mirrored(void)
 }
 static struct sink serial_sink = {.write = serial_write};
 
-static BOOLEAN device_path_has_uart(EFI_DEVICE_PATH *path, UINTN size)
+BOOLEAN output_path_has_uart(EFI_DEVICE_PATH *path, UINTN size)
 {
 	UINT8 *p = (UINT8 *)path, *end = p + size;
 
@@ -155,7 +155,7 @@ static BOOLEAN console_mirrored_to_serial(void)
 	static EFI_GUID global = EFI_GLOBAL_VARIABLE;
 	UINTN size = 0;
 	EFI_DEVICE_PATH *conout = LibGetVariableAndSize(L"ConOut", &global, &size);
-	BOOLEAN found = conout && device_path_has_uart(conout, size);
+	BOOLEAN found = conout && output_path_has_uart(conout, size);
 
 	if (conout)
 		FreePool(conout);

@@ -56,5 +56,16 @@ EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struc
 /* The console alone, and whether firmware mirrors it to serial (then a redrawn table would litter the log). */
 struct sink *output_console(void);
 BOOLEAN output_console_mirrored(void);
+/* Whether a (multi-instance) device path has a UART node: a serial port. */
+BOOLEAN output_path_has_uart(EFI_DEVICE_PATH *path, UINTN size);
+
+struct report;
+/* The largest text mode, and the display's own text output if there is one (efi/console.c). */
+void console_init(void);
+BOOLEAN console_has_screen(void);
+/* On the display alone: the summary fitted to it, then the files line and what the keys do. */
+void console_last_screen(const struct report *r, const char *files, const char *keys);
+/* On the display alone: the text, a page at a time, until q or Esc. */
+void console_pager(const char *text, UINTN length);
 
 #endif

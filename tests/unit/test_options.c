@@ -42,6 +42,28 @@ static void test_countdown_takes_seconds_and_options_txt_lines(void **state)
 	assert_int_equal(o.finish, FINISH_RETURN);
 }
 
+/* A person at a screen gets time to read the last screen; an unattended run, or one that chose, does not wait. */
+static void test_the_countdown_waits_for_a_reader_only_when_nobody_chose_one(void **state)
+{
+	static const struct {
+		const char *args;
+		unsigned on_screen, unattended;
+	} cases[] = {
+		{"", OPTIONS_READING_COUNTDOWN_S, OPTIONS_DEFAULT_COUNTDOWN_S},
+		{"--countdown 0", 0, 0},
+		{"--countdown 12", 12, 12},
+		{"--power-off", OPTIONS_DEFAULT_COUNTDOWN_S, OPTIONS_DEFAULT_COUNTDOWN_S},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct options o;
+		options_defaults(&o);
+		assert_true(options_parse(cases[i].args, &o));
+		assert_int_equal(options_countdown(&o, true), cases[i].on_screen);
+		assert_int_equal(options_countdown(&o, false), cases[i].unattended);
+	}
+}
+
 static void test_later_options_override_earlier_ones(void **state)
 {
 	struct options o;
@@ -104,6 +126,7 @@ int main(void)
 		cmocka_unit_test(test_later_options_override_earlier_ones),
 		cmocka_unit_test(test_bad_options_are_refused_with_a_reason),
 		cmocka_unit_test(test_help_fits_80_columns),
+		cmocka_unit_test(test_the_countdown_waits_for_a_reader_only_when_nobody_chose_one),
 	};
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }
