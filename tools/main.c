@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{"extract", extract_command, EXTRACT_ARGUMENTS, EXTRACT_HELP},
 	{"sim", simulate_command, SIM_ARGUMENTS, SIM_HELP},
 	{"plot", plot_command, PLOT_ARGUMENTS, PLOT_HELP},
+	{"smbios", smbios_command, SMBIOS_ARGUMENTS, SMBIOS_HELP},
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 

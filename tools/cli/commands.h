@@ -39,4 +39,9 @@ int simulate_command(int argc, char **argv);
 /* The SVG goes to stdout without -o. */
 int plot_command(int argc, char **argv);
 
+#define SMBIOS_ARGUMENTS "DUMP"
+#define SMBIOS_HELP "decode an SMBIOS dump (dmidecode --dump-bin) as the probe does: versions, strings, problems"
+/* Exit 0 when the dump holds a valid table, 1 when it does not (the problems say why), 2 on a usage error. */
+int smbios_command(int argc, char **argv);
+
 #endif
