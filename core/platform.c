@@ -12,4 +12,5 @@ void platform_inventory(struct machine *m, struct platform *out)
 	hv_scan(m, &echo, &out->hv);
 	hyperv_decode(&out->hv, &out->hyperv);
 	acpi_discover(m, &out->acpi);
+	smbios_discover(m, &out->smbios);
 }

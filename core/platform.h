@@ -38,7 +38,7 @@ struct platform {
 	struct smbios_info smbios; /* the firmware's account of the product (types 0, 1, 2, 3, 11) */
 };
 
-/* The inventory phase (core/platform.c): CPUID, the hypervisor bases, Hyper-V's leaves, the ACPI tables. */
+/* The inventory phase (core/platform.c): CPUID, the hypervisor bases, Hyper-V's leaves, the ACPI and SMBIOS tables. */
 void platform_inventory(struct machine *m, struct platform *out);
 
 /* Hyper-V's leaves from the first base that speaks its interface; all zero when none does (core/hyperv.c). */
