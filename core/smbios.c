@@ -69,17 +69,7 @@ char *smbios_string_slot(struct smbios_info *s, const struct smbios_string_def *
 	return (char *)s + d->field;
 }
 
-const char *smbios_entry_name(enum smbios_entry_kind entry)
-{
-	switch (entry) {
-	case SMBIOS_ENTRY_32:
-		return "32-bit";
-	case SMBIOS_ENTRY_64:
-		return "64-bit";
-	default:
-		return "none";
-	}
-}
+const char *const smbios_entry_words[3] = {"none", "32-bit", "64-bit"};
 
 static void report(struct smbios_info *out, const char *where, const char *reason)
 {

@@ -54,8 +54,7 @@ extern const struct smbios_string_def smbios_string_defs[SMBIOS_STRING_COUNT];
 const char *smbios_string(const struct smbios_info *s, const struct smbios_string_def *d);
 char *smbios_string_slot(struct smbios_info *s, const struct smbios_string_def *d);
 
-/* The schema's word for an entry kind: "none", "32-bit", "64-bit". */
-const char *smbios_entry_name(enum smbios_entry_kind entry);
+extern const char *const smbios_entry_words[3]; /* the schema's words, by enum smbios_entry_kind */
 
 /* Find, validate and decode the tables from m->smbios3_entry, else m->smbios_entry (core/smbios.c). */
 void smbios_discover(struct machine *m, struct smbios_info *out);

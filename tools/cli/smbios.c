@@ -24,7 +24,7 @@ static int usage_error(const char *command_name, const char *problem)
 /* One "key: value" line per field, the same keys as the report's JSON, so scripts can compare. */
 static void print_info(const struct smbios_info *s)
 {
-	printf("entry: %s\n", smbios_entry_name(s->entry));
+	printf("entry: %s\n", smbios_entry_words[s->entry]);
 	if (s->present) {
 		printf("smbios_version: %u.%u.%u\n", s->major, s->minor, s->docrev);
 		printf("table: %" PRIu32 " bytes, %u structures\n", s->table_length, s->structure_count);
