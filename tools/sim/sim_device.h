@@ -68,4 +68,7 @@ uint64_t sim_hpet_capabilities(const struct sim_hpet_config *c);
  * scenario's ACPI faults and sets s->machine.acpi_rsdp. */
 void sim_acpi_build(struct sim *s);
 
+/* Fills s->phys.smbios with the scenario's SMBIOS table and entry points, and sets s->machine's entry fields. */
+void sim_smbios_build(struct sim *s);
+
 #endif
