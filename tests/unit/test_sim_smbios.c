@@ -4,13 +4,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "host_input.h"
 #include "scenario.h"
 #include "sim_helpers.h"
 #include "smbios.h"
+#include "smbios_dump.h"
+#include "testdata.h"
 
 /* Every member set, OEM strings included: QEMU dressed as VirtualBox, with a baseboard. */
 static const char *const DRESSED_AS_VIRTUALBOX =
@@ -87,6 +91,37 @@ static void test_entry_names_which_entry_points_exist(void **state)
 	assert_int_equal(info.problem_count, 0);
 }
 
+/* The shipped QEMU scenarios present what the captured firmware does, string for string. */
+static void test_shipped_qemu_scenarios_decode_as_their_captures(void **state)
+{
+	static const struct {
+		const char *scenario, *capture;
+	} pairs[] = {
+		{"qemu-tcg.json", "smbios/q35-32/entry32.bin"},
+		{"qemu-tcg-smp2-mwait.json", "smbios/pc-32/entry32.bin"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		char error[256], *bytes;
+		size_t length;
+		struct smbios_dump dump;
+		struct smbios_info captured, simulated;
+
+		if (host_input_read(testdata_path(pairs[i].capture), MIB, &bytes, &length, error, sizeof(error)))
+			fail_msg("%s", error);
+		smbios_dump_init(&dump, (const uint8_t *)bytes, length);
+		smbios_discover(&dump.machine, &captured);
+		free(bytes);
+		load_scenario(pairs[i].scenario);
+		smbios_discover(m, &simulated);
+		assert_true(captured.present && simulated.present);
+		assert_int_equal(simulated.entry, captured.entry);
+		assert_int_equal(simulated.major, captured.major);
+		assert_int_equal(simulated.minor, captured.minor);
+		assert_strings_equal(&simulated, &captured);
+	}
+}
+
 static void test_bad_smbios_members_are_one_line_errors_naming_the_field(void **state)
 {
 	static const struct {
@@ -119,6 +154,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_every_smbios_member_round_trips_through_the_parser, reset_config),
 		cmocka_unit_test_setup(test_entry_names_which_entry_points_exist, reset_config),
+		cmocka_unit_test_setup(test_shipped_qemu_scenarios_decode_as_their_captures, reset_config),
 		cmocka_unit_test_setup(test_bad_smbios_members_are_one_line_errors_naming_the_field, reset_config),
 	};
 	return cmocka_run_group_tests_name("sim_smbios", tests, NULL, NULL);
