@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "fwtable.h"
 #include "smbios_tables.h"
 
 /* A 2.x table is at most 64 KiB by its 16-bit length; a 3.x table with thousands of structures stays far below
@@ -95,31 +96,6 @@ static bool reject(struct smbios_info *out, const char *where, const char *reaso
 	return false;
 }
 
-static bool same_bytes(const char *a, const char *b, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
-/* SMBIOS checksums, as ACPI's: the covered bytes, checksum included, sum to zero modulo 256. */
-static bool sums_to_zero(const uint8_t *bytes, uint32_t length)
-{
-	uint8_t sum = 0;
-	for (uint32_t i = 0; i < length; i++)
-		sum = (uint8_t)(sum + bytes[i]);
-	return sum == 0;
-}
-
-/* A view of [phys, phys + length), or NULL when that range is unmapped or wraps the address space. */
-static const void *map(struct machine *m, uint64_t phys, uint64_t length)
-{
-	if (phys == 0 || length > UINT64_MAX - phys)
-		return NULL;
-	return m->phys_map(m, phys, length);
-}
-
 /* Maps the structure table an entry point names, within the sanity limit. */
 static bool table_map(struct machine *m, const char *where, uint64_t phys, uint32_t length, struct table *t,
 		      struct smbios_info *out)
@@ -130,7 +106,7 @@ static bool table_map(struct machine *m, const char *where, uint64_t phys, uint3
 		return reject(out, where, "table length too short for one structure");
 	if (length > SMBIOS_MAX_TABLE_BYTES)
 		return reject(out, where, "table length beyond sanity limit");
-	t->bytes = map(m, phys, length);
+	t->bytes = fwtable_map(m, phys, length);
 	if (!t->bytes)
 		return reject(out, where, "table past mapped memory");
 	t->length = length;
@@ -143,18 +119,18 @@ static bool table_map(struct machine *m, const char *where, uint64_t phys, uint3
 static bool entry64_load(struct machine *m, struct table *t, struct smbios_info *out)
 {
 	const char *where = "_SM3_ entry point";
-	const struct smbios_entry64 *e = map(m, m->smbios3_entry, sizeof *e);
+	const struct smbios_entry64 *e = fwtable_map(m, m->smbios3_entry, sizeof *e);
 	if (!e)
 		return reject(out, where, "unmapped");
-	if (!same_bytes(e->anchor, "_SM3_", sizeof e->anchor))
+	if (!fwtable_same_bytes(e->anchor, "_SM3_", sizeof e->anchor))
 		return reject(out, where, "anchor mismatch");
 	/* Later versions may append fields; the checksum covers them, the layout above stays. */
 	if (e->length < SMBIOS_ENTRY64_BYTES)
 		return reject(out, where, "length shorter than 0x18");
-	const uint8_t *whole = map(m, m->smbios3_entry, e->length);
+	const uint8_t *whole = fwtable_map(m, m->smbios3_entry, e->length);
 	if (!whole)
 		return reject(out, where, "length past mapped memory");
-	if (!sums_to_zero(whole, e->length))
+	if (!fwtable_sums_to_zero(whole, e->length))
 		return reject(out, where, "checksum mismatch");
 	if (e->entry_point_revision != SMBIOS_ENTRY64_REVISION)
 		report(out, where, "entry point revision is not 1");
@@ -173,18 +149,18 @@ static bool entry64_load(struct machine *m, struct table *t, struct smbios_info 
 static bool entry32_load(struct machine *m, struct table *t, struct smbios_info *out)
 {
 	const char *where = "_SM_ entry point";
-	const struct smbios_entry32 *e = map(m, m->smbios_entry, sizeof *e);
+	const struct smbios_entry32 *e = fwtable_map(m, m->smbios_entry, sizeof *e);
 	if (!e)
 		return reject(out, where, "unmapped");
-	if (!same_bytes(e->anchor, "_SM_", sizeof e->anchor))
+	if (!fwtable_same_bytes(e->anchor, "_SM_", sizeof e->anchor))
 		return reject(out, where, "anchor mismatch");
 	if (e->length != SMBIOS_ENTRY32_BYTES && e->length != SMBIOS_ENTRY32_ERRATUM_BYTES)
 		return reject(out, where, "length is neither 0x1F nor 0x1E");
-	if (!sums_to_zero((const uint8_t *)e, e->length))
+	if (!fwtable_sums_to_zero((const uint8_t *)e, e->length))
 		return reject(out, where, "checksum mismatch");
-	if (!same_bytes(e->intermediate_anchor, "_DMI_", sizeof e->intermediate_anchor))
+	if (!fwtable_same_bytes(e->intermediate_anchor, "_DMI_", sizeof e->intermediate_anchor))
 		return reject(out, where, "intermediate anchor mismatch");
-	if (!sums_to_zero((const uint8_t *)e->intermediate_anchor, SMBIOS_INTERMEDIATE_BYTES))
+	if (!fwtable_sums_to_zero((const uint8_t *)e->intermediate_anchor, SMBIOS_INTERMEDIATE_BYTES))
 		return reject(out, where, "intermediate checksum mismatch");
 	if (e->structure_count == 0)
 		return reject(out, where, "structure count is zero");
