@@ -96,16 +96,6 @@ static void build_table(const struct smbios_info *strings, struct table_builder 
 	structure_end(b);
 }
 
-/* Sets the checksum byte so that length bytes sum to zero modulo 256. */
-static void set_checksum(const uint8_t *bytes, uint32_t length, uint8_t *checksum)
-{
-	uint8_t sum = 0;
-	*checksum = 0;
-	for (uint32_t i = 0; i < length; i++)
-		sum = (uint8_t)(sum + bytes[i]);
-	*checksum = (uint8_t)-sum;
-}
-
 static void build_entry64(struct sim *s, const struct table_builder *b)
 {
 	struct smbios_entry64 *e = (void *)s->phys.smbios;
@@ -116,7 +106,7 @@ static void build_entry64(struct sim *s, const struct table_builder *b)
 				     .table_max_size = b->used,
 				     .table_address = SIM_SMBIOS_BASE + TABLE_OFFSET};
 	memcpy(e->anchor, "_SM3_", sizeof(e->anchor));
-	set_checksum((uint8_t *)e, sizeof(*e), &e->checksum);
+	sim_set_checksum((uint8_t *)e, sizeof(*e), offsetof(struct smbios_entry64, checksum));
 	s->machine.smbios3_entry = ENTRY64_AT;
 }
 
@@ -132,8 +122,10 @@ static void build_entry32(struct sim *s, const struct table_builder *b, bool bes
 				     .bcd_revision = SMBIOS2_BCD_REVISION};
 	memcpy(e->anchor, "_SM_", sizeof(e->anchor));
 	memcpy(e->intermediate_anchor, "_DMI_", sizeof(e->intermediate_anchor));
-	set_checksum((uint8_t *)e->intermediate_anchor, SMBIOS_INTERMEDIATE_BYTES, &e->intermediate_checksum);
-	set_checksum((uint8_t *)e, sizeof(*e), &e->checksum);
+	sim_set_checksum((uint8_t *)e->intermediate_anchor, SMBIOS_INTERMEDIATE_BYTES,
+			 offsetof(struct smbios_entry32, intermediate_checksum) -
+				 offsetof(struct smbios_entry32, intermediate_anchor));
+	sim_set_checksum((uint8_t *)e, sizeof(*e), offsetof(struct smbios_entry32, checksum));
 	s->machine.smbios_entry = ENTRY32_AT;
 }
 
