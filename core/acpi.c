@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "fwtable.h"
 #include "acpi_tables.h"
 
 /* First byte after a field: the table must be at least this long before the field is read. */
@@ -52,23 +53,6 @@ static bool reject(struct acpi_info *out, const char *table, const char *reason)
 	return false;
 }
 
-static bool same_bytes(const char *a, const char *b, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
-/* ACPI checksums: all bytes of the structure, checksum byte included, sum to zero modulo 256. */
-static bool sums_to_zero(const uint8_t *bytes, uint32_t length)
-{
-	uint8_t sum = 0;
-	for (uint32_t i = 0; i < length; i++)
-		sum = (uint8_t)(sum + bytes[i]);
-	return sum == 0;
-}
-
 static uint64_t read_le(const uint8_t *bytes, unsigned width)
 {
 	uint64_t value = 0;
@@ -77,31 +61,23 @@ static uint64_t read_le(const uint8_t *bytes, unsigned width)
 	return value;
 }
 
-/* A view of [phys, phys + length), or NULL when that range is unmapped or wraps the address space. */
-static const void *map(struct machine *m, uint64_t phys, uint64_t length)
-{
-	if (phys == 0 || length > UINT64_MAX - phys)
-		return NULL;
-	return m->phys_map(m, phys, length);
-}
-
 /* Maps the table at phys and checks its signature, length and checksum; reports why when it fails. */
 static bool sdt_load(struct machine *m, uint64_t phys, const char *signature, struct acpi_info *out, struct sdt *t)
 {
-	const struct acpi_sdt_header *h = map(m, phys, sizeof *h);
+	const struct acpi_sdt_header *h = fwtable_map(m, phys, sizeof *h);
 	if (!h)
 		return reject(out, signature, "table unmapped");
-	if (!same_bytes(h->signature, signature, 4))
+	if (!fwtable_same_bytes(h->signature, signature, 4))
 		return reject(out, signature, "signature mismatch");
 	uint32_t length = h->length;
 	if (length < sizeof *h)
 		return reject(out, signature, "length shorter than header");
 	if (length > ACPI_MAX_TABLE_BYTES)
 		return reject(out, signature, "length beyond sanity limit");
-	t->bytes = map(m, phys, length);
+	t->bytes = fwtable_map(m, phys, length);
 	if (!t->bytes)
 		return reject(out, signature, "length past mapped memory");
-	if (!sums_to_zero(t->bytes, length))
+	if (!fwtable_sums_to_zero(t->bytes, length))
 		return reject(out, signature, "checksum mismatch");
 	t->length = length;
 	return true;
@@ -112,12 +88,12 @@ static bool rsdp_load(struct machine *m, struct acpi_info *out, uint64_t *rsdt)
 {
 	if (m->acpi_rsdp == 0)
 		return reject(out, "RSDP", "table absent");
-	const struct acpi_rsdp *r = map(m, m->acpi_rsdp, ACPI_RSDP_V1_BYTES);
+	const struct acpi_rsdp *r = fwtable_map(m, m->acpi_rsdp, ACPI_RSDP_V1_BYTES);
 	if (!r)
 		return reject(out, "RSDP", "table unmapped");
-	if (!same_bytes(r->signature, "RSD PTR ", sizeof r->signature))
+	if (!fwtable_same_bytes(r->signature, "RSD PTR ", sizeof r->signature))
 		return reject(out, "RSDP", "signature mismatch");
-	if (!sums_to_zero((const uint8_t *)r, ACPI_RSDP_V1_BYTES))
+	if (!fwtable_sums_to_zero((const uint8_t *)r, ACPI_RSDP_V1_BYTES))
 		return reject(out, "RSDP", "checksum mismatch");
 	out->rsdp_found = true;
 	out->rsdp_address = m->acpi_rsdp;
@@ -131,7 +107,7 @@ static bool rsdp_load(struct machine *m, struct acpi_info *out, uint64_t *rsdt)
 /* The XSDT address of an ACPI 2.0+ RSDP, trusted only if the extended checksum over `length` bytes holds. */
 static bool rsdp_xsdt_address(struct machine *m, struct acpi_info *out, uint64_t *xsdt)
 {
-	const struct acpi_rsdp *r = map(m, m->acpi_rsdp, ACPI_RSDP_V2_BYTES);
+	const struct acpi_rsdp *r = fwtable_map(m, m->acpi_rsdp, ACPI_RSDP_V2_BYTES);
 	if (!r)
 		return reject(out, "RSDP", "extended part unmapped");
 	uint32_t length = r->length;
@@ -139,10 +115,10 @@ static bool rsdp_xsdt_address(struct machine *m, struct acpi_info *out, uint64_t
 		return reject(out, "RSDP", "length shorter than ACPI 2.0 RSDP");
 	if (length > ACPI_MAX_TABLE_BYTES)
 		return reject(out, "RSDP", "length beyond sanity limit");
-	const uint8_t *whole = map(m, m->acpi_rsdp, length);
+	const uint8_t *whole = fwtable_map(m, m->acpi_rsdp, length);
 	if (!whole)
 		return reject(out, "RSDP", "length past mapped memory");
-	if (!sums_to_zero(whole, length))
+	if (!fwtable_sums_to_zero(whole, length))
 		return reject(out, "RSDP", "extended checksum mismatch");
 	if (r->xsdt_address == 0)
 		return reject(out, "XSDT", "table absent");
@@ -326,14 +302,14 @@ static void root_walk(struct machine *m, const struct sdt *root, const char *roo
 			report(out, root_signature, "null entry");
 			continue;
 		}
-		const struct acpi_sdt_header *h = map(m, phys, sizeof *h);
+		const struct acpi_sdt_header *h = fwtable_map(m, phys, sizeof *h);
 		if (!h) {
 			report(out, root_signature, "entry points to unmapped memory");
 			continue;
 		}
 		for (unsigned p = 0; p < TABLE_PARSER_COUNT; p++) {
 			const struct table_parser *parser = &TABLE_PARSERS[p];
-			if (!same_bytes(h->signature, parser->signature, 4))
+			if (!fwtable_same_bytes(h->signature, parser->signature, 4))
 				continue;
 			if (outcome[p] == TABLE_PARSED)
 				report(out, parser->signature, "duplicate table ignored");

@@ -202,5 +202,6 @@ void options_usage(struct sink *out)
 		    "  --help               this text\n"
 		    "Options are also read from \\tscprobe\\options.txt on the boot volume;\n"
 		    "the command line wins.\n",
-		    OPTIONS_DEFAULT_COUNTDOWN_S, OPTIONS_READING_COUNTDOWN_S, PROBE_DEFAULT_WINDOW_S, (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S);
+		    OPTIONS_DEFAULT_COUNTDOWN_S, OPTIONS_READING_COUNTDOWN_S, PROBE_DEFAULT_WINDOW_S,
+		    (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S);
 }

@@ -13,5 +13,6 @@ void platform_inventory(struct machine *m, struct platform *out)
 	hyperv_decode(&out->hv, &out->hyperv);
 	vmware_identify(m, &out->hv, &out->vmware);
 	acpi_discover(m, &out->acpi);
+	smbios_discover(m, &out->smbios);
 	identity_decide(out, &out->identity);
 }

@@ -50,7 +50,7 @@ struct platform {
 
 /*
  * The inventory phase (core/platform.c): CPUID, the hypervisor bases, Hyper-V's leaves, VMware's GETVERSION, the
- * ACPI tables, then the identity decided from them.
+ * ACPI and SMBIOS tables, then the identity decided from them.
  */
 void platform_inventory(struct machine *m, struct platform *out);
 

@@ -154,6 +154,33 @@ static void write_acpi(struct json_writer *w, const struct acpi_info *a)
 	jw_close(w);
 }
 
+static void write_smbios(struct json_writer *w, const struct smbios_info *s)
+{
+	jw_object(w, "smbios");
+	jw_bool(w, "present", s->present);
+	jw_string(w, "entry", smbios_entry_words[s->entry]);
+	if (s->present) {
+		jw_uint(w, "major", s->major);
+		jw_uint(w, "minor", s->minor);
+		jw_uint(w, "docrev", s->docrev);
+		jw_hex64(w, "table_address", s->table_address);
+		jw_uint(w, "table_length", s->table_length);
+		jw_uint(w, "structure_count", s->structure_count);
+		for (unsigned i = 0; i < SMBIOS_STRING_COUNT; i++)
+			jw_string(w, smbios_string_defs[i].key, smbios_string(s, &smbios_string_defs[i]));
+	}
+	jw_array(w, "oem_strings");
+	for (unsigned i = 0; i < s->oem_string_count; i++)
+		jw_string(w, NULL, s->oem_strings[i]);
+	jw_close(w);
+	jw_array(w, "problems");
+	for (unsigned i = 0; i < s->problem_count; i++)
+		jw_string(w, NULL, s->problems[i]);
+	jw_close(w);
+	jw_uint(w, "problems_dropped", s->problems_dropped);
+	jw_close(w);
+}
+
 /* A figure that only a measurement gives: null when there was none. */
 static void write_measured(struct json_writer *w, const char *key, bool measured, double value, int decimals)
 {
@@ -475,6 +502,7 @@ void report_write_json(const struct report *r, struct sink *out)
 	jw_close(&w);
 	jw_uint(&w, "hypervisor_bases_dropped", r->platform.hv.dropped);
 	write_acpi(&w, &r->platform.acpi);
+	write_smbios(&w, &r->platform.smbios);
 	write_measurements(&w, r);
 	write_idle(&w, &r->idle);
 	write_watch(&w, &r->watch);

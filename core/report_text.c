@@ -157,6 +157,32 @@ static void write_acpi(const struct acpi_info *a, struct sink *out)
 		sink_printf(out, "  ... and %u more problems\n", a->problems_dropped);
 }
 
+/* Who the firmware says made the machine; the platform identity weighs it against the other evidence. */
+static void write_smbios(const struct smbios_info *s, struct sink *out)
+{
+	sink_puts(out, "\nFirmware (SMBIOS)\n");
+	if (!s->present) {
+		sink_puts(out, s->problem_count ? "  no usable table\n"
+						: "  none: the firmware gave no SMBIOS entry point\n");
+	} else {
+		sink_printf(out, "  %-18s %u.%u.%u, %s entry point, %u structures\n", "SMBIOS", s->major, s->minor,
+			    s->docrev, smbios_entry_words[s->entry], s->structure_count);
+		sink_printf(out, "  %-18s %s / %s / %s\n", "system", s->manufacturer, s->product, s->version);
+		if (s->family[0])
+			sink_printf(out, "  %-18s %s\n", "family", s->family);
+		sink_printf(out, "  %-18s %s, version %s, %s\n", "BIOS", s->bios_vendor, s->bios_version, s->bios_date);
+		if (s->board_vendor[0] || s->board_product[0])
+			sink_printf(out, "  %-18s %s / %s\n", "baseboard", s->board_vendor, s->board_product);
+		sink_printf(out, "  %-18s %s\n", "chassis", s->chassis_vendor);
+		for (unsigned i = 0; i < s->oem_string_count; i++)
+			sink_printf(out, "  %-18s %s\n", i ? "" : "OEM strings", s->oem_strings[i]);
+	}
+	for (unsigned i = 0; i < s->problem_count; i++)
+		sink_printf(out, "  problem: %s\n", s->problems[i]);
+	if (s->problems_dropped)
+		sink_printf(out, "  ... and %u more problems\n", s->problems_dropped);
+}
+
 static void write_references(const struct report *r, struct sink *out)
 {
 	sink_puts(out, "\nReferences: the TSC measured against each clock\n");
@@ -271,6 +297,7 @@ void report_write_text(const struct report *r, struct sink *out)
 	for (uint32_t i = 0; i < r->platform.hv.count; i++)
 		write_hypervisor(&r->platform.hv.bases[i], out);
 	write_acpi(&r->platform.acpi, out);
+	write_smbios(&r->platform.smbios, out);
 	write_identity(id, out);
 	write_references(r, out);
 	write_idle(&r->idle, out);

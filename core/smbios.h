@@ -34,10 +34,27 @@ struct smbios_info {
 	char chassis_vendor[SMBIOS_TEXT_BYTES];
 	unsigned oem_string_count;
 	char oem_strings[SMBIOS_MAX_OEM_STRINGS][SMBIOS_TEXT_BYTES];
-	/* A bad anchor, checksum, length or string set: named here, and the table is not used. */
+	/* A bad anchor, checksum, length or string set: named here, and the table is not used. A bad string: named
+	 * here, and its field is "". Later problems are only counted. */
 	unsigned problem_count;
 	char problems[SMBIOS_MAX_PROBLEMS][SMBIOS_PROBLEM_BYTES];
+	unsigned problems_dropped;
 };
+
+/* The decoded strings as data, for the decoder, the writers and the report reader: the JSON member, the structure
+ * type and the byte of its formatted area holding the string number, and the field of struct smbios_info. */
+struct smbios_string_def {
+	const char *key;
+	uint8_t type;
+	uint8_t offset;
+	size_t field;
+};
+#define SMBIOS_STRING_COUNT 10
+extern const struct smbios_string_def smbios_string_defs[SMBIOS_STRING_COUNT];
+const char *smbios_string(const struct smbios_info *s, const struct smbios_string_def *d);
+char *smbios_string_slot(struct smbios_info *s, const struct smbios_string_def *d);
+
+extern const char *const smbios_entry_words[3]; /* the schema's words, by enum smbios_entry_kind */
 
 /* Find, validate and decode the tables from m->smbios3_entry, else m->smbios_entry (core/smbios.c). */
 void smbios_discover(struct machine *m, struct smbios_info *out);

@@ -127,8 +127,7 @@ static UINTN index_rows(const char *text, UINTN length, UINTN width, struct page
 	return count;
 }
 
-static void draw_page(const char *text, const struct pager_row *rows, UINTN count, UINTN top, UINTN page,
-		      BOOLEAN cut)
+static void draw_page(const char *text, const struct pager_row *rows, UINTN count, UINTN top, UINTN page, BOOLEAN cut)
 {
 	screen->ClearScreen(screen);
 	for (UINTN i = 0; i < page && top + i < count; i++) {

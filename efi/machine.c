@@ -125,21 +125,28 @@ static enum access_status hw_idle(struct machine *m, enum idle_method method, ui
 	return ACCESS_OK;
 }
 
-/* The RSDP from the configuration table: ACPI 2.0 first, 1.0 as fallback (UEFI spec 4.6). */
+/* The physical address the UEFI configuration table gives for a GUID, 0 when it lists none (UEFI 2.10 §4.6). */
+static uint64_t config_table(EFI_GUID *guid)
+{
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++)
+		if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, guid))
+			return (uint64_t)(uintptr_t)ST->ConfigurationTable[i].VendorTable;
+	return 0;
+}
+
+/* The RSDP: ACPI 2.0 first, 1.0 as fallback. */
 static uint64_t find_rsdp(void)
 {
 	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
-	EFI_GUID *wanted[] = {&acpi20, &acpi10};
-
-	for (unsigned w = 0; w < 2; w++)
-		for (UINTN i = 0; i < ST->NumberOfTableEntries; i++)
-			if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, wanted[w]))
-				return (uint64_t)(uintptr_t)ST->ConfigurationTable[i].VendorTable;
-	return 0;
+	uint64_t rsdp = config_table(&acpi20);
+	return rsdp ? rsdp : config_table(&acpi10);
 }
 
 void uefi_machine_init(struct machine *m)
 {
+	/* Both SMBIOS entry points, when the firmware publishes both: core/smbios.c chooses. */
+	static EFI_GUID smbios3 = SMBIOS3_TABLE_GUID, smbios = SMBIOS_TABLE_GUID;
+
 	guard_init();
 	*m = (struct machine){
 		.kind = "uefi",
@@ -160,5 +167,7 @@ void uefi_machine_init(struct machine *m)
 		.idle = hw_idle,
 		.idle_wake_source = "the firmware's periodic timer interrupt (its tick)",
 		.acpi_rsdp = find_rsdp(),
+		.smbios3_entry = config_table(&smbios3),
+		.smbios_entry = config_table(&smbios),
 	};
 }

@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"extract", extract_command, EXTRACT_ARGUMENTS, EXTRACT_HELP, EXTRACT_OPTIONS},
 	{"plot", plot_command, PLOT_ARGUMENTS, PLOT_HELP, PLOT_OPTIONS},
 	{"check", check_command, CHECK_ARGUMENTS, CHECK_HELP, CHECK_OPTIONS},
+	{"smbios", smbios_command, SMBIOS_ARGUMENTS, SMBIOS_HELP, SMBIOS_OPTIONS},
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 
@@ -43,7 +44,9 @@ static const struct command *find_command(const char *name)
 
 static void command_usage(const struct command *c, FILE *out)
 {
-	fprintf(out, "usage: tscprobe %s %s\n%s\n\nOptions:\n%s", c->name, c->arguments, c->help, c->options);
+	fprintf(out, "usage: tscprobe %s %s\n%s\n", c->name, c->arguments, c->help);
+	if (c->options[0])
+		fprintf(out, "\nOptions:\n%s", c->options);
 }
 
 int main(int argc, char **argv)

@@ -586,8 +586,8 @@ static void test_labels_are_made_and_told_apart(void **state)
 	compare_label_inputs(inputs, 5);
 	/* The identity's short form titles a column; --label wins, and a twin says its version, else its file. */
 	assert_string_equal(inputs[0].label, "Hyper-V 10.0 build 20348");
-	assert_string_equal(inputs[1].label, "QEMU/KVM (a/sim-kvm.json)");
-	assert_string_equal(inputs[2].label, "QEMU/KVM (b/sim-kvm.json)");
+	assert_string_equal(inputs[1].label, "QEMU/KVM 7.2 (pc-q35-7.2) (a/sim-kvm.json)");
+	assert_string_equal(inputs[2].label, "QEMU/KVM 7.2 (pc-q35-7.2) (b/sim-kvm.json)");
 	assert_string_equal(inputs[3].label, "Hyper-V");
 	assert_string_equal(inputs[4].label, "Hyper-V 10.0 build 17763");
 	compare_input_free(&inputs[0]);

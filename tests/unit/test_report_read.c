@@ -326,6 +326,35 @@ static void build_watch(struct watch_report *w)
 }
 
 /* Every field set to a value no other field has. */
+/* QEMU dressed as VirtualBox, with both kinds of problem the parser names. */
+static void build_smbios(struct smbios_info *s)
+{
+	*s = (struct smbios_info){
+		.present = true,
+		.entry = SMBIOS_ENTRY_64,
+		.major = 3,
+		.minor = 0,
+		.docrev = 1,
+		.table_address = 0x751d000,
+		.table_length = 402,
+		.structure_count = 10,
+		.bios_vendor = "innotek GmbH",
+		.bios_version = "VirtualBox",
+		.bios_date = "12/01/2006",
+		.manufacturer = "innotek GmbH",
+		.product = "VirtualBox",
+		.version = "1.2",
+		.family = "Virtual Machine",
+		.board_vendor = "Oracle Corporation",
+		.board_product = "VirtualBox",
+		.chassis_vendor = "Oracle Corporation",
+		.oem_string_count = 2,
+		.oem_strings = {"vboxVer_5.0.20", "vboxRev_106931"},
+		.problem_count = 2,
+		.problems = {"_SM_ entry point: checksum mismatch", "family: non-printable bytes replaced by '?'"},
+		.problems_dropped = 1};
+}
+
 static void build_full_report(struct report *r)
 {
 	static const bool features[CPU_FEATURE_COUNT] = {
@@ -368,6 +397,7 @@ static void build_full_report(struct report *r)
 	fill_leaves(unnamed, 1);
 
 	build_measurements(r);
+	build_smbios(&r->platform.smbios);
 	build_idle(&r->idle);
 	build_watch(&r->watch);
 	build_claims_and_verdicts(r);
@@ -489,6 +519,28 @@ static void assert_reference_equal(const struct reference_report *got, const str
 	assert_int_equal(got->finding_count, want->finding_count);
 	for (unsigned i = 0; i < want->finding_count; i++)
 		assert_string_equal(got->findings[i], want->findings[i]);
+}
+
+static void assert_smbios_equal(const struct smbios_info *got, const struct smbios_info *want)
+{
+	assert_int_equal(got->present, want->present);
+	assert_int_equal(got->entry, want->entry);
+	assert_int_equal(got->major, want->major);
+	assert_int_equal(got->minor, want->minor);
+	assert_int_equal(got->docrev, want->docrev);
+	assert_int_equal(got->table_address, want->table_address);
+	assert_int_equal(got->table_length, want->table_length);
+	assert_int_equal(got->structure_count, want->structure_count);
+	for (unsigned i = 0; i < SMBIOS_STRING_COUNT; i++)
+		assert_string_equal(smbios_string(got, &smbios_string_defs[i]),
+				    smbios_string(want, &smbios_string_defs[i]));
+	assert_int_equal(got->oem_string_count, want->oem_string_count);
+	for (unsigned i = 0; i < want->oem_string_count; i++)
+		assert_string_equal(got->oem_strings[i], want->oem_strings[i]);
+	assert_int_equal(got->problem_count, want->problem_count);
+	for (unsigned i = 0; i < want->problem_count; i++)
+		assert_string_equal(got->problems[i], want->problems[i]);
+	assert_int_equal(got->problems_dropped, want->problems_dropped);
 }
 
 static void assert_measurements_equal(const struct report *got, const struct report *want)
@@ -639,6 +691,7 @@ static void assert_report_equal(const struct report *got, const struct report *w
 	assert_string_equal(got->tool_version, want->tool_version);
 	assert_string_equal(got->machine_kind, want->machine_kind);
 	assert_cpu_equal(&got->platform.cpu, &want->platform.cpu);
+	assert_smbios_equal(&got->platform.smbios, &want->platform.smbios);
 	assert_int_equal(got->platform.hv.count, want->platform.hv.count);
 	assert_int_equal(got->platform.hv.dropped, want->platform.hv.dropped);
 	for (uint32_t i = 0; i < want->platform.hv.count; i++)
@@ -668,6 +721,7 @@ static void test_absent_blocks_read_back_as_not_present(void **state)
 	written.platform.cpu.leaf16 = (struct leaf16_info){0};
 	written.platform.hv.count = 0;
 	written.platform.acpi = (struct acpi_info){.rsdp_found = false};
+	written.platform.smbios = (struct smbios_info){.problem_count = 1, .problems = {"_SM3_ entry point: unmapped"}};
 	written.reference_count = written.cross_check_count = 0;
 	written.tsc = (struct tsc_estimate){0};
 	written.duration_s = 0;
@@ -924,7 +978,8 @@ static void test_identity_and_fixes_round_trip(void **state)
 	if (report_read_file(testdata_path("reports/sim-virtualbox-5.0-kvm-watch.json"), &read_back, error,
 			     sizeof(error)))
 		fail_msg("%s", error);
-	assert_string_equal(read_back.platform.identity.summary, "VirtualBox, KVM paravirtualization provider");
+	assert_string_equal(read_back.platform.identity.summary,
+			    "VirtualBox 5.0.20 r106931, KVM paravirtualization provider");
 	assert_string_equal(read_back.platform.identity.short_name, "VirtualBox/KVM");
 	assert_true(read_back.platform.identity.evidence_count >= 3);
 	assert_string_equal(read_back.platform.identity.evidence[0].source, "CPUID 0x40000000");

@@ -74,4 +74,10 @@ int plot_command(int argc, char **argv);
 /* Exit 0 when every report passes, 1 when one fails, 2 on bad usage or an unreadable report. */
 int check_command(int argc, char **argv);
 
+#define SMBIOS_ARGUMENTS "DUMP"
+#define SMBIOS_HELP "decode an SMBIOS dump (dmidecode --dump-bin) as the probe does"
+#define SMBIOS_OPTIONS ""
+/* Exit 0 when the dump holds a valid table, 1 when it does not (the problems say why), 2 on a usage error. */
+int smbios_command(int argc, char **argv);
+
 #endif

@@ -230,7 +230,7 @@ int compare_run(int argc, char **argv, bool many, const char *synopsis)
 		status = apply_labels(&o, inputs);
 	if (!status) {
 		for (unsigned i = 0; i < count; i++)
-			if (inputs[i].note[0] && !many)
+			if (inputs[i].note[0] && !many && !o.summary) /* the summary is an ending, not an inquiry */
 				fprintf(stderr, "tscprobe: %s: %s: %s\n", o.command, inputs[i].path, inputs[i].note);
 		count = drop_duplicates(&o, inputs, count);
 		compare_label_inputs(inputs, count);

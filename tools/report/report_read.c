@@ -629,6 +629,55 @@ static int read_acpi(struct reader *rd, const json_t *root, struct acpi_info *ac
 	return 0;
 }
 
+static const struct field smbios_fields[] = {
+	FIELD(FIELD_BOOL, struct smbios_info, present, "present"),
+	FIELD(FIELD_UINT, struct smbios_info, major, "major"),
+	FIELD(FIELD_UINT, struct smbios_info, minor, "minor"),
+	FIELD(FIELD_UINT, struct smbios_info, docrev, "docrev"),
+	FIELD(FIELD_HEX, struct smbios_info, table_address, "table_address"),
+	FIELD(FIELD_UINT, struct smbios_info, table_length, "table_length"),
+	FIELD(FIELD_UINT, struct smbios_info, structure_count, "structure_count"),
+	FIELD(FIELD_UINT, struct smbios_info, problems_dropped, "problems_dropped"),
+};
+
+static int read_smbios_text(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	char(*texts)[SMBIOS_TEXT_BYTES] = ctx;
+	return read_value(rd, item, path, FIELD_TEXT, SMBIOS_TEXT_BYTES, texts[index]);
+}
+
+static int read_smbios_problem(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
+{
+	char(*problems)[SMBIOS_PROBLEM_BYTES] = ctx;
+	return read_value(rd, item, path, FIELD_TEXT, SMBIOS_PROBLEM_BYTES, problems[index]);
+}
+
+/* "smbios" arrived with schema tscprobe/1's SMBIOS work; older reports lack it and read as "none". */
+static int read_smbios(struct reader *rd, const json_t *root, struct smbios_info *s)
+{
+	const json_t *object;
+	int entry = SMBIOS_ENTRY_NONE;
+
+	if (json_input_member(&rd->in, root, "", "smbios", JSON_OBJECT, false, &object))
+		return -1;
+	if (!object)
+		return 0;
+	if (read_fields(rd, object, "smbios", smbios_fields, ARRAY_SIZE(smbios_fields), s) ||
+	    read_choice(rd, object, "smbios", "entry", smbios_entry_words, ARRAY_SIZE(smbios_entry_words), false,
+			&entry) ||
+	    read_array(rd, object, "smbios", "oem_strings", false, SMBIOS_MAX_OEM_STRINGS, read_smbios_text,
+		       s->oem_strings, &s->oem_string_count) ||
+	    read_array(rd, object, "smbios", "problems", false, SMBIOS_MAX_PROBLEMS, read_smbios_problem, s->problems,
+		       &s->problem_count))
+		return -1;
+	for (unsigned i = 0; i < SMBIOS_STRING_COUNT; i++)
+		if (read_scalar(rd, object, "smbios", smbios_string_defs[i].key, FIELD_TEXT, SMBIOS_TEXT_BYTES,
+				smbios_string_slot(s, &smbios_string_defs[i])))
+			return -1;
+	s->entry = (enum smbios_entry_kind)entry;
+	return 0;
+}
+
 static int read_finding(struct reader *rd, const json_t *item, const char *path, size_t index, void *ctx)
 {
 	struct reference_report *ref = ctx;
@@ -1093,8 +1142,9 @@ static int read_report(struct reader *rd, const json_t *root, struct report *out
 	    read_array(rd, root, "", "hypervisors", true, HV_MAX_BASES, read_base, &out->platform.hv,
 		       &out->platform.hv.count) ||
 	    read_fields(rd, root, "", report_fields, ARRAY_SIZE(report_fields), out) ||
-	    read_acpi(rd, root, &out->platform.acpi) || read_identity(rd, root, &out->platform) ||
-	    read_measurements(rd, root, out) || read_idle(rd, root, &out->idle) || read_watch(rd, root, &out->watch) ||
+	    read_acpi(rd, root, &out->platform.acpi) || read_smbios(rd, root, &out->platform.smbios) ||
+	    read_identity(rd, root, &out->platform) || read_measurements(rd, root, out) ||
+	    read_idle(rd, root, &out->idle) || read_watch(rd, root, &out->watch) ||
 	    read_claims_and_verdicts(rd, root, out))
 		return -1;
 	return 0;

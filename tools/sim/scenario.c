@@ -793,6 +793,66 @@ static bool load_acpi_oem_id(struct loader *l, const json_t *value)
 	return true;
 }
 
+/* ---- SMBIOS ------------------------------------------------------------------------------------------- */
+
+/* A string the probe can decode as it is: printable ASCII that fits its field. */
+static bool read_smbios_text(struct loader *l, const json_t *value, const char *path, char dst[SMBIOS_TEXT_BYTES])
+{
+	const char *text = json_string_value(value);
+	size_t length = text ? strlen(text) : 0;
+	bool printable = text != NULL;
+	for (size_t i = 0; i < length; i++)
+		printable &= text[i] >= ' ' && text[i] <= '~';
+	if (!printable || length >= SMBIOS_TEXT_BYTES)
+		return ok(json_input_expected(&l->in, path, "printable ASCII, at most 63 characters", value));
+	memcpy(dst, text, length + 1);
+	return true;
+}
+
+/* "smbios": {"entry": "32"|"64"|"both", the report's string names, "oem_strings": [...]}. */
+static bool load_smbios(struct loader *l, const json_t *smbios)
+{
+	static const char *const entries[] = {"32", "64", "both", NULL};
+	static const enum sim_smbios_entries entry_kinds[] = {SIM_SMBIOS_32, SIM_SMBIOS_64, SIM_SMBIOS_BOTH};
+	const char *members[SMBIOS_STRING_COUNT + 3] = {"entry", "oem_strings"};
+	struct sim_smbios_config *c = &l->config->smbios;
+	const json_t *value, *oem = json_object_get(smbios, "oem_strings");
+	char path[JSON_INPUT_PATH_BYTES];
+	unsigned entry = 0;
+	size_t i;
+
+	for (i = 0; i < SMBIOS_STRING_COUNT; i++)
+		members[2 + i] = smbios_string_defs[i].key;
+	if (!check_members(l, smbios, "smbios", members))
+		return false;
+	if (!json_object_get(smbios, "entry"))
+		return ok(json_input_missing(&l->in, "smbios.entry"));
+	if (!member_choice(l, smbios, "entry", "smbios", entries, &entry))
+		return false;
+	c->entries = entry_kinds[entry];
+	c->strings = (struct smbios_info){0};
+	for (i = 0; i < SMBIOS_STRING_COUNT; i++)
+		if ((value = json_object_get(smbios, smbios_string_defs[i].key)) &&
+		    !read_smbios_text(l, value, json_input_path(path, "smbios", smbios_string_defs[i].key),
+				      smbios_string_slot(&c->strings, &smbios_string_defs[i])))
+			return false;
+	if (!oem)
+		return true;
+	if (json_input_check_type(&l->in, oem, "smbios.oem_strings", JSON_ARRAY))
+		return false;
+	if (json_array_size(oem) > SMBIOS_MAX_OEM_STRINGS)
+		return fail(l, "smbios.oem_strings: more than the %d strings the probe reads", SMBIOS_MAX_OEM_STRINGS);
+	json_array_foreach(oem, i, value)
+	{
+		if (!read_smbios_text(l, value, json_input_element_path(path, "smbios.oem_strings", i),
+				      c->strings.oem_strings[i]) ||
+		    (!c->strings.oem_strings[i][0] && !fail(l, "%s: an OEM string is never empty", path)))
+			return false;
+		c->strings.oem_string_count++;
+	}
+	return true;
+}
+
 /* ---- MSRs and paravirtual interfaces ------------------------------------------------------------------ */
 
 /* A claimed TSC rate above 20 MHz: below any TSC since the Pentium's 60 MHz, and the reference TSC page's
@@ -1199,7 +1259,7 @@ static bool load_root(struct loader *l, const json_t *root)
 	static const char *const members[] = {
 		"schema",          "name", "source",      "tsc_hz",      "seed", "cpu",        "hypervisors", "cpuid",
 		"clocks",          "acpi", "acpi_faults", "acpi_oem_id", "msrs", "msr_faults", "kvmclock",    "hyperv",
-		"vmware_backdoor", "idle", "events",      NULL};
+		"vmware_backdoor", "idle", "events",      "smbios",      NULL};
 	const json_t *value;
 	size_t i;
 
@@ -1227,6 +1287,8 @@ static bool load_root(struct loader *l, const json_t *root)
 	if ((value = json_object_get(root, "acpi")) && !load_acpi_source(l, value))
 		return false;
 	if ((value = json_object_get(root, "acpi_faults")) && !load_acpi_faults(l, value))
+		return false;
+	if ((value = json_object_get(root, "smbios")) && !load_smbios(l, value))
 		return false;
 	if (!load_cpu(l, json_object_get(root, "cpu")))
 		return false;

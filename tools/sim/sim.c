@@ -340,5 +340,6 @@ void sim_init(struct sim *s, const struct sim_config *config)
 		DEVICES[i]->reset(s);
 	sim_msr_reset(s);
 	sim_acpi_build(s);
+	sim_smbios_build(s);
 	sim_idle_attach(s);
 }

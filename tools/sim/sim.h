@@ -4,6 +4,7 @@
 #define TSCPROBE_SIM_H
 
 #include "machine.h"
+#include "smbios.h"
 
 #define SIM_MAX_CPUID 512
 
@@ -156,6 +157,16 @@ struct sim_acpi_config {
 	uint32_t faults; /* enum sim_acpi_fault bits */
 };
 
+/* Which SMBIOS entry points the simulated firmware publishes (DSP0134 §5.2). */
+enum sim_smbios_entries { SIM_SMBIOS_NONE, SIM_SMBIOS_32, SIM_SMBIOS_64, SIM_SMBIOS_BOTH };
+
+/* SMBIOS as the scenario gives it: the strings the probe should decode, by the report's names; the simulator
+ * builds the table of types 0, 1, 2 (when it has a string), 3, 11 (when there are OEM strings) and 127. */
+struct sim_smbios_config {
+	enum sim_smbios_entries entries;
+	struct smbios_info strings; /* its string fields and OEM strings only */
+};
+
 #define SIM_MAX_MSRS 32
 
 /* An MSR with a plain value (a frequency MSR, a control MSR): reads return it; writes #GP unless writable. */
@@ -287,6 +298,7 @@ struct sim_config {
 	uint64_t seed;        /* of the jitter generator: the same seed gives the same run */
 	struct sim_clocks_config clocks;
 	struct sim_acpi_config acpi;
+	struct sim_smbios_config smbios;
 	struct sim_msr_config msrs;
 	struct sim_kvmclock_config kvmclock;
 	struct sim_hyperv_config hyperv;
@@ -401,6 +413,10 @@ struct sim_hyperv_state {
 #define SIM_GUEST_PAGES 8
 #define SIM_PAGE_BYTES 4096
 #define SIM_GUEST_PAGES_BASE 0x06000000ull
+/* SMBIOS below the ACPI tables, near where OVMF puts it in a 128 MiB guest (tests/data/smbios). Its largest table,
+ * every string at its longest, stays under 2 KiB. */
+#define SIM_SMBIOS_BASE 0x07520000ull
+#define SIM_SMBIOS_MAX_BYTES 4096
 
 /* Simulated physical memory: the ACPI tables, each its own read-only region, and the writable guest pages. */
 struct sim_phys {
@@ -408,6 +424,8 @@ struct sim_phys {
 	struct sim_acpi_table tables[SIM_ACPI_MAX_TABLES];
 	uint32_t used;
 	uint8_t bytes[SIM_ACPI_MAX_BYTES];
+	uint32_t smbios_length; /* the entry points and the table, from SIM_SMBIOS_BASE on */
+	uint8_t smbios[SIM_SMBIOS_MAX_BYTES];
 	bool page_allocated[SIM_GUEST_PAGES];
 	uint64_t pages[SIM_GUEST_PAGES][SIM_PAGE_BYTES / sizeof(uint64_t)]; /* 8-byte aligned, as guest RAM is */
 };

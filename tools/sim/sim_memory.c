@@ -1,4 +1,4 @@
-/* Simulated physical memory: the firmware's ACPI tables, read-only, and the guest pages the probe allocates for
+/* Simulated physical memory: the firmware's ACPI and SMBIOS tables, read-only, and the guest pages the probe allocates for
  * the hypervisor to write its clock pages into. */
 #include "sim_paravirt.h"
 
@@ -29,6 +29,9 @@ const void *sim_phys_map(struct machine *m, uint64_t phys, uint64_t len)
 		if (phys >= t->phys && phys - t->phys <= t->length && len <= t->length - (phys - t->phys))
 			return p->bytes + t->offset + (phys - t->phys);
 	}
+	if (p->smbios_length && phys >= SIM_SMBIOS_BASE && phys - SIM_SMBIOS_BASE <= p->smbios_length &&
+	    len <= p->smbios_length - (phys - SIM_SMBIOS_BASE))
+		return p->smbios + (phys - SIM_SMBIOS_BASE);
 	return sim_guest_memory(s, phys, len);
 }
 

@@ -1,0 +1,35 @@
+/* What the ACPI and SMBIOS readers share: firmware tables are mapped only whole and trusted only when they sum to 0. */
+#ifndef TSCPROBE_FWTABLE_H
+#define TSCPROBE_FWTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "machine.h"
+
+static inline bool fwtable_same_bytes(const char *a, const char *b, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* ACPI's and SMBIOS's checksums alike: the covered bytes, checksum included, sum to zero modulo 256. */
+static inline bool fwtable_sums_to_zero(const uint8_t *bytes, uint32_t length)
+{
+	uint8_t sum = 0;
+	for (uint32_t i = 0; i < length; i++)
+		sum = (uint8_t)(sum + bytes[i]);
+	return sum == 0;
+}
+
+/* A view of [phys, phys + length), or NULL when that range is unmapped or wraps the address space. */
+static inline const void *fwtable_map(struct machine *m, uint64_t phys, uint64_t length)
+{
+	if (phys == 0 || length > UINT64_MAX - phys)
+		return NULL;
+	return m->phys_map(m, phys, length);
+}
+
+#endif
