@@ -284,8 +284,8 @@ static void write_page_style(struct sink *out)
 		  "td.sev-fail{color:var(--fail);font-weight:bold}td.sev-warn{color:var(--warn);font-weight:bold}\n"
 		  "td.sev-pass{color:var(--pass)}td.sev-info{color:var(--info)}\n"
 		  "figure{margin:0}figure svg{max-width:100%;height:auto}\n"
-		  /* On paper the table cannot scroll: landscape, smaller, and text cells that wrap anywhere. */
-		  "@page{size:landscape;margin:10mm}\n"
+		  /* On paper the table cannot scroll: A4 landscape, smaller, and text cells that wrap anywhere. */
+		  "@page{size:A4 landscape;margin:10mm}\n"
 		  "@media print{body{font-size:8pt}main{max-width:none;padding:0}.scroll{overflow:visible}"
 		  "th,td{padding:2px 4px}tbody th{white-space:normal}td.text{overflow-wrap:anywhere}"
 		  "thead th{position:static}thead{display:table-header-group}tr,figure{break-inside:avoid}}\n");
