@@ -15,7 +15,7 @@ TOOLS_SRC := $(filter-out tools/main.c,$(wildcard $(patsubst %,%/*.c,$(TOOLS_DIR
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 # Helpers that several test binaries link: the simulated machine's (tests/unit/test_sim_*.c), and the accuracy
 # checks' upper bounds.
-TEST_HELPER_SRC := tests/unit/sim_helpers.c tests/unit/accuracy.c
+TEST_HELPER_SRC := tests/unit/sim_helpers.c tests/unit/accuracy.c tests/unit/fixture_memory.c
 
 # ---- EFI app -------------------------------------------------------------
 EFI_INC := /usr/include/efi
@@ -88,6 +88,7 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/unit/%.o $(HOST_OBJ)
 	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LDLIBS) -lcmocka
 $(filter $(BUILD)/host/tests/test_sim_%,$(TEST_BIN)): $(BUILD)/host/tests/unit/sim_helpers.o
 $(patsubst %,$(BUILD)/host/tests/test_%,calib faults scenarios watch): $(BUILD)/host/tests/unit/accuracy.o
+$(patsubst %,$(BUILD)/host/tests/test_%,acpi smbios): $(BUILD)/host/tests/unit/fixture_memory.o
 
 # ---- static analysis (make lint) ---------------------------------------------------
 # cppcheck and clang-tidy over every C file of core/, efi/, tools/ and tests/unit/; any finding fails.

@@ -70,21 +70,8 @@ static void screen_size(UINTN *columns, UINTN *rows)
 
 static void screen_write(struct sink *s, const char *text, size_t len)
 {
-	CHAR16 buf[130];
-	UINTN n = 0;
 	(void)s;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c == '\n')
-			buf[n++] = L'\r';
-		buf[n++] = c >= 0x20 && c < 0x7f ? c : c == '\n' ? L'\n' : L'?';
-		if (n >= 128 || i + 1 == len) {
-			buf[n] = 0;
-			screen->OutputString(screen, buf);
-			n = 0;
-		}
-	}
+	output_string(screen, text, len);
 }
 
 static struct sink screen_sink = {.write = screen_write};

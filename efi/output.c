@@ -93,11 +93,10 @@ static void serial_write(struct sink *s, const char *text, size_t len)
 }
 
 /* ConOut takes UCS-2 and wants CR LF; the report is ASCII, anything else shows as '?'. */
-static void console_write(struct sink *s, const char *text, size_t len)
+void output_string(SIMPLE_TEXT_OUTPUT_INTERFACE *out, const char *text, size_t len)
 {
 	CHAR16 buf[130];
 	UINTN n = 0;
-	(void)s;
 
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
@@ -106,10 +105,16 @@ static void console_write(struct sink *s, const char *text, size_t len)
 		buf[n++] = c < 0x80 ? c : L'?';
 		if (n >= 128 || i + 1 == len) {
 			buf[n] = 0;
-			ST->ConOut->OutputString(ST->ConOut, buf);
+			out->OutputString(out, buf);
 			n = 0;
 		}
 	}
+}
+
+static void console_write(struct sink *s, const char *text, size_t len)
+{
+	(void)s;
+	output_string(ST->ConOut, text, len);
 }
 
 static void text_write(struct sink *s, const char *text, size_t len)

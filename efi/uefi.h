@@ -56,6 +56,8 @@ EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struc
 /* The console alone, and whether firmware mirrors it to serial (then a redrawn table would litter the log). */
 struct sink *output_console(void);
 BOOLEAN output_console_mirrored(void);
+/* ASCII text to a text output as UCS-2, "\n" as "\r\n", other bytes past 0x7f as '?'. */
+void output_string(SIMPLE_TEXT_OUTPUT_INTERFACE *out, const char *text, size_t len);
 /* Whether a (multi-instance) device path has a UART node: a serial port. */
 BOOLEAN output_path_has_uart(EFI_DEVICE_PATH *path, UINTN size);
 

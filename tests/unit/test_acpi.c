@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "fixture_memory.h"
 #include "acpi.h"
 
 /* Corruption rows start from the intact-q35 expectations (Q35_ALL_FOUND) and override what they break. */
@@ -47,13 +48,6 @@
 
 #define MAX_REGIONS 16
 
-/* A range of fake physical memory holding one fixture file. */
-struct region {
-	uint64_t phys;
-	uint8_t *bytes;
-	size_t length;
-};
-
 /* A machine whose only ability is phys_map over fixture bytes; any other call would crash, on purpose. */
 struct fake_machine {
 	struct machine m;
@@ -65,9 +59,9 @@ static const void *fake_phys_map(struct machine *m, uint64_t phys, uint64_t leng
 {
 	struct fake_machine *fx = m->ctx;
 	for (unsigned i = 0; i < fx->count; i++) {
-		const struct region *r = &fx->regions[i];
-		if (phys >= r->phys && phys - r->phys <= r->length && length <= r->length - (phys - r->phys))
-			return r->bytes + (phys - r->phys);
+		const void *view = region_view(&fx->regions[i], phys, length);
+		if (view)
+			return view;
 	}
 	return NULL;
 }
@@ -161,31 +155,6 @@ static struct region *table(struct fake_machine *fx, const char *signature)
 			return &fx->regions[i];
 	fail_msg("fixture has no %s table", signature);
 	return NULL;
-}
-
-static uint64_t get_le(const struct region *r, size_t offset, unsigned width)
-{
-	assert_true(offset + width <= r->length);
-	uint64_t value = 0;
-	for (unsigned i = width; i-- > 0;)
-		value = value << 8 | r->bytes[offset + i];
-	return value;
-}
-
-static void put_le(struct region *r, size_t offset, unsigned width, uint64_t value)
-{
-	assert_true(offset + width <= r->length);
-	for (unsigned i = 0; i < width; i++)
-		r->bytes[offset + i] = (uint8_t)(value >> (8 * i));
-}
-
-static void set_checksum(uint8_t *bytes, size_t length, size_t checksum_offset)
-{
-	uint8_t sum = 0;
-	bytes[checksum_offset] = 0;
-	for (size_t i = 0; i < length; i++)
-		sum = (uint8_t)(sum + bytes[i]);
-	bytes[checksum_offset] = (uint8_t)-sum;
 }
 
 /* Makes a modified table valid again, over its stated length when it fits in the region. */

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "fixture_memory.h"
 #include "smbios.h"
 
 /* Byte offsets the corruptions write, taken from DSP0134 3.7 independently of core/smbios_tables.h. */
@@ -34,12 +35,6 @@
 #define UNMAPPED_ADDRESS 0x40000000u
 
 /* A range of fake physical memory. */
-struct region {
-	uint64_t phys;
-	uint8_t *bytes;
-	size_t length;
-};
-
 /* A fixture served as the firmware placed it: each entry point and its table at their physical addresses. */
 struct fake_machine {
 	struct machine m;
@@ -51,10 +46,9 @@ static const void *fake_phys_map(struct machine *m, uint64_t phys, uint64_t leng
 	struct fake_machine *fx = m->ctx;
 	const struct region *regions[] = {&fx->entry64, &fx->table64, &fx->entry32, &fx->table32};
 	for (unsigned i = 0; i < 4; i++) {
-		const struct region *r = regions[i];
-		if (r->bytes && phys >= r->phys && phys - r->phys <= r->length &&
-		    length <= r->length - (phys - r->phys))
-			return r->bytes + (phys - r->phys);
+		const void *view = region_view(regions[i], phys, length);
+		if (view)
+			return view;
 	}
 	return NULL;
 }
@@ -74,31 +68,6 @@ static int free_loaded_fixture(void **state)
 		loaded = NULL;
 	}
 	return 0;
-}
-
-static uint64_t get_le(const struct region *r, size_t offset, unsigned width)
-{
-	assert_true(offset + width <= r->length);
-	uint64_t value = 0;
-	for (unsigned i = width; i-- > 0;)
-		value = value << 8 | r->bytes[offset + i];
-	return value;
-}
-
-static void put_le(struct region *r, size_t offset, unsigned width, uint64_t value)
-{
-	assert_true(offset + width <= r->length);
-	for (unsigned i = 0; i < width; i++)
-		r->bytes[offset + i] = (uint8_t)(value >> (8 * i));
-}
-
-static void set_checksum(uint8_t *bytes, size_t length, size_t checksum_offset)
-{
-	uint8_t sum = 0;
-	bytes[checksum_offset] = 0;
-	for (size_t i = 0; i < length; i++)
-		sum = (uint8_t)(sum + bytes[i]);
-	bytes[checksum_offset] = (uint8_t)-sum;
 }
 
 /* Makes a modified entry point valid again: both checksums of a 32-bit one, the one of a 64-bit one. */

@@ -1,0 +1,40 @@
+/* Firmware-table fixtures in fake physical memory: shared by the ACPI and SMBIOS parser tests. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fixture_memory.h"
+
+const void *region_view(const struct region *r, uint64_t phys, uint64_t length)
+{
+	if (r->bytes && phys >= r->phys && phys - r->phys <= r->length && length <= r->length - (phys - r->phys))
+		return r->bytes + (phys - r->phys);
+	return NULL;
+}
+
+uint64_t get_le(const struct region *r, size_t offset, unsigned width)
+{
+	assert_true(offset + width <= r->length);
+	uint64_t value = 0;
+	for (unsigned i = width; i-- > 0;)
+		value = value << 8 | r->bytes[offset + i];
+	return value;
+}
+
+void put_le(struct region *r, size_t offset, unsigned width, uint64_t value)
+{
+	assert_true(offset + width <= r->length);
+	for (unsigned i = 0; i < width; i++)
+		r->bytes[offset + i] = (uint8_t)(value >> (8 * i));
+}
+
+void set_checksum(uint8_t *bytes, size_t length, size_t checksum_offset)
+{
+	uint8_t sum = 0;
+	bytes[checksum_offset] = 0;
+	for (size_t i = 0; i < length; i++)
+		sum = (uint8_t)(sum + bytes[i]);
+	bytes[checksum_offset] = (uint8_t)-sum;
+}
