@@ -7,6 +7,8 @@
 
 #include "fixture_memory.h"
 
+#include <stdlib.h>
+
 const void *region_view(const struct region *r, uint64_t phys, uint64_t length)
 {
 	if (r->bytes && phys >= r->phys && phys - r->phys <= r->length && length <= r->length - (phys - r->phys))
@@ -37,4 +39,16 @@ void set_checksum(uint8_t *bytes, size_t length, size_t checksum_offset)
 	for (size_t i = 0; i < length; i++)
 		sum = (uint8_t)(sum + bytes[i]);
 	bytes[checksum_offset] = (uint8_t)-sum;
+}
+
+FILE *fixture_layout_open(const char *kind, const char *name, char *dir, size_t dir_size)
+{
+	const char *data = getenv("TSCPROBE_TESTDATA");
+	char path[1024];
+	snprintf(dir, dir_size, "%s/%s/%s", data ? data : "tests/data", kind, name);
+	snprintf(path, sizeof path, "%s/layout", dir);
+	FILE *layout = fopen(path, "r");
+	if (!layout)
+		fail_msg("cannot open %s (set TSCPROBE_TESTDATA to the tests/data folder)", path);
+	return layout;
 }

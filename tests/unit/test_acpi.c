@@ -111,13 +111,8 @@ static void read_file(const char *path, uint8_t **bytes, size_t *length)
 /* Loads tests/data/acpi/<machine>/layout: "0xADDRESS file" lines, '#' comments; rsdp.bin is the RSDP. */
 static struct fake_machine *fixture_load(const char *machine)
 {
-	const char *data = getenv("TSCPROBE_TESTDATA");
 	char dir[512], path[1024], line[512];
-	snprintf(dir, sizeof dir, "%s/acpi/%s", data ? data : "tests/data", machine);
-	snprintf(path, sizeof path, "%s/layout", dir);
-	FILE *layout = fopen(path, "r");
-	if (!layout)
-		fail_msg("cannot open %s (set TSCPROBE_TESTDATA to the tests/data folder)", path);
+	FILE *layout = fixture_layout_open("acpi", machine, dir, sizeof dir);
 
 	struct fake_machine *fx = calloc(1, sizeof *fx);
 	assert_non_null(fx);

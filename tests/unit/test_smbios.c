@@ -113,13 +113,8 @@ static void load_dump(const char *path, unsigned bits, uint64_t entry_phys, uint
 /* Loads tests/data/smbios/<name>/layout: "BITS 0xENTRY 0xTABLE FILE" lines, '#' comments. */
 static struct fake_machine *fixture_load(const char *name)
 {
-	const char *data = getenv("TSCPROBE_TESTDATA");
 	char dir[512], path[1024], line[512];
-	snprintf(dir, sizeof dir, "%s/smbios/%s", data ? data : "tests/data", name);
-	snprintf(path, sizeof path, "%s/layout", dir);
-	FILE *layout = fopen(path, "r");
-	if (!layout)
-		fail_msg("cannot open %s (set TSCPROBE_TESTDATA to the tests/data folder)", path);
+	FILE *layout = fixture_layout_open("smbios", name, dir, sizeof dir);
 
 	struct fake_machine *fx = calloc(1, sizeof *fx);
 	assert_non_null(fx);
