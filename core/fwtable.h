@@ -15,13 +15,26 @@ static inline bool fwtable_same_bytes(const char *a, const char *b, unsigned n)
 	return true;
 }
 
-/* ACPI's and SMBIOS's checksums alike: the covered bytes, checksum included, sum to zero modulo 256. */
-static inline bool fwtable_sums_to_zero(const uint8_t *bytes, uint32_t length)
+static inline uint8_t fwtable_sum(const uint8_t *bytes, uint32_t length)
 {
 	uint8_t sum = 0;
 	for (uint32_t i = 0; i < length; i++)
 		sum = (uint8_t)(sum + bytes[i]);
-	return sum == 0;
+	return sum;
+}
+
+/* ACPI's and SMBIOS's checksums alike: the covered bytes, checksum included, sum to zero modulo 256. */
+static inline bool fwtable_sums_to_zero(const uint8_t *bytes, uint32_t length)
+{
+	return fwtable_sum(bytes, length) == 0;
+}
+
+/* The inverse, for those who build tables (the simulator, the corruption tests): the checksum byte at
+ * checksum_offset set so that length bytes sum to zero. */
+static inline void fwtable_set_checksum(uint8_t *bytes, uint32_t length, uint32_t checksum_offset)
+{
+	bytes[checksum_offset] = 0;
+	bytes[checksum_offset] = (uint8_t)-fwtable_sum(bytes, length);
 }
 
 /* A view of [phys, phys + length), or NULL when that range is unmapped or wraps the address space. */

@@ -19,7 +19,7 @@ static unsigned write_platform(const struct report *r, struct sink *out, unsigne
 	return sink_wrapped(out, "", line, columns);
 }
 
-/* A verdict and its fix; measure is a sink that discards, to count the lines first. Returns its lines. */
+/* A verdict and its fix; written to a sink that discards, it counts the lines first. Returns its lines. */
 static unsigned write_verdict(const struct verdict *v, struct sink *out, unsigned columns)
 {
 	unsigned lines = sink_wrapped(out, severity_tags[v->severity], v->message, columns);

@@ -32,15 +32,6 @@ void put_le(struct region *r, size_t offset, unsigned width, uint64_t value)
 		r->bytes[offset + i] = (uint8_t)(value >> (8 * i));
 }
 
-void set_checksum(uint8_t *bytes, size_t length, size_t checksum_offset)
-{
-	uint8_t sum = 0;
-	bytes[checksum_offset] = 0;
-	for (size_t i = 0; i < length; i++)
-		sum = (uint8_t)(sum + bytes[i]);
-	bytes[checksum_offset] = (uint8_t)-sum;
-}
-
 FILE *fixture_layout_open(const char *kind, const char *name, char *dir, size_t dir_size)
 {
 	const char *data = getenv("TSCPROBE_TESTDATA");

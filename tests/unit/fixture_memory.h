@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "fwtable.h" /* fwtable_set_checksum: the corruption tests make their edits valid again */
 
 /* A range of fake physical memory holding one fixture file. */
 struct region {
@@ -19,15 +22,10 @@ const void *region_view(const struct region *r, uint64_t phys, uint64_t length);
 uint64_t get_le(const struct region *r, size_t offset, unsigned width);
 void put_le(struct region *r, size_t offset, unsigned width, uint64_t value);
 
-#include <stdio.h>
-
 /*
  * tests/data/<kind>/<name>/layout (TSCPROBE_TESTDATA names tests/data elsewhere), open for reading; the folder's
  * path in dir. A missing file fails the test.
  */
 FILE *fixture_layout_open(const char *kind, const char *name, char *dir, size_t dir_size);
-
-/* The byte at checksum_offset set so that length bytes sum to zero, as ACPI and SMBIOS checksums do. */
-void set_checksum(uint8_t *bytes, size_t length, size_t checksum_offset);
 
 #endif

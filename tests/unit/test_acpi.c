@@ -156,13 +156,13 @@ static struct region *table(struct fake_machine *fx, const char *signature)
 static void sdt_fix_checksum(struct region *r)
 {
 	size_t stated = (size_t)get_le(r, SDT_LENGTH, 4);
-	set_checksum(r->bytes, stated <= r->length ? stated : r->length, SDT_CHECKSUM);
+	fwtable_set_checksum(r->bytes, stated <= r->length ? stated : r->length, SDT_CHECKSUM);
 }
 
 static void rsdp_fix_checksums(struct region *rsdp)
 {
-	set_checksum(rsdp->bytes, RSDP_V1_BYTES, RSDP_CHECKSUM);
-	set_checksum(rsdp->bytes, RSDP_V2_BYTES, RSDP_EXTENDED_CHECKSUM);
+	fwtable_set_checksum(rsdp->bytes, RSDP_V1_BYTES, RSDP_CHECKSUM);
+	fwtable_set_checksum(rsdp->bytes, RSDP_V2_BYTES, RSDP_EXTENDED_CHECKSUM);
 }
 
 static void region_resize(struct region *r, size_t length)

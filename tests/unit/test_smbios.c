@@ -73,14 +73,14 @@ static int free_loaded_fixture(void **state)
 /* Makes a modified entry point valid again: both checksums of a 32-bit one, the one of a 64-bit one. */
 static void entry32_fix_checksums(struct region *e)
 {
-	set_checksum(e->bytes + EP32_INTERMEDIATE, EP32_INTERMEDIATE_BYTES,
-		     EP32_INTERMEDIATE_CHECKSUM - EP32_INTERMEDIATE);
-	set_checksum(e->bytes, e->bytes[EP32_LENGTH], EP32_CHECKSUM);
+	fwtable_set_checksum(e->bytes + EP32_INTERMEDIATE, EP32_INTERMEDIATE_BYTES,
+			     EP32_INTERMEDIATE_CHECKSUM - EP32_INTERMEDIATE);
+	fwtable_set_checksum(e->bytes, e->bytes[EP32_LENGTH], EP32_CHECKSUM);
 }
 
 static void entry64_fix_checksum(struct region *e)
 {
-	set_checksum(e->bytes, e->bytes[EP64_LENGTH], EP64_CHECKSUM);
+	fwtable_set_checksum(e->bytes, e->bytes[EP64_LENGTH], EP64_CHECKSUM);
 }
 
 /* One dump file split back into the entry point (its table address restored) and the table, at their addresses. */
@@ -314,7 +314,7 @@ static void ep32_intermediate_anchor(struct fake_machine *fx)
 static void ep32_intermediate_checksum(struct fake_machine *fx)
 {
 	fx->entry32.bytes[EP32_INTERMEDIATE_CHECKSUM]++;
-	set_checksum(fx->entry32.bytes, fx->entry32.bytes[EP32_LENGTH], EP32_CHECKSUM);
+	fwtable_set_checksum(fx->entry32.bytes, fx->entry32.bytes[EP32_LENGTH], EP32_CHECKSUM);
 }
 static void ep32_length(struct fake_machine *fx)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "acpi_tables.h"
+#include "fwtable.h"
 #include "host_input.h"
 
 /* FADT revision 6 as ACPI 6.5 defines it (276 bytes, minor version 5). */
@@ -54,15 +55,6 @@ static uint32_t get32(const uint8_t *at)
 static uint64_t get64(const uint8_t *at)
 {
 	return get32(at) | (uint64_t)get32(at + 4) << 32;
-}
-
-void sim_set_checksum(uint8_t *bytes, uint32_t length, uint32_t checksum_offset)
-{
-	uint8_t sum = 0;
-	bytes[checksum_offset] = 0;
-	for (uint32_t i = 0; i < length; i++)
-		sum = (uint8_t)(sum + bytes[i]);
-	bytes[checksum_offset] = (uint8_t)-sum;
 }
 
 /* Zeroed room for one table of length bytes at phys. It always fits: a fixture was loaded into the same
@@ -166,7 +158,7 @@ static void build_root(struct sim *s, uint64_t at, const char *signature, unsign
 		else
 			put32(slot, (uint32_t)entries[i]);
 	}
-	sim_set_checksum(t, length, SDT_CHECKSUM);
+	fwtable_set_checksum(t, length, SDT_CHECKSUM);
 }
 
 static void build_rsdp(struct sim *s)
@@ -178,8 +170,8 @@ static void build_rsdp(struct sim *s)
 	r->rsdt_address = (uint32_t)RSDT_AT;
 	r->length = sizeof(*r);
 	r->xsdt_address = XSDT_AT;
-	sim_set_checksum((uint8_t *)r, ACPI_RSDP_V1_BYTES, offsetof(struct acpi_rsdp, checksum));
-	sim_set_checksum((uint8_t *)r, sizeof(*r), offsetof(struct acpi_rsdp, extended_checksum));
+	fwtable_set_checksum((uint8_t *)r, ACPI_RSDP_V1_BYTES, offsetof(struct acpi_rsdp, checksum));
+	fwtable_set_checksum((uint8_t *)r, sizeof(*r), offsetof(struct acpi_rsdp, extended_checksum));
 	s->machine.acpi_rsdp = RSDP_AT;
 }
 
@@ -193,18 +185,18 @@ static void synthesize(struct sim *s)
 
 	t = add_table(&s->phys, FADT_AT, sizeof(struct acpi_fadt));
 	build_fadt(s, (void *)t);
-	sim_set_checksum(t, sizeof(struct acpi_fadt), SDT_CHECKSUM);
+	fwtable_set_checksum(t, sizeof(struct acpi_fadt), SDT_CHECKSUM);
 	entries[count++] = FADT_AT;
 	if (clocks->hpet.present) {
 		t = add_table(&s->phys, HPET_AT, sizeof(struct acpi_hpet));
 		build_hpet(s, (void *)t);
-		sim_set_checksum(t, sizeof(struct acpi_hpet), SDT_CHECKSUM);
+		fwtable_set_checksum(t, sizeof(struct acpi_hpet), SDT_CHECKSUM);
 		entries[count++] = HPET_AT;
 	}
 	if (clocks->lapic.present) {
 		t = add_table(&s->phys, MADT_AT, MADT_BYTES);
 		build_madt(s, (void *)t);
-		sim_set_checksum(t, MADT_BYTES, SDT_CHECKSUM);
+		fwtable_set_checksum(t, MADT_BYTES, SDT_CHECKSUM);
 		entries[count++] = MADT_AT;
 	}
 	build_root(s, XSDT_AT, "XSDT", 8, entries, count);
@@ -238,7 +230,7 @@ static void drop_root_entry(struct sim_phys *p, const char *signature, unsigned 
 		}
 	}
 	h->length = kept;
-	sim_set_checksum(t, kept, SDT_CHECKSUM);
+	fwtable_set_checksum(t, kept, SDT_CHECKSUM);
 }
 
 static void apply_faults(struct sim *s)
@@ -252,7 +244,7 @@ static void apply_faults(struct sim *s)
 		f->pm_tmr_blk = 0;
 		if (fadt->length >= offsetof(struct acpi_fadt, x_pm_tmr_blk) + sizeof(f->x_pm_tmr_blk))
 			f->x_pm_tmr_blk.address = 0;
-		sim_set_checksum(t, fadt->length, SDT_CHECKSUM);
+		fwtable_set_checksum(t, fadt->length, SDT_CHECKSUM);
 	}
 	if (fadt && (faults & SIM_ACPI_NO_FADT)) {
 		drop_root_entry(&s->phys, "XSDT", 8, fadt->phys);
@@ -280,15 +272,15 @@ void sim_acpi_fix_checksums(struct sim_acpi_fixture *f)
 		uint32_t held = f->tables[i].length;
 		if (held >= ACPI_RSDP_V1_BYTES && !memcmp(t, "RSD PTR ", 8)) {
 			const struct acpi_rsdp *r = (const void *)t;
-			sim_set_checksum(t, ACPI_RSDP_V1_BYTES, offsetof(struct acpi_rsdp, checksum));
+			fwtable_set_checksum(t, ACPI_RSDP_V1_BYTES, offsetof(struct acpi_rsdp, checksum));
 			uint32_t stated = held >= sizeof(*r) ? r->length : 0;
 			if (stated >= sizeof(*r) && stated <= held)
-				sim_set_checksum(t, stated, offsetof(struct acpi_rsdp, extended_checksum));
+				fwtable_set_checksum(t, stated, offsetof(struct acpi_rsdp, extended_checksum));
 		} else if (held >= SDT_HEADER_BYTES) {
 			const struct acpi_sdt_header *h = (const void *)t;
 			uint32_t stated = h->length;
 			if (stated >= SDT_HEADER_BYTES)
-				sim_set_checksum(t, stated < held ? stated : held, SDT_CHECKSUM);
+				fwtable_set_checksum(t, stated < held ? stated : held, SDT_CHECKSUM);
 		}
 	}
 }

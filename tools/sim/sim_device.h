@@ -68,9 +68,6 @@ uint64_t sim_hpet_capabilities(const struct sim_hpet_config *c);
  * scenario's ACPI faults and sets s->machine.acpi_rsdp. */
 void sim_acpi_build(struct sim *s);
 
-/* Sets the checksum byte at checksum_offset so that length bytes sum to zero modulo 256 (ACPI and SMBIOS alike). */
-void sim_set_checksum(uint8_t *bytes, uint32_t length, uint32_t checksum_offset);
-
 /* Fills s->phys.smbios with the scenario's SMBIOS table and entry points, and sets s->machine's entry fields. */
 void sim_smbios_build(struct sim *s);
 

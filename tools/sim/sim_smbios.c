@@ -1,4 +1,5 @@
 /* The simulated firmware's SMBIOS: a structure table built from the scenario's strings, and its entry points. */
+#include "fwtable.h"
 #include "sim_device.h"
 
 #include <stddef.h>
@@ -106,7 +107,7 @@ static void build_entry64(struct sim *s, const struct table_builder *b)
 				     .table_max_size = b->used,
 				     .table_address = SIM_SMBIOS_BASE + TABLE_OFFSET};
 	memcpy(e->anchor, "_SM3_", sizeof(e->anchor));
-	sim_set_checksum((uint8_t *)e, sizeof(*e), offsetof(struct smbios_entry64, checksum));
+	fwtable_set_checksum((uint8_t *)e, sizeof(*e), offsetof(struct smbios_entry64, checksum));
 	s->machine.smbios3_entry = ENTRY64_AT;
 }
 
@@ -122,10 +123,10 @@ static void build_entry32(struct sim *s, const struct table_builder *b, bool bes
 				     .bcd_revision = SMBIOS2_BCD_REVISION};
 	memcpy(e->anchor, "_SM_", sizeof(e->anchor));
 	memcpy(e->intermediate_anchor, "_DMI_", sizeof(e->intermediate_anchor));
-	sim_set_checksum((uint8_t *)e->intermediate_anchor, SMBIOS_INTERMEDIATE_BYTES,
-			 offsetof(struct smbios_entry32, intermediate_checksum) -
-				 offsetof(struct smbios_entry32, intermediate_anchor));
-	sim_set_checksum((uint8_t *)e, sizeof(*e), offsetof(struct smbios_entry32, checksum));
+	fwtable_set_checksum((uint8_t *)e->intermediate_anchor, SMBIOS_INTERMEDIATE_BYTES,
+			     offsetof(struct smbios_entry32, intermediate_checksum) -
+				     offsetof(struct smbios_entry32, intermediate_anchor));
+	fwtable_set_checksum((uint8_t *)e, sizeof(*e), offsetof(struct smbios_entry32, checksum));
 	s->machine.smbios_entry = ENTRY32_AT;
 }
 
