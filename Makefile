@@ -288,6 +288,22 @@ test: deps
 	@$(MAKE) --no-print-directory all image unit fuzz-build $(PLAIN_CLI) $(IMAGE_ISO) $(IMAGE_DATA)
 	@tests/run-all $(TEST_BIN)
 
+# Reliability at scale (docs/testing.md), too long for make test, which runs short variants of the first two:
+# power cuts inside the file-writing phase, boots in a row on one volume, and the QEMU matrix three times
+# beside two CPU-bound processes.
+CUTS ?= 60
+BOOTS ?= 100
+.PHONY: power-cut boots soak
+power-cut: deps
+	@$(MAKE) --no-print-directory all image
+	tests/qemu/power-cut --cuts $(CUTS)
+boots: deps
+	@$(MAKE) --no-print-directory all image
+	tests/qemu/history --boots $(BOOTS)
+soak: deps
+	@$(MAKE) --no-print-directory all image $(IMAGE_ISO) $(IMAGE_DATA)
+	tests/qemu/soak --runs 3 --hogs 2
+
 # Calibration error against truth under QEMU -icount; a table, not a pass/fail test.
 bench: deps
 	@$(MAKE) --no-print-directory all image

@@ -1,17 +1,40 @@
-/* Report files on FAT volumes: \tscprobe\run-NNNN.{json,txt} for history and latest.{json,txt}, never half-written. */
+/* Report files on FAT volumes: \tscprobe\run-NNNN.{json,txt} for history and latest.{json,txt}.
+ *
+ * FAT has no journal, and the firmware's FAT driver writes each call's changes FAT first, then the
+ * directory (edk2 FatPkg flushes its caches in that order at the end of every call). A power cut inside a
+ * delete can leave the entry over clusters already free; inside a rename, both names or neither. So:
+ *   1. what a cut left is finished first, before this save allocates a cluster (while the clusters a cut
+ *      freed cannot belong to another file yet): an incomplete newest run and every temporary are
+ *      deleted, and with the temporaries latest.*, which a cut rename may have left sharing clusters;
+ *   2. run-NNNN.json, .txt (and watch-NNNN.csv) are created in one write each, then flushed: the entry's
+ *      size is stored last, so a cut leaves them absent or empty, never part-filled;
+ *   3. latest.json.new and latest.txt.new, the same way;
+ *   4. per file, latest.X becomes latest.X.old and latest.X.new becomes latest.X: renames change
+ *      directory entries only, so latest.X is never an entry over freed clusters;
+ *   5. latest.X.old is deleted.
+ * Only names that no reader trusts are ever deleted. docs/testing.md has the power-cut figures. */
 #include <efi.h>
 #include <efilib.h>
 
+#include "history.h"
 #include "uefi.h"
 
 #define REPORT_DIR L"\\tscprobe"
 #define OPTIONS_FILE L"\\tscprobe\\options.txt"
-#define RUN_NUMBER_MAX 9999999u
 /* A directory listing is bounded: FAT directories hold at most 65536 entries. */
 #define DIR_ENTRIES_MAX 65536u
 #define DIR_ENTRY_BYTES (SIZE_OF_EFI_FILE_INFO + 256 * sizeof(CHAR16))
 /* A run's numbered files: run-NNNN.json, run-NNNN.txt and, after a watch, watch-NNNN.csv. */
 #define HISTORY_FILES 3
+#define LATEST_FILES 2
+/* A file is read back whole to check it; reports are tens of KB. A larger file (a watch's CSV of days) is
+ * taken as whole: a cut write leaves a file empty, and a broken chain fails the read of a smaller one too. */
+#define WHOLE_CHECK_BYTES_MAX (8u << 20)
+
+static CHAR16 *const LATEST[LATEST_FILES] = {L"latest.json", L"latest.txt"};
+static CHAR16 *const LATEST_NEW[LATEST_FILES] = {L"latest.json.new", L"latest.txt.new"};
+static CHAR16 *const LATEST_OLD[LATEST_FILES] = {L"latest.json.old", L"latest.txt.old"};
+static const enum history_kind HISTORY_KIND[HISTORY_FILES] = {HISTORY_JSON, HISTORY_TEXT, HISTORY_TEXT};
 
 /* UCS-2 to ASCII for messages; anything else becomes '?'. */
 static void ascii_from_ucs2(const CHAR16 *src, char *dst, UINTN capacity)
@@ -37,59 +60,133 @@ static void volume_text(EFI_HANDLE volume, char *dst, UINTN capacity)
 		FreePool(path);
 }
 
-static CHAR16 lower(CHAR16 c)
+static void history_names(unsigned run, CHAR16 names[HISTORY_FILES][32])
 {
-	return c >= L'A' && c <= L'Z' ? c - L'A' + L'a' : c;
+	SPrint(names[0], sizeof(names[0]), L"run-%04d.json", run);
+	SPrint(names[1], sizeof(names[1]), L"run-%04d.txt", run);
+	SPrint(names[2], sizeof(names[2]), L"watch-%04d.csv", run);
 }
 
-/* The NNNN of "run-NNNN.json" (any case, as FAT keeps it), or 0. */
-static unsigned run_number_of(const CHAR16 *name)
-{
-	static const CHAR16 prefix[] = L"run-", suffix[] = L".json";
-	unsigned n = 0;
-	UINTN i = 0, digits = 0;
-
-	for (; prefix[i]; i++)
-		if (lower(name[i]) != prefix[i])
-			return 0;
-	for (; name[i] >= L'0' && name[i] <= L'9' && digits < 7; i++, digits++)
-		n = n * 10 + (unsigned)(name[i] - L'0');
-	if (!digits)
-		return 0;
-	for (UINTN k = 0; suffix[k]; k++, i++)
-		if (lower(name[i]) != suffix[k])
-			return 0;
-	return name[i] ? 0 : n;
-}
-
-static unsigned next_run_number(EFI_FILE_HANDLE dir)
+/* The highest NNNN of the run-NNNN.json files in dir, or 0. */
+static unsigned newest_run(EFI_FILE_HANDLE dir)
 {
 	EFI_FILE_INFO *entry = AllocatePool(DIR_ENTRY_BYTES);
 	unsigned highest = 0;
+	char name[64];
 
 	if (!entry)
-		return 1;
+		return 0;
 	dir->SetPosition(dir, 0);
 	for (unsigned i = 0; i < DIR_ENTRIES_MAX; i++) {
 		UINTN size = DIR_ENTRY_BYTES;
 		if (EFI_ERROR(dir->Read(dir, &size, entry)) || size == 0)
 			break;
-		unsigned n = run_number_of(entry->FileName);
+		ascii_from_ucs2(entry->FileName, name, sizeof(name));
+		unsigned n = history_run_number(name);
 		if (n > highest)
 			highest = n;
 	}
 	FreePool(entry);
-	return highest < RUN_NUMBER_MAX ? highest + 1 : RUN_NUMBER_MAX;
+	return highest;
 }
 
-static void delete_if_present(EFI_FILE_HANDLE dir, CHAR16 *name)
+static BOOLEAN file_present(EFI_FILE_HANDLE dir, CHAR16 *name)
 {
 	EFI_FILE_HANDLE f;
-	if (!EFI_ERROR(dir->Open(dir, &f, name, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0)))
-		f->Delete(f); /* Delete also closes */
+	if (EFI_ERROR(dir->Open(dir, &f, name, EFI_FILE_MODE_READ, 0)))
+		return FALSE;
+	f->Close(f);
+	return TRUE;
 }
 
-/* Create name afresh with data; the file is flushed and closed, or removed on failure. */
+static BOOLEAN delete_if_present(EFI_FILE_HANDLE dir, CHAR16 *name)
+{
+	EFI_FILE_HANDLE f;
+	if (EFI_ERROR(dir->Open(dir, &f, name, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0)))
+		return FALSE;
+	f->Delete(f); /* Delete also closes */
+	return TRUE;
+}
+
+/* Whether name (present) was written whole. It is read to its end, so that a cluster chain a cut left
+ * broken fails the read. */
+static BOOLEAN file_whole(EFI_FILE_HANDLE dir, CHAR16 *name, enum history_kind kind)
+{
+	EFI_FILE_HANDLE f;
+	BOOLEAN whole = FALSE;
+
+	if (EFI_ERROR(dir->Open(dir, &f, name, EFI_FILE_MODE_READ, 0)))
+		return FALSE;
+	EFI_FILE_INFO *info = LibFileInfo(f);
+	UINT64 size = info ? info->FileSize : 0;
+	char *data = size > 0 && size <= WHOLE_CHECK_BYTES_MAX ? AllocatePool(size) : NULL;
+	UINTN read = size;
+	if (size > WHOLE_CHECK_BYTES_MAX)
+		whole = TRUE;
+	else if (data && !EFI_ERROR(f->Read(f, &read, data)) && read == size)
+		whole = history_file_whole(kind, data, read, size);
+	if (data)
+		FreePool(data);
+	if (info)
+		FreePool(info);
+	f->Close(f);
+	return whole;
+}
+
+/* The names removed while finishing a cut save, for one line on the log. */
+struct removed_list {
+	char text[200];
+	UINTN used;
+};
+
+static void remove_noted(EFI_FILE_HANDLE dir, CHAR16 *name, struct removed_list *removed)
+{
+	char ascii[40];
+	if (!delete_if_present(dir, name))
+		return;
+	ascii_from_ucs2(name, ascii, sizeof(ascii));
+	removed->used += format_string(removed->text + removed->used, sizeof(removed->text) - removed->used, "%s%s",
+				       removed->used ? ", " : "", ascii);
+}
+
+/* Step 1: before this save allocates anything, delete what a cut save left. Every deletion here is safe
+ * on an entry whose clusters a cut already freed: nothing has reused them since. */
+static void finish_cut_save(EFI_FILE_HANDLE dir, struct sink *log)
+{
+	struct removed_list removed = {.used = 0};
+	unsigned newest = newest_run(dir);
+	BOOLEAN temporaries = FALSE;
+
+	removed.text[0] = '\0';
+	if (newest) {
+		CHAR16 names[HISTORY_FILES][32];
+		history_names(newest, names);
+		/* A run whose JSON is whole is kept, less any other file of it left part-written; a run whose JSON
+		 * is not goes whole, and its number is taken again. */
+		BOOLEAN run_whole = file_whole(dir, names[0], HISTORY_JSON);
+		for (UINTN i = 0; i < HISTORY_FILES; i++) {
+			BOOLEAN keep = run_whole && (i == 0 || !file_present(dir, names[i]) ||
+						     file_whole(dir, names[i], HISTORY_KIND[i]));
+			if (!keep)
+				remove_noted(dir, names[i], &removed);
+		}
+	}
+	for (UINTN i = 0; i < LATEST_FILES; i++)
+		temporaries |= file_present(dir, LATEST_NEW[i]) || file_present(dir, LATEST_OLD[i]);
+	if (temporaries) {
+		/* latest.* first: while a temporary is left, the next boot comes back here. */
+		for (UINTN i = 0; i < LATEST_FILES; i++)
+			remove_noted(dir, LATEST[i], &removed);
+		for (UINTN i = 0; i < LATEST_FILES; i++) {
+			remove_noted(dir, LATEST_NEW[i], &removed);
+			remove_noted(dir, LATEST_OLD[i], &removed);
+		}
+	}
+	if (removed.used)
+		sink_printf(log, "Report files: finished a save that was cut short: removed %s\n", removed.text);
+}
+
+/* Create name afresh with data in one write; the file is flushed and closed, or removed on failure. */
 static EFI_STATUS write_file(EFI_FILE_HANDLE dir, CHAR16 *name, const char *data, UINTN len)
 {
 	EFI_FILE_HANDLE f;
@@ -137,26 +234,27 @@ static EFI_STATUS rename_file(EFI_FILE_HANDLE dir, CHAR16 *from, CHAR16 *to)
 	return status;
 }
 
-/* Replace name so that a failure at any point leaves the previous file intact: write aside, then swap. */
-static EFI_STATUS replace_file(EFI_FILE_HANDLE dir, CHAR16 *name, CHAR16 *temporary, const char *data, UINTN len)
+/* Step 4 for one file: the previous latest.X aside, latest.X.new in its place. */
+static EFI_STATUS swap_in(EFI_FILE_HANDLE dir, UINTN i)
 {
-	EFI_STATUS status = write_file(dir, temporary, data, len);
-	if (EFI_ERROR(status))
-		return status;
-	delete_if_present(dir, name);
-	return rename_file(dir, temporary, name);
+	EFI_STATUS status = EFI_SUCCESS;
+	if (file_present(dir, LATEST[i]))
+		status = rename_file(dir, LATEST[i], LATEST_OLD[i]);
+	return EFI_ERROR(status) ? status : rename_file(dir, LATEST_NEW[i], LATEST[i]);
 }
 
-/* Write one save's files on a volume, naming in `failed` the file that could not be written. A failure
- * before latest.* is replaced also takes this save's run-NNNN files back off, leaving the volume as found. */
+/* Write one save's files on a volume (steps 1 to 5 above), naming in `failed` the file that could not be
+ * written. `run` is the run's number, or 0 when history is full: then latest.* alone. A failure before
+ * the swap takes this save's files back off, leaving the volume as found. */
 static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct report_files *files, unsigned *run, CHAR16 *failed,
-				 UINTN failed_bytes)
+				 UINTN failed_bytes, struct sink *log)
 {
 	EFI_FILE_HANDLE root = LibOpenRoot(volume), dir;
 	EFI_STATUS status;
 	CHAR16 history[HISTORY_FILES][32];
 	const struct memory_sink *history_content[HISTORY_FILES] = {files->json, files->text, files->csv};
-	UINTN count = 0;
+	const struct memory_sink *latest_content[LATEST_FILES] = {files->json, files->text};
+	UINTN written = 0, staged = 0;
 
 	StrCpy(failed, REPORT_DIR);
 	if (!root)
@@ -167,28 +265,39 @@ static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct report_files *f
 		root->Close(root);
 		return status;
 	}
-	*run = files->run ? files->run : next_run_number(dir);
-	SPrint(history[0], sizeof(history[0]), L"run-%04d.json", *run);
-	SPrint(history[1], sizeof(history[1]), L"run-%04d.txt", *run);
-	SPrint(history[2], sizeof(history[2]), L"watch-%04d.csv", *run);
-	for (; count < HISTORY_FILES && history_content[count] && !EFI_ERROR(status); count++) {
-		status = write_file(dir, history[count], history_content[count]->data, history_content[count]->length);
-		if (EFI_ERROR(status))
-			SPrint(failed, failed_bytes, L"%s\\%s", REPORT_DIR, history[count]);
+	finish_cut_save(dir, log);
+	if (files->run) {
+		*run = files->run;
+	} else {
+		unsigned newest = newest_run(dir);
+		*run = newest < HISTORY_RUN_LAST ? newest + 1 : 0;
 	}
-	if (!EFI_ERROR(status)) {
-		status = replace_file(dir, L"latest.json", L"latest.json.new", files->json->data, files->json->length);
+	history_names(*run, history);
+	for (; *run && written < HISTORY_FILES && history_content[written] && !EFI_ERROR(status); written++) {
+		status = write_file(dir, history[written], history_content[written]->data,
+				    history_content[written]->length);
 		if (EFI_ERROR(status))
-			SPrint(failed, failed_bytes, L"%s\\latest.json", REPORT_DIR);
+			SPrint(failed, failed_bytes, L"%s\\%s", REPORT_DIR, history[written]);
+	}
+	for (; !EFI_ERROR(status) && staged < LATEST_FILES; staged++) {
+		status = write_file(dir, LATEST_NEW[staged], latest_content[staged]->data,
+				    latest_content[staged]->length);
+		if (EFI_ERROR(status))
+			SPrint(failed, failed_bytes, L"%s\\%s", REPORT_DIR, LATEST[staged]);
 	}
 	if (EFI_ERROR(status)) {
-		for (UINTN i = 0; i < count; i++)
+		for (UINTN i = 0; i < staged; i++)
+			delete_if_present(dir, LATEST_NEW[i]);
+		for (UINTN i = 0; *run && i < written; i++)
 			delete_if_present(dir, history[i]);
-	} else {
-		status = replace_file(dir, L"latest.txt", L"latest.txt.new", files->text->data, files->text->length);
-		if (EFI_ERROR(status))
-			SPrint(failed, failed_bytes, L"%s\\latest.txt", REPORT_DIR);
 	}
+	for (UINTN i = 0; !EFI_ERROR(status) && i < LATEST_FILES; i++) {
+		status = swap_in(dir, i);
+		if (EFI_ERROR(status))
+			SPrint(failed, failed_bytes, L"%s\\%s", REPORT_DIR, LATEST[i]);
+	}
+	for (UINTN i = 0; !EFI_ERROR(status) && i < LATEST_FILES; i++)
+		delete_if_present(dir, LATEST_OLD[i]);
 	dir->Close(dir);
 	root->Close(root);
 	return status;
@@ -223,15 +332,22 @@ EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struc
 		if (!volume || (i > 0 && volume == boot))
 			continue;
 		volume_text(volume, where, sizeof(where));
-		status = save_on_volume(volume, files, &run, failed, sizeof(failed));
+		status = save_on_volume(volume, files, &run, failed, sizeof(failed), log);
 		if (!EFI_ERROR(status)) {
-			char watch[32] = "";
+			char history[64] = "", watch[24] = "";
 			if (files->csv)
 				format_string(watch, sizeof(watch), "watch-%04u.csv, ", run);
-			sink_printf(log,
-				    "Report files: \\tscprobe\\run-%04u.json, run-%04u.txt, %slatest.json, latest.txt\n"
-				    "  on %s%s\n",
-				    run, run, watch, i == 0 ? "the boot volume " : "another volume ", where);
+			if (run)
+				format_string(history, sizeof(history), "run-%04u.json, run-%04u.txt, %s", run, run,
+					      watch);
+			sink_printf(log, "Report files: \\tscprobe\\%slatest.json, latest.txt\n  on %s%s\n", history,
+				    i == 0 ? "the boot volume " : "another volume ", where);
+			if (!run)
+				sink_printf(
+					log,
+					"Report files: history is full (run-%04u.json exists): this run is in "
+					"latest.* only; move the run-* files off the volume to number from 1 again\n",
+					HISTORY_RUN_LAST);
 			files->run = run;
 			break;
 		}
@@ -239,6 +355,10 @@ EFI_STATUS files_save_report(EFI_HANDLE image, struct report_files *files, struc
 		ascii_from_ucs2(failed, what, sizeof(what));
 		sink_printf(log, "Report files: cannot write %s on %s%s: %s\n", what,
 			    i == 0 ? "the boot volume " : "volume ", where, why);
+		/* Policy: history is never deleted to make room; the user decides what to keep. */
+		if (status == EFI_VOLUME_FULL)
+			sink_puts(log, "Report files: the volume is full: move old run-* files off the volume, "
+				       "nothing was deleted to make room\n");
 	}
 	if (EFI_ERROR(status))
 		sink_puts(log, "Report files: not saved; the complete report is on the console and serial.\n");
