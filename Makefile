@@ -48,7 +48,7 @@ $(BUILD)/efi/tscprobe.so: $(EFI_OBJ)
 
 $(BUILD)/tscprobe.efi: $(BUILD)/efi/tscprobe.so
 	@$(if $(Q),echo "  EFI      $@")
-	$(Q)objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .reloc \
+	$(Q)objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .reloc -j .sbat \
 		--target=efi-app-x86_64 $< $@
 
 # The version lives in one object per build; rebuild it when git describe changes.
