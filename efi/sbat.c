@@ -15,7 +15,8 @@
  * One CSV line per component: name, generation, vendor, package, version, URL (shim's SBAT.md).
  * The first line is the format's own, as shim requires; the version is the one the app prints.
  * The section must stay in the binary although nothing refers to it. GNU-EFI's linker script has no
- * rule for it, so ld places it after the last loaded section; page-aligned, as a PE section must start.
+ * rule for it, so ld places it as an orphan after its read-only sections; page-aligned, because a PE
+ * section starts on a page (objcopy -j .sbat in the Makefile carries it into the PE).
  */
 __attribute__((section(".sbat"), used, aligned(4096))) static const char sbat[] =
 	"sbat,1,SBAT Version,sbat,1,https://github.com/rhboot/shim/blob/main/SBAT.md\n"
