@@ -48,13 +48,13 @@ $(BUILD)/efi/tscprobe.so: $(EFI_OBJ)
 
 $(BUILD)/tscprobe.efi: $(BUILD)/efi/tscprobe.so
 	@$(if $(Q),echo "  EFI      $@")
-	$(Q)objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .reloc \
+	$(Q)objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .reloc -j .sbat \
 		--target=efi-app-x86_64 $< $@
 
-# The version lives in one object per build; rebuild it when git describe changes.
+# The version lives in one object per build, and in the app's SBAT entry; rebuild them when git describe changes.
 $(BUILD)/.version: FORCE
 	@mkdir -p $(BUILD); echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
-$(BUILD)/efi/efi/main.o $(BUILD)/host/tools/main.o $(BUILD)/host/tools/cli/sim.o: $(BUILD)/.version
+$(BUILD)/efi/efi/main.o $(BUILD)/efi/efi/sbat.o $(BUILD)/host/tools/main.o $(BUILD)/host/tools/cli/sim.o: $(BUILD)/.version
 FORCE:
 
 # ---- host CLI and unit tests -------------------------------------------------
