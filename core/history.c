@@ -1,9 +1,10 @@
 /* The report history's names and the test of a whole report file, shared by the app and its unit tests. */
 #include "history.h"
 
-static char lower_ascii(char c)
+/* FAT keeps the case a name was written with, but its lookups ignore it: so do we. */
+static bool same_letter(char c, char lower)
 {
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	return c == lower || (lower >= 'a' && lower <= 'z' && c == lower - 'a' + 'A');
 }
 
 unsigned history_run_number(const char *name)
@@ -13,14 +14,14 @@ unsigned history_run_number(const char *name)
 	size_t i = 0, digits = 0;
 
 	for (; prefix[i]; i++)
-		if (lower_ascii(name[i]) != prefix[i])
+		if (!same_letter(name[i], prefix[i]))
 			return 0;
 	for (; name[i] >= '0' && name[i] <= '9' && digits < 7; i++, digits++)
 		n = n * 10 + (unsigned)(name[i] - '0');
 	if (!digits)
 		return 0;
 	for (size_t k = 0; suffix[k]; k++, i++)
-		if (lower_ascii(name[i]) != suffix[k])
+		if (!same_letter(name[i], suffix[k]))
 			return 0;
 	return name[i] ? 0 : n;
 }
