@@ -37,12 +37,16 @@ fsck_findings() {
 }
 
 # Boot DISK through ci/qemu-run into DIR (the guest runs on DIR/disk.img, a copy); its output in DIR.log.
+# More ci/qemu-run options may follow.
 boot() {
 	local disk=$1 dir=$2
 	rm -rf "$dir"
 	"$ROOT/ci/qemu-run" --image "$disk" --out "$dir" --quiet --accel tcg --timeout "$BOOT_TIMEOUT_S" \
-		--app-args "$APP_ARGS" >"$dir.log" 2>&1
+		--app-args "$APP_ARGS" "${@:3}" >"$dir.log" 2>&1
 }
+
+# The QEMU process booting DIR/disk.img (not the timeout wrapping it), once it runs.
+qemu_pid_of() { pgrep -f "^[^ ]*qemu-system-x86_64 .*file=$1/disk.img" | head -n 1; }
 
 # For each PATTERN, the time (EPOCHREALTIME) at which the serial log in DIR first holds a line with it,
 # one per line, while process PID (the boot) lives; lines are read as they are written (tail follows
@@ -64,11 +68,11 @@ times_of_lines() {
 }
 
 # Boot DISK into DIR and print the seconds of its write phase: from the END marker to "Report files:".
-# Returns the boot's status (1 when the phase could not be timed).
+# Returns the boot's status (1 when the phase could not be timed). More ci/qemu-run options may follow.
 timed_boot() {
 	local disk=$1 dir=$2 status=0
 	local -a times
-	boot "$disk" "$dir" &
+	boot "$disk" "$dir" "${@:3}" &
 	local boot_pid=$!
 	mapfile -t times < <(times_of_lines "$dir" "$boot_pid" "$REPORT_END" "Report files:")
 	wait "$boot_pid" || status=$?
