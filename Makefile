@@ -134,10 +134,12 @@ $(foreach build,host efi,$(eval $(call LINT_RULES,$(build))))
 
 # ---- fuzzing (fuzz/, docs/testing.md) -----------------------------------------------
 # One clang libFuzzer target per parser, fuzz/fuzz_NAME.c, over the production core/ and tools/ sources compiled
-# once more with coverage, ASan and UBSan (any undefined behaviour stops the run, as a crash).
+# once more with coverage, ASan and UBSan (any undefined behaviour stops the run, as a crash). Where the target runs
+# a whole simulated probe per input, a parse-only fuzz/fuzz_NAME_parse.c beside it calls the parser alone, for depth.
 FUZZ_CC := clang-14
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_SHARED := fuzz/machine_input.c fuzz/machine_run.c fuzz/report_check.c
+FUZZ_SHARED := fuzz/machine_input.c fuzz/machine_run.c fuzz/report_check.c fuzz/parse_machine.c fuzz/paravirt_input.c \
+	fuzz/json_arena.c
 FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O1 -g -Icore $(TOOLS_INC) -Ifuzz -Itests/unit \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-DTSCPROBE_VERSION='"$(VERSION)"' -MMD -MP $(shell pkg-config --cflags $(HOST_PKGS) 2>/dev/null)
@@ -180,8 +182,13 @@ $(FUZZ_SEEDS)/%:
 	@$(if $(Q),echo "  SEEDS    $@")
 	$(Q)rm -rf $@ $@.tmp && mkdir -p $@.tmp && $(FUZZ_SEEDS_TOOL) $* $@.tmp $(FUZZ_SEED_FIXTURES) && mv $@.tmp $@
 
+# The report reader's small seeds: each fixture report cut into one report per section (fuzz/report-sections).
+$(FUZZ_SEEDS)/report-sections: fuzz/report-sections $(wildcard tests/data/reports/*.json)
+	@$(if $(Q),echo "  SEEDS    $@")
+	$(Q)rm -rf $@ $@.tmp && fuzz/report-sections $@.tmp $(filter %.json,$^) && mv $@.tmp $@
+
 .PHONY: fuzz fuzz-build
-fuzz-build: $(FUZZ_BIN) $(FUZZ_SEEDS)/acpi $(FUZZ_SEEDS)/cpuid
+fuzz-build: $(FUZZ_BIN) $(FUZZ_SEEDS)/acpi $(FUZZ_SEEDS)/cpuid $(FUZZ_SEEDS)/report-sections
 
 # Every target for FUZZ_SECONDS, one after the other, then a table of executions, coverage and crashes.
 fuzz: deps

@@ -46,13 +46,10 @@ size_t fuzz_cpuid_encode(const struct sim_config *c, uint8_t *out, size_t capaci
 	return length;
 }
 
-void fuzz_acpi_decode(const uint8_t *data, size_t size, struct sim_config *c)
+void fuzz_acpi_fixture_decode(const uint8_t *data, size_t size, struct sim_acpi_fixture *f)
 {
-	struct sim_acpi_fixture *f = &c->acpi.fixture;
-
 	memset(f, 0, sizeof(*f));
 	memcpy(f->name, "fuzz", sizeof("fuzz"));
-	c->acpi.use_fixture = true;
 	if (size < FUZZ_ACPI_HEADER_BYTES)
 		return;
 	bool keep_checksums = data[0] & FUZZ_ACPI_KEEP_CHECKSUMS;
@@ -73,6 +70,12 @@ void fuzz_acpi_decode(const uint8_t *data, size_t size, struct sim_config *c)
 	}
 	if (!keep_checksums)
 		sim_acpi_fix_checksums(f);
+}
+
+void fuzz_acpi_decode(const uint8_t *data, size_t size, struct sim_config *c)
+{
+	c->acpi.use_fixture = true;
+	fuzz_acpi_fixture_decode(data, size, &c->acpi.fixture);
 }
 
 size_t fuzz_acpi_encode(const struct sim_config *c, uint8_t *out, size_t capacity)

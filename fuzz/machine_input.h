@@ -37,6 +37,9 @@ size_t fuzz_cpuid_encode(const struct sim_config *c, uint8_t *out, size_t capaci
 /* Make c's firmware tables the memory in data. */
 void fuzz_acpi_decode(const uint8_t *data, size_t size, struct sim_config *c);
 
+/* The memory in data as a fixture, for the targets that map it without a simulator. */
+void fuzz_acpi_fixture_decode(const uint8_t *data, size_t size, struct sim_acpi_fixture *f);
+
 /* c's fixture tables in that format; the bytes written, 0 when capacity is too small. */
 size_t fuzz_acpi_encode(const struct sim_config *c, uint8_t *out, size_t capacity);
 
