@@ -1,18 +1,22 @@
 /* Report files on FAT volumes: \tscprobe\run-NNNN.{json,txt} for history and latest.{json,txt}.
  *
- * FAT has no journal, and the firmware's FAT driver writes each call's changes FAT first, then the
- * directory (edk2 FatPkg flushes its caches in that order at the end of every call). A power cut inside a
- * delete can leave the entry over clusters already free; inside a rename, both names or neither. So:
+ * FAT has no journal, and the firmware's FAT driver writes each call's changes FAT first, then its data
+ * cache, directory sectors and a file's last part-filled sectors together (edk2 FatPkg flushes its caches
+ * in that order at the end of every call; whole sectors of a large write go to the disk at once). A power
+ * cut inside a write can so leave the entry at its full size over a tail never written (zeros, or what the
+ * clusters held before: an older report's tail); inside a delete, the entry over clusters already free;
+ * inside a rename, both names or neither. So every file is written under a temporary name and renamed
+ * once whole, and only temporary names are ever deleted:
  *   1. what a cut left is finished first, before this save allocates a cluster (while the clusters a cut
- *      freed cannot belong to another file yet): an incomplete newest run and every temporary are
- *      deleted, and with the temporaries latest.*, which a cut rename may have left sharing clusters;
- *   2. run-NNNN.json, .txt (and watch-NNNN.csv) are created in one write each, then flushed: the entry's
- *      size is stored last, so a cut leaves them absent or empty, never part-filled;
- *   3. latest.json.new and latest.txt.new, the same way;
+ *      freed cannot belong to another file yet): every temporary is deleted, and with each the name it
+ *      was to become, which a cut rename may have left sharing its clusters; then an incomplete newest
+ *      run (only an older version wrote in place);
+ *   2. run-NNNN.json, .txt (and watch-NNNN.csv), each written whole as NAME.new, flushed, then renamed;
+ *   3. latest.json.new and latest.txt.new, written the same way;
  *   4. per file, latest.X becomes latest.X.old and latest.X.new becomes latest.X: renames change
  *      directory entries only, so latest.X is never an entry over freed clusters;
  *   5. latest.X.old is deleted.
- * Only names that no reader trusts are ever deleted. docs/testing.md has the power-cut figures. */
+ * docs/testing.md has the power-cut figures. */
 #include <efi.h>
 #include <efilib.h>
 
@@ -60,11 +64,22 @@ static void volume_text(EFI_HANDLE volume, char *dst, UINTN capacity)
 		FreePool(path);
 }
 
-static void history_names(unsigned run, CHAR16 names[HISTORY_FILES][32])
+#define NAME_CHARS 32
+
+/* A run's numbered files, each with the temporary it is written as and the name it is set aside as. */
+struct history_names {
+	CHAR16 name[HISTORY_FILES][NAME_CHARS], staged[HISTORY_FILES][NAME_CHARS], old[HISTORY_FILES][NAME_CHARS];
+};
+
+static void history_names(unsigned run, struct history_names *names)
 {
-	SPrint(names[0], sizeof(names[0]), L"run-%04d.json", run);
-	SPrint(names[1], sizeof(names[1]), L"run-%04d.txt", run);
-	SPrint(names[2], sizeof(names[2]), L"watch-%04d.csv", run);
+	static const CHAR16 *const FORMATS[HISTORY_FILES] = {L"run-%04d.json%s", L"run-%04d.txt%s",
+							     L"watch-%04d.csv%s"};
+	for (UINTN i = 0; i < HISTORY_FILES; i++) {
+		SPrint(names->name[i], sizeof(names->name[i]), FORMATS[i], run, L"");
+		SPrint(names->staged[i], sizeof(names->staged[i]), FORMATS[i], run, L".new");
+		SPrint(names->old[i], sizeof(names->old[i]), FORMATS[i], run, L".old");
+	}
 }
 
 /* The highest NNNN of the run-NNNN.json files in dir, or 0. */
@@ -149,44 +164,56 @@ static void remove_noted(EFI_FILE_HANDLE dir, CHAR16 *name, struct removed_list 
 				       removed->used ? ", " : "", ascii);
 }
 
+/* Delete the temporaries a cut left of name: staged (NAME.new) with name itself, first, because a cut
+ * rename of staged to name may have left both on the same clusters and that cannot be told from a cut
+ * write of staged; old (NAME.old) alone, which a cut left only after name had its new content. While a
+ * temporary is left the next boot comes back here. */
+static void finish_file(EFI_FILE_HANDLE dir, CHAR16 *name, CHAR16 *staged, CHAR16 *old, struct removed_list *removed)
+{
+	if (file_present(dir, staged))
+		remove_noted(dir, name, removed);
+	remove_noted(dir, staged, removed);
+	remove_noted(dir, old, removed);
+}
+
 /* Step 1: before this save allocates anything, delete what a cut save left. Every deletion here is safe
  * on an entry whose clusters a cut already freed: nothing has reused them since. */
 static void finish_cut_save(EFI_FILE_HANDLE dir, struct sink *log)
 {
 	struct removed_list removed = {.used = 0};
 	unsigned newest = newest_run(dir);
-	BOOLEAN temporaries = FALSE;
 
 	removed.text[0] = '\0';
+	/* A cut save was writing run newest + 1, or the files after run-NNNN.json of run newest. */
+	for (unsigned run = newest ? newest : 1; run <= newest + 1 && run <= HISTORY_RUN_LAST; run++) {
+		struct history_names names;
+		history_names(run, &names);
+		for (UINTN i = 0; i < HISTORY_FILES; i++)
+			finish_file(dir, names.name[i], names.staged[i], names.old[i], &removed);
+	}
+	newest = newest_run(dir);
 	if (newest) {
-		CHAR16 names[HISTORY_FILES][32];
-		history_names(newest, names);
-		/* A run whose JSON is whole is kept, less any other file of it left part-written; a run whose JSON
-		 * is not goes whole, and its number is taken again. */
-		BOOLEAN run_whole = file_whole(dir, names[0], HISTORY_JSON);
+		/* Only an older version wrote numbered files in place. A run whose JSON is whole is kept, less
+		 * any other file of it left part-written; a run whose JSON is not goes whole, and its number is
+		 * taken again. */
+		struct history_names names;
+		history_names(newest, &names);
+		BOOLEAN run_whole = file_whole(dir, names.name[0], HISTORY_JSON);
 		for (UINTN i = 0; i < HISTORY_FILES; i++) {
-			BOOLEAN keep = run_whole && (i == 0 || !file_present(dir, names[i]) ||
-						     file_whole(dir, names[i], HISTORY_KIND[i]));
+			BOOLEAN keep = run_whole && (i == 0 || !file_present(dir, names.name[i]) ||
+						     file_whole(dir, names.name[i], HISTORY_KIND[i]));
 			if (!keep)
-				remove_noted(dir, names[i], &removed);
+				remove_noted(dir, names.name[i], &removed);
 		}
 	}
 	for (UINTN i = 0; i < LATEST_FILES; i++)
-		temporaries |= file_present(dir, LATEST_NEW[i]) || file_present(dir, LATEST_OLD[i]);
-	if (temporaries) {
-		/* latest.* first: while a temporary is left, the next boot comes back here. */
-		for (UINTN i = 0; i < LATEST_FILES; i++)
-			remove_noted(dir, LATEST[i], &removed);
-		for (UINTN i = 0; i < LATEST_FILES; i++) {
-			remove_noted(dir, LATEST_NEW[i], &removed);
-			remove_noted(dir, LATEST_OLD[i], &removed);
-		}
-	}
+		finish_file(dir, LATEST[i], LATEST_NEW[i], LATEST_OLD[i], &removed);
 	if (removed.used)
 		sink_printf(log, "Report files: finished a save that was cut short: removed %s\n", removed.text);
 }
 
-/* Create name afresh with data in one write; the file is flushed and closed, or removed on failure. */
+/* Create name afresh with data in one write; the file is flushed and closed, or removed on failure.
+ * Only temporaries are written so: a cut can leave one at full size over a tail never written. */
 static EFI_STATUS write_file(EFI_FILE_HANDLE dir, CHAR16 *name, const char *data, UINTN len)
 {
 	EFI_FILE_HANDLE f;
@@ -234,24 +261,39 @@ static EFI_STATUS rename_file(EFI_FILE_HANDLE dir, CHAR16 *from, CHAR16 *to)
 	return status;
 }
 
-/* Step 4 for one file: the previous latest.X aside, latest.X.new in its place. */
-static EFI_STATUS swap_in(EFI_FILE_HANDLE dir, UINTN i)
+/* The previous name (if any) aside as old, staged in its place. */
+static EFI_STATUS swap_in(EFI_FILE_HANDLE dir, CHAR16 *name, CHAR16 *staged, CHAR16 *old)
 {
 	EFI_STATUS status = EFI_SUCCESS;
-	if (file_present(dir, LATEST[i]))
-		status = rename_file(dir, LATEST[i], LATEST_OLD[i]);
-	return EFI_ERROR(status) ? status : rename_file(dir, LATEST_NEW[i], LATEST[i]);
+	if (file_present(dir, name))
+		status = rename_file(dir, name, old);
+	return EFI_ERROR(status) ? status : rename_file(dir, staged, name);
+}
+
+/* Step 2 for one numbered file: written whole as its temporary, then swapped in (a publish after a watch
+ * replaces the run's files of the publish before it). */
+static EFI_STATUS write_numbered(EFI_FILE_HANDLE dir, struct history_names *names, UINTN i,
+				 const struct memory_sink *content)
+{
+	EFI_STATUS status = write_file(dir, names->staged[i], content->data, content->length);
+	if (!EFI_ERROR(status))
+		status = swap_in(dir, names->name[i], names->staged[i], names->old[i]);
+	if (EFI_ERROR(status))
+		delete_if_present(dir, names->staged[i]);
+	else
+		delete_if_present(dir, names->old[i]);
+	return status;
 }
 
 /* Write one save's files on a volume (steps 1 to 5 above), naming in `failed` the file that could not be
  * written. `run` is the run's number, or 0 when history is full: then latest.* alone. A failure before
- * the swap takes this save's files back off, leaving the volume as found. */
+ * the swap of latest.* takes this save's files back off, leaving the volume as found. */
 static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct report_files *files, unsigned *run, CHAR16 *failed,
 				 UINTN failed_bytes, struct sink *log)
 {
 	EFI_FILE_HANDLE root = LibOpenRoot(volume), dir;
 	EFI_STATUS status;
-	CHAR16 history[HISTORY_FILES][32];
+	struct history_names history;
 	const struct memory_sink *history_content[HISTORY_FILES] = {files->json, files->text, files->csv};
 	const struct memory_sink *latest_content[LATEST_FILES] = {files->json, files->text};
 	UINTN written = 0, staged = 0;
@@ -272,12 +314,11 @@ static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct report_files *f
 		unsigned newest = newest_run(dir);
 		*run = newest < HISTORY_RUN_LAST ? newest + 1 : 0;
 	}
-	history_names(*run, history);
+	history_names(*run, &history);
 	for (; *run && written < HISTORY_FILES && history_content[written] && !EFI_ERROR(status); written++) {
-		status = write_file(dir, history[written], history_content[written]->data,
-				    history_content[written]->length);
+		status = write_numbered(dir, &history, written, history_content[written]);
 		if (EFI_ERROR(status))
-			SPrint(failed, failed_bytes, L"%s\\%s", REPORT_DIR, history[written]);
+			SPrint(failed, failed_bytes, L"%s\\%s", REPORT_DIR, history.name[written]);
 	}
 	for (; !EFI_ERROR(status) && staged < LATEST_FILES; staged++) {
 		status = write_file(dir, LATEST_NEW[staged], latest_content[staged]->data,
@@ -289,10 +330,10 @@ static EFI_STATUS save_on_volume(EFI_HANDLE volume, const struct report_files *f
 		for (UINTN i = 0; i < staged; i++)
 			delete_if_present(dir, LATEST_NEW[i]);
 		for (UINTN i = 0; *run && i < written; i++)
-			delete_if_present(dir, history[i]);
+			delete_if_present(dir, history.name[i]);
 	}
 	for (UINTN i = 0; !EFI_ERROR(status) && i < LATEST_FILES; i++) {
-		status = swap_in(dir, i);
+		status = swap_in(dir, LATEST[i], LATEST_NEW[i], LATEST_OLD[i]);
 		if (EFI_ERROR(status))
 			SPrint(failed, failed_bytes, L"%s\\%s", REPORT_DIR, LATEST[i]);
 	}

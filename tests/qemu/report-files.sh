@@ -87,9 +87,10 @@ same_json() { [[ -f $1 && -f $2 ]] && cmp -s <(jq -S . "$1" 2>&1) <(jq -S . "$2"
 # Whole as the app tests it (core/history.c): the JSON parses and ends "\n}\n"; the text ends "\n".
 whole_json() { [[ -s $1 ]] && jq -e .schema "$1" >/dev/null 2>&1 && [[ $(tail -c 3 "$1" | od -An -c | tr -d ' ') == '\n}\n' ]]; }
 whole_text() { [[ -s $1 && $(tail -c 1 "$1" | od -An -c | tr -d ' ') == '\n' ]]; }
-# The latest.* temporaries in DIR, space-separated.
+# The temporaries in DIR (*.new, *.old: the app writes every file as NAME.new and sets the one it
+# replaces aside as NAME.old), space-separated.
 temporaries_in() {
 	local file names=
-	for file in "$1"/latest.*.new "$1"/latest.*.old; do [[ -f $file ]] && names+="${file##*/} "; done
+	for file in "$1"/*.new "$1"/*.old; do [[ -f $file ]] && names+="${file##*/} "; done
 	echo "$names"
 }
