@@ -139,6 +139,11 @@ bool options_parse(const char *args, struct options *o)
 			o->watch_busy = true;
 		} else if (text_equal(word, "--no-idle")) {
 			o->idle.enabled = false;
+		} else if (text_equal(word, "--quick")) {
+			o->quick = true;
+			o->idle.enabled = false;
+			if (!o->window_chosen)
+				o->window_s = PROBE_QUICK_WINDOW_S;
 		} else if (text_equal(word, "--idle-durations")) {
 			if (!next_word(&args, word, sizeof(word)) || !parse_durations(word, &o->idle)) {
 				format_string(o->error, sizeof(o->error),
@@ -162,6 +167,7 @@ bool options_parse(const char *args, struct options *o)
 			if (!option_seconds(&args, word, OPTIONS_MIN_WINDOW_S, OPTIONS_MAX_WINDOW_S, false, o,
 					    &o->window_s))
 				return false;
+			o->window_chosen = true;
 		} else if (text_equal(word, "--edge-window")) {
 			if (!option_seconds(&args, word, OPTIONS_MIN_EDGE_WINDOW_S, OPTIONS_MAX_EDGE_WINDOW_S, true, o,
 					    &seconds))
@@ -191,6 +197,8 @@ void options_usage(struct sink *out)
 		    "  --window SEC         window per counter reference (default %.2f s)\n"
 		    "  --edge-window SEC    window for the RTC and UEFI time (default %u s)\n"
 		    "  --no-idle            skip the idle experiments (HLT, MWAIT)\n"
+		    "  --quick              the best counter reference alone, a %.2f s window, no\n"
+		    "                       idle experiments: an answer within 1 ppm in seconds\n"
 		    "  --idle-durations MS,...  idle periods (default 1,10,100,1000 ms)\n"
 		    "  --idle-repeats N     each period this many times (default 2)\n"
 		    "Watching, after the report:\n"
@@ -203,5 +211,5 @@ void options_usage(struct sink *out)
 		    "Options are also read from \\tscprobe\\options.txt on the boot volume;\n"
 		    "the command line wins.\n",
 		    OPTIONS_DEFAULT_COUNTDOWN_S, OPTIONS_READING_COUNTDOWN_S, PROBE_DEFAULT_WINDOW_S,
-		    (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S);
+		    (unsigned)PROBE_DEFAULT_EDGE_WINDOW_S, PROBE_QUICK_WINDOW_S);
 }

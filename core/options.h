@@ -30,6 +30,8 @@ enum finish_action {
 struct options {
 	bool help;
 	double window_s;        /* per counter reference */
+	bool window_chosen;     /* --window given: --quick keeps it */
+	bool quick;             /* --quick */
 	unsigned edge_window_s; /* RTC and UEFI time */
 	enum finish_action finish;
 	unsigned countdown_s;

@@ -116,19 +116,38 @@ static void measure_source(struct probe *p, unsigned i, struct calib_result *res
 	}
 }
 
+/* --quick's one reference: the available counter with the finest tick, the HPET (10 MHz or more), else the
+ * PM timer (3.58 MHz), else the PIT (1.19 MHz, 16 bits). DRIVER_COUNT when there is none. */
+static unsigned quick_reference(const struct probe *p)
+{
+	static const struct time_source_driver *const finest_first[] = {&hpet_driver, &pmtimer_driver, &pit_driver};
+	for (unsigned k = 0; k < sizeof(finest_first) / sizeof(finest_first[0]); k++)
+		for (unsigned i = 0; i < DRIVER_COUNT; i++)
+			if (p->sources[i].driver == finest_first[k] && p->sources[i].available)
+				return i;
+	return DRIVER_COUNT;
+}
+
 static void measure_all(struct probe *p)
 {
 	const struct probe_settings *settings = p->settings;
+	/* Under --quick one reference alone, the others say why they were left; without a counter, all. */
+	unsigned only = settings->quick ? quick_reference(p) : DRIVER_COUNT;
 	double left = 0;
 
-	for (unsigned i = 0; i < DRIVER_COUNT; i++)
-		left += expected_seconds(&p->sources[i], settings);
+	for (unsigned i = 0; i < DRIVER_COUNT; i++) {
+		if (only == DRIVER_COUNT || i == only)
+			left += expected_seconds(&p->sources[i], settings);
+		else if (p->sources[i].available)
+			format_string(p->r->references[i].reason, sizeof(p->r->references[i].reason),
+				      "--quick times the TSC against the %s alone", drivers[only]->label);
+	}
 	/* Counters with a nominal rate first; then what needs an estimate: edge clocks and the LAPIC. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned i = 0; i < DRIVER_COUNT; i++) {
 			struct time_source *s = &p->sources[i];
 			bool first_pass = s->sampling == SAMPLING_COUNTER && s->nominal_hz > 0;
-			if (!s->available || first_pass != (pass == 0))
+			if (!s->available || first_pass != (pass == 0) || (only != DRIVER_COUNT && i != only))
 				continue;
 			if (settings->progress) {
 				char what[64];
@@ -271,7 +290,8 @@ static void find_references(struct probe *p)
 void probe_start(struct probe *p, struct machine *m, const struct probe_settings *settings, struct report *r)
 {
 	*p = (struct probe){.m = m, .settings = settings, .r = r, .tsc_start = m->rdtsc(m)};
-	probe_inventory(m, settings->version, r);                /* what the machine is */
+	probe_inventory(m, settings->version, r); /* what the machine is */
+	text_copy(r->mode, sizeof(r->mode), settings->quick ? "quick" : "full");
 	claims_collect(m, &r->platform, &r->claims, &r->faults); /* what it says of its TSC's rate */
 	find_references(p);                                      /* the clocks that can time the TSC */
 	measure_all(p);                                          /* the TSC against each of them */

@@ -490,6 +490,7 @@ void report_write_json(const struct report *r, struct sink *out)
 	jw_string(&w, "name", "tscprobe");
 	jw_string(&w, "version", r->tool_version);
 	jw_string(&w, "machine", r->machine_kind);
+	jw_string(&w, "mode", r->mode);
 	write_measured(&w, "duration_s", r->duration_s > 0, r->duration_s, 3);
 	jw_close(&w);
 

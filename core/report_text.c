@@ -286,7 +286,8 @@ void report_write_text(const struct report *r, struct sink *out)
 	const struct platform_identity *id = &r->platform.identity;
 
 	sink_printf(out, "%s%s%s\n", id->summary, id->conflict[0] ? " -- conflict: " : "", id->conflict);
-	sink_printf(out, "tscprobe %s report (machine: %s, schema %s)\n\n", r->tool_version, r->machine_kind,
+	sink_printf(out, "tscprobe %s report (machine: %s, %sschema %s)\n\n", r->tool_version, r->machine_kind,
+		    text_equal(r->mode, "quick") ? "quick mode: one reference, no idle experiments, " : "",
 		    REPORT_SCHEMA);
 	write_verdicts(r, out);
 	write_claims(r, out);

@@ -7,6 +7,7 @@
 
 #include "host_sink.h"
 #include "options.h"
+#include "report.h"
 
 #include <string.h>
 
@@ -75,6 +76,28 @@ static void test_later_options_override_earlier_ones(void **state)
 	assert_int_equal(o.finish, FINISH_POWER_OFF);
 }
 
+static void test_quick_takes_a_short_window_and_no_idle_unless_a_window_is_given(void **state)
+{
+	struct options o;
+	(void)state;
+	options_defaults(&o);
+	assert_false(o.quick);
+	assert_true(options_parse("--quick", &o));
+	assert_true(o.quick);
+	assert_false(o.idle.enabled);
+	assert_true(o.window_s == PROBE_QUICK_WINDOW_S);
+
+	/* A window the user gave stands, before --quick or after it (options.txt, then the shell's line). */
+	options_defaults(&o);
+	assert_true(options_parse("--window 0.5", &o));
+	assert_true(options_parse("--quick", &o));
+	assert_true(o.window_s == 0.5);
+	options_defaults(&o);
+	assert_true(options_parse("--quick --window 2", &o));
+	assert_true(o.window_s == 2.0);
+	assert_true(o.quick);
+}
+
 static void test_bad_options_are_refused_with_a_reason(void **state)
 {
 	static const struct {
@@ -124,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_shell_command_line_skips_the_program_name),
 		cmocka_unit_test(test_countdown_takes_seconds_and_options_txt_lines),
 		cmocka_unit_test(test_later_options_override_earlier_ones),
+		cmocka_unit_test(test_quick_takes_a_short_window_and_no_idle_unless_a_window_is_given),
 		cmocka_unit_test(test_bad_options_are_refused_with_a_reason),
 		cmocka_unit_test(test_help_fits_80_columns),
 		cmocka_unit_test(test_the_countdown_waits_for_a_reader_only_when_nobody_chose_one),

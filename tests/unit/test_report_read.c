@@ -366,6 +366,7 @@ static void build_full_report(struct report *r)
 	memset(r, 0, sizeof(*r));
 	strcpy(r->tool_version, "v1.2-3-gabcdef0-dirty");
 	strcpy(r->machine_kind, "sim");
+	strcpy(r->mode, "quick");
 	strcpy(r->platform.cpu.vendor, "GenuineIntel");
 	strcpy(r->platform.cpu.brand,
 	       "Intel(R) \"Quoted\" \\ Brand @ 2.10GHz"); /* quotes and backslash need escaping */
@@ -690,6 +691,7 @@ static void assert_report_equal(const struct report *got, const struct report *w
 {
 	assert_string_equal(got->tool_version, want->tool_version);
 	assert_string_equal(got->machine_kind, want->machine_kind);
+	assert_string_equal(got->mode, want->mode);
 	assert_cpu_equal(&got->platform.cpu, &want->platform.cpu);
 	assert_smbios_equal(&got->platform.smbios, &want->platform.smbios);
 	assert_int_equal(got->platform.hv.count, want->platform.hv.count);
@@ -879,6 +881,7 @@ static void test_reads_reports_the_app_wrote_under_qemu(void **state)
 		fail_msg("%s", error);
 	assert_string_equal(read_back.tool_version, "e477a8a");
 	assert_string_equal(read_back.machine_kind, "uefi");
+	assert_string_equal(read_back.mode, ""); /* written before the mode was */
 	assert_string_equal(read_back.platform.cpu.vendor, "AuthenticAMD");
 	assert_string_equal(read_back.platform.cpu.brand, "QEMU Virtual CPU version 2.5+");
 	assert_int_equal(read_back.platform.cpu.family, 0xf);

@@ -222,6 +222,53 @@ static void test_tcg_reports_no_claims_and_no_faults(void **state)
 	assert_int_equal(sim.trace.cpuid_beyond_max, 0);
 }
 
+/* --quick on a scenario: the finest counter alone (name), the others available but left saying why; no idle. */
+static void expect_quick_run(const char *scenario, const char *only)
+{
+	char error[256], relative[128];
+	struct probe_settings settings;
+
+	snprintf(relative, sizeof(relative), "scenarios/%s", scenario);
+	if (!scenario_load_file(testdata_path(relative), &config, error, sizeof(error)))
+		fail_msg("%s: %s", scenario, error);
+	sim_init(&sim, &config);
+	probe_defaults(&settings, "test");
+	settings.quick = true;
+	settings.window_s = PROBE_QUICK_WINDOW_S;
+	settings.idle.enabled = false;
+	probe_run(&sim.machine, &settings, &report);
+
+	assert_string_equal(report.mode, "quick");
+	unsigned measured = 0, left = 0;
+	for (unsigned i = 0; i < report.reference_count; i++) {
+		const struct reference_report *ref = &report.references[i];
+		measured += ref->measured;
+		if (ref->available && !ref->measured) {
+			left++;
+			assert_non_null(strstr(ref->reason, "--quick"));
+		}
+	}
+	assert_int_equal(measured, 1);
+	assert_true(left > 0);
+	assert_string_equal(report.tsc.reference, only);
+	assert_true(fabs(report.tsc.hz / sim.truth.tsc_hz - 1) * 1e6 <= report.tsc.uncertainty_ppm);
+	assert_true(report.tsc.uncertainty_ppm <= 1.0); /* the answer --quick promises */
+	assert_int_equal(report.idle.run_count, 0);
+	expect_paravirtual_state_restored(scenario);
+}
+
+/* --quick keeps the claims and their verdicts: VirtualBox 5.0's wrong kvmclock scale fails as in a full run. */
+static void test_quick_mode_times_the_tsc_against_the_finest_counter_alone(void **state)
+{
+	(void)state;
+	expect_quick_run("kvm-hyperv.json", "hpet");
+	expect_quick_run("virtualbox-5.0-kvm.json", "acpi_pm"); /* no HPET: the PM timer */
+	const struct verdict *v = verdict("claim.kvmclock.4b564d01");
+	assert_non_null(v);
+	assert_int_equal(v->severity, SEVERITY_FAIL);
+	assert_true(fabs(v->drift_s_per_5min + 6.74) < 0.01);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_virtualbox_5_kvmclock_loses_6_74_s_every_5_minutes),
 		cmocka_unit_test(test_vmware_timing_leaf_and_backdoor_agree_with_the_measurement),
 		cmocka_unit_test(test_tcg_reports_no_claims_and_no_faults),
+		cmocka_unit_test(test_quick_mode_times_the_tsc_against_the_finest_counter_alone),
 	};
 	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
 }

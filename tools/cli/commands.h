@@ -50,6 +50,7 @@ int extract_command(int argc, char **argv);
 	"  --edge-window S     window for the RTC and UEFI time (default 3, at least 2)\n"  \
 	"  --seed N            the scenario's random seed, for jitter\n"                    \
 	"  --no-idle           skip the idle experiments\n"                                 \
+	"  --quick             the best counter reference alone, 0.25 s, no idle\n"         \
 	"  --watch D           then watch every clock's drift for D (300s, 5m, 2h)\n"       \
 	"  --watch-interval S  seconds between watch samples (default 10)\n"                \
 	"  --watch-busy        busy-wait between watch samples instead of HLT\n"            \

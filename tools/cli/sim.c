@@ -15,7 +15,7 @@ struct sim_arguments {
 	const char *scenario, *json_path, *text_path, *csv_path;
 	struct probe_settings settings;
 	struct watch_settings watch;
-	bool seed_given;
+	bool seed_given, window_given;
 	unsigned long long seed;
 };
 
@@ -56,6 +56,7 @@ static int parse(int argc, char **argv, struct sim_arguments *a)
 		} else if (!strcmp(arg, "--window")) {
 			if (!seconds_value(value, &a->settings.window_s))
 				return fail("--window takes seconds, not '%s'", value);
+			a->window_given = true;
 		} else if (!strcmp(arg, "--edge-window")) {
 			if (!seconds_value(value, &a->settings.edge_window_s) || a->settings.edge_window_s < 2)
 				return fail("--edge-window takes at least 2 seconds, not '%s'", value);
@@ -71,6 +72,10 @@ static int parse(int argc, char **argv, struct sim_arguments *a)
 			a->watch.busy = true;
 			continue;
 		} else if (!strcmp(arg, "--no-idle")) {
+			a->settings.idle.enabled = false;
+			continue;
+		} else if (!strcmp(arg, "--quick")) {
+			a->settings.quick = true;
 			a->settings.idle.enabled = false;
 			continue;
 		} else if (!strcmp(arg, "--seed")) {
@@ -90,6 +95,8 @@ static int parse(int argc, char **argv, struct sim_arguments *a)
 		}
 		i++;
 	}
+	if (a->settings.quick && !a->window_given)
+		a->settings.window_s = PROBE_QUICK_WINDOW_S;
 	return a->scenario ? 0 : fail("%s", "expected a SCENARIO.json");
 }
 

@@ -371,6 +371,8 @@ static void add_identity(struct builder *b, const struct compare_input *in)
 	set_text(plain(b, "tool version"), r->tool_version);
 	if (r->machine_kind[0])
 		set_text(plain(b, "machine"), r->machine_kind);
+	if (r->mode[0])
+		set_text(plain(b, "mode"), r->mode);
 	for (unsigned i = 0; i < r->platform.hv.count; i++) {
 		const struct hv_base *base = &r->platform.hv.bases[i];
 		const char *name = hv_name(base->signature);

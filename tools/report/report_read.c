@@ -236,6 +236,7 @@ static int read_field_item(struct reader *rd, const json_t *item, const char *pa
 static const struct field tool_fields[] = {
 	REQUIRED(FIELD_TEXT, struct report, tool_version, "version"),
 	FIELD(FIELD_TEXT, struct report, machine_kind, "machine"),
+	FIELD(FIELD_TEXT, struct report, mode, "mode"),
 	FIELD(FIELD_DOUBLE, struct report, duration_s, "duration_s"),
 };
 
