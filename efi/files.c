@@ -75,6 +75,7 @@ static void history_names(unsigned run, struct history_names *names)
 {
 	static const CHAR16 *const FORMATS[HISTORY_FILES] = {L"run-%04d.json%s", L"run-%04d.txt%s",
 							     L"watch-%04d.csv%s"};
+	*names = (struct history_names){0};
 	for (UINTN i = 0; i < HISTORY_FILES; i++) {
 		SPrint(names->name[i], sizeof(names->name[i]), FORMATS[i], run, L"");
 		SPrint(names->staged[i], sizeof(names->staged[i]), FORMATS[i], run, L".new");
