@@ -16,12 +16,17 @@ esp_of() {
 	printf '%s@@%d' "$1" $((first * 512))
 }
 
-# Copy \tscprobe\ of DISK into DIR (left empty when there is no such folder).
+# Copy \tscprobe\ of DISK into DIR (left empty when there is no such folder). One file at a time: mcopy
+# stops a wildcard copy at the first file it cannot read (an entry over freed clusters, as a cut
+# delete leaves) and skips the rest.
 files_of() {
-	local disk=$1 dir=$2
+	local disk=$1 dir=$2 esp file
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	mcopy -n -i "$(esp_of "$disk")" '::/tscprobe/*' "$dir/" 2>/dev/null || true
+	esp=$(esp_of "$disk")
+	while IFS= read -r file; do
+		mcopy -n -i "$esp" "$file" "$dir/" 2>/dev/null || true
+	done < <(mdir -b -i "$esp" ::/tscprobe 2>/dev/null | tr -d '\r')
 }
 
 # fsck.fat -n over the ESP of DISK: its findings, one per line, into FILE; empty when the volume is sound.
