@@ -7,7 +7,7 @@
 /* Three standard errors: a stated uncertainty that the truth falls inside 99.7 % of the time (calib, watch). */
 #define COVERAGE_FACTOR 3.0
 
-#define CALIB_MAX_SAMPLES 512
+#define CALIB_MAX_SAMPLES 1024
 
 /* One reference reading between two TSC reads: the reference held ref_ticks somewhere in [tsc_lo, tsc_hi]. */
 struct calib_sample {
@@ -30,9 +30,10 @@ struct calib_config {
 
 struct calib_result {
 	bool valid;
-	const char *reason; /* why not valid */
-	double ratio;       /* TSC ticks per reference tick */
-	double tsc_hz;      /* ratio x nominal; 0 when the reference has no nominal rate */
+	const char *reason;  /* why not valid */
+	double ratio;        /* TSC ticks per reference tick */
+	double tsc_hz;       /* ratio x nominal; 0 when the reference has no nominal rate */
+	double two_point_hz; /* from the first and last sample alone, as most firmware calibrates; 0 without a nominal */
 	double uncertainty_ppm;
 	double fit_ppm, quantisation_ppm, bracket_ppm; /* the parts of the uncertainty */
 	double window_s;
@@ -47,6 +48,18 @@ struct calib_result {
 /* Measure the TSC against s (probed and available). Bounded: deadlines on two clocks and an iteration cap. */
 void calib_measure(struct machine *m, struct time_source *s, const struct calib_config *config,
 		   struct calib_sample *workspace, struct calib_result *out);
+
+/* The most references calib_measure_together takes at once. */
+#define CALIB_MAX_TOGETHER 8
+
+/*
+ * Measure the TSC against every one of sources (probed and available) in one shared window: the window the
+ * longest of them needs, not the sum. Each gets its own samples (workspaces[i]), fit and results[i], as alone.
+ * At least one of them must be a counter with a nominal rate: it sets the window of those without one.
+ */
+void calib_measure_together(struct machine *m, struct time_source *const *sources, unsigned count,
+			    const struct calib_config *config, struct calib_sample *const *workspaces,
+			    struct calib_result *results);
 
 /*
  * Fit TSC against reference ticks (pure). quantisation_ticks is the reference's reading error

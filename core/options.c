@@ -144,6 +144,8 @@ bool options_parse(const char *args, struct options *o)
 			o->idle.enabled = false;
 			if (!o->window_chosen)
 				o->window_s = PROBE_QUICK_WINDOW_S;
+		} else if (text_equal(word, "--sequential")) {
+			o->sequential = true;
 		} else if (text_equal(word, "--idle-durations")) {
 			if (!next_word(&args, word, sizeof(word)) || !parse_durations(word, &o->idle)) {
 				format_string(o->error, sizeof(o->error),
@@ -199,6 +201,8 @@ void options_usage(struct sink *out)
 		    "  --no-idle            skip the idle experiments (HLT, MWAIT)\n"
 		    "  --quick              the best counter reference alone, a %.2f s window, no\n"
 		    "                       idle experiments: an answer within 1 ppm in seconds\n"
+		    "  --sequential         time the references one after another, not all in one\n"
+		    "                       shared window (slower; for comparison)\n"
 		    "  --idle-durations MS,...  idle periods (default 1,10,100,1000 ms)\n"
 		    "  --idle-repeats N     each period this many times (default 2)\n"
 		    "Watching, after the report:\n"

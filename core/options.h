@@ -32,6 +32,7 @@ struct options {
 	double window_s;        /* per counter reference */
 	bool window_chosen;     /* --window given: --quick keeps it */
 	bool quick;             /* --quick */
+	bool sequential;        /* --sequential */
 	unsigned edge_window_s; /* RTC and UEFI time */
 	enum finish_action finish;
 	unsigned countdown_s;

@@ -67,6 +67,7 @@ static void record_calibration(struct reference_report *out, const struct calib_
 	if (!c->valid)
 		text_copy(out->reason, sizeof(out->reason), c->reason);
 	out->tsc_hz = c->tsc_hz;
+	out->two_point_hz = c->two_point_hz;
 	out->uncertainty_ppm = c->uncertainty_ppm;
 	out->window_s = c->window_s;
 	out->samples = c->samples;
@@ -128,40 +129,204 @@ static unsigned quick_reference(const struct probe *p)
 	return DRIVER_COUNT;
 }
 
+static void announce(const struct probe *p, const char *what, double seconds_left)
+{
+	if (p->settings->progress)
+		p->settings->progress(p->settings->progress_ctx, what, seconds_left);
+}
+
+static void record_measured(struct probe *p, unsigned i)
+{
+	p->order[p->measured_count++] = i;
+	/* Findings made while reading (a stuck UIP flag, an impossible value) join the probe's. */
+	record_source(&p->r->references[i], &p->sources[i]);
+	record_calibration(&p->r->references[i], &p->results[i]);
+}
+
+/* Counters with a nominal rate first; then what needs an estimate: edge clocks and the LAPIC. */
+static bool measured_in_first_pass(const struct time_source *s)
+{
+	return s->sampling == SAMPLING_COUNTER && s->nominal_hz > 0;
+}
+
+/* One reference after another (--sequential), or the one of --quick when only < DRIVER_COUNT. */
+static void measure_one_by_one(struct probe *p, unsigned only)
+{
+	double left = 0;
+	for (unsigned i = 0; i < DRIVER_COUNT; i++)
+		if (only == DRIVER_COUNT || i == only)
+			left += expected_seconds(&p->sources[i], p->settings);
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < DRIVER_COUNT; i++) {
+			struct time_source *s = &p->sources[i];
+			if (!s->available || measured_in_first_pass(s) != (pass == 0) ||
+			    (only != DRIVER_COUNT && i != only))
+				continue;
+			char what[64];
+			format_string(what, sizeof(what), "Timing the TSC against the %s", s->driver->label);
+			announce(p, what, left);
+			measure_source(p, i, &p->results[i]);
+			record_measured(p, i);
+			left -= expected_seconds(s, p->settings);
+		}
+	}
+}
+
+/*
+ * Every reference in one shared window (the default): the longest one's time instead of the sum. Each keeps its
+ * own samples, fit and uncertainty. A reference whose window the TSC stepped back in is measured again, alone.
+ */
+/* The shared window's samples, kept for the check of a rate change within it. */
+static struct calib_sample shared_samples[DRIVER_COUNT][CALIB_MAX_SAMPLES];
+
+static void measure_together(struct probe *p)
+{
+	struct time_source *sources[DRIVER_COUNT];
+	struct calib_sample *spaces[DRIVER_COUNT];
+	struct calib_result results[DRIVER_COUNT];
+	unsigned index[DRIVER_COUNT], count = 0;
+	double left = 0;
+
+	/* In the report's order of measuring: the counters with a rate, then the others. */
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < DRIVER_COUNT; i++)
+			if (p->sources[i].available && measured_in_first_pass(&p->sources[i]) == (pass == 0)) {
+				double seconds = expected_seconds(&p->sources[i], p->settings);
+				left = seconds > left ? seconds : left;
+				sources[count] = &p->sources[i];
+				spaces[count] = shared_samples[i];
+				index[count++] = i;
+			}
+	announce(p, "Timing the TSC against every reference at once", left);
+	struct calib_config config = {
+		.window_s = p->settings->window_s,
+		.edge_window_s = p->settings->edge_window_s,
+		.target_samples = p->settings->target_samples,
+	};
+	calib_measure_together(p->m, sources, count, &config, spaces, results);
+	/* A step back ends every measurement under way at once: one step, and each of those measured again, alone. */
+	uint64_t step = 0;
+	for (unsigned k = 0; k < count; k++)
+		step = results[k].tsc_backward_ticks > step ? results[k].tsc_backward_ticks : step;
+	report_tsc_step(p->r, step);
+	p->measured_count = 0;
+	for (unsigned k = 0; k < count; k++) {
+		unsigned i = index[k];
+		p->results[i] = results[k];
+		if (results[k].tsc_backward_ticks) {
+			time_source_note(&p->sources[i], "the TSC went backwards during its measurement, which was "
+							 "taken again alone");
+			measure_source(p, i, &p->results[i]);
+		}
+		record_measured(p, i);
+	}
+}
+
+/*
+ * The two most precise independent counters measured in the shared window that never read backwards. Jumps against
+ * the TSC do not rule one out: a TSC that changes rate makes them, in every counter alike.
+ */
+static unsigned steady_counters(const struct probe *p, unsigned best[2])
+{
+	unsigned found = 0;
+	for (unsigned i = 0; i < DRIVER_COUNT; i++) {
+		const struct reference_report *ref = &p->r->references[i];
+		if (!ref->measured || ref->edges || ref->tsc_derived || ref->nominal_hz <= 0 || ref->backward_steps)
+			continue;
+		if (found < 2)
+			best[found++] = i;
+		else if (ref->uncertainty_ppm < p->r->references[best[1]].uncertainty_ppm)
+			best[1] = i;
+		if (found == 2 &&
+		    p->r->references[best[1]].uncertainty_ppm < p->r->references[best[0]].uncertainty_ppm) {
+			unsigned swap = best[0];
+			best[0] = best[1];
+			best[1] = swap;
+		}
+	}
+	return found;
+}
+
+/*
+ * Reference i's samples fitted over their first and their last quarter: the TSC's rate early and late in the window,
+ * each on one side of a change anywhere in the middle half.
+ */
+static bool fit_quarters(const struct probe *p, unsigned i, struct calib_result *early, struct calib_result *late,
+			 double *ppm, double *uncertainty)
+{
+	uint32_t n = p->results[i].samples, quarter = n / 4;
+	double nominal_hz = p->r->references[i].nominal_hz;
+	*early = (struct calib_result){0};
+	*late = (struct calib_result){0};
+	calib_fit(shared_samples[i], quarter, nominal_hz, 1.0, false, early);
+	calib_fit(shared_samples[i] + n - quarter, quarter, nominal_hz, 1.0, false, late);
+	if (!early->valid || !late->valid)
+		return false;
+	*ppm = (late->tsc_hz / early->tsc_hz - 1) * 1e6;
+	*uncertainty = numeric_sqrt(early->uncertainty_ppm * early->uncertainty_ppm +
+				    late->uncertainty_ppm * late->uncertainty_ppm);
+	return true;
+}
+
+/*
+ * In one shared window every clock spans the same time, so a TSC that changes rate bends them all alike and none
+ * disagrees with another. The two most precise steady counters are each fitted over the first and the last quarter
+ * of their samples: when both move beyond their uncertainties, the same way and by the same amount within them, the
+ * TSC changed rate (a clock of its own would move one of them only). All are then measured again, together, and the
+ * new figures, the TSC's rate now, replace the bent ones.
+ */
+static void check_rate_change_within(struct probe *p)
+{
+	struct report *r = p->r;
+	struct calib_result early[2], late[2];
+	double ppm[2], uncertainty[2];
+	unsigned best[2];
+
+	if (steady_counters(p, best) < 2)
+		return;
+	for (unsigned k = 0; k < 2; k++)
+		if (!fit_quarters(p, best[k], &early[k], &late[k], &ppm[k], &uncertainty[k]) ||
+		    numeric_abs(ppm[k]) <= uncertainty[k])
+			return;
+	if ((ppm[0] > 0) != (ppm[1] > 0) ||
+	    numeric_abs(ppm[0] - ppm[1]) >
+		    numeric_sqrt(uncertainty[0] * uncertainty[0] + uncertainty[1] * uncertainty[1]))
+		return;
+	announce(p, "Timing the TSC against every reference again: its rate changed during the window", 0);
+	measure_together(p);
+	crosscheck_run(r);
+	const struct reference_report *again = &r->references[best[0]];
+	double now_ppm = (again->tsc_hz / early[0].tsc_hz - 1) * 1e6;
+	r->tsc.rate_change = (struct tsc_rate_change){
+		.seen = true,
+		.first_hz = early[0].tsc_hz,
+		.again_hz = again->tsc_hz,
+		.ppm = now_ppm,
+		.uncertainty_ppm = numeric_sqrt(early[0].uncertainty_ppm * early[0].uncertainty_ppm +
+						again->uncertainty_ppm * again->uncertainty_ppm),
+	};
+	text_copy(r->tsc.rate_change.reference, sizeof(r->tsc.rate_change.reference), again->name);
+}
+
 static void measure_all(struct probe *p)
 {
 	const struct probe_settings *settings = p->settings;
 	/* Under --quick one reference alone, the others say why they were left; without a counter, all. */
 	unsigned only = settings->quick ? quick_reference(p) : DRIVER_COUNT;
-	double left = 0;
+	bool rated_counter = false;
 
 	for (unsigned i = 0; i < DRIVER_COUNT; i++) {
-		if (only == DRIVER_COUNT || i == only)
-			left += expected_seconds(&p->sources[i], settings);
-		else if (p->sources[i].available)
+		rated_counter |= p->sources[i].available && measured_in_first_pass(&p->sources[i]);
+		if (only != DRIVER_COUNT && i != only && p->sources[i].available)
 			format_string(p->r->references[i].reason, sizeof(p->r->references[i].reason),
 				      "--quick times the TSC against the %s alone", drivers[only]->label);
 	}
-	/* Counters with a nominal rate first; then what needs an estimate: edge clocks and the LAPIC. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (unsigned i = 0; i < DRIVER_COUNT; i++) {
-			struct time_source *s = &p->sources[i];
-			bool first_pass = s->sampling == SAMPLING_COUNTER && s->nominal_hz > 0;
-			if (!s->available || first_pass != (pass == 0) || (only != DRIVER_COUNT && i != only))
-				continue;
-			if (settings->progress) {
-				char what[64];
-				format_string(what, sizeof(what), "Timing the TSC against the %s", s->driver->label);
-				settings->progress(settings->progress_ctx, what, left);
-			}
-			measure_source(p, i, &p->results[i]);
-			p->order[p->measured_count++] = i;
-			/* Findings made while reading (a stuck UIP flag, an impossible value) join the probe's. */
-			record_source(&p->r->references[i], s);
-			record_calibration(&p->r->references[i], &p->results[i]);
-			left -= expected_seconds(s, settings);
-		}
-	}
+	/* A shared window needs a counter with a rate to set the others' (the LAPIC's) span. */
+	p->shared = !settings->quick && !settings->sequential && rated_counter;
+	if (p->shared)
+		measure_together(p);
+	else
+		measure_one_by_one(p, only);
 }
 
 /*
@@ -181,14 +346,11 @@ static void check_rate_change(struct probe *p)
 		return;
 	for (unsigned e = 0; e < split.early_count; e++) {
 		unsigned i = split.early[e];
-		if (p->settings->progress) {
-			char what[96];
-			format_string(what, sizeof(what),
-				      "Timing the TSC against the %s again: the later clocks disagree with it",
-				      r->references[i].label);
-			p->settings->progress(p->settings->progress_ctx, what,
-					      expected_seconds(&p->sources[i], p->settings));
-		}
+		char what[96];
+		format_string(what, sizeof(what),
+			      "Timing the TSC against the %s again: the later clocks disagree with it",
+			      r->references[i].label);
+		announce(p, what, expected_seconds(&p->sources[i], p->settings));
 		measure_source(p, i, &again[e]);
 	}
 	const struct reference_report *first = &r->references[split.early[0]];
@@ -291,14 +453,17 @@ void probe_start(struct probe *p, struct machine *m, const struct probe_settings
 {
 	*p = (struct probe){.m = m, .settings = settings, .r = r, .tsc_start = m->rdtsc(m)};
 	probe_inventory(m, settings->version, r); /* what the machine is */
-	text_copy(r->mode, sizeof(r->mode), settings->quick ? "quick" : "full");
+	text_copy(r->mode, sizeof(r->mode), settings->quick ? "quick" : settings->sequential ? "sequential" : "full");
 	claims_collect(m, &r->platform, &r->claims, &r->faults); /* what it says of its TSC's rate */
 	find_references(p);                                      /* the clocks that can time the TSC */
 	measure_all(p);                                          /* the TSC against each of them */
 	crosscheck_run(r);                                       /* which agree; the best estimate */
-	check_rate_change(p);                                    /* whether the TSC changed rate meanwhile */
-	derive_from_estimate(r, p->results);                     /* the LAPIC's rate, by the best estimate */
-	run_idle(m, settings, r, p->sources);                    /* whether the TSC and LAPIC count through idle */
+	if (p->shared)
+		check_rate_change_within(p); /* whether the TSC changed rate during the shared window */
+	else
+		check_rate_change(p);         /* whether it changed between one reference and the next */
+	derive_from_estimate(r, p->results);  /* the LAPIC's rate, by the best estimate */
+	run_idle(m, settings, r, p->sources); /* whether the TSC and LAPIC count through idle */
 	if (settings->progress)
 		settings->progress(settings->progress_ctx, NULL, 0);
 	if (r->tsc.valid)

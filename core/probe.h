@@ -15,6 +15,7 @@ struct probe {
 	struct calib_result results[PROBE_SOURCES];
 	unsigned order[PROBE_SOURCES]; /* sources' indices in the order they were measured */
 	unsigned measured_count;
+	bool shared; /* the references were measured in one shared window */
 	uint64_t tsc_start;
 };
 

@@ -28,10 +28,11 @@ struct reference_report {
 	char detail[REPORT_TEXT_BYTES]; /* where and how it was read */
 	double nominal_hz;              /* its specified rate; 0 when only measurement tells (LAPIC) */
 	unsigned width_bits;
-	bool edges;       /* timed at its ticks (RTC, UEFI time) rather than read as a counter */
-	bool tsc_derived; /* computed from the TSC by the hypervisor's scale (kvmclock): not independent */
-	bool measured;    /* the fields below hold a result */
-	double tsc_hz;    /* the TSC rate against this reference; 0 for references without a nominal rate */
+	bool edges;          /* timed at its ticks (RTC, UEFI time) rather than read as a counter */
+	bool tsc_derived;    /* computed from the TSC by the hypervisor's scale (kvmclock): not independent */
+	bool measured;       /* the fields below hold a result */
+	double tsc_hz;       /* the TSC rate against this reference; 0 for references without a nominal rate */
+	double two_point_hz; /* the same from its first and last sample alone (firmware's method); 0 when unknown */
 	double uncertainty_ppm, window_s, read_cost_ns;
 	double rate_hz; /* the reference's own rate against the best TSC estimate (LAPIC) */
 	double rate_uncertainty_ppm;
@@ -87,8 +88,9 @@ struct tsc_estimate {
 
 struct report {
 	char tool_version[48];
-	char machine_kind[16];    /* "uefi" or "sim" */
-	char mode[8];             /* "full", or "quick" (--quick: one reference, no idle); empty in older reports */
+	char machine_kind[16]; /* "uefi" or "sim" */
+	char mode
+		[12]; /* "full" (one shared window), "sequential" (--sequential), "quick" (--quick); empty in older reports */
 	struct platform platform; /* the inventory: read-only to every phase after it */
 	unsigned reference_count;
 	struct reference_report references[REPORT_MAX_REFERENCES];
@@ -110,7 +112,8 @@ struct probe_settings {
 	double window_s;      /* per counter reference */
 	double edge_window_s; /* RTC and UEFI time, whole seconds */
 	uint32_t target_samples;
-	bool quick; /* --quick: the TSC against the best counter reference alone */
+	bool quick;      /* --quick: the TSC against the best counter reference alone */
+	bool sequential; /* --sequential: the references one after another, not in one shared window */
 	struct idle_settings idle;
 	/* Told what is being measured and how long is left; may be NULL. */
 	/* what is a plain-English step: "Timing the TSC against the HPET", "Idle: HLT for 10 ms, run 3 of 8". */

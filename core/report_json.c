@@ -208,6 +208,7 @@ static void write_reference(struct json_writer *w, const struct reference_report
 	jw_bool(w, "tsc_derived", ref->tsc_derived);
 	write_measured(w, "tsc_hz", ref->measured && ref->tsc_hz > 0, ref->tsc_hz, 3);
 	write_measured(w, "uncertainty_ppm", ref->measured, ref->uncertainty_ppm, 6);
+	write_measured(w, "two_point_hz", ref->measured && ref->two_point_hz > 0, ref->two_point_hz, 3);
 	write_measured(w, "rate_hz", ref->measured && ref->rate_hz > 0, ref->rate_hz, 3);
 	write_measured(w, "rate_uncertainty_ppm", ref->measured && ref->rate_hz > 0, ref->rate_uncertainty_ppm, 6);
 	write_measured(w, "window_s", ref->measured, ref->window_s, 6);

@@ -287,7 +287,9 @@ void report_write_text(const struct report *r, struct sink *out)
 
 	sink_printf(out, "%s%s%s\n", id->summary, id->conflict[0] ? " -- conflict: " : "", id->conflict);
 	sink_printf(out, "tscprobe %s report (machine: %s, %sschema %s)\n\n", r->tool_version, r->machine_kind,
-		    text_equal(r->mode, "quick") ? "quick mode: one reference, no idle experiments, " : "",
+		    text_equal(r->mode, "quick")        ? "quick mode: one reference, no idle experiments, "
+		    : text_equal(r->mode, "sequential") ? "sequential mode: one reference after another, "
+							: "",
 		    REPORT_SCHEMA);
 	write_verdicts(r, out);
 	write_claims(r, out);

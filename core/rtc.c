@@ -47,7 +47,8 @@ static const char *rtc_probe(struct time_source *s, struct machine *m, const str
  */
 static uint64_t rtc_read(struct time_source *s, struct machine *m)
 {
-	if (cmos_read(m, RTC_STATUS_A) & RTC_A_UIP) {
+	s->tick_imminent = cmos_read(m, RTC_STATUS_A) & RTC_A_UIP;
+	if (s->tick_imminent) {
 		s->saved[1]++; /* consecutive reads with UIP set */
 		if (s->saved[1] > RTC_UIP_STUCK_READS)
 			time_source_note(s,

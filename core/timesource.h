@@ -37,7 +37,9 @@ struct time_source {
 	uint64_t modulus;    /* counter period in ticks, 0 = 2^64 */
 	unsigned width_bits; /* for the report */
 	enum sampling sampling;
-	bool tsc_derived; /* computed from the TSC itself (kvmclock): compared, never an independent reference */
+	bool tsc_derived;   /* computed from the TSC itself (kvmclock): compared, never an independent reference */
+	bool tick_imminent; /* an edge clock's tick is under way (the RTC's update-in-progress flag): in a shared
+			     * window it is read alone meanwhile, so that no other read widens its edge */
 	char detail[TIME_SOURCE_DETAIL_BYTES];          /* where and how: "port 0x608, 24-bit (FADT X_PM_TMR_BLK)" */
 	const char *findings[TIME_SOURCE_MAX_FINDINGS]; /* validation results, worst first */
 	unsigned finding_count;

@@ -298,6 +298,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	settings.edge_window_s = opts.edge_window_s;
 	settings.idle = opts.idle;
 	settings.quick = opts.quick;
+	settings.sequential = opts.sequential;
 	settings.progress = show_progress;
 	settings.progress_ctx = log;
 	probe_start(&probe, &machine, &settings, &report);

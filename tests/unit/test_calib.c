@@ -223,7 +223,7 @@ static void test_a_pm_timer_stepping_backwards_is_counted_not_wrapped(void **sta
 {
 	(void)state;
 	load(2000000000ull, 1,
-	     "\"pm_timer\": {\"fault\": \"backwards\", \"fault_at_s\": 0.05, \"backwards_ticks\": 3000}");
+	     "\"pm_timer\": {\"fault\": \"backwards\", \"fault_at_s\": 1.0, \"backwards_ticks\": 3000}");
 	run_probe(0.5, 2);
 	const struct reference_report *pm = ref("acpi_pm");
 	assert_true(pm->backward_steps + pm->jumps_backward > 0);

@@ -186,10 +186,12 @@ static void test_a_tsc_that_goes_backwards_fails_and_is_measured_around(void **s
 	const struct verdict *v = verdict("tsc.backwards");
 	assert_non_null(v);
 	assert_int_equal(v->severity, SEVERITY_FAIL);
+	/* In the shared window every clock under way at the step is interrupted (here the edge clocks, waiting for
+	 * their first tick): one step, each of them measured again. */
 	unsigned interrupted = 0;
 	for (unsigned i = 0; i < report.reference_count; i++)
 		interrupted += has_finding(&report.references[i], "the TSC went backwards");
-	assert_int_equal(interrupted, 1);
+	assert_true(interrupted >= 1);
 	/* Every figure the probe kept was taken on one side of the step: all agree with the truth, none more uncertain
 	 * than a figure taken without a step may be. */
 	for (unsigned i = 0; i < report.reference_count; i++) {
@@ -216,8 +218,9 @@ static void test_a_tsc_step_back_across_an_idle_period_drops_it(void **state)
 {
 	static const uint32_t idle_us[] = {1000000};
 	(void)state;
-	/* The 1 s idle periods come after some 6.5 s of calibration at these settings; the step lands in one. */
-	load("\"events\": [{\"at_s\": 7.5, \"clock\": \"tsc\", \"step_ticks\": -4000000000}]");
+	/* The 1 s idle periods come after some 2.5 s of calibration (one shared window) at these settings; the step
+	 * lands in one. */
+	load("\"events\": [{\"at_s\": 3.5, \"clock\": \"tsc\", \"step_ticks\": -4000000000}]");
 	sim_init(&sim, &config);
 	testdata_run_probe(&sim, &report, idle_us, 1);
 	unsigned dropped = 0;

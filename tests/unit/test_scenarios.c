@@ -269,6 +269,72 @@ static void test_quick_mode_times_the_tsc_against_the_finest_counter_alone(void 
 	assert_true(fabs(v->drift_s_per_5min + 6.74) < 0.01);
 }
 
+/* A scenario with the default windows and no idle phase, the references in one shared window or one by one. */
+static void run_default_windows(const char *scenario, bool sequential, struct report *out)
+{
+	char error[256], relative[128];
+	struct probe_settings settings;
+
+	snprintf(relative, sizeof(relative), "scenarios/%s", scenario);
+	if (!scenario_load_file(testdata_path(relative), &config, error, sizeof(error)))
+		fail_msg("%s: %s", scenario, error);
+	sim_init(&sim, &config);
+	probe_defaults(&settings, "test");
+	settings.sequential = sequential;
+	settings.idle.enabled = false;
+	probe_run(&sim.machine, &settings, out);
+	assert_string_equal(out->mode, sequential ? "sequential" : "full");
+}
+
+/*
+ * The shared window takes the longest reference's time, not the sum: under a third of the sequential run here. Every
+ * counter spans the edge clocks' window in it, so it is more precise; the edge clocks time the same ticks as alone,
+ * to within the spread of a four-point fit.
+ */
+static void test_one_shared_window_takes_a_third_of_the_time_at_no_loss_of_precision(void **state)
+{
+	static struct report sequential;
+	(void)state;
+	run_default_windows("kvm.json", true, &sequential);
+	double sequential_s = sim_now_seconds(&sim);
+	run_default_windows("kvm.json", false, &report);
+	double shared_s = sim_now_seconds(&sim);
+	if (shared_s > sequential_s / 3)
+		fail_msg("shared window %.2f s, sequential %.2f s: not under a third", shared_s, sequential_s);
+	for (unsigned i = 0; i < report.reference_count; i++) {
+		const struct reference_report *shared = &report.references[i], *alone = &sequential.references[i];
+		if (!alone->measured)
+			continue;
+		double allowed = alone->edges ? 1.15 * alone->uncertainty_ppm : alone->uncertainty_ppm;
+		if (!shared->measured || shared->uncertainty_ppm > allowed)
+			fail_msg("%s: +/- %.4f ppm in the shared window, +/- %.4f ppm alone", shared->name,
+				 shared->uncertainty_ppm, alone->uncertainty_ppm);
+		if (shared->tsc_hz > 0 && fabs(shared->tsc_hz / sim.truth.tsc_hz - 1) * 1e6 > shared->uncertainty_ppm)
+			fail_msg("%s: %.3f Hz, truth %.3f Hz, outside +/- %.4f ppm", shared->name, shared->tsc_hz,
+				 sim.truth.tsc_hz, shared->uncertainty_ppm);
+	}
+}
+
+/*
+ * A TSC that changes rate by -2000 ppm during the calibration: one by one, the clocks measured late disagree with
+ * those measured early; in one shared window every counter bends alike between its first and last quarter. Either
+ * way the TSC is blamed, with the change's size, and the figures kept are its rate after the change.
+ */
+static void test_a_rate_change_is_found_in_a_shared_window_and_one_by_one(void **state)
+{
+	(void)state;
+	for (int sequential = 0; sequential <= 1; sequential++) {
+		run_default_windows("tsc-changes-mid-calibration.json", sequential, &report);
+		const struct tsc_rate_change *change = &report.tsc.rate_change;
+		if (!change->seen || fabs(change->ppm + 2000) > change->uncertainty_ppm + 1)
+			fail_msg("%s: rate change %s, %+.3f +/- %.3f ppm", sequential ? "sequential" : "shared",
+				 change->seen ? "seen" : "not seen", change->ppm, change->uncertainty_ppm);
+		assert_true(fabs(report.tsc.hz / (sim.truth.tsc_hz * (1 - 2000e-6)) - 1) * 1e6 <=
+			    report.tsc.uncertainty_ppm + 0.01);
+		assert_non_null(verdict("tsc.rate_changed"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +343,8 @@ int main(void)
 		cmocka_unit_test(test_vmware_timing_leaf_and_backdoor_agree_with_the_measurement),
 		cmocka_unit_test(test_tcg_reports_no_claims_and_no_faults),
 		cmocka_unit_test(test_quick_mode_times_the_tsc_against_the_finest_counter_alone),
+		cmocka_unit_test(test_one_shared_window_takes_a_third_of_the_time_at_no_loss_of_precision),
+		cmocka_unit_test(test_a_rate_change_is_found_in_a_shared_window_and_one_by_one),
 	};
 	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
 }

@@ -51,6 +51,7 @@ int extract_command(int argc, char **argv);
 	"  --seed N            the scenario's random seed, for jitter\n"                    \
 	"  --no-idle           skip the idle experiments\n"                                 \
 	"  --quick             the best counter reference alone, 0.25 s, no idle\n"         \
+	"  --sequential        the references one after another, not in one window\n"       \
 	"  --watch D           then watch every clock's drift for D (300s, 5m, 2h)\n"       \
 	"  --watch-interval S  seconds between watch samples (default 10)\n"                \
 	"  --watch-busy        busy-wait between watch samples instead of HLT\n"            \

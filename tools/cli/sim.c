@@ -78,6 +78,9 @@ static int parse(int argc, char **argv, struct sim_arguments *a)
 			a->settings.quick = true;
 			a->settings.idle.enabled = false;
 			continue;
+		} else if (!strcmp(arg, "--sequential")) {
+			a->settings.sequential = true;
+			continue;
 		} else if (!strcmp(arg, "--seed")) {
 			char *end;
 			/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): --seed is among the options checked for a value */

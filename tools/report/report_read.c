@@ -340,6 +340,7 @@ static const struct field reference_fields[] = {
 	FIELD(FIELD_BOOL, struct reference_report, tsc_derived, "tsc_derived"),
 	FIELD(FIELD_DOUBLE, struct reference_report, tsc_hz, "tsc_hz"),
 	FIELD(FIELD_DOUBLE, struct reference_report, uncertainty_ppm, "uncertainty_ppm"),
+	FIELD(FIELD_DOUBLE, struct reference_report, two_point_hz, "two_point_hz"),
 	FIELD(FIELD_DOUBLE, struct reference_report, rate_hz, "rate_hz"),
 	FIELD(FIELD_DOUBLE, struct reference_report, rate_uncertainty_ppm, "rate_uncertainty_ppm"),
 	FIELD(FIELD_DOUBLE, struct reference_report, window_s, "window_s"),

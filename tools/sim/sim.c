@@ -302,6 +302,10 @@ static void sim_mmio_write(struct machine *m, uint64_t phys, unsigned width, uin
 	sim_access(s, &UNCLAIMED_MMIO);
 }
 
+/* edk2's PcRtc driver: an update's end is polled every 10 us, for up to PcdRealTimeClockUpdateTimeout (100 ms). */
+#define GETTIME_UPDATE_POLL_US 10u
+#define GETTIME_UPDATE_WAIT_MAX_US 100000u
+
 static enum access_status sim_firmware_time(struct machine *m, struct calendar_time *out)
 {
 	struct sim *s = sim_of(m);
@@ -309,6 +313,10 @@ static enum access_status sim_firmware_time(struct machine *m, struct calendar_t
 
 	if (!c->present)
 		return ACCESS_UNSUPPORTED;
+	/* As edk2's PcRtcGetTime (RtcWaitToUpdate): an update under way is waited out, polled every 10 us. */
+	for (unsigned waited_us = 0; sim_rtc_updating(s, s->now_ps) && waited_us < GETTIME_UPDATE_WAIT_MAX_US;
+	     waited_us += GETTIME_UPDATE_POLL_US)
+		s->now_ps += (uint64_t)GETTIME_UPDATE_POLL_US * PS_PER_US;
 	sim_rtc_calendar(s, sim_access(s, &(struct sim_access_cost){.cost_ps = c->cost_ps}), out);
 	return ACCESS_OK;
 }

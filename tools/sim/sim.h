@@ -511,6 +511,8 @@ double sim_clock_rate_ppm(const struct sim *s, enum sim_clock_id clock, uint64_t
 
 /* The RTC's calendar time at virtual time at_ps, as its registers and GetTime() show it. */
 void sim_rtc_calendar(const struct sim *s, uint64_t at_ps, struct calendar_time *out);
+/* Whether the RTC is inside an update cycle (UIP's lead included) at at_ps: what firmware's GetTime waits out. */
+bool sim_rtc_updating(const struct sim *s, uint64_t at_ps);
 
 /* Set the checksums of f's tables as firmware would: an RSDP's two, over 20 bytes and its stated length; a table's,
  * over its stated length (or as much of it as f holds). Anything too short for its header is left alone. */

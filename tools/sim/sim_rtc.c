@@ -41,11 +41,16 @@ static uint64_t shown_seconds(const struct sim *s, uint64_t at_ps)
 	return (crystal_ticks(s, at_ps) - RTC_UPDATE_TICKS) / RTC_CRYSTAL_HZ;
 }
 
-static bool update_in_progress(const struct sim *s, uint64_t at_ps)
+/* The update cycle's own window: UIP's lead, then the cycle. */
+bool sim_rtc_updating(const struct sim *s, uint64_t at_ps)
 {
 	uint64_t phase = crystal_ticks(s, at_ps) % RTC_CRYSTAL_HZ;
-	return config(s)->fault == SIM_RTC_UIP_STUCK || phase >= RTC_CRYSTAL_HZ - RTC_UIP_LEAD_TICKS ||
-	       phase < RTC_UPDATE_TICKS;
+	return phase >= RTC_CRYSTAL_HZ - RTC_UIP_LEAD_TICKS || phase < RTC_UPDATE_TICKS;
+}
+
+static bool update_in_progress(const struct sim *s, uint64_t at_ps)
+{
+	return config(s)->fault == SIM_RTC_UIP_STUCK || sim_rtc_updating(s, at_ps);
 }
 
 /* Days since 1970-01-01 of a Gregorian date (years counted from March, so that February comes last). */
