@@ -311,10 +311,11 @@ soak: deps
 	@$(MAKE) --no-print-directory all image $(IMAGE_ISO) $(IMAGE_DATA)
 	tests/qemu/soak --runs 3 --hogs 2
 
-# Calibration error against truth under QEMU -icount; a table, not a pass/fail test.
+# Calibration error against truth: under QEMU -icount (1 GHz) and under plain TCG against the host's TSC
+# (BENCH_WINDOWS, BENCH_LANES="icount host", BENCH_MODES="default quick"); tables, not a pass/fail test.
 bench: deps
 	@$(MAKE) --no-print-directory all image
-	ci/bench-calibration $(BENCH_WINDOWS)
+	BENCH_LANES="$(BENCH_LANES)" BENCH_MODES="$(BENCH_MODES)" ci/bench-calibration $(BENCH_WINDOWS)
 
 # The README's drift chart: VirtualBox 5.0's KVM provider watched for 5 min in the simulator (not part of test).
 DOCS_SCENARIO := tests/data/scenarios/virtualbox-5.0-kvm.json
