@@ -19,16 +19,22 @@ static struct sim_config config;
 static struct sim sim;
 static struct report report;
 
-static void run_scenario(const char *name)
+/* A shipped scenario, loaded into config and a fresh simulated machine. */
+static void load_scenario(const char *name)
 {
-	/* Idle periods of 10 ms: enough for every state's verdict, quick for fifteen scenarios. */
-	static const uint32_t idle_us[] = {10000};
 	char error[256], relative[128];
 
 	snprintf(relative, sizeof(relative), "scenarios/%s", name);
 	if (!scenario_load_file(testdata_path(relative), &config, error, sizeof(error)))
 		fail_msg("%s: %s", name, error);
 	sim_init(&sim, &config);
+}
+
+static void run_scenario(const char *name)
+{
+	/* Idle periods of 10 ms: enough for every state's verdict, quick for fifteen scenarios. */
+	static const uint32_t idle_us[] = {10000};
+	load_scenario(name);
 	testdata_run_probe(&sim, &report, idle_us, 1);
 }
 
@@ -225,13 +231,9 @@ static void test_tcg_reports_no_claims_and_no_faults(void **state)
 /* --quick on a scenario: the finest counter alone (name), the others available but left saying why; no idle. */
 static void expect_quick_run(const char *scenario, const char *only)
 {
-	char error[256], relative[128];
 	struct probe_settings settings;
 
-	snprintf(relative, sizeof(relative), "scenarios/%s", scenario);
-	if (!scenario_load_file(testdata_path(relative), &config, error, sizeof(error)))
-		fail_msg("%s: %s", scenario, error);
-	sim_init(&sim, &config);
+	load_scenario(scenario);
 	probe_defaults(&settings, "test");
 	settings.quick = true;
 	settings.window_s = PROBE_QUICK_WINDOW_S;
@@ -272,13 +274,9 @@ static void test_quick_mode_times_the_tsc_against_the_finest_counter_alone(void 
 /* A scenario with the default windows and no idle phase, the references in one shared window or one by one. */
 static void run_default_windows(const char *scenario, bool sequential, struct report *out)
 {
-	char error[256], relative[128];
 	struct probe_settings settings;
 
-	snprintf(relative, sizeof(relative), "scenarios/%s", scenario);
-	if (!scenario_load_file(testdata_path(relative), &config, error, sizeof(error)))
-		fail_msg("%s: %s", scenario, error);
-	sim_init(&sim, &config);
+	load_scenario(scenario);
 	probe_defaults(&settings, "test");
 	settings.sequential = sequential;
 	settings.idle.enabled = false;
