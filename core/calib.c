@@ -610,6 +610,19 @@ static bool poll_edges(struct machine *m, struct edge_run *edges, bool *on, unsi
 }
 
 /*
+ * A factor from 0.5 to 1.5 for the next sample's spacing (xorshift64). On a machine whose time advances in fixed
+ * steps (QEMU -icount) evenly spaced reads meet the counter's tick grid at the same few phases, and the fit
+ * inherits their bias; spread at random, each read's tick error is independent, as the uncertainty assumes.
+ */
+static double dither(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return 0.5 + (double)(*state >> 11) / (double)(1ull << 53);
+}
+
+/*
  * Every reference in one window. The edge clocks are polled without sleeping, as alone; the counters start once each
  * edge clock has ticked (or a tick is overdue), so that their reads can keep clear of the next ticks (EDGE_GUARD_S),
  * and take their samples in turn, each at its own spacing, paced by the TSC at their rough rate. The edge clocks need
@@ -629,6 +642,7 @@ void calib_measure_together(struct machine *m, struct time_source *const *source
 	unsigned counter_count = 0, edge_count = 0;
 	bool counter_on[CALIB_MAX_TOGETHER] = {0}, edge_on[CALIB_MAX_TOGETHER] = {0};
 	uint64_t due[CALIB_MAX_TOGETHER] = {0};
+	uint64_t jitter = m->rdtsc(m) | 1;
 
 	if (count > CALIB_MAX_TOGETHER)
 		count = CALIB_MAX_TOGETHER;
@@ -701,7 +715,7 @@ void calib_measure_together(struct machine *m, struct time_source *const *source
 				counter_on[k] = false;
 				counter_give_up(run);
 			} else {
-				due[k] = run->last.hi + (uint64_t)(run->spacing_us * 1e-6 * tsc_hz);
+				due[k] = run->last.hi + (uint64_t)(run->spacing_us * 1e-6 * tsc_hz * dither(&jitter));
 			}
 		}
 		bool edges_on = poll_edges(m, edges, edge_on, edge_count, tsc_hz > 0 ? tsc_hz : paced.tsc_hz_hint);

@@ -1031,7 +1031,7 @@ static void test_reads_a_report_with_claims_and_verdicts(void **state)
 	assert_string_equal(read_back.verdicts[4].id, "claim.kvmclock.4b564d01");
 	assert_int_equal(read_back.verdicts[4].severity, SEVERITY_PASS);
 	assert_true(read_back.verdicts[4].has_figures);
-	assert_figure_equal(read_back.verdicts[4].combined_uncertainty_ppm, 0.005404);
+	assert_figure_equal(read_back.verdicts[4].combined_uncertainty_ppm, 0.005409);
 	assert_string_equal(read_back.references[6].name, "kvmclock");
 	assert_true(read_back.references[6].tsc_derived);
 	assert_false(read_back.references[7].tsc_derived);
@@ -1094,14 +1094,14 @@ static void test_reads_the_watch_section_of_a_sim_report(void **state)
 	assert_string_equal(tsc->name, "tsc");
 	assert_false(tsc->is_claim);
 	assert_string_equal(kvmclock->name, "kvmclock");
-	assert_figure_equal(kvmclock->final_offset_s, -6.741933139);
-	assert_figure_equal(kvmclock->drift_ppm, -22472.490712);
+	assert_figure_equal(kvmclock->final_offset_s, -6.741933007);
+	assert_figure_equal(kvmclock->drift_ppm, -22472.490655);
 	assert_string_equal(claim->name, "claim.kvmclock.4b564d01");
 	assert_string_equal(claim->label, "clock trusting KVM kvmclock (pvclock scale)");
 	assert_true(claim->is_claim);
-	assert_figure_equal(claim->final_offset_s, -6.741927828);
-	assert_figure_equal(claim->uncertainty_ppm, 0.00373);
-	assert_figure_equal(claim->predicted_ppm, -22472.485634);
+	assert_figure_equal(claim->final_offset_s, -6.741927696);
+	assert_figure_equal(claim->uncertainty_ppm, 0.003726);
+	assert_figure_equal(claim->predicted_ppm, -22472.481136);
 	for (unsigned i = 0; i < read_back.watch.series_count; i++)
 		assert_false(read_back.watch.series[i].rate_changed);
 }
